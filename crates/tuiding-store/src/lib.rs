@@ -1,1 +1,64 @@
-//! store
+//! # tuiding-store
+//!
+//! Persistence behind one trait. [`Store`] is what the rest of tuiding talks to;
+//! [`SqliteStore`] is the embedded default (bundled SQLite, WAL, foreign keys on,
+//! versioned migrations embedded in the binary). A PostgreSQL implementation for the
+//! server case will implement the same trait; callers never branch on SQL dialect.
+//!
+//! Every method that writes is one transaction: it lands completely or not at all.
+//! The store never decides anything about memberships: it validates with
+//! [`Membership::validate`] and stores; all derived figures live in `tuiding-core`.
+
+mod error;
+mod migrate;
+mod sqlite;
+
+pub use error::StoreError;
+pub use sqlite::SqliteStore;
+
+use tuiding_core::Membership;
+
+/// A membership as stored: its id and revision beside the domain value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMembership {
+    /// The ledger id (never reused after removal).
+    pub id: i64,
+    /// Incremented by every update; used to refuse an update based on a stale read.
+    pub revision: i64,
+    /// When it was added (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it was last changed (RFC 3339, UTC).
+    pub updated_at: String,
+    /// The membership itself.
+    pub membership: Membership,
+}
+
+/// The ledger's persistence.
+pub trait Store {
+    /// Adds memberships in one transaction and returns their ids, in order. Nothing is
+    /// written if any of them is invalid.
+    fn add_memberships(&mut self, memberships: &[Membership]) -> Result<Vec<i64>, StoreError>;
+
+    /// Adds one membership and returns its id.
+    fn add_membership(&mut self, membership: &Membership) -> Result<i64, StoreError> {
+        Ok(self.add_memberships(std::slice::from_ref(membership))?[0])
+    }
+
+    /// One membership by id.
+    fn membership(&self, id: i64) -> Result<StoredMembership, StoreError>;
+
+    /// Every membership, by id.
+    fn memberships(&self) -> Result<Vec<StoredMembership>, StoreError>;
+
+    /// Replaces a membership, provided nobody changed it since `revision` was read
+    /// (otherwise [`StoreError::Conflict`]). Returns the new revision.
+    fn update_membership(
+        &mut self,
+        id: i64,
+        revision: i64,
+        membership: &Membership,
+    ) -> Result<i64, StoreError>;
+
+    /// Removes a membership with its contracts and benefits.
+    fn remove_membership(&mut self, id: i64) -> Result<(), StoreError>;
+}

@@ -1,0 +1,83 @@
+//! The store's errors: typed so callers can tell "missing" from "conflict" from "broken"
+//! without matching strings.
+
+use std::path::PathBuf;
+
+use tuiding_core::{Lang, Localized, MembershipError};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No membership has this id.
+    #[error("no membership with id {id}; `tuiding list` shows the ids")]
+    NotFound {
+        /// The id asked for.
+        id: i64,
+    },
+    /// The membership changed since it was read.
+    #[error("membership {id} was changed by someone else meanwhile; read it again and retry")]
+    Conflict {
+        /// The id.
+        id: i64,
+    },
+    /// The membership is not valid; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] MembershipError),
+    /// The database was written by a newer tuiding.
+    #[error(
+        "the database has migration {version}, which this tuiding does not know; it was written by a newer version: upgrade tuiding"
+    )]
+    NewerSchema {
+        /// The unknown migration.
+        version: String,
+    },
+    /// A stored value cannot be read back.
+    #[error(
+        "membership {id}: stored {field} {value:?} cannot be read; the database may have been edited by hand"
+    )]
+    Corrupt {
+        /// The row.
+        id: i64,
+        /// The column.
+        field: &'static str,
+        /// What it holds.
+        value: String,
+    },
+    /// The database file could not be created or opened.
+    #[error("cannot open database {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl Localized for StoreError {
+    fn localized(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (StoreError::Invalid(e), _) => e.localized(lang),
+            (_, Lang::En) => self.to_string(),
+            (StoreError::NotFound { id }, Lang::Zh) => {
+                format!("没有编号为 {id} 的会员；用 `tuiding list` 查看编号")
+            }
+            (StoreError::Conflict { id }, Lang::Zh) => {
+                format!("会员 {id} 在此期间被修改过；请重新读取后再试")
+            }
+            (StoreError::NewerSchema { version }, Lang::Zh) => format!(
+                "数据库含有本版本 tuiding 不认识的迁移 {version}，它由更新的版本写入：请升级 tuiding"
+            ),
+            (StoreError::Corrupt { id, field, value }, Lang::Zh) => {
+                format!("会员 {id} 的 {field} 存储值 {value:?} 无法读取；数据库可能被手工改动过")
+            }
+            (StoreError::Io { path, source }, Lang::Zh) => {
+                format!("无法打开数据库 {}：{source}", path.display())
+            }
+            (StoreError::Sqlite(e), Lang::Zh) => format!("数据库错误：{e}"),
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Versioned, embedded, append-only migrations.
+//!
+//! Each migration is a SQL file in `migrations/` named by its timestamp; applied versions
+//! are recorded in `schema_migrations`. A database that has a version this binary does not
+//! know was written by a newer tuiding and is refused rather than misread.
+
+use rusqlite::{Connection, params};
+
+use crate::StoreError;
+
+/// Every migration, oldest first. Append only.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "20261126000000_ledger",
+    include_str!("../migrations/20261126000000_ledger.sql"),
+)];
+
+/// Brings the schema up to date, one transaction per migration.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    TEXT PRIMARY KEY,
+             applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ) STRICT;",
+    )?;
+    let applied: Vec<String> = conn
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    if let Some(unknown) = applied
+        .iter()
+        .find(|v| !MIGRATIONS.iter().any(|(known, _)| known == v))
+    {
+        return Err(StoreError::NewerSchema {
+            version: unknown.clone(),
+        });
+    }
+    for (version, sql) in MIGRATIONS {
+        if applied.iter().any(|v| v == version) {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES (?1)",
+            params![version],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_sorted_and_idempotent() {
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version) VALUES ('29991231000000_future')",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(StoreError::NewerSchema { .. })
+        ));
+    }
+}

@@ -1,0 +1,561 @@
+//! The embedded SQLite store: one file, WAL, foreign keys on, a busy timeout, and the
+//! file created owner-only (the ledger is private).
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use tuiding_core::{
+    AutoRenewContract, Benefit, Billing, Channel, ContractStatus, Currency, Membership, Money,
+    Period,
+};
+
+use crate::migrate::migrate;
+use crate::{Store, StoreError, StoredMembership};
+
+/// The ledger in a SQLite database.
+///
+/// ```
+/// use tuiding_core::{Billing, Currency, Membership, Money, Period};
+/// use tuiding_store::{SqliteStore, Store};
+/// let mut store = SqliteStore::open_in_memory().unwrap();
+/// let m = Membership {
+///     platform: "QQ音乐".into(),
+///     plan: "豪华绿钻".into(),
+///     billing: Billing::Periodic(Period::month()),
+///     price: Money::from_minor(1800, Currency::CNY),
+///     start: jiff::civil::date(2026, 3, 5),
+///     paid_through: None,
+///     auto_renew: vec![],
+///     benefits: vec![],
+///     category: None,
+///     notes: None,
+/// };
+/// let id = store.add_membership(&m).unwrap();
+/// assert_eq!(store.membership(id).unwrap().membership, m);
+/// ```
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        create_private_file(path)?;
+        let conn = Connection::open(path)?;
+        SqliteStore::setup(conn)
+    }
+
+    /// A throwaway in-memory database, for tests.
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        SqliteStore::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<SqliteStore, StoreError> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore { conn })
+    }
+}
+
+/// Creates the database file with mode 0600 before SQLite does (SQLite would use the
+/// umask); SQLite gives its -wal and -shm files the same mode as the database.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map(drop)
+        .map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+impl Store for SqliteStore {
+    fn add_memberships(&mut self, memberships: &[Membership]) -> Result<Vec<i64>, StoreError> {
+        for m in memberships {
+            m.validate()?;
+        }
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(memberships.len());
+        for m in memberships {
+            tx.execute(
+                "INSERT INTO membership (platform, plan, billing, period, price_minor, currency,
+                     start_date, paid_through, category, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    m.platform.trim(),
+                    m.plan.trim(),
+                    m.billing.kind(),
+                    m.billing.period().map(|p| p.to_string()),
+                    m.price.minor_units(),
+                    m.price.currency().code(),
+                    m.start.to_string(),
+                    m.paid_through.map(|d| d.to_string()),
+                    m.category,
+                    m.notes,
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            write_children(&tx, id, m)?;
+            ids.push(id);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn membership(&self, id: i64) -> Result<StoredMembership, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                &format!("{SELECT_MEMBERSHIP} WHERE id = ?1"),
+                [id],
+                MembershipRow::read,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound { id })?;
+        self.assemble(row)
+    }
+
+    fn memberships(&self) -> Result<Vec<StoredMembership>, StoreError> {
+        let rows: Vec<MembershipRow> = self
+            .conn
+            .prepare(&format!("{SELECT_MEMBERSHIP} ORDER BY id"))?
+            .query_map([], MembershipRow::read)?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter().map(|row| self.assemble(row)).collect()
+    }
+
+    fn update_membership(
+        &mut self,
+        id: i64,
+        revision: i64,
+        m: &Membership,
+    ) -> Result<i64, StoreError> {
+        m.validate()?;
+        let tx = self.conn.transaction()?;
+        let current: Option<i64> = tx
+            .query_row("SELECT revision FROM membership WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match current {
+            None => return Err(StoreError::NotFound { id }),
+            Some(current) if current != revision => return Err(StoreError::Conflict { id }),
+            Some(_) => {}
+        }
+        tx.execute(
+            "UPDATE membership SET platform = ?2, plan = ?3, billing = ?4, period = ?5,
+                 price_minor = ?6, currency = ?7, start_date = ?8, paid_through = ?9,
+                 category = ?10, notes = ?11, revision = revision + 1,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1",
+            params![
+                id,
+                m.platform.trim(),
+                m.plan.trim(),
+                m.billing.kind(),
+                m.billing.period().map(|p| p.to_string()),
+                m.price.minor_units(),
+                m.price.currency().code(),
+                m.start.to_string(),
+                m.paid_through.map(|d| d.to_string()),
+                m.category,
+                m.notes,
+            ],
+        )?;
+        tx.execute(
+            "DELETE FROM auto_renew_contract WHERE membership_id = ?1",
+            [id],
+        )?;
+        tx.execute("DELETE FROM benefit WHERE membership_id = ?1", [id])?;
+        write_children(&tx, id, m)?;
+        tx.commit()?;
+        Ok(revision + 1)
+    }
+
+    fn remove_membership(&mut self, id: i64) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        if tx.execute("DELETE FROM membership WHERE id = ?1", [id])? == 0 {
+            return Err(StoreError::NotFound { id });
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+const SELECT_MEMBERSHIP: &str = "SELECT id, revision, created_at, updated_at, platform, plan,
+    billing, period, price_minor, currency, start_date, paid_through, category, notes
+    FROM membership";
+
+/// A membership row as SQLite returns it, before it is checked into domain values.
+struct MembershipRow {
+    id: i64,
+    revision: i64,
+    created_at: String,
+    updated_at: String,
+    platform: String,
+    plan: String,
+    billing: String,
+    period: Option<String>,
+    price_minor: i64,
+    currency: String,
+    start_date: String,
+    paid_through: Option<String>,
+    category: Option<String>,
+    notes: Option<String>,
+}
+
+impl MembershipRow {
+    fn read(row: &Row<'_>) -> rusqlite::Result<MembershipRow> {
+        Ok(MembershipRow {
+            id: row.get(0)?,
+            revision: row.get(1)?,
+            created_at: row.get(2)?,
+            updated_at: row.get(3)?,
+            platform: row.get(4)?,
+            plan: row.get(5)?,
+            billing: row.get(6)?,
+            period: row.get(7)?,
+            price_minor: row.get(8)?,
+            currency: row.get(9)?,
+            start_date: row.get(10)?,
+            paid_through: row.get(11)?,
+            category: row.get(12)?,
+            notes: row.get(13)?,
+        })
+    }
+}
+
+impl SqliteStore {
+    fn assemble(&self, row: MembershipRow) -> Result<StoredMembership, StoreError> {
+        let id = row.id;
+        let corrupt = |field: &'static str, value: &str| StoreError::Corrupt {
+            id,
+            field,
+            value: value.to_string(),
+        };
+        let currency = currency(id, &row.currency)?;
+        let billing = match (row.billing.as_str(), row.period.as_deref()) {
+            ("periodic", Some(p)) => {
+                Billing::Periodic(p.parse::<Period>().map_err(|_| corrupt("period", p))?)
+            }
+            ("one_time", None) => Billing::OneTime,
+            ("gifted", None) => Billing::Gifted,
+            (other, _) => return Err(corrupt("billing", other)),
+        };
+        let membership = Membership {
+            platform: row.platform,
+            plan: row.plan,
+            billing,
+            price: Money::from_minor(row.price_minor, currency),
+            start: date(id, "start_date", &row.start_date)?,
+            paid_through: row
+                .paid_through
+                .as_deref()
+                .map(|d| date(id, "paid_through", d))
+                .transpose()?,
+            auto_renew: self.contracts(id)?,
+            benefits: self.benefits(id)?,
+            category: row.category,
+            notes: row.notes,
+        };
+        Ok(StoredMembership {
+            id,
+            revision: row.revision,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            membership,
+        })
+    }
+
+    fn contracts(&self, id: i64) -> Result<Vec<AutoRenewContract>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT channel, status, closed_on FROM auto_renew_contract
+             WHERE membership_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut contracts = Vec::new();
+        for row in rows {
+            let (channel, status, closed_on) = row?;
+            let channel: Channel = channel.parse().map_err(|_| StoreError::Corrupt {
+                id,
+                field: "channel",
+                value: channel.clone(),
+            })?;
+            let status = match (status.as_str(), closed_on) {
+                ("active", None) => ContractStatus::Active,
+                ("unknown", None) => ContractStatus::Unknown,
+                ("closed", Some(on)) => ContractStatus::Closed(date(id, "closed_on", &on)?),
+                (other, _) => {
+                    return Err(StoreError::Corrupt {
+                        id,
+                        field: "status",
+                        value: other.to_string(),
+                    });
+                }
+            };
+            contracts.push(AutoRenewContract { channel, status });
+        }
+        Ok(contracts)
+    }
+
+    fn benefits(&self, id: i64) -> Result<Vec<Benefit>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, unit_value_minor, unit_value_currency, quantity, redeemed FROM benefit
+             WHERE membership_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
+        })?;
+        let mut benefits = Vec::new();
+        for row in rows {
+            let (name, minor, code, quantity, redeemed) = row?;
+            let unit_value = match (minor, code) {
+                (Some(minor), Some(code)) => Some(Money::from_minor(minor, currency(id, &code)?)),
+                _ => None,
+            };
+            benefits.push(Benefit {
+                name,
+                unit_value,
+                quantity,
+                redeemed,
+            });
+        }
+        Ok(benefits)
+    }
+}
+
+fn write_children(tx: &Transaction<'_>, id: i64, m: &Membership) -> Result<(), StoreError> {
+    for (position, contract) in m.auto_renew.iter().enumerate() {
+        let closed_on = match contract.status {
+            ContractStatus::Closed(on) => Some(on.to_string()),
+            _ => None,
+        };
+        tx.execute(
+            "INSERT INTO auto_renew_contract (membership_id, position, channel, status, closed_on)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                position as i64,
+                contract.channel.as_str(),
+                contract.status.as_str(),
+                closed_on
+            ],
+        )?;
+    }
+    for (position, benefit) in m.benefits.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO benefit (membership_id, position, name, unit_value_minor,
+                 unit_value_currency, quantity, redeemed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                position as i64,
+                benefit.name.trim(),
+                benefit.unit_value.map(Money::minor_units),
+                benefit.unit_value.map(|v| v.currency().code()),
+                benefit.quantity,
+                benefit.redeemed,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn date(id: i64, field: &'static str, text: &str) -> Result<Date, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt {
+        id,
+        field,
+        value: text.to_string(),
+    })
+}
+
+fn currency(id: i64, code: &str) -> Result<Currency, StoreError> {
+    Currency::from_code(code).map_err(|_| StoreError::Corrupt {
+        id,
+        field: "currency",
+        value: code.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date as d;
+
+    fn sample() -> Membership {
+        Membership {
+            platform: "爱奇艺".into(),
+            plan: "黄金VIP连续包月".into(),
+            billing: Billing::Periodic(Period::month()),
+            price: Money::from_minor(2500, Currency::CNY),
+            start: d(2026, 1, 31),
+            paid_through: Some(d(2026, 2, 27)),
+            auto_renew: vec![
+                AutoRenewContract {
+                    channel: Channel::WechatPay,
+                    status: ContractStatus::Active,
+                },
+                AutoRenewContract {
+                    channel: Channel::InApp,
+                    status: ContractStatus::Closed(d(2026, 3, 1)),
+                },
+                AutoRenewContract {
+                    channel: Channel::Alipay,
+                    status: ContractStatus::Unknown,
+                },
+            ],
+            benefits: vec![Benefit {
+                name: "观影券".into(),
+                unit_value: Some(Money::from_minor(1500, Currency::CNY)),
+                quantity: 4,
+                redeemed: 1,
+            }],
+            category: Some("视频".into()),
+            notes: Some("family account".into()),
+        }
+    }
+
+    #[test]
+    fn round_trips_every_field() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let m = sample();
+        let id = store.add_membership(&m).unwrap();
+        let stored = store.membership(id).unwrap();
+        assert_eq!(stored.membership, m);
+        assert_eq!(stored.revision, 1);
+        let mut one_time = sample();
+        one_time.billing = Billing::OneTime;
+        one_time.auto_renew.clear();
+        let id2 = store.add_membership(&one_time).unwrap();
+        assert_eq!(
+            store
+                .memberships()
+                .unwrap()
+                .iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>(),
+            [id, id2]
+        );
+        assert_eq!(
+            store.membership(id2).unwrap().membership.billing,
+            Billing::OneTime
+        );
+    }
+
+    #[test]
+    fn an_invalid_member_in_a_batch_writes_nothing() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let mut bad = sample();
+        bad.platform = String::new();
+        assert!(matches!(
+            store.add_memberships(&[sample(), bad]),
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(store.memberships().unwrap().is_empty());
+    }
+
+    #[test]
+    fn updates_check_the_revision_and_replace_children() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let id = store.add_membership(&sample()).unwrap();
+        let mut m = sample();
+        m.auto_renew.truncate(1);
+        m.benefits.clear();
+        let revision = store.update_membership(id, 1, &m).unwrap();
+        assert_eq!(revision, 2);
+        assert_eq!(store.membership(id).unwrap().membership, m);
+        assert!(matches!(
+            store.update_membership(id, 1, &m),
+            Err(StoreError::Conflict { .. })
+        ));
+        assert!(matches!(
+            store.update_membership(99, 1, &m),
+            Err(StoreError::NotFound { id: 99 })
+        ));
+    }
+
+    #[test]
+    fn removal_cascades_and_ids_are_never_reused() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let id = store.add_membership(&sample()).unwrap();
+        store.remove_membership(id).unwrap();
+        assert!(matches!(
+            store.membership(id),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.remove_membership(id),
+            Err(StoreError::NotFound { .. })
+        ));
+        let orphans: i64 = store
+            .conn
+            .query_row("SELECT (SELECT count(*) FROM benefit) + (SELECT count(*) FROM auto_renew_contract)", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(orphans, 0);
+        assert!(store.add_membership(&sample()).unwrap() > id);
+    }
+
+    #[test]
+    fn hand_edited_values_are_reported_not_misread() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let id = store.add_membership(&sample()).unwrap();
+        store
+            .conn
+            .execute(
+                "UPDATE membership SET start_date = '2026-02-30', paid_through = NULL",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(
+            store.membership(id),
+            Err(StoreError::Corrupt {
+                field: "start_date",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn file_database_is_private_and_uses_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tuiding.db");
+        let store = SqliteStore::open(&path).unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = store
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
