@@ -343,6 +343,21 @@ impl Membership {
         self.auto_renew.iter().find(|c| c.channel == channel)
     }
 
+    /// Channels that can still charge although another channel has been closed: turning
+    /// off auto-renew in one place (often the app) while the payment channel's deduction
+    /// agreement stays active is the most common reason a cancellation fails.
+    pub fn lingering_channels(&self) -> Vec<Channel> {
+        let any_closed = self.auto_renew.iter().any(|c| !c.status.can_charge());
+        if !any_closed || !matches!(self.billing, Billing::Periodic(_)) {
+            return Vec::new();
+        }
+        self.auto_renew
+            .iter()
+            .filter(|c| c.status.can_charge())
+            .map(|c| c.channel)
+            .collect()
+    }
+
     /// Whether the membership will charge again: periodic, and either no contract is
     /// recorded (unknown, so assume yes) or at least one can still charge.
     pub fn renews(&self) -> bool {
@@ -453,6 +468,38 @@ impl Membership {
             }))
     }
 
+    /// Every key date from the day after `today` up to and including `last`: each
+    /// renewal charge (a weekly plan charges several times in a month), then the last
+    /// day of service when it will not renew.
+    pub fn key_dates_within(
+        &self,
+        today: Date,
+        last: Date,
+    ) -> Result<Vec<Renewal>, MembershipError> {
+        let mut dates = Vec::new();
+        let mut cursor = today;
+        while let Some(date) = self.next_renewal(cursor)? {
+            if date > last {
+                break;
+            }
+            dates.push(Renewal {
+                date,
+                charges: true,
+            });
+            cursor = date;
+        }
+        if let Some(end) = self.ends_on(today)?
+            && end >= today
+            && end <= last
+        {
+            dates.push(Renewal {
+                date: end,
+                charges: false,
+            });
+        }
+        Ok(dates)
+    }
+
     /// What the membership costs per year, for periodic billing: price × periods per
     /// year (52 weeks, 12 months, 365/N days), rounded half-up to the minor unit.
     pub fn yearly_cost(&self) -> Result<Option<Money>, MembershipError> {
@@ -534,6 +581,16 @@ pub enum MembershipError {
     /// A date at the edge of the supported range.
     #[error("date {0} is at the edge of the supported range")]
     OutOfRange(Date),
+}
+
+impl InvalidReason {
+    /// The reason in the user's language, without the field name.
+    pub fn describe(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => reason_zh(self),
+            Lang::En => reason_en(self),
+        }
+    }
 }
 
 fn reason_en(reason: &InvalidReason) -> String {
@@ -667,6 +724,38 @@ mod tests {
             status: ContractStatus::Unknown,
         });
         assert!(m.renews());
+    }
+
+    #[test]
+    fn key_dates_list_every_charge_in_the_window() {
+        let mut m = iqiyi();
+        m.billing = Billing::Periodic(Period::week());
+        m.start = date(2026, 11, 2);
+        let dates = m
+            .key_dates_within(date(2026, 11, 23), date(2026, 12, 23))
+            .unwrap();
+        let got: Vec<Date> = dates.iter().map(|r| r.date).collect();
+        assert_eq!(
+            got,
+            [
+                date(2026, 11, 30),
+                date(2026, 12, 7),
+                date(2026, 12, 14),
+                date(2026, 12, 21)
+            ]
+        );
+        assert!(dates.iter().all(|r| r.charges));
+        m.auto_renew[0].status = ContractStatus::Closed(date(2026, 11, 23));
+        let dates = m
+            .key_dates_within(date(2026, 11, 23), date(2026, 12, 23))
+            .unwrap();
+        assert_eq!(
+            dates,
+            [Renewal {
+                date: date(2026, 11, 29),
+                charges: false
+            }]
+        );
     }
 
     #[test]

@@ -1,0 +1,79 @@
+//! The command line: global flags and the list of subcommands. Each subcommand's own
+//! flags live beside its code in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cmd;
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding demo                                   # 演示数据 + 首页报告 / demo data and the overview
+  tuiding add --platform 爱奇艺 --plan 黄金VIP连续包月 --period month --price 25 \\
+              --start 2026-01-31 --auto-renew wechat_pay
+  tuiding list --json
+  tuiding renewals --within 30d
+  tuiding summary --lang en
+  tuiding --today 2026-11-23 show 1              # 固定日期，结果可复现 / reproducible figures
+
+环境变量 / Environment: TUIDING_DATA_DIR, TUIDING_TODAY, TUIDING_LANG, LANG, NO_COLOR";
+
+/// tuiding (退订): 会员退订助手 — find every paid membership, know when it renews, leave
+/// without losing money.
+#[derive(Debug, Parser)]
+#[command(name = "tuiding", version, about, long_about = None, after_help = EXAMPLES)]
+#[command(propagate_version = true, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// 数据目录 / Data directory [default: the platform's data dir, e.g. ~/.local/share/tuiding]
+    #[arg(long, global = true, env = "TUIDING_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// 以此日期为"今天"，使结果可复现 / Treat this date as today (reproducible output)
+    #[arg(long, global = true, env = "TUIDING_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
+    /// 输出 JSON / Print JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// 界面语言 / Language of the text: zh or en [default: from LANG, else zh]
+    #[arg(long, global = true, env = "TUIDING_LANG", value_name = "zh|en")]
+    pub lang: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 添加会员 / Add a membership (prompts for fields when run on a terminal without flags)
+    Add(cmd::add::AddArgs),
+    /// 列出全部会员 / List every membership
+    #[command(alias = "ls")]
+    List(cmd::list::ListArgs),
+    /// 查看一个会员 / Show one membership in full
+    Show(cmd::show::ShowArgs),
+    /// 修改会员 / Change a membership's fields, auto-renew channels or benefits
+    Edit(cmd::edit::EditArgs),
+    /// 删除会员 / Remove a membership from the ledger
+    #[command(alias = "remove")]
+    Rm(cmd::rm::RmArgs),
+    /// 即将续费 / Renewals and service ends coming up within a window
+    Renewals(cmd::renewals::RenewalsArgs),
+    /// 费用汇总 / Monthly and yearly cost per currency and category
+    Summary(cmd::summary::SummaryArgs),
+    /// 演示 / Fill a demo data dir with realistic memberships and show the overview
+    Demo(cmd::demo::DemoArgs),
+    /// 工作日计算 / Working days in mainland China (holidays and adjusted workdays)
+    Workdays(cmd::workdays::WorkdaysArgs),
+    /// 生成 shell 补全脚本 / Print shell completions
+    Completions(cmd::completions::CompletionsArgs),
+}

@@ -1,0 +1,24 @@
+//! `tuiding completions SHELL`: shell completion scripts.
+
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+
+/// Print a completion script.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding completions bash > ~/.local/share/bash-completion/completions/tuiding\n  tuiding completions zsh > ~/.zfunc/_tuiding\n  tuiding completions fish > ~/.config/fish/completions/tuiding.fish"
+)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    pub shell: Shell,
+}
+
+impl CompletionsArgs {
+    pub fn run(&self) -> anyhow::Result<()> {
+        let mut command = Cli::command();
+        clap_complete::generate(self.shell, &mut command, "tuiding", &mut std::io::stdout());
+        Ok(())
+    }
+}

@@ -1,0 +1,346 @@
+//! `tuiding demo`: a demo data directory with realistic memberships, then the overview a
+//! user wants first: what renews in the next 30 days, what it all costs, and where a
+//! "cancelled" membership can still charge.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::{
+    AutoRenewContract, Benefit, Billing, Channel, ContractStatus, Currency, Lang, Membership,
+    Money, Period,
+};
+use tuiding_store::Store;
+
+use crate::cmd::{renewals, summary};
+use crate::context::{Ctx, DB_FILE};
+use crate::error::{Localize, UserError};
+use crate::output;
+
+/// Marks a directory as created by `demo`, so a later `demo` may overwrite it.
+const MARKER: &str = ".tuiding-demo";
+
+/// Fill a demo data dir and show the overview.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding demo\n  tuiding demo --json\n  tuiding --data-dir /tmp/my-demo --today 2026-11-23 demo\n\n演示数据默认写入系统临时目录下的 tuiding-demo，绝不会碰你的真实账本。\nThe demo writes to tuiding-demo in the system's temp dir by default, never to your real ledger."
+)]
+pub struct DemoArgs {}
+
+#[derive(Serialize)]
+struct DemoReport {
+    data_dir: PathBuf,
+    renewals: renewals::RenewalsReport,
+    summary: summary::Summary,
+    warnings: Vec<Warning>,
+}
+
+#[derive(Serialize)]
+struct Warning {
+    id: i64,
+    platform: String,
+    plan: String,
+    /// Channels that can still charge although another channel was closed.
+    still_charging: Vec<&'static str>,
+}
+
+impl DemoArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let dir = match ctx.explicit_data_dir() {
+            Some(dir) => dir.to_path_buf(),
+            None => std::env::temp_dir().join("tuiding-demo"),
+        };
+        prepare(ctx, &dir)?;
+        let mut store = ctx.open_store_in(&dir)?;
+        std::fs::write(
+            dir.join(MARKER),
+            "created by `tuiding demo`; safe to delete\n",
+        )?;
+        store
+            .add_memberships(&demo_memberships(ctx.today))
+            .localize(ctx.lang)?;
+        let stored = store.memberships().localize(ctx.lang)?;
+        let until = ctx.today.checked_add(30.days())?;
+        let report = DemoReport {
+            data_dir: dir.clone(),
+            renewals: renewals::build(ctx, &stored, until)?,
+            summary: summary::build(ctx, &stored)?,
+            warnings: stored
+                .iter()
+                .filter_map(|s| {
+                    let lingering = s.membership.lingering_channels();
+                    (!lingering.is_empty()).then(|| Warning {
+                        id: s.id,
+                        platform: s.membership.platform.clone(),
+                        plan: s.membership.plan.clone(),
+                        still_charging: lingering.iter().map(|c| c.as_str()).collect(),
+                    })
+                })
+                .collect(),
+        };
+        if ctx.json {
+            return output::print_json(&report);
+        }
+        let lang = ctx.lang;
+        let mut out = vec![
+            match lang {
+                Lang::Zh => format!(
+                    "已在 {} 写入 {} 个示例会员（今天按 {} 计）。\n",
+                    dir.display(),
+                    stored.len(),
+                    ctx.today
+                ),
+                Lang::En => format!(
+                    "Wrote {} sample memberships to {} (today is {}).\n",
+                    stored.len(),
+                    dir.display(),
+                    ctx.today
+                ),
+            },
+            renewals::render(ctx, &stored, &report.renewals),
+            String::new(),
+            summary::render(ctx, &report.summary),
+        ];
+        if !report.warnings.is_empty() {
+            out.push(String::new());
+            out.push(output::paint(
+                lang.pick("⚠ 还会扣费的渠道", "⚠ Channels that can still charge"),
+                Some(output::RED),
+                ctx.color,
+            ));
+            for w in &stored {
+                let lingering = w.membership.lingering_channels();
+                if lingering.is_empty() {
+                    continue;
+                }
+                let names: Vec<&str> = lingering.iter().map(|c| c.label(lang)).collect();
+                out.push(match lang {
+                    Lang::Zh => format!(
+                        "  #{} {} {}：已在别处关闭自动续费，但 {} 的扣费协议仍然有效，下次续费还会扣款。请到该渠道解约。",
+                        w.id, w.membership.platform, w.membership.plan, names.join("、")
+                    ),
+                    Lang::En => format!(
+                        "  #{} {} {}: auto-renew was closed elsewhere, but the deduction agreement at {} is still active and will charge at the next renewal. Close it there.",
+                        w.id, w.membership.platform, w.membership.plan, names.join(", ")
+                    ),
+                });
+            }
+        }
+        let quoted = shell_quote(&dir);
+        out.push(String::new());
+        out.push(match lang {
+            Lang::Zh => format!(
+                "接着试试：\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
+            ),
+            Lang::En => format!(
+                "Try next:\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
+            ),
+        });
+        output::line(out.join("\n"))
+    }
+}
+
+/// Makes `dir` ready for a fresh demo: missing, empty, or made by an earlier demo.
+/// Anything else is refused, so a demo can never overwrite a real ledger.
+fn prepare(ctx: &Ctx, dir: &Path) -> anyhow::Result<()> {
+    let empty = match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(e) => return Err(e.into()),
+    };
+    if empty {
+        return Ok(());
+    }
+    if !dir.join(MARKER).exists() {
+        return Err(UserError::failure(match ctx.lang {
+            Lang::Zh => format!(
+                "{} 不是空目录，也不是演示目录；为保护你的数据，演示不会写入这里。请换一个 --data-dir",
+                dir.display()
+            ),
+            Lang::En => format!(
+                "{} is neither empty nor a demo directory; to protect your data the demo will not write there. Choose another --data-dir",
+                dir.display()
+            ),
+        }));
+    }
+    for name in [
+        DB_FILE.to_string(),
+        format!("{DB_FILE}-wal"),
+        format!("{DB_FILE}-shm"),
+    ] {
+        match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn shell_quote(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// Realistic memberships, dated relative to `today` so the overview always has
+/// something coming up. Prices are typical list prices; the card-shop name is invented.
+fn demo_memberships(today: Date) -> Vec<Membership> {
+    let ago = |days: i64| today.checked_sub(days.days()).unwrap_or(today);
+    let cny = |text: &str| Money::parse(text, Currency::CNY).expect("demo prices are valid");
+    let contract = |channel, status| AutoRenewContract { channel, status };
+    let periodic =
+        |platform: &str, plan: &str, period, price, start, auto_renew, category: &str| Membership {
+            platform: platform.into(),
+            plan: plan.into(),
+            billing: Billing::Periodic(period),
+            price,
+            start,
+            paid_through: None,
+            auto_renew,
+            benefits: vec![],
+            category: Some(category.into()),
+            notes: None,
+        };
+    let mut list = vec![
+        periodic(
+            "爱奇艺",
+            "黄金VIP连续包月",
+            Period::month(),
+            cny("25"),
+            ago(299),
+            vec![contract(Channel::WechatPay, ContractStatus::Active)],
+            "视频",
+        ),
+        periodic(
+            "腾讯视频",
+            "VIP连续包季",
+            Period::quarter(),
+            cny("68"),
+            ago(75),
+            vec![
+                contract(Channel::Alipay, ContractStatus::Active),
+                contract(Channel::InApp, ContractStatus::Active),
+            ],
+            "视频",
+        ),
+        periodic(
+            "QQ音乐",
+            "豪华绿钻连续包月",
+            Period::month(),
+            cny("18"),
+            ago(402),
+            vec![contract(Channel::AppStore, ContractStatus::Active)],
+            "音乐",
+        ),
+        periodic(
+            "百度网盘",
+            "超级会员连续包年",
+            Period::year(),
+            cny("258"),
+            ago(342),
+            vec![
+                contract(Channel::Alipay, ContractStatus::Active),
+                contract(Channel::InApp, ContractStatus::Active),
+            ],
+            "网盘",
+        ),
+        periodic(
+            "芒果TV",
+            "会员连续包月",
+            Period::month(),
+            cny("22"),
+            ago(190),
+            vec![
+                contract(Channel::InApp, ContractStatus::Closed(ago(12))),
+                contract(Channel::WechatPay, ContractStatus::Active),
+            ],
+            "视频",
+        ),
+        periodic(
+            "ChatGPT",
+            "Plus",
+            Period::month(),
+            Money::parse("$20", Currency::CNY).expect("valid"),
+            ago(48),
+            vec![contract(Channel::AppStore, ContractStatus::Active)],
+            "工具",
+        ),
+        periodic(
+            "阅读星球",
+            "连续包周会员",
+            Period::week(),
+            cny("19"),
+            ago(17),
+            vec![contract(Channel::WechatPay, ContractStatus::Active)],
+            "阅读",
+        ),
+        periodic(
+            "星辰卡盟",
+            "钻石会员（进货价九折）",
+            Period::year(),
+            cny("128"),
+            ago(371),
+            vec![contract(Channel::Alipay, ContractStatus::Unknown)],
+            "游戏",
+        ),
+    ];
+    list[6].notes = Some("首周 ¥1 试用后按周自动续费 / ¥1 first week, then weekly".into());
+    let mut meituan = periodic(
+        "美团",
+        "外卖神券会员",
+        Period::month(),
+        cny("15"),
+        ago(95),
+        vec![contract(Channel::WechatPay, ContractStatus::Active)],
+        "生活",
+    );
+    meituan.benefits = vec![Benefit {
+        name: "5元无门槛红包".into(),
+        unit_value: Some(cny("5")),
+        quantity: 4,
+        redeemed: 3,
+    }];
+    list.push(meituan);
+    let jd_start = ago(160);
+    list.push(Membership {
+        platform: "京东".into(),
+        plan: "PLUS会员年卡".into(),
+        billing: Billing::OneTime,
+        price: cny("198"),
+        start: jd_start,
+        paid_through: Period::year()
+            .boundary(jd_start, 1)
+            .ok()
+            .and_then(|d| d.yesterday().ok()),
+        auto_renew: vec![],
+        benefits: vec![Benefit {
+            name: "运费券".into(),
+            unit_value: Some(cny("6")),
+            quantity: 60,
+            redeemed: 14,
+        }],
+        category: Some("购物".into()),
+        notes: None,
+    });
+    list.push(Membership {
+        platform: "Keep".into(),
+        plan: "会员月卡（信用卡积分兑换）".into(),
+        billing: Billing::Gifted,
+        price: Money::zero(Currency::CNY),
+        start: ago(18),
+        paid_through: today.checked_add(12.days()).ok(),
+        auto_renew: vec![],
+        benefits: vec![],
+        category: Some("运动".into()),
+        notes: Some("到期后不会自动扣费；如弹出续费请勿点 / does not renew by itself".into()),
+    });
+    list
+}

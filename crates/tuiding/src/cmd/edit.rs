@@ -1,0 +1,201 @@
+//! `tuiding edit ID`: change fields, channels and benefits of one membership.
+
+use clap::Args;
+use tuiding_core::{AutoRenewContract, ContractStatus, Lang, Membership, Money};
+use tuiding_store::Store;
+
+use crate::cmd::fields::{self, MembershipFields, non_empty};
+use crate::cmd::show::print_membership;
+use crate::context::Ctx;
+use crate::error::{Localize, UserError};
+use crate::input;
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding edit 1 --price 30                         # 涨价 / a price rise
+  tuiding edit 1 --close wechat_pay                 # 已在微信支付解约（今天）/ closed today
+  tuiding edit 1 --close in_app:2026-11-20 --auto-renew alipay:unknown
+  tuiding edit 2 --benefit 观影券:4:15:2 --redeem 观影券
+  tuiding edit 3 --category 网盘 --notes '家庭共享'
+  tuiding edit 3 --paid-through none                # 清除已付至日期 / clear it";
+
+/// Change a membership.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct EditArgs {
+    /// 会员编号 / Membership id
+    pub id: i64,
+    #[command(flatten)]
+    pub fields: MembershipFields,
+    /// 关闭某渠道的自动续费 / Record that a channel's auto-renewal was closed: CHANNEL[:DATE] [default date: today]
+    #[arg(long, value_name = "CHANNEL[:DATE]")]
+    pub close: Vec<String>,
+    /// 删除某渠道的记录 / Forget a channel entirely (it was recorded by mistake)
+    #[arg(long, value_name = "CHANNEL")]
+    pub drop_channel: Vec<String>,
+    /// 记一次权益使用 / Count benefit uses: NAME[:N] [default N: 1]
+    #[arg(long, value_name = "NAME[:N]")]
+    pub redeem: Vec<String>,
+    /// 删除权益 / Remove a benefit by name
+    #[arg(long, value_name = "NAME")]
+    pub drop_benefit: Vec<String>,
+}
+
+impl EditArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        if self.fields.is_empty()
+            && self.close.is_empty()
+            && self.drop_channel.is_empty()
+            && self.redeem.is_empty()
+            && self.drop_benefit.is_empty()
+        {
+            return Err(UserError::usage(
+                "",
+                ctx.t(
+                    "没有要修改的内容；见 `tuiding edit --help`",
+                    "nothing to change; see `tuiding edit --help`",
+                ),
+            ));
+        }
+        let mut store = ctx.open_store()?;
+        let stored = store.membership(self.id).localize(ctx.lang)?;
+        let mut m = stored.membership.clone();
+        self.apply(ctx, &mut m)?;
+        fields::validate(&m, ctx.lang)?;
+        store
+            .update_membership(self.id, stored.revision, &m)
+            .localize(ctx.lang)?;
+        let updated = store.membership(self.id).localize(ctx.lang)?;
+        if !ctx.json {
+            crate::output::line(format!("{} #{}", ctx.t("已更新", "Updated"), self.id))?;
+        }
+        print_membership(ctx, &updated)
+    }
+
+    fn apply(&self, ctx: &Ctx, m: &mut Membership) -> anyhow::Result<()> {
+        let lang = ctx.lang;
+        let f = &self.fields;
+        if let Some(platform) = &f.platform {
+            m.platform = platform.trim().to_string();
+        }
+        if let Some(plan) = &f.plan {
+            m.plan = plan.trim().to_string();
+        }
+        if let Some(billing) = f.billing(lang)? {
+            m.billing = billing;
+        }
+        let explicit = input::parse_currency(f.currency.as_deref(), lang)?;
+        match (&f.price, explicit) {
+            (Some(text), _) => {
+                m.price = input::parse_price(
+                    "--price",
+                    text,
+                    explicit,
+                    explicit.unwrap_or(m.price.currency()),
+                    lang,
+                )?;
+            }
+            (None, Some(currency)) => {
+                // Same amount, other currency (it must fit the new currency's decimals).
+                m.price = Money::parse(&m.price.amount_string(), currency)
+                    .for_flag("--currency", lang)?;
+            }
+            (None, None) => {}
+        }
+        if let Some(text) = &f.start {
+            m.start = input::parse_date("--start", text, lang)?;
+        }
+        if let Some(text) = &f.paid_through {
+            m.paid_through = match text.trim() {
+                "none" | "-" | "" => None,
+                t => Some(input::parse_date("--paid-through", t, lang)?),
+            };
+        }
+        for contract in input::parse_contracts("--auto-renew", &f.auto_renew, ctx.today, lang)? {
+            set_contract(m, contract);
+        }
+        for spec in &self.close {
+            let (channel, date) = match spec.split_once(':') {
+                Some((c, d)) => (c, Some(d)),
+                None => (spec.as_str(), None),
+            };
+            let channel = input::parse_channel("--close", channel, lang)?;
+            let on = date
+                .map(|d| input::parse_date("--close", d, lang))
+                .transpose()?
+                .unwrap_or(ctx.today);
+            set_contract(
+                m,
+                AutoRenewContract {
+                    channel,
+                    status: ContractStatus::Closed(on),
+                },
+            );
+        }
+        for name in &self.drop_channel {
+            let channel = input::parse_channel("--drop-channel", name, lang)?;
+            let before = m.auto_renew.len();
+            m.auto_renew.retain(|c| c.channel != channel);
+            if m.auto_renew.len() == before {
+                return Err(not_recorded("--drop-channel", channel.as_str(), lang));
+            }
+        }
+        for spec in &f.benefits {
+            let benefit = input::parse_benefit(spec, m.price.currency(), lang)?;
+            match m.benefits.iter_mut().find(|b| b.name == benefit.name) {
+                Some(existing) => *existing = benefit,
+                None => m.benefits.push(benefit),
+            }
+        }
+        for spec in &self.redeem {
+            let (name, count) = match spec.rsplit_once([':', '：']) {
+                Some((n, c)) if c.trim().parse::<u32>().is_ok() => {
+                    (n.trim(), c.trim().parse::<u32>().unwrap_or(1))
+                }
+                _ => (spec.trim(), 1),
+            };
+            let benefit = m
+                .benefits
+                .iter_mut()
+                .find(|b| b.name == name)
+                .ok_or_else(|| not_recorded("--redeem", name, lang))?;
+            benefit.redeemed = benefit.redeemed.saturating_add(count);
+        }
+        for name in &self.drop_benefit {
+            let before = m.benefits.len();
+            m.benefits.retain(|b| b.name != name.trim());
+            if m.benefits.len() == before {
+                return Err(not_recorded("--drop-benefit", name, lang));
+            }
+        }
+        if f.category.is_some() {
+            m.category = non_empty(f.category.as_deref());
+        }
+        if f.notes.is_some() {
+            m.notes = non_empty(f.notes.as_deref());
+        }
+        Ok(())
+    }
+}
+
+/// Replaces the contract for the same channel, or adds it.
+fn set_contract(m: &mut Membership, contract: AutoRenewContract) {
+    match m
+        .auto_renew
+        .iter_mut()
+        .find(|c| c.channel == contract.channel)
+    {
+        Some(existing) => *existing = contract,
+        None => m.auto_renew.push(contract),
+    }
+}
+
+fn not_recorded(flag: &str, what: &str, lang: Lang) -> anyhow::Error {
+    UserError::usage(
+        flag,
+        match lang {
+            Lang::Zh => format!("这个会员没有记录 {what:?}"),
+            Lang::En => format!("this membership has no {what:?}"),
+        },
+    )
+}

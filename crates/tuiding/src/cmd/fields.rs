@@ -1,0 +1,170 @@
+//! The membership flags shared by `add` and `edit`, and their validation into a
+//! [`Membership`].
+
+use clap::Args;
+use tuiding_core::{Billing, Currency, Lang, Localized, Membership, MembershipError};
+
+use crate::context::Ctx;
+use crate::error::UserError;
+use crate::input;
+
+/// Flags that describe a membership.
+#[derive(Debug, Args, Default, Clone)]
+pub struct MembershipFields {
+    /// 平台 / Platform or brand, e.g. 爱奇艺
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// 套餐 / Plan, e.g. 黄金VIP连续包月
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// 计费周期 / Billing period: week, month, quarter, half-year, year, or 30d, 2w, 2m, 2y
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["one_time", "gifted"])]
+    pub period: Option<String>,
+    /// 一次性买断（不续费）/ A one-time buy-out (does not renew)
+    #[arg(long, conflicts_with = "gifted")]
+    pub one_time: bool,
+    /// 赠送或活动会员 / A gifted or promotional membership
+    #[arg(long)]
+    pub gifted: bool,
+    /// 价格 / Price per period (or paid once): 25, 25.00, ¥25, 25元, $9.99
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub price: Option<String>,
+    /// 币种 / ISO 4217 currency when the price names none [default: CNY]
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// 开始日期（首个付费周期第一天）/ First day of the first paid period [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// 已付费至（含当天）/ Last day already paid for (inclusive)
+    #[arg(long, value_name = "DATE")]
+    pub paid_through: Option<String>,
+    /// 自动续费渠道 / Where auto-renewal is contracted: CHANNEL[:active|unknown|closed[:DATE]];
+    /// channels: in_app, wechat_pay, alipay, app_store, google_play, huawei, carrier, bank_card, other
+    #[arg(long = "auto-renew", value_name = "CHANNEL[:STATUS[:DATE]]")]
+    pub auto_renew: Vec<String>,
+    /// 权益 / A benefit: NAME:QUANTITY[:UNIT_VALUE[:REDEEMED]], e.g. 观影券:4:15:1
+    #[arg(long = "benefit", value_name = "SPEC")]
+    pub benefits: Vec<String>,
+    /// 类别 / Category, e.g. 视频, 音乐, 网盘
+    #[arg(long)]
+    pub category: Option<String>,
+    /// 备注 / Notes
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+impl MembershipFields {
+    /// True when no field flag was given at all.
+    pub fn is_empty(&self) -> bool {
+        self.platform.is_none()
+            && self.plan.is_none()
+            && self.period.is_none()
+            && !self.one_time
+            && !self.gifted
+            && self.price.is_none()
+            && self.currency.is_none()
+            && self.start.is_none()
+            && self.paid_through.is_none()
+            && self.auto_renew.is_empty()
+            && self.benefits.is_empty()
+            && self.category.is_none()
+            && self.notes.is_none()
+    }
+
+    /// Builds a new membership; required: `--platform`, one of `--period`/`--one-time`/
+    /// `--gifted`, and `--price` (0 for gifted when omitted).
+    pub fn to_new_membership(&self, ctx: &Ctx) -> anyhow::Result<Membership> {
+        let lang = ctx.lang;
+        let platform = self
+            .platform
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .ok_or_else(|| UserError::usage("--platform", required(lang)))?;
+        let billing = self.billing(lang)?.ok_or_else(|| {
+            UserError::usage(
+                "--period",
+                ctx.t(
+                    "请用 --period（周期扣费）、--one-time（一次性买断）或 --gifted（赠送/活动）说明计费方式",
+                    "say how it bills: --period (periodic), --one-time (buy-out) or --gifted",
+                ),
+            )
+        })?;
+        let explicit_currency = input::parse_currency(self.currency.as_deref(), lang)?;
+        let default_currency = explicit_currency.unwrap_or(Currency::CNY);
+        let price = match (&self.price, billing) {
+            (Some(text), _) => {
+                input::parse_price("--price", text, explicit_currency, default_currency, lang)?
+            }
+            (None, Billing::Gifted) => tuiding_core::Money::zero(default_currency),
+            (None, _) => return Err(UserError::usage("--price", required(lang))),
+        };
+        let start = match &self.start {
+            Some(text) => input::parse_date("--start", text, lang)?,
+            None => ctx.today,
+        };
+        let paid_through = self
+            .paid_through
+            .as_deref()
+            .map(|t| input::parse_date("--paid-through", t, lang))
+            .transpose()?;
+        let auto_renew = input::parse_contracts("--auto-renew", &self.auto_renew, ctx.today, lang)?;
+        let benefits = self
+            .benefits
+            .iter()
+            .map(|spec| input::parse_benefit(spec, price.currency(), lang))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let membership = Membership {
+            platform: platform.trim().to_string(),
+            plan: self.plan.as_deref().unwrap_or_default().trim().to_string(),
+            billing,
+            price,
+            start,
+            paid_through,
+            auto_renew,
+            benefits,
+            category: non_empty(self.category.as_deref()),
+            notes: non_empty(self.notes.as_deref()),
+        };
+        validate(&membership, lang)?;
+        Ok(membership)
+    }
+
+    /// The billing the flags ask for, if any.
+    pub fn billing(&self, lang: Lang) -> anyhow::Result<Option<Billing>> {
+        Ok(match (&self.period, self.one_time, self.gifted) {
+            (Some(p), _, _) => Some(Billing::Periodic(input::parse_period(p, lang)?)),
+            (None, true, _) => Some(Billing::OneTime),
+            (None, false, true) => Some(Billing::Gifted),
+            (None, false, false) => None,
+        })
+    }
+}
+
+/// `Some(trimmed)` unless empty: an empty `--category ""` clears it.
+pub fn non_empty(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+fn required(lang: Lang) -> &'static str {
+    lang.pick("必填", "is required")
+}
+
+/// Validates a membership, naming the flag of the field at fault.
+pub fn validate(m: &Membership, lang: Lang) -> anyhow::Result<()> {
+    m.validate().map_err(|e| match &e {
+        MembershipError::Invalid { field, reason } => {
+            let flag = match *field {
+                "platform" => "--platform",
+                "price" => "--price",
+                "paid_through" => "--paid-through",
+                "auto_renew" => "--auto-renew",
+                "benefit" => "--benefit",
+                other => other,
+            };
+            UserError::usage(flag, reason.describe(lang))
+        }
+        _ => UserError::usage("", e.localized(lang)),
+    })
+}

@@ -1,0 +1,37 @@
+//! One file per subcommand; this module only dispatches.
+
+pub mod add;
+pub mod completions;
+pub mod demo;
+pub mod edit;
+pub mod fields;
+pub mod list;
+pub mod renewals;
+pub mod rm;
+pub mod show;
+pub mod summary;
+pub mod workdays;
+
+use crate::cli::{Cli, Command};
+use crate::context::Ctx;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Completions(args) = &cli.command {
+        // Needs no date, data dir or language.
+        return args.run();
+    }
+    let ctx = Ctx::from_args(&cli.global)?;
+    match &cli.command {
+        Command::Add(args) => args.run(&ctx),
+        Command::List(args) => args.run(&ctx),
+        Command::Show(args) => args.run(&ctx),
+        Command::Edit(args) => args.run(&ctx),
+        Command::Rm(args) => args.run(&ctx),
+        Command::Renewals(args) => args.run(&ctx),
+        Command::Summary(args) => args.run(&ctx),
+        Command::Demo(args) => args.run(&ctx),
+        Command::Workdays(args) => args.run(&ctx),
+        Command::Completions(_) => unreachable!("handled above"),
+    }
+}

@@ -1,0 +1,216 @@
+//! `tuiding renewals --within 30d`: every charge and service end coming up, with the
+//! total that will leave the account per currency.
+
+use std::collections::BTreeMap;
+
+use clap::Args;
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::membership::days_between;
+use tuiding_core::{Lang, Localized, Money};
+use tuiding_store::Store;
+
+use crate::cmd::list::channels_label;
+use crate::context::Ctx;
+use crate::error::{Localize, UserError};
+use crate::input;
+use crate::output::{self, Align, Cell, Table};
+
+/// Renewals and service ends within a window.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding renewals\n  tuiding renewals --within 7d\n  tuiding renewals --within 3m --json"
+)]
+pub struct RenewalsArgs {
+    /// 时间范围 / Window after today: 30d, 2w, 1m, 1y (a bare number is days)
+    #[arg(long, default_value = "30d", value_name = "WINDOW")]
+    pub within: String,
+}
+
+/// The JSON printed by `renewals --json`.
+#[derive(Debug, Serialize)]
+pub struct RenewalsReport {
+    pub today: Date,
+    pub until: Date,
+    pub renewals: Vec<RenewalItem>,
+    /// What the charges in the window add up to, per currency.
+    pub totals: Vec<CurrencyTotal>,
+}
+
+/// One key date.
+#[derive(Debug, Serialize)]
+pub struct RenewalItem {
+    pub id: i64,
+    pub platform: String,
+    pub plan: String,
+    pub date: Date,
+    pub days_until: i64,
+    /// `renewal` (money will be taken) or `ends` (the last day of a service that will not renew).
+    pub kind: &'static str,
+    /// The charge for a renewal; `null` when the service ends.
+    pub amount: Option<String>,
+    pub currency: &'static str,
+    /// Channels that can still charge.
+    pub channels: Vec<&'static str>,
+}
+
+/// A sum in one currency.
+#[derive(Debug, Serialize)]
+pub struct CurrencyTotal {
+    pub currency: &'static str,
+    pub amount: String,
+    #[serde(skip)]
+    pub money: Money,
+}
+
+impl RenewalsArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let until = input::parse_window(&self.within, ctx.today, ctx.lang)?;
+        let store = ctx.open_store()?;
+        let stored = store.memberships().localize(ctx.lang)?;
+        let report = build(ctx, &stored, until)?;
+        if ctx.json {
+            return output::print_json(&report);
+        }
+        output::line(render(ctx, &stored, &report))
+    }
+}
+
+/// Gathers the key dates of every membership in `(today, until]`.
+pub fn build(
+    ctx: &Ctx,
+    stored: &[tuiding_store::StoredMembership],
+    until: Date,
+) -> anyhow::Result<RenewalsReport> {
+    let mut renewals = Vec::new();
+    let mut totals: BTreeMap<&'static str, Money> = BTreeMap::new();
+    for s in stored {
+        let m = &s.membership;
+        let dates = m
+            .key_dates_within(ctx.today, until)
+            .map_err(|e| UserError::failure(format!("#{}: {}", s.id, e.localized(ctx.lang))))?;
+        for key in dates {
+            if key.charges {
+                let code = m.price.currency().code();
+                let total = totals
+                    .entry(code)
+                    .or_insert(Money::zero(m.price.currency()));
+                *total = total.checked_add(m.price).localize(ctx.lang)?;
+            }
+            renewals.push(RenewalItem {
+                id: s.id,
+                platform: m.platform.clone(),
+                plan: m.plan.clone(),
+                date: key.date,
+                days_until: days_between(ctx.today, key.date),
+                kind: if key.charges { "renewal" } else { "ends" },
+                amount: key.charges.then(|| m.price.amount_string()),
+                currency: m.price.currency().code(),
+                channels: m
+                    .auto_renew
+                    .iter()
+                    .filter(|c| c.status.can_charge())
+                    .map(|c| c.channel.as_str())
+                    .collect(),
+            });
+        }
+    }
+    renewals.sort_by_key(|r| (r.date, r.id));
+    Ok(RenewalsReport {
+        today: ctx.today,
+        until,
+        renewals,
+        totals: totals
+            .into_iter()
+            .map(|(currency, money)| CurrencyTotal {
+                currency,
+                amount: money.amount_string(),
+                money,
+            })
+            .collect(),
+    })
+}
+
+/// The report as text.
+pub fn render(
+    ctx: &Ctx,
+    stored: &[tuiding_store::StoredMembership],
+    report: &RenewalsReport,
+) -> String {
+    let lang = ctx.lang;
+    let mut out = String::new();
+    let title = match lang {
+        Lang::Zh => format!("{} 至 {} 的续费与到期", report.today, report.until),
+        Lang::En => format!(
+            "Renewals and service ends, {} to {}",
+            report.today, report.until
+        ),
+    };
+    out.push_str(&output::paint(&title, Some(output::BOLD), ctx.color));
+    out.push('\n');
+    if report.renewals.is_empty() {
+        out.push_str(lang.pick(
+            "这段时间没有续费或到期。",
+            "Nothing renews or ends in this window.",
+        ));
+        return out;
+    }
+    let mut table = Table::new(
+        &[
+            lang.pick("日期", "date"),
+            lang.pick("天数", "days"),
+            lang.pick("编号", "id"),
+            lang.pick("平台", "platform"),
+            lang.pick("套餐", "plan"),
+            lang.pick("金额", "amount"),
+            lang.pick("扣费渠道", "charged via"),
+        ],
+        &[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+        ],
+    );
+    for r in &report.renewals {
+        let m = &stored
+            .iter()
+            .find(|s| s.id == r.id)
+            .expect("item comes from the list")
+            .membership;
+        let urgency = match r.days_until {
+            0..=3 => Some(output::RED),
+            4..=7 => Some(output::YELLOW),
+            _ => None,
+        };
+        let (amount, via) = if r.kind == "renewal" {
+            (m.price.to_string(), channels_label(m, lang))
+        } else {
+            (
+                lang.pick("到期", "ends").to_string(),
+                lang.pick("不再续费", "will not renew").to_string(),
+            )
+        };
+        table.row(vec![
+            Cell::styled(r.date.to_string(), urgency),
+            Cell::styled(r.days_until.to_string(), urgency),
+            r.id.to_string().into(),
+            m.platform.clone().into(),
+            m.plan.clone().into(),
+            amount.into(),
+            via.into(),
+        ]);
+    }
+    out.push_str(&table.render(ctx.color));
+    let totals: Vec<String> = report.totals.iter().map(|t| t.money.to_string()).collect();
+    if !totals.is_empty() {
+        out.push_str(&match lang {
+            Lang::Zh => format!("合计将扣费 {}", totals.join(" + ")),
+            Lang::En => format!("Total to be charged: {}", totals.join(" + ")),
+        });
+    }
+    out.trim_end().to_string()
+}

@@ -1,0 +1,153 @@
+//! What every command needs: language, today's date, output mode, colour, and the data
+//! directory with the store opened lazily.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use jiff::civil::Date;
+use tuiding_core::{Lang, WorkCalendar};
+use tuiding_store::SqliteStore;
+
+use crate::cli::GlobalArgs;
+use crate::error::{Localize, UserError};
+use crate::input;
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "tuiding.db";
+/// Newer holiday data a user may drop into the data directory.
+pub const HOLIDAYS_FILE: &str = "holidays.json";
+
+/// Shared state of one command run.
+pub struct Ctx {
+    pub lang: Lang,
+    pub today: Date,
+    pub json: bool,
+    pub color: bool,
+    data_dir: Option<PathBuf>,
+}
+
+impl Ctx {
+    /// Validates the global flags.
+    pub fn from_args(global: &GlobalArgs) -> anyhow::Result<Ctx> {
+        let lang = resolve_lang(global.lang.as_deref());
+        if let Some(l) = global.lang.as_deref()
+            && Lang::from_locale(l).is_none()
+        {
+            return Err(UserError::usage(
+                "--lang",
+                lang.pick(
+                    &format!("不认识的语言 {l:?}，可用 zh 或 en"),
+                    &format!("unknown language {l:?}; use zh or en"),
+                ),
+            ));
+        }
+        let today = match global.today.as_deref() {
+            Some(text) => input::parse_date("--today", text, lang)?,
+            None => crate::clock::today_in_china(),
+        };
+        Ok(Ctx {
+            lang,
+            today,
+            json: global.json,
+            color: color_wanted(),
+            data_dir: global.data_dir.clone(),
+        })
+    }
+
+    /// Picks the text for the user's language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(zh, en)
+    }
+
+    /// The data directory: `--data-dir`, `TUIDING_DATA_DIR`, or the platform default.
+    pub fn data_dir(&self) -> anyhow::Result<PathBuf> {
+        if let Some(dir) = &self.data_dir {
+            return Ok(dir.clone());
+        }
+        dirs::data_dir().map(|d| d.join("tuiding")).ok_or_else(|| {
+            UserError::failure(self.t(
+                "找不到本机的数据目录；请用 --data-dir 或 TUIDING_DATA_DIR 指定",
+                "cannot find this platform's data directory; set --data-dir or TUIDING_DATA_DIR",
+            ))
+        })
+    }
+
+    /// The data directory only when the user named one (`--data-dir`, `TUIDING_DATA_DIR`).
+    pub fn explicit_data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
+    }
+
+    /// Opens (creating when needed) the ledger in the data directory.
+    pub fn open_store(&self) -> anyhow::Result<SqliteStore> {
+        self.open_store_in(&self.data_dir()?)
+    }
+
+    /// Opens (creating when needed) the ledger in `dir`.
+    pub fn open_store_in(&self, dir: &Path) -> anyhow::Result<SqliteStore> {
+        create_private_dir(dir).with_context(|| {
+            format!(
+                "{} {}",
+                self.t("无法创建数据目录", "cannot create data directory"),
+                dir.display()
+            )
+        })?;
+        SqliteStore::open(&dir.join(DB_FILE)).localize(self.lang)
+    }
+
+    /// The working-day calendar: the embedded one, extended by `holidays.json` in the data
+    /// directory when present.
+    pub fn calendar(&self) -> anyhow::Result<WorkCalendar> {
+        let mut calendar = WorkCalendar::embedded();
+        let path = self.data_dir()?.join(HOLIDAYS_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let newer = WorkCalendar::from_json(&text)
+                    .localize(self.lang)
+                    .with_context(|| path.display().to_string())?;
+                calendar.merge(newer);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| path.display().to_string()),
+        }
+        Ok(calendar)
+    }
+
+    /// Whether stdin is a terminal a person can answer at.
+    pub fn interactive(&self) -> bool {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+}
+
+/// `--lang`, then `TUIDING_LANG` (via clap), then `LC_ALL`, `LC_MESSAGES`, `LANG`; zh-CN
+/// when none names a language we have.
+pub fn resolve_lang(flag: Option<&str>) -> Lang {
+    if let Some(lang) = flag.and_then(Lang::from_locale) {
+        return lang;
+    }
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(value) = std::env::var(var)
+            && !value.is_empty()
+        {
+            // The first variable that is set decides, as in POSIX.
+            return Lang::from_locale(&value).unwrap_or_default();
+        }
+    }
+    Lang::default()
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+fn color_wanted() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    !no_color && !dumb && std::io::stdout().is_terminal()
+}
+
+/// Creates a directory (and its parents) readable by the owner only: the ledger is private.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}

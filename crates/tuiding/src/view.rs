@@ -1,0 +1,139 @@
+//! What a membership looks like to the outside on a given day: the JSON object of
+//! `list --json` and `show --json` (a contract other tools rely on; keep its keys stable).
+
+use serde::Serialize;
+use tuiding_core::{Benefit, ContractStatus, Lang, Localized, Membership, MembershipError};
+use tuiding_store::StoredMembership;
+
+use jiff::civil::Date;
+
+/// One membership with everything derived from it on `today`.
+#[derive(Debug, Serialize)]
+pub struct MembershipView {
+    pub id: i64,
+    pub platform: String,
+    pub plan: String,
+    /// `periodic`, `one_time` or `gifted`.
+    pub billing: &'static str,
+    /// `month`, `quarter`, `30d`, … for periodic billing.
+    pub period: Option<String>,
+    pub price: String,
+    pub currency: &'static str,
+    pub start: Date,
+    pub paid_through: Option<Date>,
+    /// `upcoming`, `active`, `ending` or `ended`.
+    pub status: &'static str,
+    pub current_period: Option<PeriodView>,
+    pub next_renewal: Option<Date>,
+    pub days_until_renewal: Option<i64>,
+    /// Last day of service when it will not renew.
+    pub ends_on: Option<Date>,
+    pub auto_renew: Vec<ContractView>,
+    pub benefits: Vec<BenefitView>,
+    pub monthly_cost: Option<String>,
+    pub yearly_cost: Option<String>,
+    pub category: Option<String>,
+    pub notes: Option<String>,
+    pub revision: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PeriodView {
+    pub start: Date,
+    /// The last day of the period (inclusive).
+    pub last_day: Date,
+    pub days: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContractView {
+    pub channel: &'static str,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<Date>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BenefitView {
+    pub name: String,
+    pub quantity: u32,
+    pub redeemed: u32,
+    pub remaining: u32,
+    pub unit_value: Option<String>,
+}
+
+impl MembershipView {
+    /// Derives the view; fails only when date arithmetic leaves the supported range.
+    pub fn new(stored: &StoredMembership, today: Date) -> Result<MembershipView, MembershipError> {
+        let m: &Membership = &stored.membership;
+        let current_period = m.current_period(today)?.map(|span| PeriodView {
+            start: span.start,
+            last_day: span.end.yesterday().unwrap_or(span.end),
+            days: span.days(),
+        });
+        Ok(MembershipView {
+            id: stored.id,
+            platform: m.platform.clone(),
+            plan: m.plan.clone(),
+            billing: m.billing.kind(),
+            period: m.billing.period().map(|p| p.to_string()),
+            price: m.price.amount_string(),
+            currency: m.price.currency().code(),
+            start: m.start,
+            paid_through: m.paid_through,
+            status: m.status(today)?.as_str(),
+            current_period,
+            next_renewal: m.next_renewal(today)?,
+            days_until_renewal: m.days_until_renewal(today)?,
+            ends_on: m.ends_on(today)?,
+            auto_renew: m
+                .auto_renew
+                .iter()
+                .map(|c| ContractView {
+                    channel: c.channel.as_str(),
+                    status: c.status.as_str(),
+                    closed_on: match c.status {
+                        ContractStatus::Closed(on) => Some(on),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            benefits: m.benefits.iter().map(benefit_view).collect(),
+            monthly_cost: m.monthly_cost()?.map(|c| c.amount_string()),
+            yearly_cost: m.yearly_cost()?.map(|c| c.amount_string()),
+            category: m.category.clone(),
+            notes: m.notes.clone(),
+            revision: stored.revision,
+            created_at: stored.created_at.clone(),
+            updated_at: stored.updated_at.clone(),
+        })
+    }
+}
+
+fn benefit_view(b: &Benefit) -> BenefitView {
+    BenefitView {
+        name: b.name.clone(),
+        quantity: b.quantity,
+        redeemed: b.redeemed,
+        remaining: b.remaining(),
+        unit_value: b.unit_value.map(|v| v.amount_string()),
+    }
+}
+
+/// Builds views for many memberships, worded errors included.
+pub fn views(
+    stored: &[StoredMembership],
+    today: Date,
+    lang: Lang,
+) -> anyhow::Result<Vec<MembershipView>> {
+    stored
+        .iter()
+        .map(|s| {
+            MembershipView::new(s, today).map_err(|e| {
+                crate::error::UserError::failure(format!("#{}: {}", s.id, e.localized(lang)))
+            })
+        })
+        .collect()
+}
