@@ -99,13 +99,15 @@ fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String
     lines.push(String::new());
     lines.push(label("自动续费渠道：", "Auto-renew channels:").to_string());
     if m.auto_renew.is_empty() {
-        lines.push(format!(
-            "  {}",
+        let none = if m.renews() {
             label(
                 "未记录（按可能续费处理）",
-                "none recorded (treated as able to renew)"
+                "none recorded (treated as able to renew)",
             )
-        ));
+        } else {
+            label("无", "none")
+        };
+        lines.push(format!("  {none}"));
     } else {
         let mut table = Table::new(
             &[label("渠道", "channel"), label("状态", "status")],
