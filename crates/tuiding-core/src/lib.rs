@@ -22,6 +22,8 @@ pub mod i18n;
 pub mod membership;
 pub mod money;
 pub mod period;
+pub mod policy;
+pub mod refund;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use i18n::{Lang, Localized};
