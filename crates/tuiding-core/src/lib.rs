@@ -18,6 +18,8 @@
 //! in, so every figure is reproducible.
 
 pub mod calendar;
+pub mod catalogue;
+pub mod checkup;
 pub mod i18n;
 pub mod membership;
 pub mod money;

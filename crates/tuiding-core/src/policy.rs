@@ -35,7 +35,11 @@ pub struct Sourced<T> {
 impl<T> Sourced<T> {
     /// A value with no source.
     pub fn plain(value: T) -> Sourced<T> {
-        Sourced { value, source: None, confidence: None }
+        Sourced {
+            value,
+            source: None,
+            confidence: None,
+        }
     }
 }
 
@@ -93,12 +97,19 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for SourcedVisitor<T> {
                     confidence = Some(c);
                 }
                 other => {
-                    return Err(de::Error::unknown_field(other, &["value", "source", "confidence"]));
+                    return Err(de::Error::unknown_field(
+                        other,
+                        &["value", "source", "confidence"],
+                    ));
                 }
             }
         }
         let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
-        Ok(Sourced { value, source, confidence })
+        Ok(Sourced {
+            value,
+            source,
+            confidence,
+        })
     }
 }
 
@@ -116,20 +127,34 @@ impl Ratio {
     pub fn parse(text: &str) -> Result<Ratio, String> {
         let text = text.trim();
         if let Some((n, d)) = text.split_once('/') {
-            let num: i64 = n.trim().parse().map_err(|_| format!("{text:?} is not a fraction like 4/5"))?;
-            let den: i64 = d.trim().parse().map_err(|_| format!("{text:?} is not a fraction like 4/5"))?;
+            let num: i64 = n
+                .trim()
+                .parse()
+                .map_err(|_| format!("{text:?} is not a fraction like 4/5"))?;
+            let den: i64 = d
+                .trim()
+                .parse()
+                .map_err(|_| format!("{text:?} is not a fraction like 4/5"))?;
             if den <= 0 || num < 0 {
-                return Err(format!("{text:?} must be a non-negative fraction with a positive denominator"));
+                return Err(format!(
+                    "{text:?} must be a non-negative fraction with a positive denominator"
+                ));
             }
             return Ok(Ratio { num, den });
         }
         let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-        let digits_ok = !int.is_empty() && int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit());
+        let digits_ok = !int.is_empty()
+            && int.chars().all(|c| c.is_ascii_digit())
+            && frac.chars().all(|c| c.is_ascii_digit());
         if !digits_ok || frac.len() > 9 {
-            return Err(format!("{text:?} is not a non-negative decimal such as 0.8"));
+            return Err(format!(
+                "{text:?} is not a non-negative decimal such as 0.8"
+            ));
         }
         let den = 10_i64.pow(frac.len() as u32);
-        let num = format!("{int}{frac}").parse::<i64>().map_err(|_| format!("{text:?} is too large"))?;
+        let num = format!("{int}{frac}")
+            .parse::<i64>()
+            .map_err(|_| format!("{text:?} is too large"))?;
         Ok(Ratio { num, den })
     }
 
@@ -150,7 +175,9 @@ impl Ratio {
         }
         let scale = 10_i64.pow(zeros);
         let frac = format!("{:0width$}", self.num % scale, width = zeros as usize);
-        format!("{}.{}", self.num / scale, frac.trim_end_matches('0')).trim_end_matches('.').to_string()
+        format!("{}.{}", self.num / scale, frac.trim_end_matches('0'))
+            .trim_end_matches('.')
+            .to_string()
     }
 
     /// Whether the ratio is zero.
@@ -191,7 +218,9 @@ impl<'de> Deserialize<'de> for Ratio {
                 Ok(Ratio { num: v, den: 1 })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Ratio, E> {
-                i64::try_from(v).map(|num| Ratio { num, den: 1 }).map_err(|_| E::custom("too large"))
+                i64::try_from(v)
+                    .map(|num| Ratio { num, den: 1 })
+                    .map_err(|_| E::custom("too large"))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Ratio, E> {
                 // Rust prints the shortest decimal that reads back as the same f64, which
@@ -217,7 +246,10 @@ impl Amount {
     pub fn to_money(&self, currency: Currency) -> Result<Money, MoneyError> {
         let money = Money::parse(&self.0, currency)?;
         if money.currency() != currency {
-            return Err(MoneyError::CurrencyMismatch { left: currency.code(), right: money.currency().code() });
+            return Err(MoneyError::CurrencyMismatch {
+                left: currency.code(),
+                right: money.currency().code(),
+            });
         }
         Ok(money)
     }
@@ -247,7 +279,9 @@ impl<'de> Deserialize<'de> for Amount {
                 self.visit_str(&v.to_string())
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Amount, E> {
-                Err(E::custom("write amounts as strings (\"25.00\"), not floats, so they stay exact"))
+                Err(E::custom(
+                    "write amounts as strings (\"25.00\"), not floats, so they stay exact",
+                ))
             }
         }
         d.deserialize_any(V)
@@ -355,10 +389,14 @@ impl<'de> Deserialize<'de> for WorkingDayWindow {
             One(u32),
             Two([u32; 2]),
         }
-        match Raw::deserialize(d).map_err(|_| de::Error::custom("expected a number of working days (5) or a window [3, 7]"))? {
+        match Raw::deserialize(d).map_err(|_| {
+            de::Error::custom("expected a number of working days (5) or a window [3, 7]")
+        })? {
             Raw::One(n) => Ok(WorkingDayWindow { min: n, max: n }),
             Raw::Two([a, b]) if a <= b => Ok(WorkingDayWindow { min: a, max: b }),
-            Raw::Two([a, b]) => Err(de::Error::custom(format!("the window [{a}, {b}] ends before it starts"))),
+            Raw::Two([a, b]) => Err(de::Error::custom(format!(
+                "the window [{a}, {b}] ends before it starts"
+            ))),
         }
     }
 }
@@ -427,12 +465,18 @@ impl Policy {
 
     /// The rounding rule: as stated, else down (the platform's usual choice).
     pub fn rounding(&self) -> Rounding {
-        self.refund.rounding.as_ref().map_or(Rounding::Down, |r| r.value)
+        self.refund
+            .rounding
+            .as_ref()
+            .map_or(Rounding::Down, |r| r.value)
     }
 
     /// The cut-off in hours (0 when not stated).
     pub fn cancel_cutoff_hours(&self) -> u32 {
-        self.timing.cancel_cutoff_hours.as_ref().map_or(0, |c| c.value)
+        self.timing
+            .cancel_cutoff_hours
+            .as_ref()
+            .map_or(0, |c| c.value)
     }
 
     /// Checks relations between fields and impossible values.
@@ -441,12 +485,18 @@ impl Policy {
         if let Some(ratio) = &r.discount_ratio
             && (ratio.value.is_zero() || ratio.value.cmp_frac(1, 1).is_gt())
         {
-            return Err(PolicyError::invalid("refund.discount_ratio", format!("{} must be above 0 and at most 1", ratio.value)));
+            return Err(PolicyError::invalid(
+                "refund.discount_ratio",
+                format!("{} must be above 0 and at most 1", ratio.value),
+            ));
         }
         if let Some(p) = &r.handling_fee_percent
             && p.value.cmp_frac(100, 1).is_gt()
         {
-            return Err(PolicyError::invalid("refund.handling_fee_percent", format!("{} is more than 100", p.value)));
+            return Err(PolicyError::invalid(
+                "refund.handling_fee_percent",
+                format!("{} is more than 100", p.value),
+            ));
         }
         match self.method() {
             Some(RefundMethod::UsedMonthsAtListPrice) if r.list_price_per_month.is_none() => {
@@ -475,26 +525,41 @@ impl Policy {
         if let Some(days) = &r.cooling_off_days
             && days.value > 366
         {
-            return Err(PolicyError::invalid("refund.cooling_off_days", format!("{} days is more than a year", days.value)));
+            return Err(PolicyError::invalid(
+                "refund.cooling_off_days",
+                format!("{} days is more than a year", days.value),
+            ));
         }
         if let Some(hours) = &self.timing.cancel_cutoff_hours
             && hours.value > 24 * 366
         {
-            return Err(PolicyError::invalid("timing.cancel_cutoff_hours", format!("{} hours is more than a year", hours.value)));
+            return Err(PolicyError::invalid(
+                "timing.cancel_cutoff_hours",
+                format!("{} hours is more than a year", hours.value),
+            ));
         }
         if let Some(w) = &self.timing.refund_working_days
             && w.value.max > 366
         {
-            return Err(PolicyError::invalid("timing.refund_working_days", format!("{} working days is more than a year", w.value.max)));
+            return Err(PolicyError::invalid(
+                "timing.refund_working_days",
+                format!("{} working days is more than a year", w.value.max),
+            ));
         }
         if let Some(plan) = &self.plan {
             if let Some(billing) = &plan.billing
                 && !matches!(billing.as_str(), "periodic" | "one_time" | "gifted")
             {
-                return Err(PolicyError::invalid("plan.billing", format!("{billing:?} is not periodic, one_time or gifted")));
+                return Err(PolicyError::invalid(
+                    "plan.billing",
+                    format!("{billing:?} is not periodic, one_time or gifted"),
+                ));
             }
             if plan.billing.as_deref() == Some("periodic") && plan.period.is_none() {
-                return Err(PolicyError::invalid("plan.period", "periodic billing needs a period".into()));
+                return Err(PolicyError::invalid(
+                    "plan.period",
+                    "periodic billing needs a period".into(),
+                ));
             }
         }
         Ok(())
@@ -525,19 +590,34 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
 
 impl PolicyError {
     fn invalid(key: &str, message: String) -> PolicyError {
-        PolicyError { line: None, column: None, key: Some(key.to_string()), message }
+        PolicyError {
+            line: None,
+            column: None,
+            key: Some(key.to_string()),
+            message,
+        }
     }
 
     fn from_toml(text: &str, err: &toml::de::Error) -> PolicyError {
         let message = err.message().trim().to_string();
         let Some(span) = err.span() else {
-            return PolicyError { line: None, column: None, key: None, message };
+            return PolicyError {
+                line: None,
+                column: None,
+                key: None,
+                message,
+            };
         };
         let before = &text[..span.start.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..span.start.min(text.len())].chars().count() + 1;
-        PolicyError { line: Some(line), column: Some(column), key: key_at(text, line_start), message }
+        PolicyError {
+            line: Some(line),
+            column: Some(column),
+            key: key_at(text, line_start),
+            message,
+        }
     }
 
     /// Puts the error in a file's terms: `policy.toml:3:10: refund.method: …`.
@@ -546,7 +626,11 @@ impl PolicyError {
             (Some(l), Some(c)) => format!("{file}:{l}:{c}: "),
             _ => format!("{file}: "),
         };
-        let key = self.key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default();
+        let key = self
+            .key
+            .as_ref()
+            .map(|k| format!("{k}: "))
+            .unwrap_or_default();
         format!("{location}{key}{}", self.message)
     }
 }
@@ -557,14 +641,14 @@ fn key_at(text: &str, line_start: usize) -> Option<String> {
     if line.starts_with('[') {
         return Some(line.trim_matches(['[', ']']).trim().to_string());
     }
-    let key = line.split_once('=').map(|(k, _)| k.trim().trim_matches('"').to_string());
-    let table = text[..line_start]
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let l = l.trim();
-            (l.starts_with('[') && l.ends_with(']')).then(|| l.trim_matches(['[', ']']).trim().to_string())
-        });
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"').to_string());
+    let table = text[..line_start].lines().rev().find_map(|l| {
+        let l = l.trim();
+        (l.starts_with('[') && l.ends_with(']'))
+            .then(|| l.trim_matches(['[', ']']).trim().to_string())
+    });
     match (table, key) {
         (Some(t), Some(k)) if !k.is_empty() => Some(format!("{t}.{k}")),
         (None, Some(k)) if !k.is_empty() => Some(k),
@@ -582,7 +666,11 @@ impl Localized for PolicyError {
                     (Some(l), Some(c)) => format!("第 {l} 行第 {c} 列："),
                     _ => String::new(),
                 };
-                let key = self.key.as_ref().map(|k| format!("{k}：")).unwrap_or_default();
+                let key = self
+                    .key
+                    .as_ref()
+                    .map(|k| format!("{k}："))
+                    .unwrap_or_default();
                 format!("{location}{key}{}", self.message)
             }
         }
@@ -618,8 +706,14 @@ renewal_reminder_days = 5
         assert_eq!(ratio.value, Ratio { num: 8, den: 10 });
         assert_eq!(ratio.confidence, Some(0.9));
         assert!(ratio.source.as_deref().unwrap().contains("折扣比例"));
-        assert_eq!(p.timing.refund_working_days.as_ref().unwrap().value, WorkingDayWindow { min: 3, max: 7 });
-        assert_eq!(p.refund.handling_fee_percent.as_ref().unwrap().value, Ratio { num: 10, den: 1 });
+        assert_eq!(
+            p.timing.refund_working_days.as_ref().unwrap().value,
+            WorkingDayWindow { min: 3, max: 7 }
+        );
+        assert_eq!(
+            p.refund.handling_fee_percent.as_ref().unwrap().value,
+            Ratio { num: 10, den: 1 }
+        );
         assert_eq!(p.rounding(), Rounding::Down);
         assert_eq!(p.cancel_cutoff_hours(), 24);
     }
@@ -627,21 +721,77 @@ renewal_reminder_days = 5
     #[test]
     fn typos_and_impossible_values_name_the_key() {
         let cases = [
-            ("[refund]\nmethod = \"prorata\"\n", "refund.method", "prorata"),
-            ("[refund]\nmethd = \"full\"\n", "refund.methd", "unknown field"),
+            (
+                "[refund]\nmethod = \"prorata\"\n",
+                "refund.method",
+                "prorata",
+            ),
+            (
+                "[refund]\nmethd = \"full\"\n",
+                "refund.methd",
+                "unknown field",
+            ),
             ("[refnd]\nmethod = \"full\"\n", "refnd", "unknown field"),
-            ("[refund]\nrounding = \"nearest\"\n", "refund.rounding", "nearest"),
-            ("[refund]\nhandling_fee = 5.5\n", "refund.handling_fee", "strings"),
-            ("[refund]\nhandling_fee = \"-5\"\n", "refund.handling_fee", "negative"),
-            ("[refund]\ndiscount_ratio = -0.8\n", "refund.discount_ratio", ""),
-            ("[refund]\ndiscount_ratio = 0\n", "refund.discount_ratio", "above 0"),
-            ("[refund]\nhandling_fee_percent = 120\n", "refund.handling_fee_percent", "100"),
-            ("[refund]\nmethod = \"used_months_at_list_price\"\n", "refund.list_price_per_month", "needs"),
-            ("[refund]\nmethod = \"consumed_days_fee\"\n", "refund.discount_ratio", "needs"),
-            ("[timing]\nrefund_working_days = [7, 3]\n", "timing.refund_working_days", "before it starts"),
-            ("[timing]\ncancel_cutoff_hours = -1\n", "timing.cancel_cutoff_hours", ""),
-            ("[refund]\nmethod = { value = \"full\", confidence = 2.0 }\n", "refund.method", "confidence"),
-            ("[refund]\nmethod = { valeu = \"full\" }\n", "refund.method", "valeu"),
+            (
+                "[refund]\nrounding = \"nearest\"\n",
+                "refund.rounding",
+                "nearest",
+            ),
+            (
+                "[refund]\nhandling_fee = 5.5\n",
+                "refund.handling_fee",
+                "strings",
+            ),
+            (
+                "[refund]\nhandling_fee = \"-5\"\n",
+                "refund.handling_fee",
+                "negative",
+            ),
+            (
+                "[refund]\ndiscount_ratio = -0.8\n",
+                "refund.discount_ratio",
+                "",
+            ),
+            (
+                "[refund]\ndiscount_ratio = 0\n",
+                "refund.discount_ratio",
+                "above 0",
+            ),
+            (
+                "[refund]\nhandling_fee_percent = 120\n",
+                "refund.handling_fee_percent",
+                "100",
+            ),
+            (
+                "[refund]\nmethod = \"used_months_at_list_price\"\n",
+                "refund.list_price_per_month",
+                "needs",
+            ),
+            (
+                "[refund]\nmethod = \"consumed_days_fee\"\n",
+                "refund.discount_ratio",
+                "needs",
+            ),
+            (
+                "[timing]\nrefund_working_days = [7, 3]\n",
+                "timing.refund_working_days",
+                "before it starts",
+            ),
+            (
+                "[timing]\ncancel_cutoff_hours = -1\n",
+                "timing.cancel_cutoff_hours",
+                "",
+            ),
+            (
+                "[refund]\nmethod = { value = \"full\", confidence = 2.0 }\n",
+                "refund.method",
+                "confidence",
+            ),
+            (
+                "[refund]\nmethod = { valeu = \"full\" }\n",
+                "refund.method",
+                "valeu",
+            ),
         ];
         for (text, key, words) in cases {
             let err = Policy::from_toml(text).unwrap_err();
@@ -650,8 +800,14 @@ renewal_reminder_days = 5
         }
         let err = Policy::from_toml("[refund]\nmethod = \"prorata\"\n").unwrap_err();
         assert_eq!((err.line, err.column), (Some(2), Some(10)));
-        assert!(err.in_file("p.toml").starts_with("p.toml:2:10: refund.method: "));
-        assert!(err.localized(Lang::Zh).starts_with("第 2 行第 10 列：refund.method："));
+        assert!(
+            err.in_file("p.toml")
+                .starts_with("p.toml:2:10: refund.method: ")
+        );
+        assert!(
+            err.localized(Lang::Zh)
+                .starts_with("第 2 行第 10 列：refund.method：")
+        );
     }
 
     #[test]
@@ -663,7 +819,10 @@ renewal_reminder_days = 5
         assert!(Ratio::parse("-1").is_err());
         assert!(Ratio::parse("abc").is_err());
         let p = Policy::from_toml("[refund]\ndiscount_ratio = 0.85\n").unwrap();
-        assert_eq!(p.refund.discount_ratio.unwrap().value, Ratio { num: 85, den: 100 });
+        assert_eq!(
+            p.refund.discount_ratio.unwrap().value,
+            Ratio { num: 85, den: 100 }
+        );
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub struct Line {
 impl Line {
     /// A line in both languages.
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Line {
-        Line { zh: zh.into(), en: en.into() }
+        Line {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     /// The text in one language.
@@ -113,7 +116,9 @@ impl Localized for RefundError {
         match (self, lang) {
             (_, Lang::En) => self.to_string(),
             (RefundError::NoMethod, Lang::Zh) => "规则里没有写退款方式（refund.method）".into(),
-            (RefundError::NotInPeriod { on }, Lang::Zh) => format!("{on} 不在这个会员的已付费周期内"),
+            (RefundError::NotInPeriod { on }, Lang::Zh) => {
+                format!("{on} 不在这个会员的已付费周期内")
+            }
             (RefundError::Missing { fact }, Lang::Zh) => format!("计算退款还缺少 {fact}"),
             (RefundError::Money(e), Lang::Zh) => e.localized(lang),
             (RefundError::Membership(e), Lang::Zh) => e.localized(lang),
@@ -128,7 +133,9 @@ pub fn paid_period(m: &Membership, on: Date) -> Result<PeriodSpan, RefundError> 
         return Err(RefundError::NotInPeriod { on });
     }
     if !matches!(m.billing, Billing::Periodic(_)) && m.paid_through.is_none() {
-        return Err(RefundError::Missing { fact: "paid_through" });
+        return Err(RefundError::Missing {
+            fact: "paid_through",
+        });
     }
     if let MembershipStatus::Ended(_) = m.status(on)? {
         return Err(RefundError::NotInPeriod { on });
@@ -215,7 +222,9 @@ pub fn compute_refund(m: &Membership, policy: &Policy, on: Date) -> Result<Refun
         }
     }
 
-    let mut amount = base_refund(&mut calc, m, policy, span, paid, days_used, days_total, on, rounding)?;
+    let mut amount = base_refund(
+        &mut calc, m, policy, span, paid, days_used, days_total, on, rounding,
+    )?;
     amount = apply_redeemed(&mut calc, m, policy, amount)?;
     amount = apply_fees(&mut calc, policy, amount, rounding)?;
 
@@ -245,10 +254,17 @@ fn base_refund(
     let r = &policy.refund;
     let currency = paid.currency();
     let (rz, re) = rounding_words(rounding);
-    let method = r.method.as_ref().map(|m| m.value).ok_or(RefundError::NoMethod)?;
+    let method = r
+        .method
+        .as_ref()
+        .map(|m| m.value)
+        .ok_or(RefundError::NoMethod)?;
     Ok(match method {
         RefundMethod::Full => {
-            calc.line(format!("全额退款：{paid}。"), format!("Full refund: {paid}."));
+            calc.line(
+                format!("全额退款：{paid}。"),
+                format!("Full refund: {paid}."),
+            );
             paid
         }
         RefundMethod::None => {
@@ -278,7 +294,12 @@ fn base_refund(
             amount
         }
         RefundMethod::UsedMonthsAtListPrice => {
-            let field = r.list_price_per_month.as_ref().ok_or(RefundError::Missing { fact: "refund.list_price_per_month" })?;
+            let field = r
+                .list_price_per_month
+                .as_ref()
+                .ok_or(RefundError::Missing {
+                    fact: "refund.list_price_per_month",
+                })?;
             calc.use_field("refund.list_price_per_month", Some(field));
             let list = field.value.to_money(currency)?;
             let (used, _) = months_used(m, span, on)?;
@@ -302,14 +323,19 @@ fn base_refund(
                 );
                 amount
             } else {
-                let ratio_field = r.discount_ratio.as_ref().ok_or(RefundError::Missing { fact: "refund.discount_ratio" })?;
+                let ratio_field = r.discount_ratio.as_ref().ok_or(RefundError::Missing {
+                    fact: "refund.discount_ratio",
+                })?;
                 calc.use_field("refund.discount_ratio", Some(ratio_field));
                 let ratio = ratio_field.value;
                 // refund = paid − price × used / (days × ratio), rounded once:
                 // (paid × days × num − price × used × den) / (days × num).
                 let price = m.price;
-                let numerator = i128::from(paid.minor_units()) * i128::from(days_total) * i128::from(ratio.num)
-                    - i128::from(price.minor_units()) * i128::from(days_used) * i128::from(ratio.den);
+                let numerator =
+                    i128::from(paid.minor_units()) * i128::from(days_total) * i128::from(ratio.num)
+                        - i128::from(price.minor_units())
+                            * i128::from(days_used)
+                            * i128::from(ratio.den);
                 let denominator = i128::from(days_total) * i128::from(ratio.num);
                 let minor = round_div(numerator, denominator, rounding)?;
                 let amount = Money::from_minor(minor, currency);
@@ -324,7 +350,12 @@ fn base_refund(
     })
 }
 
-fn apply_redeemed(calc: &mut Calc, m: &Membership, policy: &Policy, amount: Money) -> Result<Money, RefundError> {
+fn apply_redeemed(
+    calc: &mut Calc,
+    m: &Membership,
+    policy: &Policy,
+    amount: Money,
+) -> Result<Money, RefundError> {
     let redeemed: Vec<_> = m.benefits.iter().filter(|b| b.redeemed > 0).collect();
     if redeemed.is_empty() {
         return Ok(amount);
@@ -366,13 +397,21 @@ fn apply_redeemed(calc: &mut Calc, m: &Membership, policy: &Policy, amount: Mone
                 }
             }
             let after = amount.checked_sub(total)?;
-            calc.line(format!("{amount} − {total} = {after}。"), format!("{amount} − {total} = {after}."));
+            calc.line(
+                format!("{amount} − {total} = {after}。"),
+                format!("{amount} − {total} = {after}."),
+            );
             Ok(after)
         }
     }
 }
 
-fn apply_fees(calc: &mut Calc, policy: &Policy, mut amount: Money, rounding: Rounding) -> Result<Money, RefundError> {
+fn apply_fees(
+    calc: &mut Calc,
+    policy: &Policy,
+    mut amount: Money,
+    rounding: Rounding,
+) -> Result<Money, RefundError> {
     let (rz, re) = rounding_words(rounding);
     if let Some(pct) = &policy.refund.handling_fee_percent
         && amount.minor_units() > 0
@@ -408,10 +447,18 @@ fn months_used(m: &Membership, span: PeriodSpan, on: Date) -> Result<(i64, i64),
     let total_months = match m.billing {
         Billing::Periodic(Period::Months(k)) => i64::from(k),
         Billing::Periodic(Period::Years(k)) => 12 * i64::from(k),
-        Billing::Periodic(_) => return Err(RefundError::Missing { fact: "a period of whole months" }),
+        Billing::Periodic(_) => {
+            return Err(RefundError::Missing {
+                fact: "a period of whole months",
+            });
+        }
         Billing::OneTime | Billing::Gifted => {
             let mut n = 1;
-            while month.boundary(span.start, n).map_err(MembershipError::from)? < span.end {
+            while month
+                .boundary(span.start, n)
+                .map_err(MembershipError::from)?
+                < span.end
+            {
                 n += 1;
             }
             n
@@ -449,7 +496,11 @@ struct Calc {
 
 impl Calc {
     fn new() -> Calc {
-        Calc { lines: Vec::new(), fields: Vec::new(), clauses: Vec::new() }
+        Calc {
+            lines: Vec::new(),
+            fields: Vec::new(),
+            clauses: Vec::new(),
+        }
     }
 
     fn line(&mut self, zh: impl Into<String>, en: impl Into<String>) {
@@ -460,8 +511,17 @@ impl Calc {
         if !self.fields.contains(&key) {
             self.fields.push(key);
         }
-        if let Some(Sourced { source: Some(quote), confidence, .. }) = field {
-            self.clauses.push(Clause { key, quote: quote.clone(), confidence: *confidence });
+        if let Some(Sourced {
+            source: Some(quote),
+            confidence,
+            ..
+        }) = field
+        {
+            self.clauses.push(Clause {
+                key,
+                quote: quote.clone(),
+                confidence: *confidence,
+            });
         }
     }
 }
@@ -494,14 +554,23 @@ mod tests {
     }
 
     const E1: &str = "[refund]\nmethod = \"pro_rata_days\"\nrounding = \"down\"\n";
-    const E2: &str = "[refund]\nmethod = \"used_months_at_list_price\"\nlist_price_per_month = \"25.00\"\n";
+    const E2: &str =
+        "[refund]\nmethod = \"used_months_at_list_price\"\nlist_price_per_month = \"25.00\"\n";
 
     fn e1_plan() -> Membership {
-        plan(Billing::Periodic(Period::month()), "30.00", date(2026, 11, 1))
+        plan(
+            Billing::Periodic(Period::month()),
+            "30.00",
+            date(2026, 11, 1),
+        )
     }
 
     fn e2_plan() -> Membership {
-        plan(Billing::Periodic(Period::year()), "198.00", date(2026, 3, 1))
+        plan(
+            Billing::Periodic(Period::year()),
+            "198.00",
+            date(2026, 3, 1),
+        )
     }
 
     #[test]
@@ -510,30 +579,60 @@ mod tests {
         assert_eq!(r.amount.amount_string(), "9.00");
         assert_eq!((r.days_used, r.days_total), (21, 30));
         assert_eq!(r.fields_used, ["refund.method", "refund.rounding"]);
-        assert!(r.lines.iter().any(|l| l.zh.contains("¥30.00 × 9 / 30 = ¥9.00")), "{:#?}", r.lines);
+        assert!(
+            r.lines
+                .iter()
+                .any(|l| l.zh.contains("¥30.00 × 9 / 30 = ¥9.00")),
+            "{:#?}",
+            r.lines
+        );
     }
 
     #[test]
     fn e2_used_months_at_list_price() {
         let r = refund(&e2_plan(), E2, date(2026, 6, 15));
         assert_eq!(r.amount.amount_string(), "98.00");
-        assert!(r.lines.iter().any(|l| l.en.contains("4 months started")), "{:#?}", r.lines);
+        assert!(
+            r.lines.iter().any(|l| l.en.contains("4 months started")),
+            "{:#?}",
+            r.lines
+        );
     }
 
     #[test]
     fn e3_consumed_days_fee() {
-        let m = plan(Billing::Periodic(Period::year()), "292.00", date(2026, 1, 1));
-        let r = refund(&m, "[refund]\nmethod = \"consumed_days_fee\"\ndiscount_ratio = 0.8\n", date(2026, 4, 10));
+        let m = plan(
+            Billing::Periodic(Period::year()),
+            "292.00",
+            date(2026, 1, 1),
+        );
+        let r = refund(
+            &m,
+            "[refund]\nmethod = \"consumed_days_fee\"\ndiscount_ratio = 0.8\n",
+            date(2026, 4, 10),
+        );
         assert_eq!((r.days_used, r.days_total), (100, 365));
         assert_eq!(r.amount.amount_string(), "192.00");
-        assert!(r.lines.iter().any(|l| l.en.contains("fee ¥100.00")), "{:#?}", r.lines);
-        let r = refund(&m, "[refund]\nmethod = \"consumed_days_fee\"\ndaily_rate = \"1.00\"\n", date(2026, 4, 10));
+        assert!(
+            r.lines.iter().any(|l| l.en.contains("fee ¥100.00")),
+            "{:#?}",
+            r.lines
+        );
+        let r = refund(
+            &m,
+            "[refund]\nmethod = \"consumed_days_fee\"\ndaily_rate = \"1.00\"\n",
+            date(2026, 4, 10),
+        );
         assert_eq!(r.amount.amount_string(), "192.00");
     }
 
     #[test]
     fn e4_handling_fee_percent() {
-        let r = refund(&e1_plan(), &format!("{E1}handling_fee_percent = 10\n"), date(2026, 11, 21));
+        let r = refund(
+            &e1_plan(),
+            &format!("{E1}handling_fee_percent = 10\n"),
+            date(2026, 11, 21),
+        );
         assert_eq!(r.amount.amount_string(), "8.10");
     }
 
@@ -546,16 +645,34 @@ mod tests {
             quantity: 4,
             redeemed: 1,
         });
-        let r = refund(&m, &format!("{E2}redeemed_benefits = \"deduct_value\"\n"), date(2026, 6, 15));
+        let r = refund(
+            &m,
+            &format!("{E2}redeemed_benefits = \"deduct_value\"\n"),
+            date(2026, 6, 15),
+        );
         assert_eq!(r.amount.amount_string(), "83.00");
-        let r = refund(&m, &format!("{E2}redeemed_benefits = \"void_refund\"\n"), date(2026, 6, 15));
+        let r = refund(
+            &m,
+            &format!("{E2}redeemed_benefits = \"void_refund\"\n"),
+            date(2026, 6, 15),
+        );
         assert_eq!(r.amount.amount_string(), "0.00");
-        assert!(r.lines.iter().any(|l| l.zh.contains("观影券") && l.zh.contains("不退款")), "{:#?}", r.lines);
+        assert!(
+            r.lines
+                .iter()
+                .any(|l| l.zh.contains("观影券") && l.zh.contains("不退款")),
+            "{:#?}",
+            r.lines
+        );
     }
 
     #[test]
     fn e6_cooling_off() {
-        let m = plan(Billing::Periodic(Period::year()), "198.00", date(2026, 11, 18));
+        let m = plan(
+            Billing::Periodic(Period::year()),
+            "198.00",
+            date(2026, 11, 18),
+        );
         let policy = "[refund]\nmethod = \"pro_rata_days\"\ncooling_off_days = 7\n";
         let r = refund(&m, policy, date(2026, 11, 23));
         assert_eq!(r.amount.amount_string(), "198.00");
@@ -575,7 +692,11 @@ mod tests {
 
     #[test]
     fn pro_rata_months_counts_the_started_month() {
-        let r = refund(&e2_plan(), "[refund]\nmethod = \"pro_rata_months\"\n", date(2026, 6, 15));
+        let r = refund(
+            &e2_plan(),
+            "[refund]\nmethod = \"pro_rata_months\"\n",
+            date(2026, 6, 15),
+        );
         // 12 months, 4 started: 198 × 8 / 12 = 132.
         assert_eq!(r.amount.amount_string(), "132.00");
     }
@@ -584,13 +705,33 @@ mod tests {
     fn gifted_and_missing_facts() {
         let mut m = plan(Billing::Gifted, "0", date(2026, 11, 1));
         m.paid_through = Some(date(2026, 11, 30));
-        assert_eq!(refund(&m, "[refund]\nmethod = \"full\"\n", date(2026, 11, 5)).amount.minor_units(), 0);
+        assert_eq!(
+            refund(&m, "[refund]\nmethod = \"full\"\n", date(2026, 11, 5))
+                .amount
+                .minor_units(),
+            0
+        );
         m.paid_through = None;
-        let err = compute_refund(&m, &Policy::from_toml("[refund]\nmethod = \"full\"").unwrap(), date(2026, 11, 5)).unwrap_err();
-        assert_eq!(err, RefundError::Missing { fact: "paid_through" });
+        let err = compute_refund(
+            &m,
+            &Policy::from_toml("[refund]\nmethod = \"full\"").unwrap(),
+            date(2026, 11, 5),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            RefundError::Missing {
+                fact: "paid_through"
+            }
+        );
         let err = compute_refund(&e1_plan(), &Policy::default(), date(2026, 11, 5)).unwrap_err();
         assert_eq!(err, RefundError::NoMethod);
-        let err = compute_refund(&e1_plan(), &Policy::from_toml(E1).unwrap(), date(2026, 10, 5)).unwrap_err();
+        let err = compute_refund(
+            &e1_plan(),
+            &Policy::from_toml(E1).unwrap(),
+            date(2026, 10, 5),
+        )
+        .unwrap_err();
         assert!(matches!(err, RefundError::NotInPeriod { .. }));
     }
 
@@ -598,7 +739,14 @@ mod tests {
     fn clauses_are_quoted() {
         let policy = "[refund]\nmethod = { value = \"none\", source = \"会员服务一经开通，不支持退款。\", confidence = 0.95 }\n";
         let r = refund(&e1_plan(), policy, date(2026, 11, 21));
-        assert_eq!(r.clauses, [Clause { key: "refund.method", quote: "会员服务一经开通，不支持退款。".into(), confidence: Some(0.95) }]);
+        assert_eq!(
+            r.clauses,
+            [Clause {
+                key: "refund.method",
+                quote: "会员服务一经开通，不支持退款。".into(),
+                confidence: Some(0.95)
+            }]
+        );
     }
 
     fn any_policy() -> impl Strategy<Value = String> {
@@ -607,9 +755,19 @@ mod tests {
             Just("method = \"none\"".to_string()),
             Just("method = \"pro_rata_days\"".to_string()),
             Just("method = \"pro_rata_months\"".to_string()),
-            (1_u32..5000).prop_map(|p| format!("method = \"used_months_at_list_price\"\nlist_price_per_month = \"{}.{:02}\"", p / 100, p % 100)),
-            (1_u32..=100).prop_map(|r| format!("method = \"consumed_days_fee\"\ndiscount_ratio = \"{r}/100\"")),
-            (1_u32..500).prop_map(|r| format!("method = \"consumed_days_fee\"\ndaily_rate = \"{}.{:02}\"", r / 100, r % 100)),
+            (1_u32..5000).prop_map(|p| format!(
+                "method = \"used_months_at_list_price\"\nlist_price_per_month = \"{}.{:02}\"",
+                p / 100,
+                p % 100
+            )),
+            (1_u32..=100).prop_map(|r| format!(
+                "method = \"consumed_days_fee\"\ndiscount_ratio = \"{r}/100\""
+            )),
+            (1_u32..500).prop_map(|r| format!(
+                "method = \"consumed_days_fee\"\ndaily_rate = \"{}.{:02}\"",
+                r / 100,
+                r % 100
+            )),
         ];
         let rounding = prop_oneof![Just("down"), Just("half_up"), Just("up")];
         let extras = (
@@ -634,10 +792,22 @@ mod tests {
     }
 
     fn any_plan() -> impl Strategy<Value = Membership> {
-        let period = prop_oneof![Just(Period::month()), Just(Period::quarter()), Just(Period::year()), Just(Period::Months(2))];
-        (period, 0_i64..10_000_000, 0_i32..3000, proptest::option::of((1_u32..10, 0_u32..10, 0_i64..5000))).prop_map(
-            |(period, price, offset, benefit)| {
-                let start = date(2020, 1, 1).checked_add(jiff::Span::new().days(offset)).unwrap();
+        let period = prop_oneof![
+            Just(Period::month()),
+            Just(Period::quarter()),
+            Just(Period::year()),
+            Just(Period::Months(2))
+        ];
+        (
+            period,
+            0_i64..10_000_000,
+            0_i32..3000,
+            proptest::option::of((1_u32..10, 0_u32..10, 0_i64..5000)),
+        )
+            .prop_map(|(period, price, offset, benefit)| {
+                let start = date(2020, 1, 1)
+                    .checked_add(jiff::Span::new().days(offset))
+                    .unwrap();
                 let mut m = plan(Billing::Periodic(period), "0", start);
                 m.price = Money::from_minor(price, Currency::CNY);
                 if let Some((quantity, redeemed, value)) = benefit {
@@ -649,8 +819,7 @@ mod tests {
                     });
                 }
                 m
-            },
-        )
+            })
     }
 
     proptest! {

@@ -1,0 +1,789 @@
+//! The rule check (规则体检): everything to know before touching a cancel button, for
+//! cancelling on a given day, and the advice that follows — cancel now, keep until the
+//! period ends, or have customer service act — with the numbers behind it.
+//!
+//! Pure: the membership, its policy (if any), the date and the working-day calendar
+//! come in; a [`Checkup`] comes out.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::calendar::WorkCalendar;
+use crate::i18n::Lang;
+use crate::membership::{
+    Billing, Channel, ContractStatus, Membership, MembershipError, MembershipStatus,
+};
+use crate::money::{Money, Rounding};
+use crate::period::PeriodSpan;
+use crate::policy::Policy;
+use crate::refund::{Line, Refund, RefundError, compute_refund};
+
+/// One auto-renew contract that must be closed, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelToClose {
+    /// Where.
+    pub channel: Channel,
+    /// Active or unknown.
+    pub status: ContractStatus,
+    /// The usual path to close it (paths change; see the playbooks).
+    pub how: Line,
+}
+
+/// A benefit that cancelling voids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoidedBenefit {
+    /// Its name.
+    pub name: String,
+    /// Units not yet redeemed.
+    pub remaining: u32,
+    /// Their value, when the unit value is known.
+    pub value: Option<Money>,
+}
+
+/// When the refund should arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundEta {
+    /// The day the refund is requested (the cancel day).
+    pub requested_on: Date,
+    /// The earliest promised arrival (working days after the request).
+    pub earliest: Option<Date>,
+    /// The latest promised arrival.
+    pub latest: Option<Date>,
+    /// After this day the refund is overdue.
+    pub overdue_after: Option<Date>,
+}
+
+/// A warning, risk or missing fact, with a stable code for machines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// A stable identifier, e.g. `in_app_is_not_enough`.
+    pub code: &'static str,
+    /// The text.
+    pub line: Line,
+}
+
+/// What to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdviceAction {
+    /// Cancel (and request the refund) today.
+    CancelNow,
+    /// Keep using it; close every auto-renew channel before the last safe day.
+    KeepUntilPeriodEnd,
+    /// Only customer service can act (gifted members, buy-outs, unknown terms).
+    ContactSupport,
+}
+
+impl AdviceAction {
+    /// `cancel_now`, `keep_until_period_end` or `contact_support`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdviceAction::CancelNow => "cancel_now",
+            AdviceAction::KeepUntilPeriodEnd => "keep_until_period_end",
+            AdviceAction::ContactSupport => "contact_support",
+        }
+    }
+}
+
+/// The advice and the reasons, with numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Advice {
+    /// What to do.
+    pub action: AdviceAction,
+    /// Why.
+    pub reasons: Vec<Line>,
+}
+
+/// The result of the rule check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkup {
+    /// The day cancelling is considered for.
+    pub on: Date,
+    /// How it bills.
+    pub billing: Billing,
+    /// Where it stands on that day.
+    pub status: MembershipStatus,
+    /// The paid period containing the day.
+    pub current_period: Option<PeriodSpan>,
+    /// The next charge.
+    pub next_renewal: Option<Date>,
+    /// The last day on which cancelling still avoids the next charge.
+    pub last_safe_cancel_day: Option<Date>,
+    /// The cut-off applied, in hours before the renewal.
+    pub cancel_cutoff_hours: u32,
+    /// Every contract that can still charge.
+    pub channels_to_close: Vec<ChannelToClose>,
+    /// The refund for cancelling that day, when the terms allow computing it.
+    pub refund: Option<Refund>,
+    /// Benefits that cancelling voids.
+    pub voided_benefits: Vec<VoidedBenefit>,
+    /// When the refund should arrive.
+    pub refund_eta: Option<RefundEta>,
+    /// Things that can cost money if ignored.
+    pub warnings: Vec<Notice>,
+    /// Situations that make leaving harder.
+    pub risks: Vec<Notice>,
+    /// Facts the check needed but did not have, and where to find them.
+    pub missing_facts: Vec<Notice>,
+    /// What to do.
+    pub advice: Advice,
+}
+
+fn notice(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Notice {
+    Notice {
+        code,
+        line: Line::new(zh, en),
+    }
+}
+
+/// The usual path to close auto-renewal at a channel (from rules-and-paths.md §2).
+pub fn close_path(channel: Channel) -> Line {
+    match channel {
+        Channel::InApp => Line::new(
+            "在应用内：我的 → 会员中心 → 自动续费管理 → 关闭（各平台路径不同）",
+            "In the app: Me → Membership centre → Manage auto-renew → Turn off (paths differ by platform)",
+        ),
+        Channel::WechatPay => Line::new(
+            "微信：我 → 服务 → 钱包 → 支付设置 → 自动续费 → 选择该服务 → 关闭服务",
+            "WeChat: Me → Services → Wallet → Payment settings → Auto-renew → the service → Close service",
+        ),
+        Channel::Alipay => Line::new(
+            "支付宝：我的 → 设置 → 支付设置 → 免密支付/自动扣款 → 选择该服务 → 关闭服务",
+            "Alipay: Me → Settings → Payment settings → Auto-deduct → the service → Close service",
+        ),
+        Channel::AppStore => Line::new(
+            "iPhone：设置 → 你的名字（Apple ID）→ 订阅 → 选择该应用 → 取消订阅（至少提前 24 小时）",
+            "iPhone: Settings → your name (Apple ID) → Subscriptions → the app → Cancel subscription (at least 24 h ahead)",
+        ),
+        Channel::GooglePlay => Line::new(
+            "Google Play：头像 → 付款和订阅 → 订阅 → 选择该应用 → 取消订阅",
+            "Google Play: avatar → Payments & subscriptions → Subscriptions → the app → Cancel",
+        ),
+        Channel::Huawei => Line::new(
+            "华为：设置 → 华为账号 → 付款与账单 → 自动续费 → 取消订阅",
+            "Huawei: Settings → HUAWEI ID → Payments & billing → Auto-renew → Cancel",
+        ),
+        Channel::Carrier => Line::new(
+            "话费代扣：联系运营商（如 10086）取消该业务",
+            "Phone-bill deduction: ask the carrier (e.g. 10086) to cancel the service",
+        ),
+        Channel::BankCard => Line::new(
+            "银行卡：联系发卡行，撤销该商户的代扣/自动扣款授权",
+            "Bank card: ask the issuing bank to revoke the merchant's recurring-debit authorisation",
+        ),
+        Channel::Other => Line::new(
+            "在签约的渠道取消自动扣款授权，并截图保存",
+            "Revoke the recurring-charge authorisation where it was signed, and keep a screenshot",
+        ),
+    }
+}
+
+/// Runs the rule check for cancelling `m` on `on`.
+pub fn check(
+    m: &Membership,
+    policy: Option<&Policy>,
+    on: Date,
+    calendar: &WorkCalendar,
+) -> Result<Checkup, MembershipError> {
+    let mut warnings = Vec::new();
+    let mut risks = Vec::new();
+    let mut missing = Vec::new();
+
+    let status = m.status(on)?;
+    let next_renewal = m.next_renewal(on)?;
+    let cutoff = cutoff_hours(m, policy, &mut warnings);
+    let last_safe_cancel_day = match next_renewal {
+        Some(renewal) => Some(last_safe_day(renewal, cutoff)?),
+        None => None,
+    };
+    if let (Some(last), Some(renewal)) = (last_safe_cancel_day, next_renewal)
+        && on > last
+    {
+        warnings.push(notice(
+            "past_last_safe_day",
+            format!("已过最后安全退订日 {last}：{renewal} 的续费可能已无法避免。仍请立即关闭所有渠道，并要求退还这笔续费。"),
+            format!("The last safe cancel day {last} has passed: the renewal on {renewal} may no longer be avoidable. Close every channel now anyway and ask for that charge back."),
+        ));
+    }
+
+    let channels_to_close = channels(m, &mut warnings, &mut missing);
+    let refund = refund_for(m, policy, on, &mut missing);
+    let voided_benefits = voided(m, policy, &mut risks);
+    let refund_eta = eta(
+        policy,
+        on,
+        refund.as_ref(),
+        calendar,
+        &mut warnings,
+        &mut missing,
+    );
+    billing_risks(m, policy, &mut risks);
+
+    let advice = advise(
+        m,
+        on,
+        status,
+        next_renewal,
+        last_safe_cancel_day,
+        refund.as_ref(),
+        &voided_benefits,
+        policy,
+    );
+    Ok(Checkup {
+        on,
+        billing: m.billing,
+        status,
+        current_period: m.current_period(on)?,
+        next_renewal,
+        last_safe_cancel_day,
+        cancel_cutoff_hours: cutoff,
+        channels_to_close,
+        refund,
+        voided_benefits,
+        refund_eta,
+        warnings,
+        risks,
+        missing_facts: missing,
+        advice,
+    })
+}
+
+/// The cut-off: the policy's, but at least 24 h when the App Store can charge (Apple
+/// renews within the 24 hours before the period ends).
+fn cutoff_hours(m: &Membership, policy: Option<&Policy>, warnings: &mut Vec<Notice>) -> u32 {
+    let stated = policy.map_or(0, Policy::cancel_cutoff_hours);
+    let app_store = m
+        .contract(Channel::AppStore)
+        .is_some_and(|c| c.status.can_charge());
+    if app_store && stated < 24 {
+        warnings.push(notice(
+            "app_store_24h",
+            "App Store 在周期结束前 24 小时内扣费：至少提前 24 小时取消。",
+            "The App Store charges within the 24 hours before the period ends: cancel at least 24 hours ahead.",
+        ));
+        return 24;
+    }
+    stated
+}
+
+/// The day before the renewal, earlier by the cut-off rounded up to whole days (the whole
+/// day must be safe).
+pub fn last_safe_day(renewal: Date, cutoff_hours: u32) -> Result<Date, MembershipError> {
+    let days = 1 + i64::from(cutoff_hours.div_ceil(24));
+    renewal
+        .checked_sub(days.days())
+        .map_err(|_| MembershipError::OutOfRange(renewal))
+}
+
+fn channels(
+    m: &Membership,
+    warnings: &mut Vec<Notice>,
+    missing: &mut Vec<Notice>,
+) -> Vec<ChannelToClose> {
+    let open: Vec<ChannelToClose> = m
+        .auto_renew
+        .iter()
+        .filter(|c| c.status.can_charge())
+        .map(|c| ChannelToClose {
+            channel: c.channel,
+            status: c.status,
+            how: close_path(c.channel),
+        })
+        .collect();
+    if !matches!(m.billing, Billing::Periodic(_)) {
+        return open;
+    }
+    for c in open.iter().filter(|c| c.status == ContractStatus::Unknown) {
+        warnings.push(notice(
+            "channel_status_unknown",
+            format!("{} 的签约状态未知：请到该渠道确认，按可能扣费处理。", c.channel.label(Lang::Zh)),
+            format!("Whether {} holds a deduction agreement is unknown: check there, and treat it as able to charge.", c.channel.label(Lang::En)),
+        ));
+    }
+    let lingering = m.lingering_channels();
+    if !lingering.is_empty() {
+        let zh: Vec<&str> = lingering.iter().map(|c| c.label(Lang::Zh)).collect();
+        let en: Vec<&str> = lingering.iter().map(|c| c.label(Lang::En)).collect();
+        warnings.push(notice(
+            "still_charging_elsewhere",
+            format!(
+                "已在别处关闭自动续费，但 {} 仍可扣费：必须在该渠道解约。",
+                zh.join("、")
+            ),
+            format!(
+                "Auto-renew was closed elsewhere, but {} can still charge: close it there too.",
+                en.join(", ")
+            ),
+        ));
+    }
+    if m.renews() {
+        warnings.push(notice(
+            "in_app_is_not_enough",
+            "只在应用内关闭自动续费，可能只是停了提醒：支付渠道的扣费协议（微信支付扣费服务、支付宝自动扣款、App Store 订阅）会继续扣款。每个渠道都要单独关闭，并截图保存。",
+            "Turning off auto-renew in the app may only stop the reminder: the deduction agreement at the payment channel (WeChat Pay 扣费服务, Alipay 自动扣款, App Store subscriptions) keeps charging. Close each channel separately and keep screenshots.",
+        ));
+    }
+    if m.auto_renew.is_empty() {
+        missing.push(notice(
+            "auto_renew_channels",
+            "没有记录自动续费签在哪里：请查看微信（我 → 服务 → 钱包 → 支付设置 → 自动续费）、支付宝（我的 → 设置 → 支付设置 → 免密支付/自动扣款）和 App Store 订阅，然后用 `tuiding edit ID --auto-renew 渠道` 记录。",
+            "Where auto-renew is contracted is not recorded: look in WeChat (Me → Services → Wallet → Payment settings → Auto-renew), Alipay (Me → Settings → Payment settings → Auto-deduct) and App Store subscriptions, then record it with `tuiding edit ID --auto-renew CHANNEL`.",
+        ));
+    }
+    open
+}
+
+fn refund_for(
+    m: &Membership,
+    policy: Option<&Policy>,
+    on: Date,
+    missing: &mut Vec<Notice>,
+) -> Option<Refund> {
+    let Some(policy) = policy else {
+        missing.push(notice(
+            "policy",
+            "没有这项会员的退款规则：退款方式、到账时间、提前取消时限都未知。请在《会员服务协议》《自动续费服务规则》末尾查找“退款”“退订”“扣费”条款，写成规则文件后用 `tuiding policy set ID 文件` 保存，或用 `tuiding policy templates` 里的模板。",
+            "No refund terms for this membership: the refund method, timing and cancel cut-off are unknown. Look for the refund, cancellation and charging clauses at the end of the membership agreement and the auto-renewal rules, write them as a policy file and save it with `tuiding policy set ID FILE`, or start from `tuiding policy templates`.",
+        ));
+        return None;
+    };
+    match compute_refund(m, policy, on) {
+        Ok(refund) => Some(refund),
+        Err(RefundError::NoMethod) => {
+            missing.push(notice(
+                "refund.method",
+                "规则里没有退款方式（refund.method）：查找协议中“退款”“不予退还”的条款。",
+                "The terms do not state a refund method (refund.method): look for the refund clauses of the agreement.",
+            ));
+            None
+        }
+        Err(RefundError::Missing { fact }) => {
+            missing.push(notice(
+                "refund_fact",
+                format!("计算退款还缺少 {fact}。"),
+                format!("The refund needs {fact}."),
+            ));
+            None
+        }
+        Err(RefundError::NotInPeriod { .. }) => None,
+        Err(other) => {
+            missing.push(notice("refund_error", other.to_string(), other.to_string()));
+            None
+        }
+    }
+}
+
+fn voided(m: &Membership, policy: Option<&Policy>, risks: &mut Vec<Notice>) -> Vec<VoidedBenefit> {
+    let unused: Vec<VoidedBenefit> = m
+        .benefits
+        .iter()
+        .filter(|b| b.remaining() > 0)
+        .map(|b| VoidedBenefit {
+            name: b.name.clone(),
+            remaining: b.remaining(),
+            value: b.unit_value.and_then(|v| {
+                v.mul_ratio(i64::from(b.remaining()), 1, Rounding::HalfUp)
+                    .ok()
+            }),
+        })
+        .collect();
+    if unused.is_empty() {
+        return unused;
+    }
+    match policy
+        .and_then(|p| p.refund.voids_unredeemed_benefits.as_ref())
+        .map(|v| v.value)
+    {
+        Some(true) => unused,
+        Some(false) => Vec::new(),
+        None => {
+            risks.push(notice(
+                "benefits_may_be_voided",
+                "规则没有说明退订后未用完的权益（券、兑换次数）是否作废：先用掉，或让客服书面确认。",
+                "The terms do not say whether unused benefits (coupons, vouchers) survive cancellation: use them first, or get written confirmation from customer service.",
+            ));
+            Vec::new()
+        }
+    }
+}
+
+fn eta(
+    policy: Option<&Policy>,
+    on: Date,
+    refund: Option<&Refund>,
+    calendar: &WorkCalendar,
+    warnings: &mut Vec<Notice>,
+    missing: &mut Vec<Notice>,
+) -> Option<RefundEta> {
+    if refund.is_some_and(|r| r.amount.is_zero()) {
+        return None;
+    }
+    let timing = &policy?.timing;
+    let window = timing.refund_working_days.as_ref().map(|w| w.value);
+    let mut eta = RefundEta {
+        requested_on: on,
+        earliest: None,
+        latest: None,
+        overdue_after: None,
+    };
+    if let Some(w) = window {
+        match (
+            calendar.add_working_days(on, w.min),
+            calendar.add_working_days(on, w.max),
+        ) {
+            (Ok(a), Ok(b)) => {
+                eta.earliest = Some(a);
+                eta.latest = Some(b);
+            }
+            (Err(e), _) | (_, Err(e)) => warnings.push(notice(
+                "calendar_not_covered",
+                crate::i18n::Localized::localized(&e, Lang::Zh),
+                crate::i18n::Localized::localized(&e, Lang::En),
+            )),
+        }
+    } else {
+        missing.push(notice(
+            "timing.refund_working_days",
+            "规则没有写退款几个工作日到账（timing.refund_working_days）；常见写法是“1-3 个工作日”或“3-7 个工作日”。",
+            "The terms do not say how many working days a refund takes (timing.refund_working_days); \"1-3\" or \"3-7 working days\" are common.",
+        ));
+    }
+    eta.overdue_after = match timing.refund_max_days.as_ref() {
+        Some(days) => on.checked_add(i64::from(days.value).days()).ok(),
+        None => eta.latest,
+    };
+    (eta.earliest.is_some() || eta.overdue_after.is_some()).then_some(eta)
+}
+
+fn billing_risks(m: &Membership, policy: Option<&Policy>, risks: &mut Vec<Notice>) {
+    match m.billing {
+        Billing::OneTime => risks.push(notice(
+            "one_time_buyout",
+            "一次性买断：没有自动续费可关，退款只能向客服申请；聊天中的承诺要请对方书面确认。",
+            "One-time buy-out: there is no auto-renewal to close; a refund can only be requested from customer service. Get any promise made in chat confirmed in writing.",
+        )),
+        Billing::Gifted => risks.push(notice(
+            "gifted_member",
+            "赠送/活动会员通常没有退订按钮，需要客服操作；保留赠送或活动记录。",
+            "Gifted or promotional members usually have no cancel button: customer service must act. Keep the record of the gift or promotion.",
+        )),
+        Billing::Periodic(_) => {}
+    }
+    if let Some(days) = policy.and_then(|p| p.timing.renewal_reminder_days.as_ref())
+        && days.value < 5
+    {
+        risks.push(notice(
+            "reminder_too_late",
+            format!("平台只承诺续费前 {} 天提醒；《网络交易监督管理办法》第十八条要求前五日提醒，可作为投诉依据。", days.value),
+            format!("The platform promises a reminder only {} days before renewal; the Online Transaction Supervision Measures (art. 18) ask for 5 days, which supports a complaint.", days.value),
+        ));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn advise(
+    m: &Membership,
+    on: Date,
+    status: MembershipStatus,
+    next_renewal: Option<Date>,
+    last_safe: Option<Date>,
+    refund: Option<&Refund>,
+    voided: &[VoidedBenefit],
+    policy: Option<&Policy>,
+) -> Advice {
+    let mut reasons = Vec::new();
+    let mut reason = |zh: String, en: String| reasons.push(Line::new(zh, en));
+    let close_by = |reason: &mut dyn FnMut(String, String)| {
+        if let (Some(last), Some(renewal)) = (last_safe, next_renewal) {
+            reason(
+                format!(
+                    "在 {last}（最后安全退订日）之前关闭所有自动续费渠道，{renewal} 就不会再扣款。"
+                ),
+                format!(
+                    "Close every auto-renew channel by {last} (the last safe cancel day) and nothing is charged on {renewal}."
+                ),
+            );
+        }
+    };
+    let voided_value = voided
+        .iter()
+        .filter_map(|v| v.value)
+        .try_fold(None::<Money>, |acc, v| match acc {
+            None => Some(Some(v)),
+            Some(a) => a.checked_add(v).ok().map(Some),
+        });
+    let voided_value = voided_value.flatten();
+
+    if matches!(m.billing, Billing::Gifted) {
+        reason(
+            "赠送/活动会员一般不能自助退订：请客服取消，并要求书面确认不会再扣费。".into(),
+            "Gifted or promotional members usually cannot cancel themselves: ask customer service to cancel and to confirm in writing that nothing more will be charged.".into(),
+        );
+        return Advice {
+            action: AdviceAction::ContactSupport,
+            reasons,
+        };
+    }
+    if matches!(status, MembershipStatus::Ended(_)) {
+        reason(
+            "服务已结束；若仍有渠道可扣费，请立即关闭。".into(),
+            "The service has ended; if any channel can still charge, close it now.".into(),
+        );
+        return Advice {
+            action: AdviceAction::CancelNow,
+            reasons,
+        };
+    }
+    let Some(refund) = refund else {
+        if matches!(m.billing, Billing::OneTime) {
+            reason(
+                "买断会员的退款条款未知：向客服询问能否退款，并要求书面答复。".into(),
+                "The buy-out's refund terms are unknown: ask customer service whether any refund is possible, in writing.".into(),
+            );
+            return Advice {
+                action: AdviceAction::ContactSupport,
+                reasons,
+            };
+        }
+        reason(
+            "退款规则未知，现在退订不一定能退钱；保留服务到本期结束最稳妥。".into(),
+            "The refund terms are unknown, so cancelling now may refund nothing; keeping the service to the end of the period is the safe choice.".into(),
+        );
+        close_by(&mut reason);
+        return Advice {
+            action: AdviceAction::KeepUntilPeriodEnd,
+            reasons,
+        };
+    };
+    let amount = refund.amount;
+    let left = refund.days_total - refund.days_used;
+    let period_last = refund.period_end.yesterday().unwrap_or(refund.period_end);
+    if amount.is_zero() {
+        reason(
+            format!(
+                "现在退订退 {amount}：不如继续用到本期最后一天 {period_last}（还剩 {left} 天）。"
+            ),
+            format!(
+                "Cancelling now refunds {amount}: better keep using it to the period's last day {period_last} ({left} days left)."
+            ),
+        );
+        close_by(&mut reason);
+        return Advice {
+            action: AdviceAction::KeepUntilPeriodEnd,
+            reasons,
+        };
+    }
+    if matches!(m.billing, Billing::OneTime) {
+        reason(
+            format!("按规则现在可退 {amount}；买断会员须由客服办理退款。"),
+            format!(
+                "Under the terms, cancelling now refunds {amount}; a buy-out's refund must be handled by customer service."
+            ),
+        );
+        return Advice {
+            action: AdviceAction::ContactSupport,
+            reasons,
+        };
+    }
+    if let Some(value) = voided_value
+        && value.currency() == amount.currency()
+        && value.minor_units() > amount.minor_units()
+    {
+        reason(
+            format!(
+                "退订会作废价值 {value} 的未用权益，高于可退的 {amount}：先用完权益，再在期末前关闭续费。"
+            ),
+            format!(
+                "Cancelling voids unused benefits worth {value}, more than the {amount} refund: use them first, then close auto-renew before the period ends."
+            ),
+        );
+        close_by(&mut reason);
+        return Advice {
+            action: AdviceAction::KeepUntilPeriodEnd,
+            reasons,
+        };
+    }
+    let mut zh = format!("今天退订可退 {amount}");
+    let mut en = format!("Cancelling today refunds {amount}");
+    if let Some(value) = voided_value {
+        zh.push_str(&format!("，高于会作废的权益价值 {value}"));
+        en.push_str(&format!(", more than the {value} of benefits it voids"));
+    }
+    if let Some(tomorrow) = on.tomorrow().ok().filter(|d| *d < refund.period_end)
+        && let Some(policy) = policy
+        && let Ok(later) = compute_refund(m, policy, tomorrow)
+        && later.amount.minor_units() < amount.minor_units()
+        && let Ok(drop) = amount.checked_sub(later.amount)
+    {
+        zh.push_str(&format!(
+            "；明天退订只能退 {}（每晚一天少 {drop}）",
+            later.amount
+        ));
+        en.push_str(&format!(
+            "; tomorrow it would be {} ({drop} less for each day of waiting)",
+            later.amount
+        ));
+    }
+    reason(format!("{zh}。"), format!("{en}."));
+    reason(
+        "退订当天就关闭所有自动续费渠道并申请退款，保留截图和退款通知。".into(),
+        "On the day you cancel, close every auto-renew channel and request the refund; keep screenshots and the refund notice.".into(),
+    );
+    Advice {
+        action: AdviceAction::CancelNow,
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::membership::{AutoRenewContract, Benefit};
+    use crate::money::Currency;
+    use crate::period::Period;
+    use jiff::civil::date;
+
+    fn monthly() -> Membership {
+        Membership {
+            platform: "爱奇艺".into(),
+            plan: "黄金VIP连续包月".into(),
+            billing: Billing::Periodic(Period::month()),
+            price: Money::from_minor(2500, Currency::CNY),
+            start: date(2026, 1, 31),
+            paid_through: None,
+            auto_renew: vec![
+                AutoRenewContract {
+                    channel: Channel::InApp,
+                    status: ContractStatus::Active,
+                },
+                AutoRenewContract {
+                    channel: Channel::WechatPay,
+                    status: ContractStatus::Unknown,
+                },
+            ],
+            benefits: vec![],
+            category: None,
+            notes: None,
+        }
+    }
+
+    fn cal() -> WorkCalendar {
+        WorkCalendar::embedded()
+    }
+
+    #[test]
+    fn e9_last_safe_day() {
+        let m = monthly();
+        let c = check(&m, None, date(2026, 11, 23), &cal()).unwrap();
+        assert_eq!(c.next_renewal, Some(date(2026, 11, 30)));
+        assert_eq!(c.last_safe_cancel_day, Some(date(2026, 11, 29)));
+        let policy = Policy::from_toml("[timing]\ncancel_cutoff_hours = 24\n").unwrap();
+        let c = check(&m, Some(&policy), date(2026, 11, 23), &cal()).unwrap();
+        assert_eq!(c.last_safe_cancel_day, Some(date(2026, 11, 28)));
+        assert_eq!(
+            last_safe_day(date(2026, 11, 30), 12).unwrap(),
+            date(2026, 11, 28)
+        );
+        assert_eq!(
+            last_safe_day(date(2026, 11, 30), 48).unwrap(),
+            date(2026, 11, 27)
+        );
+    }
+
+    #[test]
+    fn e8_refund_eta_in_working_days() {
+        let mut m = monthly();
+        m.start = date(2026, 9, 1);
+        let policy = Policy::from_toml("[refund]\nmethod = \"pro_rata_days\"\n[timing]\nrefund_working_days = [3, 7]\nrefund_max_days = 15\n").unwrap();
+        let c = check(&m, Some(&policy), date(2026, 9, 28), &cal()).unwrap();
+        let eta = c.refund_eta.unwrap();
+        assert_eq!(
+            (eta.earliest, eta.latest),
+            (Some(date(2026, 10, 8)), Some(date(2026, 10, 13)))
+        );
+        assert_eq!(eta.overdue_after, Some(date(2026, 10, 13)));
+        assert!(c.refund.is_some());
+        assert_eq!(c.advice.action, AdviceAction::CancelNow);
+    }
+
+    #[test]
+    fn channels_and_the_in_app_warning() {
+        let m = monthly();
+        let c = check(&m, None, date(2026, 11, 23), &cal()).unwrap();
+        assert_eq!(c.channels_to_close.len(), 2);
+        let codes: Vec<&str> = c.warnings.iter().map(|w| w.code).collect();
+        assert!(codes.contains(&"in_app_is_not_enough"));
+        assert!(codes.contains(&"channel_status_unknown"));
+        assert!(c.missing_facts.iter().any(|n| n.code == "policy"));
+        assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd);
+    }
+
+    #[test]
+    fn app_store_forces_a_24_hour_cutoff() {
+        let mut m = monthly();
+        m.auto_renew = vec![AutoRenewContract {
+            channel: Channel::AppStore,
+            status: ContractStatus::Active,
+        }];
+        let c = check(&m, None, date(2026, 11, 23), &cal()).unwrap();
+        assert_eq!(c.cancel_cutoff_hours, 24);
+        assert_eq!(c.last_safe_cancel_day, Some(date(2026, 11, 28)));
+    }
+
+    #[test]
+    fn advice_weighs_refund_against_voided_benefits() {
+        let mut m = monthly();
+        m.billing = Billing::Periodic(Period::year());
+        m.price = Money::from_minor(19_800, Currency::CNY);
+        m.start = date(2026, 3, 1);
+        m.benefits = vec![Benefit {
+            name: "观影券".into(),
+            unit_value: Some(Money::from_minor(1500, Currency::CNY)),
+            quantity: 12,
+            redeemed: 2,
+        }];
+        let base = "[refund]\nmethod = \"used_months_at_list_price\"\nlist_price_per_month = \"25.00\"\nvoids_unredeemed_benefits = true\n";
+        let policy = Policy::from_toml(base).unwrap();
+        // Refund 98.00 < 10 × 15.00 voided: keep.
+        let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
+        assert_eq!(c.refund.as_ref().unwrap().amount.amount_string(), "98.00");
+        assert_eq!(
+            c.voided_benefits[0].value.unwrap().amount_string(),
+            "150.00"
+        );
+        assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd);
+        // Fewer coupons left: cancel now.
+        m.benefits[0].redeemed = 11;
+        let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
+        assert_eq!(c.advice.action, AdviceAction::CancelNow);
+        assert!(
+            c.advice.reasons[0].zh.contains("¥98.00"),
+            "{:?}",
+            c.advice.reasons
+        );
+    }
+
+    #[test]
+    fn gifted_needs_support_and_zero_refund_means_keep() {
+        let mut m = monthly();
+        m.billing = Billing::Gifted;
+        m.paid_through = Some(date(2026, 12, 31));
+        let c = check(&m, None, date(2026, 11, 23), &cal()).unwrap();
+        assert_eq!(c.advice.action, AdviceAction::ContactSupport);
+        assert!(c.risks.iter().any(|r| r.code == "gifted_member"));
+        let m = monthly();
+        let policy = Policy::from_toml("[refund]\nmethod = \"none\"\n").unwrap();
+        let c = check(&m, Some(&policy), date(2026, 11, 23), &cal()).unwrap();
+        assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd);
+        assert!(c.refund_eta.is_none());
+    }
+
+    #[test]
+    fn past_the_last_safe_day_warns() {
+        let c = check(&monthly(), None, date(2026, 11, 29), &cal()).unwrap();
+        // On the 29th the next renewal is still the 30th; the 29th is the last safe day itself.
+        assert!(!c.warnings.iter().any(|w| w.code == "past_last_safe_day"));
+        let policy = Policy::from_toml("[timing]\ncancel_cutoff_hours = 24\n").unwrap();
+        let c = check(&monthly(), Some(&policy), date(2026, 11, 29), &cal()).unwrap();
+        assert!(c.warnings.iter().any(|w| w.code == "past_last_safe_day"));
+    }
+}
