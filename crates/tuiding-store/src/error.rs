@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use tuiding_core::policy::PolicyError;
 use tuiding_core::{Lang, Localized, MembershipError};
 
 /// Why a store operation failed.
@@ -24,6 +25,9 @@ pub enum StoreError {
     /// The membership is not valid; nothing was written.
     #[error(transparent)]
     Invalid(#[from] MembershipError),
+    /// The policy text is not a valid policy; nothing was written.
+    #[error(transparent)]
+    InvalidPolicy(#[from] PolicyError),
     /// The database was written by a newer tuiding.
     #[error(
         "the database has migration {version}, which this tuiding does not know; it was written by a newer version: upgrade tuiding"
@@ -61,6 +65,7 @@ impl Localized for StoreError {
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {
             (StoreError::Invalid(e), _) => e.localized(lang),
+            (StoreError::InvalidPolicy(e), _) => e.localized(lang),
             (_, Lang::En) => self.to_string(),
             (StoreError::NotFound { id }, Lang::Zh) => {
                 format!("没有编号为 {id} 的会员；用 `tuiding list` 查看编号")

@@ -33,6 +33,26 @@ pub struct StoredMembership {
     pub membership: Membership,
 }
 
+/// A membership's policy as stored: the TOML text, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPolicy {
+    /// The TOML text (checked by `tuiding_core::policy::Policy::from_toml` before storing).
+    pub text: String,
+    /// Where it came from: a file name, `template:NAME`, `stdin`.
+    pub origin: String,
+    /// When it was last set (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+/// A policy to store with a membership.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyInput<'a> {
+    /// The TOML text.
+    pub text: &'a str,
+    /// Where it came from.
+    pub origin: &'a str,
+}
+
 /// The ledger's persistence.
 pub trait Store {
     /// Adds memberships in one transaction and returns their ids, in order. Nothing is
@@ -59,6 +79,22 @@ pub trait Store {
         membership: &Membership,
     ) -> Result<i64, StoreError>;
 
-    /// Removes a membership with its contracts and benefits.
+    /// Removes a membership with its contracts, benefits and policy.
     fn remove_membership(&mut self, id: i64) -> Result<(), StoreError>;
+
+    /// Adds a membership and, when given, its policy, in one transaction.
+    fn add_membership_with_policy(
+        &mut self,
+        membership: &Membership,
+        policy: Option<PolicyInput<'_>>,
+    ) -> Result<i64, StoreError>;
+
+    /// Sets (or replaces) a membership's policy. The text must be a valid policy.
+    fn set_policy(&mut self, id: i64, policy: PolicyInput<'_>) -> Result<(), StoreError>;
+
+    /// A membership's policy, if one is set.
+    fn policy(&self, id: i64) -> Result<Option<StoredPolicy>, StoreError>;
+
+    /// Removes a membership's policy; `false` when it had none.
+    fn remove_policy(&mut self, id: i64) -> Result<bool, StoreError>;
 }

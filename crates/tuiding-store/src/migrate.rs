@@ -9,10 +9,16 @@ use rusqlite::{Connection, params};
 use crate::StoreError;
 
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "20261126000000_ledger",
-    include_str!("../migrations/20261126000000_ledger.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "20261126000000_ledger",
+        include_str!("../migrations/20261126000000_ledger.sql"),
+    ),
+    (
+        "20261126010000_policy",
+        include_str!("../migrations/20261126010000_policy.sql"),
+    ),
+];
 
 /// Brings the schema up to date, one transaction per migration.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

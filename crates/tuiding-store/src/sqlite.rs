@@ -12,7 +12,8 @@ use tuiding_core::{
 };
 
 use crate::migrate::migrate;
-use crate::{Store, StoreError, StoredMembership};
+use crate::{PolicyInput, Store, StoreError, StoredMembership, StoredPolicy};
+use tuiding_core::policy::Policy as PolicyTerms;
 
 /// The ledger in a SQLite database.
 ///
@@ -84,31 +85,69 @@ impl Store for SqliteStore {
             m.validate()?;
         }
         let tx = self.conn.transaction()?;
-        let mut ids = Vec::with_capacity(memberships.len());
-        for m in memberships {
-            tx.execute(
-                "INSERT INTO membership (platform, plan, billing, period, price_minor, currency,
-                     start_date, paid_through, category, notes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    m.platform.trim(),
-                    m.plan.trim(),
-                    m.billing.kind(),
-                    m.billing.period().map(|p| p.to_string()),
-                    m.price.minor_units(),
-                    m.price.currency().code(),
-                    m.start.to_string(),
-                    m.paid_through.map(|d| d.to_string()),
-                    m.category,
-                    m.notes,
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
-            write_children(&tx, id, m)?;
-            ids.push(id);
-        }
+        let ids = memberships
+            .iter()
+            .map(|m| insert_membership(&tx, m))
+            .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
         Ok(ids)
+    }
+
+    fn add_membership_with_policy(
+        &mut self,
+        membership: &Membership,
+        policy: Option<PolicyInput<'_>>,
+    ) -> Result<i64, StoreError> {
+        membership.validate()?;
+        if let Some(p) = policy {
+            PolicyTerms::from_toml(p.text)?;
+        }
+        let tx = self.conn.transaction()?;
+        let id = insert_membership(&tx, membership)?;
+        if let Some(p) = policy {
+            write_policy(&tx, id, p)?;
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn set_policy(&mut self, id: i64, policy: PolicyInput<'_>) -> Result<(), StoreError> {
+        PolicyTerms::from_toml(policy.text)?;
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM membership WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound { id });
+        }
+        write_policy(&tx, id, policy)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn policy(&self, id: i64) -> Result<Option<StoredPolicy>, StoreError> {
+        self.membership_exists(id)?;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT policy_toml, origin, updated_at FROM membership_policy WHERE membership_id = ?1",
+                [id],
+                |r| Ok(StoredPolicy { text: r.get(0)?, origin: r.get(1)?, updated_at: r.get(2)? }),
+            )
+            .optional()?)
+    }
+
+    fn remove_policy(&mut self, id: i64) -> Result<bool, StoreError> {
+        self.membership_exists(id)?;
+        let tx = self.conn.transaction()?;
+        let removed = tx.execute(
+            "DELETE FROM membership_policy WHERE membership_id = ?1",
+            [id],
+        )? > 0;
+        tx.commit()?;
+        Ok(removed)
     }
 
     fn membership(&self, id: i64) -> Result<StoredMembership, StoreError> {
@@ -235,6 +274,16 @@ impl MembershipRow {
 }
 
 impl SqliteStore {
+    fn membership_exists(&self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .query_row("SELECT id FROM membership WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .map(drop)
+            .ok_or(StoreError::NotFound { id })
+    }
+
     fn assemble(&self, row: MembershipRow) -> Result<StoredMembership, StoreError> {
         let id = row.id;
         let corrupt = |field: &'static str, value: &str| StoreError::Corrupt {
@@ -343,6 +392,39 @@ impl SqliteStore {
         }
         Ok(benefits)
     }
+}
+
+fn insert_membership(tx: &Transaction<'_>, m: &Membership) -> Result<i64, StoreError> {
+    tx.execute(
+        "INSERT INTO membership (platform, plan, billing, period, price_minor, currency,
+             start_date, paid_through, category, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            m.platform.trim(),
+            m.plan.trim(),
+            m.billing.kind(),
+            m.billing.period().map(|p| p.to_string()),
+            m.price.minor_units(),
+            m.price.currency().code(),
+            m.start.to_string(),
+            m.paid_through.map(|d| d.to_string()),
+            m.category,
+            m.notes,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_children(tx, id, m)?;
+    Ok(id)
+}
+
+fn write_policy(tx: &Transaction<'_>, id: i64, policy: PolicyInput<'_>) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO membership_policy (membership_id, policy_toml, origin) VALUES (?1, ?2, ?3)
+         ON CONFLICT (membership_id) DO UPDATE SET policy_toml = excluded.policy_toml,
+             origin = excluded.origin, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        params![id, policy.text, policy.origin],
+    )?;
+    Ok(())
 }
 
 fn write_children(tx: &Transaction<'_>, id: i64, m: &Membership) -> Result<(), StoreError> {
@@ -514,6 +596,72 @@ mod tests {
             .unwrap();
         assert_eq!(orphans, 0);
         assert!(store.add_membership(&sample()).unwrap() > id);
+    }
+
+    #[test]
+    fn policies_are_checked_stored_verbatim_and_removed_with_the_membership() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let text = "# my notes\n[refund]\nmethod = \"none\"\n";
+        let id = store
+            .add_membership_with_policy(
+                &sample(),
+                Some(PolicyInput {
+                    text,
+                    origin: "p.toml",
+                }),
+            )
+            .unwrap();
+        assert_eq!(store.policy(id).unwrap().unwrap().text, text);
+        let bad = PolicyInput {
+            text: "[refund]\nmethod = \"nope\"\n",
+            origin: "x",
+        };
+        assert!(matches!(
+            store.set_policy(id, bad),
+            Err(StoreError::InvalidPolicy(_))
+        ));
+        assert!(matches!(
+            store.add_membership_with_policy(&sample(), Some(bad)),
+            Err(StoreError::InvalidPolicy(_))
+        ));
+        assert_eq!(store.memberships().unwrap().len(), 1);
+        store
+            .set_policy(
+                id,
+                PolicyInput {
+                    text: "[refund]\nmethod = \"full\"\n",
+                    origin: "template:x",
+                },
+            )
+            .unwrap();
+        assert_eq!(store.policy(id).unwrap().unwrap().origin, "template:x");
+        assert!(matches!(
+            store.set_policy(
+                99,
+                PolicyInput {
+                    text: "",
+                    origin: ""
+                }
+            ),
+            Err(StoreError::NotFound { id: 99 })
+        ));
+        assert!(store.remove_policy(id).unwrap());
+        assert!(!store.remove_policy(id).unwrap());
+        store
+            .set_policy(
+                id,
+                PolicyInput {
+                    text: "",
+                    origin: "",
+                },
+            )
+            .unwrap();
+        store.remove_membership(id).unwrap();
+        let left: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM membership_policy", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]
