@@ -584,16 +584,30 @@ fn advise(
             reasons,
         };
     }
-    if let Some(value) = voided_value
-        && value.currency() == amount.currency()
-        && value.minor_units() > amount.minor_units()
-    {
+    // What staying is worth: the service left in the period, pro rata (rounded down, so a
+    // pro-rata refund is never judged worse than staying), plus the benefits that
+    // cancelling would void.
+    let service_left = refund
+        .paid
+        .mul_ratio(left, refund.days_total.max(1), Rounding::Down)
+        .unwrap_or(amount);
+    let keep_value = voided_value
+        .filter(|v| v.currency() == amount.currency())
+        .and_then(|v| service_left.checked_add(v).ok())
+        .unwrap_or(service_left);
+    let benefits_zh = voided_value
+        .map(|v| format!("，以及会作废的价值 {v} 的未用权益"))
+        .unwrap_or_default();
+    let benefits_en = voided_value
+        .map(|v| format!(", plus unused benefits worth {v} that it voids"))
+        .unwrap_or_default();
+    if amount.minor_units() < keep_value.minor_units() {
         reason(
             format!(
-                "退订会作废价值 {value} 的未用权益，高于可退的 {amount}：先用完权益，再在期末前关闭续费。"
+                "今天退订只退 {amount}，却要放弃本期剩下 {left} 天的服务（按天折算约 {service_left}）{benefits_zh}：不如用到本期最后一天 {period_last}。若确定不再使用，现在退订仍可拿回 {amount}。"
             ),
             format!(
-                "Cancelling voids unused benefits worth {value}, more than the {amount} refund: use them first, then close auto-renew before the period ends."
+                "Cancelling today returns {amount} but gives up the {left} days left in the period (about {service_left} pro rata){benefits_en}: better use it until the period's last day {period_last}. If you will not use it at all, cancelling now still returns {amount}."
             ),
         );
         close_by(&mut reason);
@@ -602,12 +616,12 @@ fn advise(
             reasons,
         };
     }
-    let mut zh = format!("今天退订可退 {amount}");
-    let mut en = format!("Cancelling today refunds {amount}");
-    if let Some(value) = voided_value {
-        zh.push_str(&format!("，高于会作废的权益价值 {value}"));
-        en.push_str(&format!(", more than the {value} of benefits it voids"));
-    }
+    let mut zh = format!(
+        "今天退订可退 {amount}，不少于剩下 {left} 天服务的价值（约 {service_left}）{benefits_zh}"
+    );
+    let mut en = format!(
+        "Cancelling today refunds {amount}, no less than the {left} days of service left (about {service_left}){benefits_en}"
+    );
     if let Some(tomorrow) = on.tomorrow().ok().filter(|d| *d < refund.period_end)
         && let Some(policy) = policy
         && let Ok(later) = compute_refund(m, policy, tomorrow)
@@ -743,7 +757,7 @@ mod tests {
         }];
         let base = "[refund]\nmethod = \"used_months_at_list_price\"\nlist_price_per_month = \"25.00\"\nvoids_unredeemed_benefits = true\n";
         let policy = Policy::from_toml(base).unwrap();
-        // Refund 98.00 < 10 × 15.00 voided: keep.
+        // Refund 98.00 < 258 days of service (¥139.95) + 10 × 15.00 voided: keep.
         let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
         assert_eq!(c.refund.as_ref().unwrap().amount.amount_string(), "98.00");
         assert_eq!(
@@ -751,15 +765,23 @@ mod tests {
             "150.00"
         );
         assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd);
-        // Fewer coupons left: cancel now.
-        m.benefits[0].redeemed = 11;
+        let why = &c.advice.reasons[0].zh;
+        assert!(why.contains("¥139.95") && why.contains("¥150.00"), "{why}");
+        // Pro rata by days, nothing voided: the refund equals what is left, so cancel now,
+        // and the reason says what a day of waiting costs.
+        let policy = Policy::from_toml("[refund]\nmethod = \"pro_rata_days\"\n").unwrap();
         let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
         assert_eq!(c.advice.action, AdviceAction::CancelNow);
+        let why = &c.advice.reasons[0].zh;
         assert!(
-            c.advice.reasons[0].zh.contains("¥98.00"),
-            "{:?}",
-            c.advice.reasons
+            why.contains("¥139.95") && why.contains("每晚一天少"),
+            "{why}"
         );
+        // The same with coupons that cancelling voids: keep.
+        let text = "[refund]\nmethod = \"pro_rata_days\"\nvoids_unredeemed_benefits = true\n";
+        let policy = Policy::from_toml(text).unwrap();
+        let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
+        assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd);
     }
 
     #[test]

@@ -13,6 +13,8 @@ const EXAMPLES: &str = "\
   tuiding add --platform 爱奇艺 --plan 黄金VIP连续包月 --period month --price 25 \\
               --start 2026-01-31 --auto-renew wechat_pay
   tuiding list --json
+  tuiding policy set 1 --template video-monthly-vip
+  tuiding check 1                                # 规则体检 / the rule check
   tuiding renewals --within 30d
   tuiding summary --lang en
   tuiding --today 2026-11-23 show 1              # 固定日期，结果可复现 / reproducible figures
@@ -66,6 +68,10 @@ pub enum Command {
     /// 删除会员 / Remove a membership from the ledger
     #[command(alias = "remove")]
     Rm(cmd::rm::RmArgs),
+    /// 规则体检 / The rule check: refund, last safe cancel day, channels to close, advice
+    Check(cmd::check::CheckArgs),
+    /// 退款规则 / Refund policies: set, show, rm, and the template catalogue
+    Policy(cmd::policy::PolicyArgs),
     /// 即将续费 / Renewals and service ends coming up within a window
     Renewals(cmd::renewals::RenewalsArgs),
     /// 费用汇总 / Monthly and yearly cost per currency and category

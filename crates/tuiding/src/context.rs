@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use jiff::civil::Date;
-use tuiding_core::{Lang, WorkCalendar};
+use tuiding_core::catalogue::{Catalogue, Origin};
+use tuiding_core::policy::PolicyError;
+use tuiding_core::{Lang, Localized, WorkCalendar};
 use tuiding_store::SqliteStore;
 
 use crate::cli::GlobalArgs;
@@ -17,6 +19,16 @@ use crate::input;
 pub const DB_FILE: &str = "tuiding.db";
 /// Newer holiday data a user may drop into the data directory.
 pub const HOLIDAYS_FILE: &str = "holidays.json";
+/// The user's own policy templates, one TOML file each.
+pub const PLATFORMS_DIR: &str = "platforms";
+
+/// A policy error located in a file: `p.toml:3:10: refund.method: …` (zh: `p.toml 第 3 行…`).
+pub fn policy_error_in_file(err: &PolicyError, file: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => err.in_file(file),
+        Lang::Zh => format!("{file} {}", err.localized(lang)),
+    }
+}
 
 /// Shared state of one command run.
 pub struct Ctx {
@@ -111,6 +123,40 @@ impl Ctx {
             Err(e) => return Err(e).with_context(|| path.display().to_string()),
         }
         Ok(calendar)
+    }
+
+    /// The policy templates: the shipped ones, plus `platforms/*.toml` in the data
+    /// directory (which win over shipped ones of the same name).
+    pub fn catalogue(&self) -> anyhow::Result<Catalogue> {
+        let mut catalogue = Catalogue::embedded();
+        let dir = self.data_dir()?.join(PLATFORMS_DIR);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(catalogue),
+            Err(e) => return Err(e).with_context(|| dir.display().to_string()),
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text =
+                std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+            let name = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            catalogue.insert(&name, &text, Origin::User).map_err(|e| {
+                UserError::failure(policy_error_in_file(
+                    &e,
+                    &path.display().to_string(),
+                    self.lang,
+                ))
+            })?;
+        }
+        Ok(catalogue)
     }
 
     /// Whether stdin is a terminal a person can answer at.

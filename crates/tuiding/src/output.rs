@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use serde::Serialize;
+use tuiding_core::Lang;
 use unicode_width::UnicodeWidthStr;
 
 /// Prints a value as pretty JSON followed by a newline.
@@ -124,6 +125,19 @@ impl Table {
         }
         out
     }
+}
+
+/// A parenthesised remark in the language's own brackets: `（…）` or ` (…)`.
+pub fn paren(lang: Lang, inner: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{inner}）"),
+        Lang::En => format!(" ({inner})"),
+    }
+}
+
+/// The language's colon: `：` or `: `.
+pub fn colon(lang: Lang) -> &'static str {
+    lang.pick("：", ": ")
 }
 
 /// Pads text with spaces to `width` terminal columns (CJK characters count two).

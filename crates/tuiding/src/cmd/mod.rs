@@ -1,11 +1,13 @@
 //! One file per subcommand; this module only dispatches.
 
 pub mod add;
+pub mod check;
 pub mod completions;
 pub mod demo;
 pub mod edit;
 pub mod fields;
 pub mod list;
+pub mod policy;
 pub mod renewals;
 pub mod rm;
 pub mod show;
@@ -31,6 +33,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Renewals(args) => args.run(&ctx),
         Command::Summary(args) => args.run(&ctx),
         Command::Demo(args) => args.run(&ctx),
+        Command::Check(args) => args.run(&ctx),
+        Command::Policy(args) => args.run(&ctx),
         Command::Workdays(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),
     }

@@ -61,7 +61,12 @@ fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String
         let days = format!("{} {}", span.days, label("天", "days"));
         kv(
             label("本期", "This period"),
-            format!("{} ~ {}{}", span.start, span.last_day, paren(lang, &days)),
+            format!(
+                "{} ~ {}{}",
+                span.start,
+                span.last_day,
+                output::paren(lang, &days)
+            ),
         );
     }
     if let (Some(date), Some(days)) = (view.next_renewal, view.days_until_renewal) {
@@ -71,7 +76,7 @@ fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String
         };
         kv(
             label("下次续费", "Next renewal"),
-            format!("{date}{}", paren(lang, &when)),
+            format!("{date}{}", output::paren(lang, &when)),
         );
     }
     if let Some(end) = view.ends_on {
@@ -157,12 +162,4 @@ fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String
         lines.extend(table.render(ctx.color).lines().map(|l| format!("  {l}")));
     }
     lines.join("\n")
-}
-
-/// A parenthesised remark in the language's own brackets.
-fn paren(lang: Lang, inner: &str) -> String {
-    match lang {
-        Lang::Zh => format!("（{inner}）"),
-        Lang::En => format!(" ({inner})"),
-    }
 }

@@ -1,0 +1,396 @@
+//! `tuiding check ID [--on DATE]`: the rule check (规则体检) before touching any button.
+
+use clap::Args;
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::checkup::{self, Checkup, Notice};
+use tuiding_core::policy::Policy;
+use tuiding_core::{ContractStatus, Lang, Localized};
+use tuiding_store::Store;
+
+use crate::cmd::list::price_label;
+use crate::context::Ctx;
+use crate::error::{Localize, UserError};
+use crate::input;
+use crate::output::{self, Table};
+use crate::view::PeriodView;
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding check 1                      # 今天退订会怎样 / cancelling today
+  tuiding check 1 --on 2026-12-15      # 换一天算 / cancelling on another day
+  tuiding check 1 --json
+  tuiding --lang en check 1";
+
+/// The rule check.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct CheckArgs {
+    /// 会员编号 / Membership id
+    pub id: i64,
+    /// 按哪天退订计算 / The day to cancel on [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+}
+
+/// The JSON printed by `check --json`.
+#[derive(Debug, Serialize)]
+pub struct CheckView {
+    pub id: i64,
+    pub platform: String,
+    pub plan: String,
+    pub on: Date,
+    pub billing: &'static str,
+    pub period: Option<String>,
+    pub price: String,
+    pub currency: &'static str,
+    pub status: &'static str,
+    pub current_period: Option<PeriodView>,
+    pub next_renewal: Option<Date>,
+    pub last_safe_cancel_day: Option<Date>,
+    pub cancel_cutoff_hours: u32,
+    pub channels_to_close: Vec<ChannelView>,
+    pub refund: Option<RefundView>,
+    pub voided_benefits: Vec<VoidedView>,
+    pub refund_eta: Option<EtaView>,
+    pub warnings: Vec<NoticeView>,
+    pub risks: Vec<NoticeView>,
+    pub missing_facts: Vec<NoticeView>,
+    pub advice: AdviceView,
+    /// Where the policy came from (`null`: no policy).
+    pub policy_origin: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChannelView {
+    pub channel: &'static str,
+    pub status: &'static str,
+    pub how: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RefundView {
+    pub amount: String,
+    #[serde(skip)]
+    pub display: String,
+    pub currency: &'static str,
+    pub paid: String,
+    pub method: &'static str,
+    pub days_used: i64,
+    pub days_total: i64,
+    pub lines: Vec<String>,
+    pub fields_used: Vec<&'static str>,
+    pub clauses: Vec<tuiding_core::refund::Clause>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VoidedView {
+    pub name: String,
+    pub remaining: u32,
+    pub value: Option<String>,
+    #[serde(skip)]
+    pub display: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EtaView {
+    pub requested_on: Date,
+    pub earliest: Option<Date>,
+    pub latest: Option<Date>,
+    pub overdue_after: Option<Date>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoticeView {
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AdviceView {
+    pub action: &'static str,
+    pub reasons: Vec<String>,
+}
+
+impl CheckArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let on = match &self.on {
+            Some(text) => input::parse_date("--on", text, ctx.lang)?,
+            None => ctx.today,
+        };
+        let store = ctx.open_store()?;
+        let stored = store.membership(self.id).localize(ctx.lang)?;
+        let policy_record = store.policy(self.id).localize(ctx.lang)?;
+        let policy = policy_record
+            .as_ref()
+            .map(|p| Policy::from_toml(&p.text))
+            .transpose()
+            .localize(ctx.lang)?;
+        let calendar = ctx.calendar()?;
+        let m = &stored.membership;
+        let c = checkup::check(m, policy.as_ref(), on, &calendar)
+            .map_err(|e| UserError::failure(e.localized(ctx.lang)))?;
+        let view = build_view(ctx, stored.id, m, &c, policy_record.map(|p| p.origin));
+        if ctx.json {
+            return output::print_json(&view);
+        }
+        output::line(render(ctx, m, &view))
+    }
+}
+
+fn notices(list: &[Notice], lang: Lang) -> Vec<NoticeView> {
+    list.iter()
+        .map(|n| NoticeView {
+            code: n.code,
+            message: n.line.text(lang).to_string(),
+        })
+        .collect()
+}
+
+fn build_view(
+    ctx: &Ctx,
+    id: i64,
+    m: &tuiding_core::Membership,
+    c: &Checkup,
+    policy_origin: Option<String>,
+) -> CheckView {
+    let lang = ctx.lang;
+    CheckView {
+        id,
+        platform: m.platform.clone(),
+        plan: m.plan.clone(),
+        on: c.on,
+        billing: c.billing.kind(),
+        period: c.billing.period().map(|p| p.to_string()),
+        price: m.price.amount_string(),
+        currency: m.price.currency().code(),
+        status: c.status.as_str(),
+        current_period: c.current_period.map(|s| PeriodView {
+            start: s.start,
+            last_day: s.end.yesterday().unwrap_or(s.end),
+            days: s.days(),
+        }),
+        next_renewal: c.next_renewal,
+        last_safe_cancel_day: c.last_safe_cancel_day,
+        cancel_cutoff_hours: c.cancel_cutoff_hours,
+        channels_to_close: c
+            .channels_to_close
+            .iter()
+            .map(|ch| ChannelView {
+                channel: ch.channel.as_str(),
+                status: ch.status.as_str(),
+                how: ch.how.text(lang).to_string(),
+            })
+            .collect(),
+        refund: c.refund.as_ref().map(|r| RefundView {
+            amount: r.amount.amount_string(),
+            display: r.amount.to_string(),
+            currency: r.amount.currency().code(),
+            paid: r.paid.amount_string(),
+            method: r.method.as_str(),
+            days_used: r.days_used,
+            days_total: r.days_total,
+            lines: r.lines.iter().map(|l| l.text(lang).to_string()).collect(),
+            fields_used: r.fields_used.clone(),
+            clauses: r.clauses.clone(),
+        }),
+        voided_benefits: c
+            .voided_benefits
+            .iter()
+            .map(|v| VoidedView {
+                name: v.name.clone(),
+                remaining: v.remaining,
+                value: v.value.map(|x| x.amount_string()),
+                display: v.value.map(|x| x.to_string()),
+            })
+            .collect(),
+        refund_eta: c.refund_eta.map(|e| EtaView {
+            requested_on: e.requested_on,
+            earliest: e.earliest,
+            latest: e.latest,
+            overdue_after: e.overdue_after,
+        }),
+        warnings: notices(&c.warnings, lang),
+        risks: notices(&c.risks, lang),
+        missing_facts: notices(&c.missing_facts, lang),
+        advice: AdviceView {
+            action: c.advice.action.as_str(),
+            reasons: c
+                .advice
+                .reasons
+                .iter()
+                .map(|l| l.text(lang).to_string())
+                .collect(),
+        },
+        policy_origin,
+    }
+}
+
+fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
+    let lang = ctx.lang;
+    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let mut out = Vec::new();
+    let title = match lang {
+        Lang::Zh => format!(
+            "规则体检 #{} {} {}（按 {} 退订计算）",
+            v.id, v.platform, v.plan, v.on
+        ),
+        Lang::En => format!(
+            "Rule check #{} {} {} (cancelling on {})",
+            v.id, v.platform, v.plan, v.on
+        ),
+    };
+    out.push(output::paint(&title, Some(output::BOLD), ctx.color));
+    let width = if lang == Lang::Zh { 16 } else { 22 };
+    let mut kv = |k: &str, val: String| out.push(format!("  {}{val}", output::pad(k, width)));
+    kv(t("计费", "Billing"), price_label(m, lang));
+    if let Some(p) = &v.current_period {
+        let days = format!("{} {}", p.days, t("天", "days"));
+        kv(
+            t("本期", "This period"),
+            format!("{} ~ {}{}", p.start, p.last_day, output::paren(lang, &days)),
+        );
+    }
+    kv(
+        t("下次续费", "Next renewal"),
+        v.next_renewal.map_or_else(
+            || t("不会续费", "does not renew").to_string(),
+            |d| d.to_string(),
+        ),
+    );
+    if let Some(last) = v.last_safe_cancel_day {
+        let cutoff = if v.cancel_cutoff_hours > 0 {
+            match lang {
+                Lang::Zh => format!("（需提前 {} 小时）", v.cancel_cutoff_hours),
+                Lang::En => format!(" ({} h cut-off)", v.cancel_cutoff_hours),
+            }
+        } else {
+            String::new()
+        };
+        kv(
+            t("最后安全退订日", "Last safe cancel day"),
+            format!("{last}{cutoff}"),
+        );
+    }
+    if let Some(origin) = &v.policy_origin {
+        kv(t("规则来源", "Policy from"), origin.clone());
+    }
+
+    out.push(String::new());
+    out.push(t("需要关闭的自动续费渠道：", "Auto-renew channels to close:").to_string());
+    if v.channels_to_close.is_empty() {
+        out.push(format!("  {}", t("无", "none")));
+    }
+    for ch in &m.auto_renew {
+        if let Some(view) = v
+            .channels_to_close
+            .iter()
+            .find(|c| c.channel == ch.channel.as_str())
+        {
+            let status = match ch.status {
+                ContractStatus::Unknown => t("状态未知", "status unknown"),
+                _ => t("生效中", "active"),
+            };
+            out.push(format!(
+                "  • {}{}{}{}",
+                ch.channel.label(lang),
+                output::paren(lang, status),
+                output::colon(lang),
+                view.how
+            ));
+        }
+    }
+
+    out.push(String::new());
+    match &v.refund {
+        Some(r) => {
+            out.push(output::paint(
+                &format!("{}{}", t("退款：", "Refund: "), r.display),
+                Some(output::BOLD),
+                ctx.color,
+            ));
+            out.extend(r.lines.iter().map(|l| format!("  {l}")));
+            for c in &r.clauses {
+                out.push(format!(
+                    "  {} {}：「{}」",
+                    t("依据", "clause"),
+                    c.key,
+                    c.quote
+                ));
+            }
+        }
+        None => out.push(format!(
+            "{}{}",
+            t("退款：", "Refund: "),
+            t(
+                "无法计算（见下方缺少的信息）",
+                "cannot be computed (see the missing facts below)"
+            )
+        )),
+    }
+    if !v.voided_benefits.is_empty() {
+        out.push(String::new());
+        out.push(t("退订会作废的权益：", "Benefits that cancelling voids:").to_string());
+        let mut table = Table::new(
+            &[t("名称", "name"), t("剩余", "left"), t("价值", "value")],
+            &[
+                output::Align::Left,
+                output::Align::Right,
+                output::Align::Right,
+            ],
+        );
+        for b in &v.voided_benefits {
+            let value = b.display.clone().unwrap_or_else(|| "—".to_string());
+            table.row(vec![
+                b.name.clone().into(),
+                b.remaining.to_string().into(),
+                value.into(),
+            ]);
+        }
+        out.extend(table.render(ctx.color).lines().map(|l| format!("  {l}")));
+    }
+    if let Some(eta) = &v.refund_eta {
+        out.push(String::new());
+        let window = match (eta.earliest, eta.latest) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a} ~ {b}"),
+            _ => t("未说明", "not stated").to_string(),
+        };
+        let overdue = eta
+            .overdue_after
+            .map_or_else(|| t("未说明", "not stated").to_string(), |d| d.to_string());
+        out.push(match lang {
+            Lang::Zh => format!("退款到账：{window}（{} 申请，按工作日计，已含节假日与调休）；超过 {overdue} 仍未到账即为逾期。", eta.requested_on),
+            Lang::En => format!("Refund expected: {window} (requested {}, in working days, holidays and adjusted workdays respected); overdue after {overdue}.", eta.requested_on),
+        });
+    }
+    for (title, list, style) in [
+        (t("⚠ 警告", "⚠ Warnings"), &v.warnings, Some(output::RED)),
+        (t("风险", "Risks"), &v.risks, Some(output::YELLOW)),
+        (t("缺少的信息", "Missing facts"), &v.missing_facts, None),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        out.push(String::new());
+        out.push(output::paint(title, style, ctx.color));
+        out.extend(list.iter().map(|n| format!("  • {}", n.message)));
+    }
+    out.push(String::new());
+    let action = match v.advice.action {
+        "cancel_now" => t("现在退订", "cancel now"),
+        "keep_until_period_end" => t(
+            "用到本期结束，期末前关闭自动续费",
+            "keep until the period ends, close auto-renew before then",
+        ),
+        _ => t("联系客服处理", "contact customer service"),
+    };
+    let advice = format!(
+        "{}{action}{}",
+        t("建议：", "Advice: "),
+        output::paren(lang, v.advice.action)
+    );
+    out.push(output::paint(&advice, Some(output::BOLD), ctx.color));
+    out.extend(v.advice.reasons.iter().map(|r| format!("  • {r}")));
+    out.join("\n")
+}

@@ -1,0 +1,265 @@
+//! `tuiding policy …`: the refund terms of a membership (set, show, rm) and the catalogue
+//! of templates (templates, template). The schema is in docs/policy.md.
+
+use std::io::Read;
+use std::path::Path;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use tuiding_core::Lang;
+use tuiding_core::catalogue::Origin;
+use tuiding_core::policy::Policy;
+use tuiding_store::{PolicyInput, Store};
+
+use crate::context::{Ctx, policy_error_in_file};
+use crate::error::{Localize, UserError};
+use crate::output::{self, Align, Table};
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding policy templates                        # 内置模板 / the shipped templates
+  tuiding policy template kameng-annual > my.toml # 拿一个模板来改 / start from one
+  tuiding policy set 1 my.toml
+  tuiding policy set 1 --template video-monthly-vip
+  tuiding policy show 1 --json
+  tuiding policy rm 1
+
+规则文件格式见 docs/policy.md / The file format is in docs/policy.md";
+
+/// Refund policies.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+/// What to do with policies.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// 设置会员的退款规则 / Set a membership's policy from a TOML file (- for stdin) or a template
+    Set {
+        /// 会员编号 / Membership id
+        id: i64,
+        /// 规则文件 / Policy file (TOML), or - for stdin
+        #[arg(required_unless_present = "template", conflicts_with = "template")]
+        file: Option<String>,
+        /// 用内置模板 / Use a template from the catalogue
+        #[arg(long)]
+        template: Option<String>,
+    },
+    /// 查看会员的退款规则 / Show a membership's policy
+    Show {
+        /// 会员编号 / Membership id
+        id: i64,
+    },
+    /// 删除会员的退款规则 / Remove a membership's policy
+    Rm {
+        /// 会员编号 / Membership id
+        id: i64,
+    },
+    /// 列出规则模板 / List the policy templates
+    Templates,
+    /// 打印一个模板 / Print a template's TOML
+    Template {
+        /// 模板名 / Template name
+        name: String,
+    },
+}
+
+#[derive(Serialize)]
+struct PolicyView<'a> {
+    id: i64,
+    origin: &'a str,
+    updated_at: &'a str,
+    text: &'a str,
+    policy: Policy,
+}
+
+#[derive(Serialize)]
+struct TemplateView<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    origin: &'static str,
+}
+
+impl PolicyArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        match &self.command {
+            PolicyCommand::Set { id, file, template } => {
+                let (text, origin) = match (file, template) {
+                    (_, Some(name)) => template_text(ctx, name)?,
+                    (Some(file), None) => read_policy_file(ctx, file)?,
+                    (None, None) => unreachable!("clap requires one"),
+                };
+                let mut store = ctx.open_store()?;
+                store
+                    .set_policy(
+                        *id,
+                        PolicyInput {
+                            text: &text,
+                            origin: &origin,
+                        },
+                    )
+                    .localize(ctx.lang)?;
+                if ctx.json {
+                    return show(ctx, &store, *id);
+                }
+                output::line(match ctx.lang {
+                    Lang::Zh => format!(
+                        "已为 #{id} 设置退款规则（来源：{origin}）。用 `tuiding check {id}` 做规则体检。"
+                    ),
+                    Lang::En => format!(
+                        "Policy set for #{id} (from {origin}). Run `tuiding check {id}` for the rule check."
+                    ),
+                })
+            }
+            PolicyCommand::Show { id } => show(ctx, &ctx.open_store()?, *id),
+            PolicyCommand::Rm { id } => {
+                let mut store = ctx.open_store()?;
+                let removed = store.remove_policy(*id).localize(ctx.lang)?;
+                if ctx.json {
+                    return output::print_json(&serde_json::json!({"id": id, "removed": removed}));
+                }
+                output::line(match (removed, ctx.lang) {
+                    (true, Lang::Zh) => format!("已删除 #{id} 的退款规则"),
+                    (true, Lang::En) => format!("Removed the policy of #{id}"),
+                    (false, Lang::Zh) => format!("#{id} 本来就没有退款规则"),
+                    (false, Lang::En) => format!("#{id} had no policy"),
+                })
+            }
+            PolicyCommand::Templates => {
+                let catalogue = ctx.catalogue()?;
+                let views: Vec<TemplateView> = catalogue
+                    .iter()
+                    .map(|t| TemplateView {
+                        name: &t.name,
+                        description: t
+                            .policy
+                            .plan
+                            .as_ref()
+                            .and_then(|p| p.description.as_deref()),
+                        origin: match t.origin {
+                            Origin::Embedded => "embedded",
+                            Origin::User => "user",
+                        },
+                    })
+                    .collect();
+                if ctx.json {
+                    return output::print_json(&views);
+                }
+                let mut table = Table::new(
+                    &[
+                        ctx.t("模板", "template"),
+                        ctx.t("说明", "description"),
+                        ctx.t("来源", "origin"),
+                    ],
+                    &[Align::Left; 3],
+                );
+                for v in &views {
+                    let origin = if v.origin == "user" {
+                        ctx.t("数据目录", "data dir")
+                    } else {
+                        ctx.t("内置", "shipped")
+                    };
+                    table.row(vec![
+                        v.name.into(),
+                        v.description.unwrap_or("").into(),
+                        origin.into(),
+                    ]);
+                }
+                output::line(table.render(ctx.color).trim_end())
+            }
+            PolicyCommand::Template { name } => {
+                let (text, _) = template_text(ctx, name)?;
+                if ctx.json {
+                    let policy = Policy::from_toml(&text).localize(ctx.lang)?;
+                    return output::print_json(&policy);
+                }
+                output::line(text.trim_end())
+            }
+        }
+    }
+}
+
+fn show(ctx: &Ctx, store: &impl Store, id: i64) -> anyhow::Result<()> {
+    let Some(stored) = store.policy(id).localize(ctx.lang)? else {
+        return Err(UserError::failure(match ctx.lang {
+            Lang::Zh => format!(
+                "#{id} 还没有退款规则；用 `tuiding policy set {id} 文件` 或 `--template 模板名` 设置"
+            ),
+            Lang::En => format!(
+                "#{id} has no policy yet; set one with `tuiding policy set {id} FILE` or `--template NAME`"
+            ),
+        }));
+    };
+    if ctx.json {
+        let policy = Policy::from_toml(&stored.text).localize(ctx.lang)?;
+        return output::print_json(&PolicyView {
+            id,
+            origin: &stored.origin,
+            updated_at: &stored.updated_at,
+            text: &stored.text,
+            policy,
+        });
+    }
+    let header = match ctx.lang {
+        Lang::Zh => format!(
+            "# #{id} 的退款规则，来源：{}，更新于 {}",
+            stored.origin, stored.updated_at
+        ),
+        Lang::En => format!(
+            "# policy of #{id}, from {}, updated {}",
+            stored.origin, stored.updated_at
+        ),
+    };
+    output::line(format!("{header}\n{}", stored.text.trim_end()))
+}
+
+/// A template's text and origin label, or an error listing the names.
+pub fn template_text(ctx: &Ctx, name: &str) -> anyhow::Result<(String, String)> {
+    let catalogue = ctx.catalogue()?;
+    let template = catalogue.get(name.trim()).ok_or_else(|| {
+        UserError::usage(
+            "--template",
+            match ctx.lang {
+                Lang::Zh => format!(
+                    "没有名为 {name:?} 的模板；可用：{}",
+                    catalogue.names().join("、")
+                ),
+                Lang::En => format!(
+                    "no template named {name:?}; available: {}",
+                    catalogue.names().join(", ")
+                ),
+            },
+        )
+    })?;
+    Ok((template.text.clone(), format!("template:{}", template.name)))
+}
+
+/// Reads a policy file (or stdin for `-`), checking it and locating any error in it.
+pub fn read_policy_file(ctx: &Ctx, file: &str) -> anyhow::Result<(String, String)> {
+    let (text, origin) = if file == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        (text, "stdin".to_string())
+    } else {
+        let path = Path::new(file);
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            UserError::usage(
+                "FILE",
+                match ctx.lang {
+                    Lang::Zh => format!("无法读取规则文件 {file}：{e}"),
+                    Lang::En => format!("cannot read policy file {file}: {e}"),
+                },
+            )
+        })?;
+        let name = path
+            .file_name()
+            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
+        (text, name)
+    };
+    Policy::from_toml(&text)
+        .map_err(|e| UserError::failure(policy_error_in_file(&e, file, ctx.lang)))?;
+    Ok((text, origin))
+}
