@@ -295,7 +295,7 @@ fn channels(
     for c in open.iter().filter(|c| c.status == ContractStatus::Unknown) {
         warnings.push(notice(
             "channel_status_unknown",
-            format!("{} 的签约状态未知：请到该渠道确认，按可能扣费处理。", c.channel.label(Lang::Zh)),
+            format!("{}的签约状态未知：请到该渠道确认，按可能扣费处理。", c.channel.label(Lang::Zh)),
             format!("Whether {} holds a deduction agreement is unknown: check there, and treat it as able to charge.", c.channel.label(Lang::En)),
         ));
     }
@@ -306,7 +306,7 @@ fn channels(
         warnings.push(notice(
             "still_charging_elsewhere",
             format!(
-                "已在别处关闭自动续费，但 {} 仍可扣费：必须在该渠道解约。",
+                "已在别处关闭自动续费，但{}仍可扣费：必须在该渠道解约。",
                 zh.join("、")
             ),
             format!(

@@ -55,13 +55,31 @@ pub struct PolicyInput<'a> {
 
 /// The ledger's persistence.
 pub trait Store {
-    /// Adds memberships in one transaction and returns their ids, in order. Nothing is
-    /// written if any of them is invalid.
-    fn add_memberships(&mut self, memberships: &[Membership]) -> Result<Vec<i64>, StoreError>;
+    /// Adds memberships, each with its policy when given, in one transaction, and returns
+    /// their ids in order. Nothing is written if any membership or policy is invalid.
+    fn add_memberships_with_policies(
+        &mut self,
+        items: &[(Membership, Option<PolicyInput<'_>>)],
+    ) -> Result<Vec<i64>, StoreError>;
+
+    /// Adds memberships without policies in one transaction.
+    fn add_memberships(&mut self, memberships: &[Membership]) -> Result<Vec<i64>, StoreError> {
+        let items: Vec<_> = memberships.iter().map(|m| (m.clone(), None)).collect();
+        self.add_memberships_with_policies(&items)
+    }
 
     /// Adds one membership and returns its id.
     fn add_membership(&mut self, membership: &Membership) -> Result<i64, StoreError> {
-        Ok(self.add_memberships(std::slice::from_ref(membership))?[0])
+        self.add_membership_with_policy(membership, None)
+    }
+
+    /// Adds a membership and, when given, its policy, in one transaction.
+    fn add_membership_with_policy(
+        &mut self,
+        membership: &Membership,
+        policy: Option<PolicyInput<'_>>,
+    ) -> Result<i64, StoreError> {
+        Ok(self.add_memberships_with_policies(&[(membership.clone(), policy)])?[0])
     }
 
     /// One membership by id.
@@ -81,13 +99,6 @@ pub trait Store {
 
     /// Removes a membership with its contracts, benefits and policy.
     fn remove_membership(&mut self, id: i64) -> Result<(), StoreError>;
-
-    /// Adds a membership and, when given, its policy, in one transaction.
-    fn add_membership_with_policy(
-        &mut self,
-        membership: &Membership,
-        policy: Option<PolicyInput<'_>>,
-    ) -> Result<i64, StoreError>;
 
     /// Sets (or replaces) a membership's policy. The text must be a valid policy.
     fn set_policy(&mut self, id: i64, policy: PolicyInput<'_>) -> Result<(), StoreError>;

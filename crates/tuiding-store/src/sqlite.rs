@@ -80,35 +80,27 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Store for SqliteStore {
-    fn add_memberships(&mut self, memberships: &[Membership]) -> Result<Vec<i64>, StoreError> {
-        for m in memberships {
-            m.validate()?;
+    fn add_memberships_with_policies(
+        &mut self,
+        items: &[(Membership, Option<PolicyInput<'_>>)],
+    ) -> Result<Vec<i64>, StoreError> {
+        for (membership, policy) in items {
+            membership.validate()?;
+            if let Some(p) = policy {
+                PolicyTerms::from_toml(p.text)?;
+            }
         }
         let tx = self.conn.transaction()?;
-        let ids = memberships
-            .iter()
-            .map(|m| insert_membership(&tx, m))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut ids = Vec::with_capacity(items.len());
+        for (membership, policy) in items {
+            let id = insert_membership(&tx, membership)?;
+            if let Some(p) = policy {
+                write_policy(&tx, id, *p)?;
+            }
+            ids.push(id);
+        }
         tx.commit()?;
         Ok(ids)
-    }
-
-    fn add_membership_with_policy(
-        &mut self,
-        membership: &Membership,
-        policy: Option<PolicyInput<'_>>,
-    ) -> Result<i64, StoreError> {
-        membership.validate()?;
-        if let Some(p) = policy {
-            PolicyTerms::from_toml(p.text)?;
-        }
-        let tx = self.conn.transaction()?;
-        let id = insert_membership(&tx, membership)?;
-        if let Some(p) = policy {
-            write_policy(&tx, id, p)?;
-        }
-        tx.commit()?;
-        Ok(id)
     }
 
     fn set_policy(&mut self, id: i64, policy: PolicyInput<'_>) -> Result<(), StoreError> {

@@ -12,7 +12,7 @@ use tuiding_core::{
     AutoRenewContract, Benefit, Billing, Channel, ContractStatus, Currency, Lang, Membership,
     Money, Period,
 };
-use tuiding_store::Store;
+use tuiding_store::{PolicyInput, Store};
 
 use crate::cmd::{renewals, summary};
 use crate::context::{Ctx, DB_FILE};
@@ -58,8 +58,29 @@ impl DemoArgs {
             dir.join(MARKER),
             "created by `tuiding demo`; safe to delete\n",
         )?;
+        let catalogue = ctx.catalogue()?;
+        let memberships = demo_memberships(ctx.today);
+        let texts: Vec<Option<(String, String)>> = memberships
+            .iter()
+            .map(|(_, template)| {
+                template
+                    .and_then(|name| catalogue.get(name))
+                    .map(|t| (t.text.clone(), format!("template:{}", t.name)))
+            })
+            .collect();
+        let items: Vec<_> = memberships
+            .iter()
+            .zip(&texts)
+            .map(|((m, _), text)| {
+                (
+                    m.clone(),
+                    text.as_ref()
+                        .map(|(text, origin)| PolicyInput { text, origin }),
+                )
+            })
+            .collect();
         store
-            .add_memberships(&demo_memberships(ctx.today))
+            .add_memberships_with_policies(&items)
             .localize(ctx.lang)?;
         let stored = store.memberships().localize(ctx.lang)?;
         let until = ctx.today.checked_add(30.days())?;
@@ -118,7 +139,7 @@ impl DemoArgs {
                 let names: Vec<&str> = lingering.iter().map(|c| c.label(lang)).collect();
                 out.push(match lang {
                     Lang::Zh => format!(
-                        "  #{} {} {}：已在别处关闭自动续费，但 {} 的扣费协议仍然有效，下次续费还会扣款。请到该渠道解约。",
+                        "  #{} {} {}：已在别处关闭自动续费，但{}的扣费协议仍然有效，下次续费还会扣款。请到该渠道解约。",
                         w.id, w.membership.platform, w.membership.plan, names.join("、")
                     ),
                     Lang::En => format!(
@@ -132,10 +153,10 @@ impl DemoArgs {
         out.push(String::new());
         out.push(match lang {
             Lang::Zh => format!(
-                "接着试试：\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
+                "接着试试：\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} check 8\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
             ),
             Lang::En => format!(
-                "Try next:\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
+                "Try next:\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} check 8\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
             ),
         });
         output::line(out.join("\n"))
@@ -192,7 +213,7 @@ fn shell_quote(path: &Path) -> String {
 
 /// Realistic memberships, dated relative to `today` so the overview always has
 /// something coming up. Prices are typical list prices; the card-shop name is invented.
-fn demo_memberships(today: Date) -> Vec<Membership> {
+fn demo_memberships(today: Date) -> Vec<(Membership, Option<&'static str>)> {
     let ago = |days: i64| today.checked_sub(days.days()).unwrap_or(today);
     let cny = |text: &str| Money::parse(text, Currency::CNY).expect("demo prices are valid");
     let contract = |channel, status| AutoRenewContract { channel, status };
@@ -342,5 +363,20 @@ fn demo_memberships(today: Date) -> Vec<Membership> {
         category: Some("运动".into()),
         notes: Some("到期后不会自动扣费；如弹出续费请勿点 / does not renew by itself".into()),
     });
-    list
+    // Terms from the catalogue where a typical one fits; 美团 and 阅读星球 have none, so
+    // their rule check shows what is missing.
+    list.into_iter()
+        .map(|m| {
+            let template = match m.platform.as_str() {
+                "爱奇艺" | "芒果TV" | "腾讯视频" => Some("video-monthly-vip"),
+                "QQ音乐" | "ChatGPT" => Some("app-store-subscription"),
+                "星辰卡盟" => Some("kameng-annual"),
+                "百度网盘" => Some("annual-list-price"),
+                "京东" => Some("one-time-buyout"),
+                "Keep" => Some("gifted-member"),
+                _ => None,
+            };
+            (m, template)
+        })
+        .collect()
 }
