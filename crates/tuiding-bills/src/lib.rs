@@ -1,6 +1,29 @@
 //! # tuiding-bills
 //!
-//! Bill parsers (Alipay, WeChat Pay, bank exports) → normalised transactions, and recurring-stream detection (issue 4).
+//! Bill exports in, normalised transactions and recurring streams out. Usable on its own,
+//! without the CLI or a database:
 //!
-//! This crate marks the boundary laid out in DESIGN.md and ARCHITECTURE.md; it holds no
-//! code yet. It may depend on `tuiding-core` only.
+//! - [`parse_export`] reads an Alipay 交易明细 CSV (GBK) or a WeChat Pay 账单 CSV (UTF-8),
+//!   detected from the content, never the file name, into [`Transaction`]s. The header is
+//!   found by its column names (preamble lengths change every year), every cell is trimmed
+//!   of spaces and tabs, and a malformed row fails the whole file with its line, column and
+//!   what was expected.
+//! - [`detect_streams`] finds the recurring charges across everything read: subscriptions,
+//!   bills and transfers with their frequency, status, next date and confidence, while
+//!   habits (coffee, lunch, metro) stay out.
+//!
+//! Money is [`tuiding_core::Money`]; no float touches it. Nothing here does IO beyond the
+//! bytes it is given.
+
+mod decode;
+mod error;
+mod parse;
+pub mod recurring;
+mod transaction;
+
+pub use decode::decode_text;
+pub use error::BillError;
+pub use parse::{Export, Format, parse_export};
+pub use recurring::{Frequency, Kind, Stream, StreamStatus, detect_streams};
+
+pub use transaction::{Direction, Source, Transaction, TxStatus};

@@ -72,6 +72,8 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// 退款规则 / Refund policies: set, show, rm, and the template catalogue
     Policy(cmd::policy::PolicyArgs),
+    /// 扫描账单找自动扣费 / Find recurring charges in bill exports (stateless, nothing stored)
+    Scan(cmd::scan::ScanArgs),
     /// 即将续费 / Renewals and service ends coming up within a window
     Renewals(cmd::renewals::RenewalsArgs),
     /// 费用汇总 / Monthly and yearly cost per currency and category

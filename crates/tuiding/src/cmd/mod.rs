@@ -10,6 +10,7 @@ pub mod list;
 pub mod policy;
 pub mod renewals;
 pub mod rm;
+pub mod scan;
 pub mod show;
 pub mod summary;
 pub mod workdays;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Summary(args) => args.run(&ctx),
         Command::Demo(args) => args.run(&ctx),
         Command::Check(args) => args.run(&ctx),
+        Command::Scan(args) => args.run(&ctx),
         Command::Policy(args) => args.run(&ctx),
         Command::Workdays(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),

@@ -1,0 +1,640 @@
+//! Recurring-charge detection: which charges in the bills repeat on a calendar cadence.
+//!
+//! 1. **Charges only**: money out, paid (closed orders, refund rows, income and neutral
+//!    moves never count). A refunded or duplicated charge stays in its stream: it was
+//!    charged by that subscription, and it is evidence.
+//! 2. **Groups**: charges with the same normalised item at the same merchant. A brand's
+//!    rows that arrive under its company name (深圳市腾讯计算机系统有限公司 vs 腾讯视频) join
+//!    the brand's group when they share the item; one platform (the App Store) carrying
+//!    several subscriptions stays split by item.
+//! 3. **Cadence**: each group is fitted against weekly, biweekly, monthly, quarterly,
+//!    semiannual and yearly schedules **anchored** on its first charge (shifted by the
+//!    median drift), so month ends stay month ends and a few days of drift, a duplicate
+//!    charge or one missed period are tolerated. The best fit wins; a group that fits
+//!    nothing is not a stream, which is what keeps coffee, lunch and metro rides out.
+//!    When a group fits nothing as a whole, each price line is tried on its own, and two
+//!    price tiers that interleave at one merchant become two streams.
+//! 4. **Status and next date** are judged against the export's end, not today: a stream is
+//!    active when its last charge is within 1.5 periods of that end, and its next date is
+//!    the anchored schedule's next boundary after the last charge.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use tuiding_core::{Money, Period, Rounding};
+
+use crate::transaction::Transaction;
+
+/// How often a stream charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Frequency {
+    /// Every 7 days.
+    Weekly,
+    /// Every 14 days.
+    Biweekly,
+    /// Every calendar month.
+    Monthly,
+    /// Every 3 months.
+    Quarterly,
+    /// Every 6 months.
+    Semiannual,
+    /// Every year.
+    Yearly,
+}
+
+impl Frequency {
+    const ALL: [Frequency; 6] = [
+        Frequency::Weekly,
+        Frequency::Biweekly,
+        Frequency::Monthly,
+        Frequency::Quarterly,
+        Frequency::Semiannual,
+        Frequency::Yearly,
+    ];
+
+    /// `weekly`, `biweekly`, `monthly`, `quarterly`, `semiannual`, `yearly`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Weekly => "weekly",
+            Frequency::Biweekly => "biweekly",
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Semiannual => "semiannual",
+            Frequency::Yearly => "yearly",
+        }
+    }
+
+    /// The billing period (for adopting a stream as a membership).
+    pub fn period(self) -> Period {
+        match self {
+            Frequency::Weekly => Period::week(),
+            Frequency::Biweekly => Period::Weeks(2),
+            Frequency::Monthly => Period::month(),
+            Frequency::Quarterly => Period::quarter(),
+            Frequency::Semiannual => Period::half_year(),
+            Frequency::Yearly => Period::year(),
+        }
+    }
+
+    fn nominal_days(self) -> i64 {
+        match self {
+            Frequency::Weekly => 7,
+            Frequency::Biweekly => 14,
+            Frequency::Monthly => 30,
+            Frequency::Quarterly => 91,
+            Frequency::Semiannual => 182,
+            Frequency::Yearly => 365,
+        }
+    }
+
+    /// How far a charge may drift from its anchored date, in days.
+    fn tolerance(self) -> i64 {
+        match self {
+            Frequency::Weekly => 1,
+            Frequency::Biweekly => 2,
+            Frequency::Monthly => 4,
+            Frequency::Quarterly => 7,
+            Frequency::Semiannual => 10,
+            Frequency::Yearly => 15,
+        }
+    }
+
+    /// The fewest charges that can establish the cadence: short cadences need more
+    /// repetitions; long ones need the wording of a membership as well when seen twice.
+    fn min_charges(self, worded: bool) -> usize {
+        match (self, worded) {
+            (Frequency::Weekly | Frequency::Biweekly, _) => 4,
+            (Frequency::Monthly, _) => 3,
+            (Frequency::Quarterly, true) => 2,
+            (Frequency::Semiannual | Frequency::Yearly, true) => 2,
+            (_, false) => 3,
+        }
+    }
+}
+
+/// What a stream pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A membership or subscription.
+    Subscription,
+    /// A utility or service bill (物业, 电费, 话费 …).
+    Bill,
+    /// A transfer to a person (rent …).
+    Transfer,
+    /// Recurring, but none of the above.
+    Other,
+}
+
+impl Kind {
+    /// `subscription`, `bill`, `transfer` or `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Subscription => "subscription",
+            Kind::Bill => "bill",
+            Kind::Transfer => "transfer",
+            Kind::Other => "other",
+        }
+    }
+}
+
+/// Whether a stream still charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamStatus {
+    /// Charged within about 1.5 periods of the export's end.
+    Active,
+    /// No charge for longer than that.
+    Ended,
+}
+
+impl StreamStatus {
+    /// `active` or `ended`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamStatus::Active => "active",
+            StreamStatus::Ended => "ended",
+        }
+    }
+}
+
+/// One recurring stream of charges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    /// The merchant (brand when known).
+    pub merchant: String,
+    /// The most common item text.
+    pub description: String,
+    /// The cadence.
+    pub frequency: Frequency,
+    /// What it pays for.
+    pub kind: Kind,
+    /// Mean charge, rounded half-up to the fen.
+    pub average_amount: Money,
+    /// The latest charge.
+    pub last_amount: Money,
+    /// The first charge's date.
+    pub first_date: Date,
+    /// The latest charge's date.
+    pub last_date: Date,
+    /// The next charge on the anchored schedule (active streams only).
+    pub next_date: Option<Date>,
+    /// Active or ended, judged at the export's end.
+    pub status: StreamStatus,
+    /// 0–1: how sure the detector is.
+    pub confidence: f64,
+    /// Indices into the transactions given, in date order.
+    pub transactions: Vec<usize>,
+    /// The most common payment method (for guessing the auto-renew channel).
+    pub method: String,
+}
+
+/// Finds the recurring streams among `transactions`, judging status at `as_of` (the
+/// export's end date).
+pub fn detect_streams(transactions: &[Transaction], as_of: Date) -> Vec<Stream> {
+    let charges: Vec<usize> = (0..transactions.len())
+        .filter(|&i| transactions[i].is_charge())
+        .collect();
+    let mut streams = Vec::new();
+    for members in group(transactions, &charges) {
+        streams.extend(streams_in_group(transactions, &members, as_of));
+    }
+    streams.sort_by(|a, b| {
+        b.last_date
+            .cmp(&a.last_date)
+            .then_with(|| a.merchant.cmp(&b.merchant))
+    });
+    streams
+}
+
+/// Company → brand, from `data/merchants.tsv`.
+fn aliases() -> &'static HashMap<&'static str, &'static str> {
+    static ALIASES: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    ALIASES.get_or_init(|| {
+        include_str!("../../../data/merchants.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(company, brand)| (company.trim(), brand.trim()))
+            .collect()
+    })
+}
+
+fn is_company(name: &str) -> bool {
+    ["有限公司", "公司", "集团", "Co.", "Ltd", "Inc"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// The item text without order numbers and padding: `美团订单-123456789` → `美团订单-#`.
+fn normalize_item(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.chars().count() >= 5 {
+            out.push('#');
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for ch in text.trim().chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+        } else {
+            flush(&mut digits, &mut out);
+            if !ch.is_whitespace() {
+                out.push(ch);
+            }
+        }
+    }
+    flush(&mut digits, &mut out);
+    if out.is_empty() || out == "/" {
+        String::new()
+    } else {
+        out
+    }
+}
+
+/// Groups charges by (merchant, item); company-named rows join the brand sharing their item.
+fn group(transactions: &[Transaction], charges: &[usize]) -> Vec<Vec<usize>> {
+    let items: Vec<String> = charges
+        .iter()
+        .map(|&i| normalize_item(&transactions[i].description))
+        .collect();
+    let mut brand_of_item: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    for (k, &i) in charges.iter().enumerate() {
+        let cp = transactions[i].counterparty.as_str();
+        if !is_company(cp) {
+            *brand_of_item
+                .entry(items[k].as_str())
+                .or_default()
+                .entry(cp)
+                .or_default() += 1;
+        }
+    }
+    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (k, &i) in charges.iter().enumerate() {
+        let cp = transactions[i].counterparty.trim();
+        let merchant = if is_company(cp) {
+            brand_of_item
+                .get(items[k].as_str())
+                .and_then(|brands| {
+                    brands
+                        .iter()
+                        .max_by_key(|(name, n)| (**n, std::cmp::Reverse(**name)))
+                })
+                .map(|(name, _)| name.to_string())
+                .or_else(|| aliases().get(cp).map(|b| b.to_string()))
+                .unwrap_or_else(|| cp.to_string())
+        } else {
+            cp.to_string()
+        };
+        groups
+            .entry((merchant, items[k].clone()))
+            .or_default()
+            .push(i);
+    }
+    groups
+        .into_values()
+        .map(|mut members| {
+            members.sort_by_key(|&i| (transactions[i].time, i));
+            members
+        })
+        .collect()
+}
+
+/// How well a series of dates follows one cadence.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    frequency: Frequency,
+    anchor: Date,
+    /// Index of the last charge's period on the anchored schedule.
+    last_index: i64,
+    bad: usize,
+    misses: i64,
+    dups: usize,
+    mean_dev: f64,
+}
+
+impl Fit {
+    fn cost(&self) -> f64 {
+        self.bad as f64 * 3.0
+            + self.misses as f64 * 2.0
+            + self.dups as f64
+            + self.mean_dev / self.frequency.tolerance() as f64
+    }
+}
+
+fn days(a: Date, b: Date) -> i64 {
+    i64::from((b - a).get_days())
+}
+
+/// The schedule index nearest to `date` and its deviation in days.
+fn nearest(period: Period, anchor: Date, nominal: i64, date: Date) -> Option<(i64, i64)> {
+    let estimate = (days(anchor, date) as f64 / nominal as f64).round() as i64;
+    (estimate - 1..=estimate + 1)
+        .filter_map(|k| period.boundary(anchor, k).ok().map(|b| (k, days(b, date))))
+        .min_by_key(|(_, dev)| dev.abs())
+}
+
+fn fit(dates: &[Date], frequency: Frequency) -> Option<Fit> {
+    let period = frequency.period();
+    let nominal = frequency.nominal_days();
+    let tolerance = frequency.tolerance();
+    let first = *dates.first()?;
+    // Anchor on the first charge, then shift by the median drift so that one early or
+    // late first charge does not skew the whole schedule.
+    let mut devs: Vec<i64> = dates
+        .iter()
+        .filter_map(|&d| nearest(period, first, nominal, d).map(|(_, dev)| dev))
+        .collect();
+    devs.sort_unstable();
+    let shift = devs.get(devs.len() / 2).copied().unwrap_or(0);
+    let anchor = first.checked_add(shift.days()).ok()?;
+    let mut bad = 0;
+    let mut misses = 0;
+    let mut dups = 0;
+    let mut dev_sum = 0;
+    let mut previous: Option<(i64, Date)> = None;
+    for &date in dates {
+        let (k, dev) = nearest(period, anchor, nominal, date)?;
+        dev_sum += dev.abs();
+        if dev.abs() > tolerance {
+            bad += 1;
+        }
+        if let Some((pk, pdate)) = previous {
+            match k - pk {
+                0 if days(pdate, date) <= 3 => dups += 1,
+                0 => bad += 1,
+                1 => {}
+                step if step > 1 => misses += step - 1,
+                _ => bad += 1,
+            }
+        }
+        previous = Some((k, date));
+    }
+    let n = dates.len();
+    let (last_index, _) = previous?;
+    let spanned = last_index - nearest(period, anchor, nominal, first)?.0 + 1;
+    let allowed_bad = n / 10;
+    let allowed_dups = (n / 8).max(1);
+    let allowed_misses = (spanned / 6).max(1);
+    if bad > allowed_bad || dups > allowed_dups || misses > allowed_misses {
+        return None;
+    }
+    Some(Fit {
+        frequency,
+        anchor,
+        last_index,
+        bad,
+        misses,
+        dups,
+        mean_dev: dev_sum as f64 / n as f64,
+    })
+}
+
+fn best_fit(dates: &[Date], worded: bool) -> Option<Fit> {
+    Frequency::ALL
+        .iter()
+        .filter(|f| dates.len() >= f.min_charges(worded))
+        .filter_map(|&f| fit(dates, f))
+        .min_by(|a, b| a.cost().total_cmp(&b.cost()))
+}
+
+const SUBSCRIPTION_WORDS: &[&str] = &[
+    "会员",
+    "VIP",
+    "vip",
+    "Vip",
+    "连续包",
+    "包月",
+    "包年",
+    "包季",
+    "订阅",
+    "月卡",
+    "年卡",
+    "季卡",
+    "iCloud",
+    "Apple Music",
+    "Plus",
+    "Premium",
+    "网盘",
+    "大会员",
+    "超级",
+];
+const BILL_WORDS: &[&str] = &[
+    "物业", "电费", "水费", "燃气", "话费", "宽带", "缴费", "充值", "代扣", "保险", "供暖", "停车",
+];
+const RENEWAL_WORDS: &[&str] = &["自动续费", "续费", "扣费", "自动扣款"];
+
+fn has_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
+fn classify(t: &Transaction) -> Kind {
+    let text = format!("{} {}", t.description, t.counterparty);
+    let to_person = t.counterparty.contains('*') && !is_company(&t.counterparty);
+    if t.category.contains("转账") || t.description.contains("转账") || to_person {
+        Kind::Transfer
+    } else if has_any(&text, SUBSCRIPTION_WORDS) {
+        Kind::Subscription
+    } else if has_any(&text, BILL_WORDS) {
+        Kind::Bill
+    } else if has_any(&text, RENEWAL_WORDS) {
+        Kind::Subscription
+    } else {
+        Kind::Other
+    }
+}
+
+fn streams_in_group(transactions: &[Transaction], members: &[usize], as_of: Date) -> Vec<Stream> {
+    let sample = &transactions[members[0]];
+    let kind = classify(sample);
+    let worded = kind != Kind::Other;
+    let dates: Vec<Date> = members
+        .iter()
+        .map(|&i| transactions[i].time.date())
+        .collect();
+    let whole = best_fit(&dates, worded);
+    let lines = price_lines(transactions, members);
+    // Two tiers at one merchant charged on interleaved days look like a faster cadence
+    // as a whole; prefer the split when every price line has a slower cadence of its own.
+    if lines.len() > 1 {
+        let fits: Vec<Option<Fit>> = lines
+            .iter()
+            .map(|line| {
+                best_fit(
+                    &line
+                        .iter()
+                        .map(|&i| transactions[i].time.date())
+                        .collect::<Vec<_>>(),
+                    worded,
+                )
+            })
+            .collect();
+        let all_fit = fits.iter().all(Option::is_some);
+        let slower = |f: &Option<Fit>| match (f, &whole) {
+            (Some(part), Some(w)) => part.frequency > w.frequency,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if (all_fit && fits.iter().all(slower))
+            || (whole.is_none() && fits.iter().any(Option::is_some))
+        {
+            return lines
+                .iter()
+                .zip(fits)
+                .filter_map(|(line, f)| f.map(|f| build(transactions, line, f, kind, as_of)))
+                .filter(|s| kind != Kind::Other || stable_amounts(transactions, &s.transactions))
+                .collect();
+        }
+    }
+    match whole {
+        Some(f) if kind != Kind::Other || stable_amounts(transactions, members) => {
+            vec![build(transactions, members, f, kind, as_of)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Splits a group by price: charges within 10% of each other belong to one line.
+fn price_lines(transactions: &[Transaction], members: &[usize]) -> Vec<Vec<usize>> {
+    let mut amounts: Vec<i64> = members
+        .iter()
+        .map(|&i| transactions[i].amount.minor_units())
+        .collect();
+    amounts.sort_unstable();
+    amounts.dedup();
+    let mut centres: Vec<i64> = Vec::new();
+    for a in amounts {
+        match centres.last() {
+            Some(&c) if a * 10 <= c * 11 => {}
+            _ => centres.push(a),
+        }
+    }
+    if centres.len() < 2 {
+        return vec![members.to_vec()];
+    }
+    let mut lines: Vec<Vec<usize>> = vec![Vec::new(); centres.len()];
+    for &i in members {
+        let a = transactions[i].amount.minor_units();
+        let line = centres.iter().rposition(|&c| c <= a).unwrap_or(0);
+        lines[line].push(i);
+    }
+    lines.retain(|l| !l.is_empty());
+    lines
+}
+
+/// Without a membership's wording, a cadence alone is not enough: the price must hold too
+/// (80% of charges within 10% of the median), as for a fixed transfer.
+fn stable_amounts(transactions: &[Transaction], members: &[usize]) -> bool {
+    let mut amounts: Vec<i64> = members
+        .iter()
+        .map(|&i| transactions[i].amount.minor_units())
+        .collect();
+    amounts.sort_unstable();
+    let median = amounts[amounts.len() / 2];
+    let close = amounts
+        .iter()
+        .filter(|&&a| (a - median).abs() * 10 <= median)
+        .count();
+    close * 5 >= amounts.len() * 4 && members.len() >= 4
+}
+
+fn build(
+    transactions: &[Transaction],
+    members: &[usize],
+    f: Fit,
+    kind: Kind,
+    as_of: Date,
+) -> Stream {
+    let first = &transactions[members[0]];
+    let last = &transactions[*members.last().expect("a stream has charges")];
+    let currency = last.amount.currency();
+    let total: i64 = members
+        .iter()
+        .map(|&i| transactions[i].amount.minor_units())
+        .sum();
+    let average = Money::from_minor(total, currency)
+        .mul_ratio(1, members.len() as i64, Rounding::HalfUp)
+        .unwrap_or(last.amount);
+    let last_date = last.time.date();
+    let active = days(last_date, as_of) * 2 <= f.frequency.nominal_days() * 3;
+    let next_date = if active {
+        f.frequency
+            .period()
+            .boundary(f.anchor, f.last_index + 1)
+            .ok()
+    } else {
+        None
+    };
+    let n = members.len() as f64;
+    let mut confidence = 0.55 + (n.min(12.0) / 12.0) * 0.3
+        - f.bad as f64 * 0.05
+        - f.misses as f64 * 0.03
+        - f.dups as f64 * 0.02
+        - (f.mean_dev / f.frequency.tolerance() as f64) * 0.05;
+    if kind != Kind::Other {
+        confidence += 0.1;
+    }
+    let confidence = (confidence.clamp(0.3, 0.99) * 100.0).round() / 100.0;
+    Stream {
+        merchant: display_merchant(transactions, members),
+        description: most_common(
+            members
+                .iter()
+                .map(|&i| transactions[i].description.as_str()),
+        ),
+        frequency: f.frequency,
+        kind,
+        average_amount: average,
+        last_amount: last.amount,
+        first_date: first.time.date(),
+        last_date,
+        next_date,
+        status: if active {
+            StreamStatus::Active
+        } else {
+            StreamStatus::Ended
+        },
+        confidence,
+        transactions: members.to_vec(),
+        method: most_common(members.iter().map(|&i| transactions[i].method.as_str())),
+    }
+}
+
+fn display_merchant(transactions: &[Transaction], members: &[usize]) -> String {
+    let brand = most_common(
+        members
+            .iter()
+            .map(|&i| transactions[i].counterparty.as_str())
+            .filter(|cp| !is_company(cp)),
+    );
+    if !brand.is_empty() {
+        return brand;
+    }
+    let company = most_common(
+        members
+            .iter()
+            .map(|&i| transactions[i].counterparty.as_str()),
+    );
+    aliases()
+        .get(company.as_str())
+        .map_or(company, |b| b.to_string())
+}
+
+fn most_common<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(v, n)| (*n, std::cmp::Reverse(*v)))
+        .map(|(v, _)| v.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

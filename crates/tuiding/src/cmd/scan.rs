@@ -1,0 +1,209 @@
+//! `tuiding scan FILE...`: recurring charges in bill exports, without storing anything.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_bills::{Export, Stream, Transaction, detect_streams, parse_export};
+use tuiding_core::Lang;
+
+use crate::context::Ctx;
+use crate::error::UserError;
+use crate::output::{self, Align, Cell, Table};
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding scan 支付宝交易明细.csv
+  tuiding scan alipay.csv wechat.csv --json
+  
+支持 / Reads: Alipay 交易明细 CSV (GBK), WeChat Pay 账单 CSV (UTF-8); the format is
+recognised from the content. Nothing is stored: use `tuiding import` for that.";
+
+/// Scan bill exports.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct ScanArgs {
+    /// 账单文件 / Export files
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// The JSON contract of DESIGN.md.
+#[derive(Debug, Serialize)]
+pub struct ScanReport {
+    pub transactions_read: usize,
+    pub streams: Vec<StreamView>,
+}
+
+/// One stream, as the contract spells it.
+#[derive(Debug, Serialize)]
+pub struct StreamView {
+    pub merchant: String,
+    pub description: String,
+    pub frequency: &'static str,
+    pub kind: &'static str,
+    pub average_amount: String,
+    pub last_amount: String,
+    pub currency: &'static str,
+    pub first_date: Date,
+    pub last_date: Date,
+    pub next_date: Option<Date>,
+    pub status: &'static str,
+    pub confidence: f64,
+    pub transactions: Vec<String>,
+}
+
+impl StreamView {
+    pub fn new(s: &Stream, transactions: &[Transaction]) -> StreamView {
+        StreamView {
+            merchant: s.merchant.clone(),
+            description: s.description.clone(),
+            frequency: s.frequency.as_str(),
+            kind: s.kind.as_str(),
+            average_amount: s.average_amount.amount_string(),
+            last_amount: s.last_amount.amount_string(),
+            currency: s.last_amount.currency().code(),
+            first_date: s.first_date,
+            last_date: s.last_date,
+            next_date: s.next_date,
+            status: s.status.as_str(),
+            confidence: s.confidence,
+            transactions: s
+                .transactions
+                .iter()
+                .map(|&i| transactions[i].source_id.clone())
+                .collect(),
+        }
+    }
+}
+
+/// Reads every file; the first malformed one fails the command (nothing half-read).
+pub fn read_exports(ctx: &Ctx, files: &[PathBuf]) -> anyhow::Result<Vec<Export>> {
+    files
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| {
+                UserError::failure(match ctx.lang {
+                    Lang::Zh => format!("无法读取 {}：{e}", path.display()),
+                    Lang::En => format!("cannot read {}: {e}", path.display()),
+                })
+            })?;
+            parse_export(&path.display().to_string(), &bytes)
+                .map_err(|e| UserError::failure(e.to_string()))
+        })
+        .collect()
+}
+
+impl ScanArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let exports = read_exports(ctx, &self.files)?;
+        let as_of = exports
+            .iter()
+            .filter_map(|e| e.period_end)
+            .max()
+            .unwrap_or(ctx.today);
+        let transactions: Vec<Transaction> =
+            exports.into_iter().flat_map(|e| e.transactions).collect();
+        let streams = detect_streams(&transactions, as_of);
+        let report = ScanReport {
+            transactions_read: transactions.len(),
+            streams: streams
+                .iter()
+                .map(|s| StreamView::new(s, &transactions))
+                .collect(),
+        };
+        if ctx.json {
+            return output::print_json(&report);
+        }
+        output::line(render(ctx, &streams, &report, as_of))
+    }
+}
+
+/// A frequency in words.
+pub fn frequency_label(frequency: &str, lang: Lang) -> &'static str {
+    match frequency {
+        "weekly" => lang.pick("每周", "weekly"),
+        "biweekly" => lang.pick("每两周", "biweekly"),
+        "monthly" => lang.pick("每月", "monthly"),
+        "quarterly" => lang.pick("每季", "quarterly"),
+        "semiannual" => lang.pick("每半年", "semiannual"),
+        "yearly" => lang.pick("每年", "yearly"),
+        _ => lang.pick("不定期", "irregular"),
+    }
+}
+
+fn render(ctx: &Ctx, streams: &[Stream], report: &ScanReport, as_of: Date) -> String {
+    let lang = ctx.lang;
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "读取 {} 笔交易，截至 {as_of} 发现 {} 个周期扣费：\n",
+            report.transactions_read,
+            streams.len()
+        ),
+        Lang::En => format!(
+            "Read {} transactions; {} recurring streams as of {as_of}:\n",
+            report.transactions_read,
+            streams.len()
+        ),
+    };
+    let mut table = Table::new(
+        &[
+            lang.pick("商户", "merchant"),
+            lang.pick("项目", "item"),
+            lang.pick("周期", "every"),
+            lang.pick("类型", "kind"),
+            lang.pick("最近金额", "last"),
+            lang.pick("次数", "charges"),
+            lang.pick("最近扣费", "last date"),
+            lang.pick("下次", "next"),
+            lang.pick("状态", "status"),
+        ],
+        &[
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+        ],
+    );
+    for s in streams {
+        let active = s.status == tuiding_bills::StreamStatus::Active;
+        let dim = (!active).then_some(output::DIM);
+        let kind = match s.kind {
+            tuiding_bills::Kind::Subscription => lang.pick("订阅", "subscription"),
+            tuiding_bills::Kind::Bill => lang.pick("账单", "bill"),
+            tuiding_bills::Kind::Transfer => lang.pick("转账", "transfer"),
+            tuiding_bills::Kind::Other => lang.pick("其他", "other"),
+        };
+        table.row(vec![
+            Cell::styled(s.merchant.clone(), dim),
+            Cell::styled(s.description.clone(), dim),
+            Cell::styled(frequency_label(s.frequency.as_str(), lang), dim),
+            Cell::styled(kind, dim),
+            Cell::styled(s.last_amount.to_string(), dim),
+            Cell::styled(s.transactions.len().to_string(), dim),
+            Cell::styled(s.last_date.to_string(), dim),
+            Cell::styled(
+                s.next_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                dim,
+            ),
+            Cell::styled(
+                if active {
+                    lang.pick("扣费中", "active")
+                } else {
+                    lang.pick("已停止", "ended")
+                },
+                dim,
+            ),
+        ]);
+    }
+    out.push_str(table.render(ctx.color).trim_end());
+    out
+}
