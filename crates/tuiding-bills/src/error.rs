@@ -12,6 +12,8 @@ pub struct BillError {
     pub column: usize,
     /// What is wrong and what was expected.
     pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
 }
 
 impl BillError {
@@ -20,12 +22,28 @@ impl BillError {
         line: usize,
         column: usize,
         message: impl Into<String>,
+        message_zh: impl Into<String>,
     ) -> BillError {
         BillError {
             file: file.to_string(),
             line,
             column,
             message: message.into(),
+            message_zh: message_zh.into(),
+        }
+    }
+}
+
+impl tuiding_core::Localized for BillError {
+    fn localized(&self, lang: tuiding_core::Lang) -> String {
+        match lang {
+            tuiding_core::Lang::En => self.to_string(),
+            tuiding_core::Lang::Zh => {
+                format!(
+                    "{}:{}:{}: {}",
+                    self.file, self.line, self.column, self.message_zh
+                )
+            }
         }
     }
 }

@@ -91,6 +91,7 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
             0,
             0,
             "not text in UTF-8, GBK or GB18030: expected an Alipay or WeChat Pay CSV export",
+            "不是 UTF-8、GBK 或 GB18030 文本：需要支付宝或微信支付导出的 CSV 账单",
         )
     })?;
     let lines: Vec<&str> = text.lines().collect();
@@ -100,6 +101,7 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
             0,
             0,
             "no header row found: expected an Alipay 交易明细 CSV (header 交易时间,交易分类,交易对方,…) or a WeChat Pay 账单 CSV (header 交易时间,交易类型,交易对方,…)",
+            "找不到表头：需要支付宝交易明细 CSV（表头 交易时间,交易分类,交易对方,…）或微信支付账单 CSV（表头 交易时间,交易类型,交易对方,…）",
         )
     })?;
     let (period_start, period_end) = preamble_period(&lines[..header_index]);
@@ -119,6 +121,7 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
                     header_index + 1,
                     1,
                     format!("the header has no column {} ({})", names[0], format.label()),
+                    format!("表头缺少 {} 列（{}）", names[0], format.label()),
                 )
             })?;
         index.push((*role, position));
@@ -141,7 +144,13 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
     loop {
         let ok = reader.read_record(&mut record).map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize) + header_index + 1;
-            BillError::new(file, line, 0, format!("not readable as CSV: {e}"))
+            BillError::new(
+                file,
+                line,
+                0,
+                format!("not readable as CSV: {e}"),
+                format!("不是可读的 CSV：{e}"),
+            )
         })?;
         if !ok {
             break;
@@ -169,6 +178,11 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
                     header_cells.len(),
                     record.len()
                 ),
+                format!(
+                    "应与表头一样有 {} 个字段，实际 {} 个（字段里有未加引号的逗号？）",
+                    header_cells.len(),
+                    record.len()
+                ),
             ));
         }
         if record.len() <= max_col {
@@ -181,6 +195,7 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
                     max_col + 1,
                     record.len()
                 ),
+                format!("至少应有 {} 个字段，实际 {} 个", max_col + 1, record.len()),
             ));
         }
         let time = parse_time(cell(col(Role::Time))).ok_or_else(|| {
@@ -193,6 +208,10 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
                     "交易时间: expected a time like 2026-11-15 16:19:00, found {:?}",
                     cell(col(Role::Time))
                 ),
+                format!(
+                    "交易时间：应为 2026-11-15 16:19:00 这样的时间，实际是 {:?}",
+                    cell(col(Role::Time))
+                ),
             )
         })?;
         let amount_text = cell(col(Role::Amount));
@@ -203,6 +222,7 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
                 l,
                 c,
                 format!("金额: expected an amount like 25.00 or ¥25.00, found {amount_text:?}"),
+                format!("金额：应为 25.00 或 ¥25.00 这样的金额，实际是 {amount_text:?}"),
             )
         })?;
         let category = cell(col(Role::Category)).to_string();

@@ -9,7 +9,7 @@ use tuiding_bills::{Export, Stream, Transaction, detect_streams, parse_export};
 use tuiding_core::Lang;
 
 use crate::context::Ctx;
-use crate::error::UserError;
+use crate::error::{Localize, UserError};
 use crate::output::{self, Align, Cell, Table};
 
 const EXAMPLES: &str = "\
@@ -89,8 +89,7 @@ pub fn read_exports(ctx: &Ctx, files: &[PathBuf]) -> anyhow::Result<Vec<Export>>
                     Lang::En => format!("cannot read {}: {e}", path.display()),
                 })
             })?;
-            parse_export(&path.display().to_string(), &bytes)
-                .map_err(|e| UserError::failure(e.to_string()))
+            parse_export(&path.display().to_string(), &bytes).localize(ctx.lang)
         })
         .collect()
 }
