@@ -19,11 +19,10 @@ mod decode;
 mod error;
 mod parse;
 pub mod recurring;
-mod transaction;
 
 pub use decode::decode_text;
 pub use error::BillError;
 pub use parse::{Export, Format, parse_export};
 pub use recurring::{Frequency, Kind, Stream, StreamStatus, detect_streams};
 
-pub use transaction::{Direction, Source, Transaction, TxStatus};
+pub use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};

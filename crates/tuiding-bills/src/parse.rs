@@ -10,7 +10,7 @@ use tuiding_core::{Currency, Money};
 
 use crate::decode::decode_text;
 use crate::error::BillError;
-use crate::transaction::{Direction, Source, Transaction, TxStatus};
+use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
 
 /// The layout of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,7 +25,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use tuiding_core::{Money, Period, Rounding};
 
-use crate::transaction::Transaction;
+use tuiding_core::transaction::Transaction;
 
 /// How often a stream charges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,6 +161,9 @@ impl StreamStatus {
 /// One recurring stream of charges.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stream {
+    /// A stable identity: merchant and normalised item (and the price line when one
+    /// merchant's item holds several), for remembering decisions about the stream.
+    pub key: String,
     /// The merchant (brand when known).
     pub merchant: String,
     /// The most common item text.
@@ -196,8 +199,8 @@ pub fn detect_streams(transactions: &[Transaction], as_of: Date) -> Vec<Stream> 
         .filter(|&i| transactions[i].is_charge())
         .collect();
     let mut streams = Vec::new();
-    for members in group(transactions, &charges) {
-        streams.extend(streams_in_group(transactions, &members, as_of));
+    for (key, members) in group(transactions, &charges) {
+        streams.extend(streams_in_group(transactions, &key, &members, as_of));
     }
     streams.sort_by(|a, b| {
         b.last_date
@@ -257,7 +260,7 @@ fn normalize_item(text: &str) -> String {
 }
 
 /// Groups charges by (merchant, item); company-named rows join the brand sharing their item.
-fn group(transactions: &[Transaction], charges: &[usize]) -> Vec<Vec<usize>> {
+fn group(transactions: &[Transaction], charges: &[usize]) -> Vec<(String, Vec<usize>)> {
     let items: Vec<String> = charges
         .iter()
         .map(|&i| normalize_item(&transactions[i].description))
@@ -296,10 +299,10 @@ fn group(transactions: &[Transaction], charges: &[usize]) -> Vec<Vec<usize>> {
             .push(i);
     }
     groups
-        .into_values()
-        .map(|mut members| {
+        .into_iter()
+        .map(|((merchant, item), mut members)| {
             members.sort_by_key(|&i| (transactions[i].time, i));
-            members
+            (format!("{merchant}|{item}"), members)
         })
         .collect()
 }
@@ -448,7 +451,12 @@ fn classify(t: &Transaction) -> Kind {
     }
 }
 
-fn streams_in_group(transactions: &[Transaction], members: &[usize], as_of: Date) -> Vec<Stream> {
+fn streams_in_group(
+    transactions: &[Transaction],
+    key: &str,
+    members: &[usize],
+    as_of: Date,
+) -> Vec<Stream> {
     let sample = &transactions[members[0]];
     let kind = classify(sample);
     let worded = kind != Kind::Other;
@@ -485,14 +493,28 @@ fn streams_in_group(transactions: &[Transaction], members: &[usize], as_of: Date
             return lines
                 .iter()
                 .zip(fits)
-                .filter_map(|(line, f)| f.map(|f| build(transactions, line, f, kind, as_of)))
+                .filter_map(|(line, f)| {
+                    let min = line
+                        .iter()
+                        .map(|&i| transactions[i].amount.minor_units())
+                        .min()
+                        .unwrap_or(0);
+                    f.map(|f| build(transactions, format!("{key}|{min}"), line, f, kind, as_of))
+                })
                 .filter(|s| kind != Kind::Other || stable_amounts(transactions, &s.transactions))
                 .collect();
         }
     }
     match whole {
         Some(f) if kind != Kind::Other || stable_amounts(transactions, members) => {
-            vec![build(transactions, members, f, kind, as_of)]
+            vec![build(
+                transactions,
+                key.to_string(),
+                members,
+                f,
+                kind,
+                as_of,
+            )]
         }
         _ => Vec::new(),
     }
@@ -544,6 +566,7 @@ fn stable_amounts(transactions: &[Transaction], members: &[usize]) -> bool {
 
 fn build(
     transactions: &[Transaction],
+    key: String,
     members: &[usize],
     f: Fit,
     kind: Kind,
@@ -580,6 +603,7 @@ fn build(
     }
     let confidence = (confidence.clamp(0.3, 0.99) * 100.0).round() / 100.0;
     Stream {
+        key,
         merchant: display_merchant(transactions, members),
         description: most_common(
             members

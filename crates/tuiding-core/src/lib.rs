@@ -26,6 +26,7 @@ pub mod money;
 pub mod period;
 pub mod policy;
 pub mod refund;
+pub mod transaction;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use i18n::{Lang, Localized};

@@ -9,6 +9,7 @@
 //! The store never decides anything about memberships: it validates with
 //! [`Membership::validate`] and stores; all derived figures live in `tuiding-core`.
 
+mod bills;
 mod error;
 mod migrate;
 mod sqlite;
@@ -16,7 +17,9 @@ mod sqlite;
 pub use error::StoreError;
 pub use sqlite::SqliteStore;
 
+use jiff::civil::Date;
 use tuiding_core::Membership;
+use tuiding_core::transaction::Transaction;
 
 /// A membership as stored: its id and revision beside the domain value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +54,57 @@ pub struct PolicyInput<'a> {
     pub text: &'a str,
     /// Where it came from.
     pub origin: &'a str,
+}
+
+/// One export to import.
+pub struct BillImport<'a> {
+    /// The file name, for the record.
+    pub file: &'a str,
+    /// The layout recognised.
+    pub format: &'a str,
+    /// The rows.
+    pub transactions: &'a [Transaction],
+    /// 起始时间, when the export states it.
+    pub period_start: Option<Date>,
+    /// 终止时间, when the export states it.
+    pub period_end: Option<Date>,
+    /// Called once per row written (for a progress bar).
+    pub progress: Option<&'a dyn Fn()>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Rows in the export.
+    pub read: usize,
+    /// Rows not stored before.
+    pub added: usize,
+}
+
+/// What the user decided about a detected stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamDecision {
+    /// "Not a subscription": never show it again.
+    Dismissed {
+        /// The stream's key.
+        key: String,
+    },
+    /// Made into a membership.
+    Adopted {
+        /// The stream's key.
+        key: String,
+        /// The membership (None once it was removed).
+        membership_id: Option<i64>,
+    },
+}
+
+impl StreamDecision {
+    /// The stream's key.
+    pub fn key(&self) -> &str {
+        match self {
+            StreamDecision::Dismissed { key } | StreamDecision::Adopted { key, .. } => key,
+        }
+    }
 }
 
 /// The ledger's persistence.
@@ -108,4 +162,24 @@ pub trait Store {
 
     /// Removes a membership's policy; `false` when it had none.
     fn remove_policy(&mut self, id: i64) -> Result<bool, StoreError>;
+
+    /// Stores an export's transactions in one transaction; rows already stored (the same
+    /// or an overlapping export) are skipped.
+    fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError>;
+
+    /// Every stored bill transaction, oldest first.
+    fn bill_transactions(&self) -> Result<Vec<Transaction>, StoreError>;
+
+    /// The latest end date of the imported exports (for judging stream status).
+    fn bills_period_end(&self) -> Result<Option<Date>, StoreError>;
+
+    /// Every decision about streams.
+    fn stream_decisions(&self) -> Result<Vec<StreamDecision>, StoreError>;
+
+    /// Remembers that a stream is not a subscription.
+    fn dismiss_stream(&mut self, key: &str) -> Result<(), StoreError>;
+
+    /// Adds a membership for a stream and remembers the link, in one transaction.
+    /// [`StoreError::Conflict`] when the stream was already adopted.
+    fn adopt_stream(&mut self, key: &str, membership: &Membership) -> Result<i64, StoreError>;
 }

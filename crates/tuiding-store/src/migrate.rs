@@ -18,6 +18,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126010000_policy",
         include_str!("../migrations/20261126010000_policy.sql"),
     ),
+    (
+        "20261126020000_bills",
+        include_str!("../migrations/20261126020000_bills.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -12,8 +12,12 @@ use tuiding_core::{
 };
 
 use crate::migrate::migrate;
-use crate::{PolicyInput, Store, StoreError, StoredMembership, StoredPolicy};
+use crate::{
+    BillImport, ImportCounts, PolicyInput, Store, StoreError, StoredMembership, StoredPolicy,
+    StreamDecision,
+};
 use tuiding_core::policy::Policy as PolicyTerms;
+use tuiding_core::transaction::Transaction as BillTransaction;
 
 /// The ledger in a SQLite database.
 ///
@@ -37,7 +41,7 @@ use tuiding_core::policy::Policy as PolicyTerms;
 /// assert_eq!(store.membership(id).unwrap().membership, m);
 /// ```
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl SqliteStore {
@@ -80,6 +84,30 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Store for SqliteStore {
+    fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError> {
+        self.import_bills_impl(import)
+    }
+
+    fn bill_transactions(&self) -> Result<Vec<BillTransaction>, StoreError> {
+        self.bill_transactions_impl()
+    }
+
+    fn bills_period_end(&self) -> Result<Option<jiff::civil::Date>, StoreError> {
+        self.bills_period_end_impl()
+    }
+
+    fn stream_decisions(&self) -> Result<Vec<StreamDecision>, StoreError> {
+        self.stream_decisions_impl()
+    }
+
+    fn dismiss_stream(&mut self, key: &str) -> Result<(), StoreError> {
+        self.dismiss_stream_impl(key)
+    }
+
+    fn adopt_stream(&mut self, key: &str, membership: &Membership) -> Result<i64, StoreError> {
+        self.adopt_stream_impl(key, membership)
+    }
+
     fn add_memberships_with_policies(
         &mut self,
         items: &[(Membership, Option<PolicyInput<'_>>)],
@@ -93,7 +121,7 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(items.len());
         for (membership, policy) in items {
-            let id = insert_membership(&tx, membership)?;
+            let id = insert_membership_tx(&tx, membership)?;
             if let Some(p) = policy {
                 write_policy(&tx, id, *p)?;
             }
@@ -386,7 +414,10 @@ impl SqliteStore {
     }
 }
 
-fn insert_membership(tx: &Transaction<'_>, m: &Membership) -> Result<i64, StoreError> {
+pub(crate) fn insert_membership_tx(
+    tx: &Transaction<'_>,
+    m: &Membership,
+) -> Result<i64, StoreError> {
     tx.execute(
         "INSERT INTO membership (platform, plan, billing, period, price_minor, currency,
              start_date, paid_through, category, notes)

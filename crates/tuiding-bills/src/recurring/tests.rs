@@ -5,7 +5,7 @@ use jiff::civil::{Date, date};
 use tuiding_core::{Currency, Money};
 
 use super::*;
-use crate::transaction::{Direction, Source, TxStatus};
+use tuiding_core::transaction::{Direction, Source, TxStatus};
 
 struct Bills {
     rows: Vec<Transaction>,

@@ -1,7 +1,9 @@
-//! One normalised transaction, whatever export it came from.
+//! One normalised bill transaction, whatever export it came from. Parsed by
+//! `tuiding-bills`, stored by `tuiding-store`, read by recurring-charge detection.
 
 use jiff::civil::DateTime;
-use tuiding_core::Money;
+
+use crate::money::Money;
 
 /// Which export a transaction came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -10,6 +12,8 @@ pub enum Source {
     Alipay,
     /// WeChat Pay 账单.
     WechatPay,
+    /// A bank or card statement (read through a column mapping).
+    Bank,
 }
 
 impl Source {
@@ -18,6 +22,17 @@ impl Source {
         match self {
             Source::Alipay => "alipay",
             Source::WechatPay => "wechat_pay",
+            Source::Bank => "bank",
+        }
+    }
+
+    /// Reads [`Source::as_str`] back.
+    pub fn parse(text: &str) -> Option<Source> {
+        match text {
+            "alipay" => Some(Source::Alipay),
+            "wechat_pay" => Some(Source::WechatPay),
+            "bank" => Some(Source::Bank),
+            _ => None,
         }
     }
 }

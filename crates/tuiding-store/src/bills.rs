@@ -1,0 +1,325 @@
+//! Imported bill transactions and stream decisions in SQLite.
+
+use jiff::civil::{Date, DateTime};
+use rusqlite::{OptionalExtension, Row, params};
+use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
+use tuiding_core::{Currency, Membership, Money};
+
+use crate::sqlite::{SqliteStore, insert_membership_tx};
+use crate::{BillImport, ImportCounts, StoreError, StreamDecision};
+
+fn direction_str(d: Direction) -> &'static str {
+    match d {
+        Direction::Out => "out",
+        Direction::In => "in",
+        Direction::Neutral => "neutral",
+    }
+}
+
+fn status_str(s: &TxStatus) -> &str {
+    match s {
+        TxStatus::Success => "success",
+        TxStatus::Closed => "closed",
+        TxStatus::Refund => "refund",
+        TxStatus::Other(text) => text,
+    }
+}
+
+impl SqliteStore {
+    pub(crate) fn import_bills_impl(
+        &mut self,
+        import: &BillImport<'_>,
+    ) -> Result<ImportCounts, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO bill_import (file, format, rows_read, rows_added, period_start, period_end)
+             VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            params![
+                import.file,
+                import.format,
+                import.transactions.len() as i64,
+                import.period_start.map(|d| d.to_string()),
+                import.period_end.map(|d| d.to_string()),
+            ],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        let mut added = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO bill_transaction (import_id, source, source_id, time, counterparty,
+                     description, category, direction, amount_minor, currency, method, status,
+                     status_text, refund_of, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?;
+            for t in import.transactions {
+                added += insert.execute(params![
+                    import_id,
+                    t.source.as_str(),
+                    t.source_id,
+                    t.time.to_string(),
+                    t.counterparty,
+                    t.description,
+                    t.category,
+                    direction_str(t.direction),
+                    t.amount.minor_units(),
+                    t.amount.currency().code(),
+                    t.method,
+                    status_str(&t.status),
+                    t.status_text,
+                    t.refund_of,
+                    t.line as i64,
+                ])?;
+                if let Some(progress) = import.progress {
+                    progress();
+                }
+            }
+        }
+        tx.execute(
+            "UPDATE bill_import SET rows_added = ?2 WHERE id = ?1",
+            params![import_id, added as i64],
+        )?;
+        tx.commit()?;
+        Ok(ImportCounts {
+            read: import.transactions.len(),
+            added,
+        })
+    }
+
+    pub(crate) fn bill_transactions_impl(&self) -> Result<Vec<Transaction>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, source, source_id, time, counterparty, description, category, direction,
+                    amount_minor, currency, method, status, status_text, refund_of, line
+             FROM bill_transaction ORDER BY time, id",
+        )?;
+        let rows = stmt.query_map([], read_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn bills_period_end_impl(&self) -> Result<Option<Date>, StoreError> {
+        let end: Option<String> = self.conn.query_row(
+            "SELECT max(coalesce(period_end, '')) FROM bill_import",
+            [],
+            |r| r.get(0),
+        )?;
+        let from_imports = end
+            .filter(|e| !e.is_empty())
+            .and_then(|e| e.parse::<Date>().ok());
+        let latest: Option<String> =
+            self.conn
+                .query_row("SELECT max(time) FROM bill_transaction", [], |r| r.get(0))?;
+        let latest = latest
+            .and_then(|t| t.parse::<DateTime>().ok())
+            .map(|t| t.date());
+        Ok(from_imports.max(latest))
+    }
+
+    pub(crate) fn stream_decisions_impl(&self) -> Result<Vec<StreamDecision>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT stream_key, decision, membership_id FROM stream_decision ORDER BY stream_key",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (key, decision, membership) = row?;
+            out.push(match decision.as_str() {
+                "adopted" => StreamDecision::Adopted {
+                    key,
+                    membership_id: membership,
+                },
+                _ => StreamDecision::Dismissed { key },
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn dismiss_stream_impl(&mut self, key: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO stream_decision (stream_key, decision) VALUES (?1, 'dismissed')
+             ON CONFLICT (stream_key) DO UPDATE SET decision = 'dismissed', membership_id = NULL,
+                 decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            [key],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn adopt_stream_impl(
+        &mut self,
+        key: &str,
+        membership: &Membership,
+    ) -> Result<i64, StoreError> {
+        membership.validate()?;
+        let tx = self.conn.transaction()?;
+        let existing: Option<Option<i64>> = tx
+            .query_row(
+                "SELECT membership_id FROM stream_decision WHERE stream_key = ?1 AND decision = 'adopted'",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(Some(id)) = existing {
+            return Err(StoreError::Conflict { id });
+        }
+        let id = insert_membership_tx(&tx, membership)?;
+        tx.execute(
+            "INSERT INTO stream_decision (stream_key, decision, membership_id) VALUES (?1, 'adopted', ?2)
+             ON CONFLICT (stream_key) DO UPDATE SET decision = 'adopted', membership_id = ?2,
+                 decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            params![key, id],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+}
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Transaction, StoreError>> {
+    let id: i64 = r.get(0)?;
+    let corrupt = |field: &'static str, value: String| StoreError::Corrupt { id, field, value };
+    let source: String = r.get(1)?;
+    let time: String = r.get(3)?;
+    let direction: String = r.get(7)?;
+    let currency: String = r.get(9)?;
+    let status: String = r.get(11)?;
+    Ok((|| {
+        Ok(Transaction {
+            source: Source::parse(&source).ok_or_else(|| corrupt("source", source.clone()))?,
+            source_id: r.get(2)?,
+            time: time.parse().map_err(|_| corrupt("time", time.clone()))?,
+            counterparty: r.get(4)?,
+            description: r.get(5)?,
+            category: r.get(6)?,
+            direction: match direction.as_str() {
+                "out" => Direction::Out,
+                "in" => Direction::In,
+                "neutral" => Direction::Neutral,
+                _ => return Err(corrupt("direction", direction.clone())),
+            },
+            amount: Money::from_minor(
+                r.get(8)?,
+                Currency::from_code(&currency)
+                    .map_err(|_| corrupt("currency", currency.clone()))?,
+            ),
+            method: r.get(10)?,
+            status: match status.as_str() {
+                "success" => TxStatus::Success,
+                "closed" => TxStatus::Closed,
+                "refund" => TxStatus::Refund,
+                other => TxStatus::Other(other.to_string()),
+            },
+            status_text: r.get(12)?,
+            refund_of: r.get(13)?,
+            line: r.get::<_, i64>(14)? as usize,
+        })
+    })())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+    use jiff::civil::date;
+    use tuiding_core::{Billing, Period};
+
+    fn row(id: &str, day: i8, fen: i64) -> Transaction {
+        Transaction {
+            source: Source::Alipay,
+            source_id: id.into(),
+            time: date(2026, 3, day).at(10, 0, 0, 0),
+            counterparty: "爱奇艺".into(),
+            description: "爱奇艺VIP会员连续包月".into(),
+            category: "日用百货".into(),
+            direction: Direction::Out,
+            amount: Money::from_minor(fen, Currency::CNY),
+            method: "花呗".into(),
+            status: TxStatus::Success,
+            status_text: "交易成功".into(),
+            line: 20,
+            refund_of: None,
+        }
+    }
+
+    fn import<'a>(rows: &'a [Transaction], end: Option<Date>) -> BillImport<'a> {
+        BillImport {
+            file: "a.csv",
+            format: "Alipay CSV",
+            transactions: rows,
+            period_start: None,
+            period_end: end,
+            progress: None,
+        }
+    }
+
+    #[test]
+    fn imports_are_idempotent_and_round_trip() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let first = [row("A1", 1, 2500), row("A2", 2, 2500)];
+        assert_eq!(
+            store
+                .import_bills(&import(&first, Some(date(2026, 3, 31))))
+                .unwrap(),
+            ImportCounts { read: 2, added: 2 }
+        );
+        let overlapping = [row("A2", 2, 2500), row("A3", 3, 1900)];
+        assert_eq!(
+            store.import_bills(&import(&overlapping, None)).unwrap(),
+            ImportCounts { read: 2, added: 1 }
+        );
+        let stored = store.bill_transactions().unwrap();
+        assert_eq!(stored.len(), 3);
+        assert_eq!(stored[0], first[0]);
+        assert_eq!(store.bills_period_end().unwrap(), Some(date(2026, 3, 31)));
+    }
+
+    #[test]
+    fn decisions_are_remembered_and_adoption_is_atomic() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        store.dismiss_stream("美团|美团团购午餐").unwrap();
+        let m = Membership {
+            platform: "爱奇艺".into(),
+            plan: "VIP".into(),
+            billing: Billing::Periodic(Period::month()),
+            price: Money::from_minor(2500, Currency::CNY),
+            start: date(2026, 1, 15),
+            paid_through: None,
+            auto_renew: vec![],
+            benefits: vec![],
+            category: None,
+            notes: None,
+        };
+        let id = store
+            .adopt_stream("爱奇艺|爱奇艺VIP会员连续包月", &m)
+            .unwrap();
+        assert!(matches!(
+            store.adopt_stream("爱奇艺|爱奇艺VIP会员连续包月", &m),
+            Err(StoreError::Conflict { .. })
+        ));
+        assert_eq!(store.memberships().unwrap().len(), 1);
+        let decisions = store.stream_decisions().unwrap();
+        assert_eq!(decisions.len(), 2);
+        assert!(decisions.contains(&StreamDecision::Adopted {
+            key: "爱奇艺|爱奇艺VIP会员连续包月".into(),
+            membership_id: Some(id)
+        }));
+        store.remove_membership(id).unwrap();
+        assert!(
+            store
+                .stream_decisions()
+                .unwrap()
+                .contains(&StreamDecision::Adopted {
+                    key: "爱奇艺|爱奇艺VIP会员连续包月".into(),
+                    membership_id: None
+                })
+        );
+    }
+}
