@@ -15,6 +15,7 @@
 //! Money is [`tuiding_core::Money`]; no float touches it. Nothing here does IO beyond the
 //! bytes it is given.
 
+pub mod alerts;
 mod decode;
 mod error;
 mod parse;

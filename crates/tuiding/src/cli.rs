@@ -74,6 +74,10 @@ pub enum Command {
     Policy(cmd::policy::PolicyArgs),
     /// 扫描账单找自动扣费 / Find recurring charges in bill exports (stateless, nothing stored)
     Scan(cmd::scan::ScanArgs),
+    /// 导入账单 / Store bill exports (re-importing adds nothing twice)
+    Import(cmd::import::ImportArgs),
+    /// 周期扣费 / Recurring streams in everything imported; adopt or dismiss them
+    Streams(cmd::streams::StreamsArgs),
     /// 即将续费 / Renewals and service ends coming up within a window
     Renewals(cmd::renewals::RenewalsArgs),
     /// 费用汇总 / Monthly and yearly cost per currency and category

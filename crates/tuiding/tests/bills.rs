@@ -134,3 +134,83 @@ fn scan_text_and_errors() {
         .stderr(predicate::str::contains("找不到表头"));
     tuiding(&dir).arg("scan").assert().code(2);
 }
+
+#[test]
+fn import_is_idempotent_and_streams_can_be_adopted_dismissed_and_alerted() {
+    let dir = TempDir::new().unwrap();
+    let first = json(tuiding(&dir).args(["import", ALIPAY, WECHAT]));
+    assert_eq!(
+        (first[0]["read"].as_u64(), first[0]["added"].as_u64()),
+        (Some(276), Some(276))
+    );
+    assert_eq!(first[1]["format"], "WeChat Pay CSV");
+    let again = json(tuiding(&dir).args(["import", ALIPAY]));
+    assert_eq!(again[0]["added"], 0, "re-importing adds nothing");
+    // A malformed file in the batch imports nothing at all.
+    tuiding(&dir)
+        .args(["import", WECHAT, MALFORMED])
+        .assert()
+        .code(1);
+    let listed = json(tuiding(&dir).arg("streams"));
+    assert_eq!(listed["transactions_stored"], 289);
+    assert_eq!(listed["as_of"], "2026-10-31");
+    let streams = listed["streams"].as_array().unwrap();
+    assert_eq!(streams.len(), 4);
+    let number_of = |m: &str| {
+        streams.iter().find(|s| s["merchant"] == m).unwrap()["number"]
+            .as_u64()
+            .unwrap()
+            .to_string()
+    };
+    let iqiyi = number_of("爱奇艺");
+    let rent = number_of("张**");
+    let adopted = json(tuiding(&dir).args(["streams", "adopt", &iqiyi]));
+    assert_eq!(adopted["platform"], "爱奇艺");
+    assert_eq!(adopted["period"], "month");
+    assert_eq!(adopted["price"], "25.00");
+    assert_eq!(adopted["start"], "2026-01-15");
+    assert_eq!(
+        adopted["auto_renew"],
+        serde_json::json!([{"channel": "alipay", "status": "active"}])
+    );
+    tuiding(&dir)
+        .args(["streams", "adopt", &iqiyi])
+        .assert()
+        .code(1);
+    json(tuiding(&dir).args(["streams", "dismiss", &rent]));
+    let listed = json(tuiding(&dir).arg("streams"));
+    let streams = listed["streams"].as_array().unwrap();
+    assert_eq!(streams.len(), 3, "the dismissed stream is gone");
+    assert!(
+        streams
+            .iter()
+            .any(|s| s["merchant"] == "爱奇艺" && s["membership_id"] == 1)
+    );
+    assert_eq!(listed["alerts"], serde_json::json!([]));
+    // Closing the Alipay agreement on 2026-08-01 turns the later charges into evidence.
+    tuiding(&dir)
+        .args(["edit", "1", "--close", "alipay:2026-08-01"])
+        .assert()
+        .success();
+    let alerts = json(tuiding(&dir).arg("streams"))["alerts"].clone();
+    let dates: Vec<&str> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, ["2026-08-15", "2026-09-15", "2026-10-15"]);
+    assert_eq!(alerts[0]["kind"], "charged_after_cancellation");
+    assert_eq!(alerts[0]["amount"], "25.00");
+    assert_eq!(alerts[0]["source_id"], "202600000008");
+    assert!(alerts[0]["line"].as_u64().unwrap() > 13);
+    tuiding(&dir)
+        .arg("streams")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("退订后仍被扣费"));
+    tuiding(&dir)
+        .args(["streams", "adopt", "99"])
+        .assert()
+        .code(2);
+}

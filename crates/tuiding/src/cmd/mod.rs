@@ -6,12 +6,14 @@ pub mod completions;
 pub mod demo;
 pub mod edit;
 pub mod fields;
+pub mod import;
 pub mod list;
 pub mod policy;
 pub mod renewals;
 pub mod rm;
 pub mod scan;
 pub mod show;
+pub mod streams;
 pub mod summary;
 pub mod workdays;
 
@@ -36,6 +38,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => args.run(&ctx),
         Command::Check(args) => args.run(&ctx),
         Command::Scan(args) => args.run(&ctx),
+        Command::Import(args) => args.run(&ctx),
+        Command::Streams(args) => args.run(&ctx),
         Command::Policy(args) => args.run(&ctx),
         Command::Workdays(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),
