@@ -85,7 +85,7 @@ mod tests {
             time: day.at(2, 0, 0, 0),
             counterparty: "芒果TV".into(),
             description: "芒果TV会员自动续费".into(),
-            category: String::new(),
+            category: "".into(),
             direction: Direction::Out,
             amount: Money::from_minor(1900, Currency::CNY),
             method: "零钱".into(),

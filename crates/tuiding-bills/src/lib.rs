@@ -16,14 +16,12 @@
 //! bytes it is given.
 
 pub mod alerts;
-mod decode;
 mod error;
 mod parse;
 pub mod recurring;
 
-pub use decode::decode_text;
 pub use error::BillError;
-pub use parse::{Export, Format, parse_export};
+pub use parse::{Export, Format, parse_export, parse_reader};
 pub use recurring::{Frequency, Kind, Stream, StreamStatus, detect_streams};
 
 pub use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};

@@ -1,16 +1,24 @@
-//! Reading Alipay and WeChat Pay exports.
+//! Reading Alipay and WeChat Pay exports, streaming.
 //!
-//! The format is recognised from the header row (`交易时间` first, then `交易分类` for
-//! Alipay or `交易类型` for WeChat Pay), found by content wherever the preamble ends.
-//! Columns are mapped by name, so reordered layouts still read; a missing required column,
-//! an unreadable date or amount fails the file with its line and column.
+//! The bytes are decoded on the fly (UTF-8, or GB18030 for Alipay's GBK), read line by
+//! line and split by `csv-core`, so a million-row export never sits in memory twice: only
+//! the transactions are kept, with repeated text shared. The format is recognised from the
+//! header row (`交易时间` first, then `交易分类` for Alipay or `交易类型` for WeChat Pay),
+//! found by content wherever the preamble ends. Columns are mapped by name, so reordered
+//! layouts still read; a missing column, an unreadable date or amount, or bytes that are not
+//! text fail the whole file with its line and column.
 
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read};
+use std::sync::Arc;
+
+use encoding_rs::{Encoding, GB18030, UTF_8};
+use encoding_rs_io::DecodeReaderBytesBuilder;
 use jiff::civil::{Date, DateTime};
+use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
 use tuiding_core::{Currency, Money};
 
-use crate::decode::decode_text;
 use crate::error::BillError;
-use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
 
 /// The layout of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,209 +67,481 @@ enum Role {
     Id,
 }
 
-const ALIPAY_COLUMNS: &[(Role, &[&str])] = &[
-    (Role::Time, &["交易时间", "交易创建时间"]),
-    (Role::Category, &["交易分类", "类型"]),
-    (Role::Counterparty, &["交易对方"]),
-    (Role::Description, &["商品说明", "商品名称"]),
-    (Role::Direction, &["收/支"]),
-    (Role::Amount, &["金额", "金额（元）", "金额(元)"]),
-    (Role::Method, &["收/付款方式"]),
-    (Role::Status, &["交易状态"]),
-    (Role::Id, &["交易订单号", "交易号"]),
+const ROLES: [Role; 9] = [
+    Role::Time,
+    Role::Category,
+    Role::Counterparty,
+    Role::Description,
+    Role::Direction,
+    Role::Amount,
+    Role::Method,
+    Role::Status,
+    Role::Id,
 ];
 
-const WECHAT_COLUMNS: &[(Role, &[&str])] = &[
-    (Role::Time, &["交易时间"]),
-    (Role::Category, &["交易类型"]),
-    (Role::Counterparty, &["交易对方"]),
-    (Role::Description, &["商品"]),
-    (Role::Direction, &["收/支"]),
-    (Role::Amount, &["金额(元)", "金额（元）", "金额"]),
-    (Role::Method, &["支付方式"]),
-    (Role::Status, &["当前状态"]),
-    (Role::Id, &["交易单号"]),
-];
+fn column_names(format: Format, role: Role) -> &'static [&'static str] {
+    match (format, role) {
+        (Format::AlipayCsv, Role::Time) => &["交易时间", "交易创建时间"],
+        (Format::AlipayCsv, Role::Category) => &["交易分类", "类型"],
+        (Format::AlipayCsv, Role::Description) => &["商品说明", "商品名称"],
+        (Format::AlipayCsv, Role::Amount) => &["金额", "金额（元）", "金额(元)"],
+        (Format::AlipayCsv, Role::Method) => &["收/付款方式"],
+        (Format::AlipayCsv, Role::Status) => &["交易状态"],
+        (Format::AlipayCsv, Role::Id) => &["交易订单号", "交易号"],
+        (Format::WechatCsv, Role::Time) => &["交易时间"],
+        (Format::WechatCsv, Role::Category) => &["交易类型"],
+        (Format::WechatCsv, Role::Description) => &["商品"],
+        (Format::WechatCsv, Role::Amount) => &["金额(元)", "金额（元）", "金额"],
+        (Format::WechatCsv, Role::Method) => &["支付方式"],
+        (Format::WechatCsv, Role::Status) => &["当前状态"],
+        (Format::WechatCsv, Role::Id) => &["交易单号"],
+        (_, Role::Counterparty) => &["交易对方"],
+        (_, Role::Direction) => &["收/支"],
+    }
+}
 
-/// Reads an export from its bytes. `file` is only used in error messages.
+/// Reads an export held in memory. `file` is only used in error messages.
 pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
-    let (text, encoding) = decode_text(bytes).ok_or_else(|| {
+    parse_reader(file, bytes)
+}
+
+/// Reads an export from any reader, streaming: the file is never held in memory whole.
+pub fn parse_reader(file: &str, reader: impl Read) -> Result<Export, BillError> {
+    let io_error = |e: std::io::Error| {
         BillError::new(
             file,
             0,
             0,
-            "not text in UTF-8, GBK or GB18030: expected an Alipay or WeChat Pay CSV export",
-            "不是 UTF-8、GBK 或 GB18030 文本：需要支付宝或微信支付导出的 CSV 账单",
+            format!("cannot read: {e}"),
+            format!("无法读取：{e}"),
         )
-    })?;
-    let lines: Vec<&str> = text.lines().collect();
-    let (header_index, format) = find_header(&lines).ok_or_else(|| {
-        BillError::new(
-            file,
-            0,
-            0,
-            "no header row found: expected an Alipay 交易明细 CSV (header 交易时间,交易分类,交易对方,…) or a WeChat Pay 账单 CSV (header 交易时间,交易类型,交易对方,…)",
-            "找不到表头：需要支付宝交易明细 CSV（表头 交易时间,交易分类,交易对方,…）或微信支付账单 CSV（表头 交易时间,交易类型,交易对方,…）",
-        )
-    })?;
-    let (period_start, period_end) = preamble_period(&lines[..header_index]);
-    let (source, columns) = match format {
-        Format::AlipayCsv => (Source::Alipay, ALIPAY_COLUMNS),
-        Format::WechatCsv => (Source::WechatPay, WECHAT_COLUMNS),
     };
-    let header_cells = split_cells(lines[header_index]);
-    let mut index = Vec::with_capacity(columns.len());
-    for (role, names) in columns {
-        let position = header_cells
+    let mut raw = BufReader::with_capacity(1 << 16, reader);
+    let encoding = sniff_encoding(raw.fill_buf().map_err(io_error)?);
+    let decoder = DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .bom_sniffing(true)
+        .strip_bom(true)
+        .build(raw);
+    let mut lines = Lines {
+        inner: BufReader::with_capacity(1 << 16, decoder),
+        number: 0,
+        file,
+        encoding,
+    };
+
+    // The preamble, up to the header row.
+    let mut preamble = Vec::new();
+    let mut splitter = Splitter::default();
+    let (format, header) = loop {
+        let Some(line) = lines.next_line()? else {
+            return Err(BillError::new(
+                file,
+                0,
+                0,
+                "no header row found: expected an Alipay 交易明细 CSV (header 交易时间,交易分类,交易对方,…) or a WeChat Pay 账单 CSV (header 交易时间,交易类型,交易对方,…)",
+                "找不到表头：需要支付宝交易明细 CSV（表头 交易时间,交易分类,交易对方,…）或微信支付账单 CSV（表头 交易时间,交易类型,交易对方,…）",
+            ));
+        };
+        let cells: Vec<String> = splitter
+            .split_line(&line)
+            .into_iter()
+            .map(|c| clean(&c).to_string())
+            .collect();
+        if let Some(format) = header_format(&cells) {
+            break (format, cells);
+        }
+        if lines.number > 200 {
+            continue;
+        }
+        preamble.push(line);
+    };
+    let header_line = lines.number;
+    let (period_start, period_end) = preamble_period(&preamble);
+    let mut columns = [0_usize; 9];
+    for (slot, role) in columns.iter_mut().zip(ROLES) {
+        let names = column_names(format, role);
+        *slot = header
             .iter()
             .position(|h| names.contains(&h.as_str()))
             .ok_or_else(|| {
                 BillError::new(
                     file,
-                    header_index + 1,
+                    header_line,
                     1,
                     format!("the header has no column {} ({})", names[0], format.label()),
                     format!("表头缺少 {} 列（{}）", names[0], format.label()),
                 )
             })?;
-        index.push((*role, position));
     }
-    let col = |role: Role| {
-        index
-            .iter()
-            .find(|(r, _)| *r == role)
-            .map(|(_, i)| *i)
-            .expect("every role is mapped")
+    let source = match format {
+        Format::AlipayCsv => Source::Alipay,
+        Format::WechatCsv => Source::WechatPay,
     };
-
-    let body = lines[header_index + 1..].join("\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let mut transactions = Vec::new();
-    let mut record = csv::StringRecord::new();
+    let mut rows = Rows {
+        columns,
+        header_len: header.len(),
+        source,
+        file,
+        interner: Interner::default(),
+        transactions: Vec::new(),
+    };
+    let mut record_text = String::new();
+    let mut record_line = 0;
     loop {
-        let ok = reader.read_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize) + header_index + 1;
-            BillError::new(
-                file,
-                line,
-                0,
-                format!("not readable as CSV: {e}"),
-                format!("不是可读的 CSV：{e}"),
-            )
-        })?;
-        if !ok {
+        let line = lines.next_line()?;
+        let at_end = line.is_none();
+        if record_text.is_empty() {
+            record_line = lines.number;
+        }
+        if let Some(line) = &line {
+            record_text.push_str(line);
+            record_text.push('\n');
+        }
+        match splitter.feed(line.as_deref().map(|l| l.as_bytes()), at_end) {
+            Fed::Record(fields) => {
+                let stop = rows.push(&fields, &record_text, record_line)?;
+                record_text.clear();
+                if stop {
+                    break;
+                }
+            }
+            Fed::NeedMore => {}
+        }
+        if at_end {
             break;
         }
-        let line = record.position().map_or(0, |p| p.line() as usize) + header_index + 1;
-        let cell = |i: usize| record.get(i).map(clean).unwrap_or("");
-        if record.iter().all(|c| clean(c).is_empty()) {
-            continue;
-        }
-        let first = cell(0);
-        // Trailing summaries (older layouts) start with dashes or words, never a date.
-        if first.starts_with('-') || !first.starts_with(|c: char| c.is_ascii_digit()) {
-            break;
-        }
-        let raw_line = lines.get(line - 1).copied().unwrap_or("");
-        let at = |role: Role| (line, field_column(raw_line, col(role)));
-        let max_col = index.iter().map(|(_, i)| *i).max().unwrap_or(0);
-        if record.len() > header_cells.len() {
-            return Err(BillError::new(
-                file,
-                line,
-                field_column(raw_line, header_cells.len()),
-                format!(
-                    "expected {} fields as in the header, found {} (an unquoted comma inside a field?)",
-                    header_cells.len(),
-                    record.len()
-                ),
-                format!(
-                    "应与表头一样有 {} 个字段，实际 {} 个（字段里有未加引号的逗号？）",
-                    header_cells.len(),
-                    record.len()
-                ),
-            ));
-        }
-        if record.len() <= max_col {
-            return Err(BillError::new(
-                file,
-                line,
-                0,
-                format!(
-                    "expected at least {} fields as in the header, found {}",
-                    max_col + 1,
-                    record.len()
-                ),
-                format!("至少应有 {} 个字段，实际 {} 个", max_col + 1, record.len()),
-            ));
-        }
-        let time = parse_time(cell(col(Role::Time))).ok_or_else(|| {
-            let (l, c) = at(Role::Time);
-            BillError::new(
-                file,
-                l,
-                c,
-                format!(
-                    "交易时间: expected a time like 2026-11-15 16:19:00, found {:?}",
-                    cell(col(Role::Time))
-                ),
-                format!(
-                    "交易时间：应为 2026-11-15 16:19:00 这样的时间，实际是 {:?}",
-                    cell(col(Role::Time))
-                ),
-            )
-        })?;
-        let amount_text = cell(col(Role::Amount));
-        let amount = parse_amount(amount_text).ok_or_else(|| {
-            let (l, c) = at(Role::Amount);
-            BillError::new(
-                file,
-                l,
-                c,
-                format!("金额: expected an amount like 25.00 or ¥25.00, found {amount_text:?}"),
-                format!("金额：应为 25.00 或 ¥25.00 这样的金额，实际是 {amount_text:?}"),
-            )
-        })?;
-        let category = cell(col(Role::Category)).to_string();
-        let status_text = cell(col(Role::Status)).to_string();
-        let status = classify_status(
-            source,
-            &status_text,
-            &category,
-            cell(col(Role::Description)),
-        );
-        transactions.push(Transaction {
-            source,
-            source_id: cell(col(Role::Id)).to_string(),
-            time,
-            counterparty: cell(col(Role::Counterparty)).to_string(),
-            description: cell(col(Role::Description)).to_string(),
-            category,
-            direction: match cell(col(Role::Direction)) {
-                "支出" => Direction::Out,
-                "收入" => Direction::In,
-                _ => Direction::Neutral,
-            },
-            amount,
-            method: cell(col(Role::Method)).to_string(),
-            status,
-            status_text,
-            line,
-            refund_of: None,
-        });
     }
+    let mut transactions = rows.transactions;
     link_refunds(&mut transactions);
     let period_end = period_end.or_else(|| transactions.iter().map(|t| t.time.date()).max());
     Ok(Export {
         format,
-        encoding,
+        encoding: encoding_label(encoding),
         transactions,
         period_start,
         period_end,
     })
+}
+
+fn encoding_label(encoding: &'static Encoding) -> &'static str {
+    if encoding == UTF_8 {
+        "UTF-8"
+    } else if encoding == GB18030 {
+        "GB18030"
+    } else {
+        encoding.name()
+    }
+}
+
+/// A BOM wins, then UTF-8 when the first bytes are valid UTF-8, else GB18030 (the
+/// superset of GBK that Alipay writes).
+fn sniff_encoding(prefix: &[u8]) -> &'static Encoding {
+    if let Some((encoding, _)) = Encoding::for_bom(prefix) {
+        return encoding;
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => UTF_8,
+        // Only a character cut off at the end of the sample: still UTF-8.
+        Err(e) if e.error_len().is_none() => UTF_8,
+        Err(_) => GB18030,
+    }
+}
+
+/// Decoded lines with their numbers; bytes that are not text in the encoding are an error.
+struct Lines<'a, R: Read> {
+    inner: BufReader<R>,
+    number: usize,
+    file: &'a str,
+    encoding: &'static Encoding,
+}
+
+impl<R: Read> Lines<'_, R> {
+    fn next_line(&mut self) -> Result<Option<String>, BillError> {
+        let mut line = String::new();
+        let read = self.inner.read_line(&mut line).map_err(|e| {
+            BillError::new(
+                self.file,
+                self.number + 1,
+                0,
+                format!("cannot read: {e}"),
+                format!("无法读取：{e}"),
+            )
+        })?;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        if line.ends_with('\n') {
+            line.pop();
+            if line.ends_with('\r') {
+                line.pop();
+            }
+        }
+        if let Some(column) = line.chars().position(|c| c == '\u{FFFD}') {
+            let name = encoding_label(self.encoding);
+            return Err(BillError::new(
+                self.file,
+                self.number,
+                column + 1,
+                format!(
+                    "bytes that are not {name} text: expected an Alipay (GBK) or WeChat Pay (UTF-8) CSV export"
+                ),
+                format!(
+                    "含有不是 {name} 文本的字节：需要支付宝（GBK）或微信支付（UTF-8）导出的 CSV 账单"
+                ),
+            ));
+        }
+        Ok(Some(line))
+    }
+}
+
+/// What feeding a line to the splitter gave.
+enum Fed {
+    /// A complete record's fields.
+    Record(Vec<String>),
+    /// The record continues on the next line (a quoted field holds a line break).
+    NeedMore,
+}
+
+/// Splits CSV records with `csv-core`, keeping its buffers between records.
+struct Splitter {
+    reader: csv_core::Reader,
+    output: Vec<u8>,
+    ends: Vec<usize>,
+    out_len: usize,
+    ends_len: usize,
+}
+
+impl Default for Splitter {
+    fn default() -> Splitter {
+        // `csv_core::Reader::new()` builds the parser's state machine; a derived default
+        // would not.
+        Splitter {
+            reader: csv_core::Reader::new(),
+            output: Vec::new(),
+            ends: Vec::new(),
+            out_len: 0,
+            ends_len: 0,
+        }
+    }
+}
+
+impl Splitter {
+    /// Splits one self-contained line (the preamble and header).
+    fn split_line(&mut self, line: &str) -> Vec<String> {
+        self.reader.reset();
+        self.out_len = 0;
+        self.ends_len = 0;
+        match self.feed(Some(line.as_bytes()), true) {
+            Fed::Record(fields) => fields,
+            Fed::NeedMore => Vec::new(),
+        }
+    }
+
+    /// Feeds a line (without its line break); at the end of input, `line` is `None`.
+    fn feed(&mut self, line: Option<&[u8]>, at_end: bool) -> Fed {
+        let mut input: Vec<u8> = Vec::new();
+        if let Some(line) = line {
+            input.extend_from_slice(line);
+            input.push(b'\n');
+        }
+        let mut consumed = 0;
+        loop {
+            if self.output.len() < self.out_len + input.len() + 64 {
+                self.output.resize(self.out_len + input.len() + 1024, 0);
+            }
+            if self.ends.len() < self.ends_len + 64 {
+                self.ends.resize(self.ends_len + 256, 0);
+            }
+            let (result, nin, nout, nend) = self.reader.read_record(
+                &input[consumed..],
+                &mut self.output[self.out_len..],
+                &mut self.ends[self.ends_len..],
+            );
+            // csv-core counts field ends from the start of the record, across calls.
+            consumed += nin;
+            self.out_len += nout;
+            self.ends_len += nend;
+            match result {
+                csv_core::ReadRecordResult::Record => return Fed::Record(self.take()),
+                csv_core::ReadRecordResult::InputEmpty
+                    if at_end && consumed >= input.len() && line.is_none() =>
+                {
+                    // Flush a last record without a line break.
+                    let (result, _, nout, nend) = self.reader.read_record(
+                        &[],
+                        &mut self.output[self.out_len..],
+                        &mut self.ends[self.ends_len..],
+                    );
+                    self.out_len += nout;
+                    self.ends_len += nend;
+                    return match result {
+                        csv_core::ReadRecordResult::Record => Fed::Record(self.take()),
+                        _ => Fed::NeedMore,
+                    };
+                }
+                csv_core::ReadRecordResult::InputEmpty if consumed >= input.len() => {
+                    return Fed::NeedMore;
+                }
+                csv_core::ReadRecordResult::End => return Fed::NeedMore,
+                _ => {}
+            }
+        }
+    }
+
+    fn take(&mut self) -> Vec<String> {
+        let mut fields = Vec::with_capacity(self.ends_len);
+        let mut start = 0;
+        for &end in &self.ends[..self.ends_len] {
+            fields.push(String::from_utf8_lossy(&self.output[start..end]).into_owned());
+            start = end;
+        }
+        self.out_len = 0;
+        self.ends_len = 0;
+        fields
+    }
+}
+
+/// Shares repeated text between rows.
+#[derive(Default)]
+struct Interner {
+    seen: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(found) = self.seen.get(text) {
+            return found.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.seen.insert(shared.clone());
+        shared
+    }
+}
+
+/// Turns records into transactions.
+struct Rows<'a> {
+    columns: [usize; 9],
+    header_len: usize,
+    source: Source,
+    file: &'a str,
+    interner: Interner,
+    transactions: Vec<Transaction>,
+}
+
+impl Rows<'_> {
+    fn col(&self, role: Role) -> usize {
+        self.columns[ROLES
+            .iter()
+            .position(|r| *r == role)
+            .expect("every role has a column")]
+    }
+
+    /// Adds one record; `true` when the rows have ended (a trailing summary began).
+    fn push(&mut self, fields: &[String], raw: &str, line: usize) -> Result<bool, BillError> {
+        let cell = |i: usize| fields.get(i).map(|c| clean(c)).unwrap_or("");
+        if fields.iter().all(|c| clean(c).is_empty()) {
+            return Ok(false);
+        }
+        let first = cell(0);
+        // Trailing summaries (older layouts) start with dashes or words, never a date.
+        if first.starts_with('-') || !first.starts_with(|c: char| c.is_ascii_digit()) {
+            return Ok(true);
+        }
+        let file = self.file;
+        let raw_line = raw.lines().next().unwrap_or("");
+        if fields.len() > self.header_len {
+            return Err(BillError::new(
+                file,
+                line,
+                field_column(raw_line, self.header_len),
+                format!(
+                    "expected {} fields as in the header, found {} (an unquoted comma inside a field?)",
+                    self.header_len,
+                    fields.len()
+                ),
+                format!(
+                    "应与表头一样有 {} 个字段，实际 {} 个（字段里有未加引号的逗号？）",
+                    self.header_len,
+                    fields.len()
+                ),
+            ));
+        }
+        let needed = self.columns.iter().max().copied().unwrap_or(0) + 1;
+        if fields.len() < needed {
+            return Err(BillError::new(
+                file,
+                line,
+                0,
+                format!(
+                    "expected at least {needed} fields as in the header, found {}",
+                    fields.len()
+                ),
+                format!("至少应有 {needed} 个字段，实际 {} 个", fields.len()),
+            ));
+        }
+        let time_text = cell(self.col(Role::Time));
+        let time = parse_time(time_text).ok_or_else(|| {
+            BillError::new(
+                file,
+                line,
+                field_column(raw_line, self.col(Role::Time)),
+                format!("交易时间: expected a time like 2026-11-15 16:19:00, found {time_text:?}"),
+                format!("交易时间：应为 2026-11-15 16:19:00 这样的时间，实际是 {time_text:?}"),
+            )
+        })?;
+        let amount_text = cell(self.col(Role::Amount));
+        let amount = parse_amount(amount_text).ok_or_else(|| {
+            BillError::new(
+                file,
+                line,
+                field_column(raw_line, self.col(Role::Amount)),
+                format!("金额: expected an amount like 25.00 or ¥25.00, found {amount_text:?}"),
+                format!("金额：应为 25.00 或 ¥25.00 这样的金额，实际是 {amount_text:?}"),
+            )
+        })?;
+        let category = cell(self.col(Role::Category));
+        let description = cell(self.col(Role::Description));
+        let status_text = cell(self.col(Role::Status));
+        let status = classify_status(self.source, status_text, category, description);
+        let direction = match cell(self.col(Role::Direction)) {
+            "支出" => Direction::Out,
+            "收入" => Direction::In,
+            _ => Direction::Neutral,
+        };
+        let transaction = Transaction {
+            source: self.source,
+            source_id: cell(self.col(Role::Id)).to_string(),
+            time,
+            counterparty: self.interner.get(cell(self.col(Role::Counterparty))),
+            description: self.interner.get(description),
+            category: self.interner.get(category),
+            direction,
+            amount,
+            method: self.interner.get(cell(self.col(Role::Method))),
+            status,
+            status_text: self.interner.get(status_text),
+            line,
+            refund_of: None,
+        };
+        self.transactions.push(transaction);
+        Ok(false)
+    }
+}
+
+fn header_format(cells: &[String]) -> Option<Format> {
+    if cells.first().map(String::as_str) != Some("交易时间") {
+        return None;
+    }
+    let has = |name: &str| cells.iter().any(|c| c == name);
+    if has("交易分类") && has("商品说明") {
+        Some(Format::AlipayCsv)
+    } else if has("交易类型") && has("商品") {
+        Some(Format::WechatCsv)
+    } else {
+        None
+    }
 }
 
 /// Trims the spaces and tabs exports pad cells with.
@@ -269,37 +549,8 @@ fn clean(cell: &str) -> &str {
     cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
-fn split_cells(line: &str) -> Vec<String> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line.as_bytes())
-        .records()
-        .next()
-        .and_then(Result::ok)
-        .map(|r| r.iter().map(|c| clean(c).to_string()).collect())
-        .unwrap_or_default()
-}
-
-fn find_header(lines: &[&str]) -> Option<(usize, Format)> {
-    lines.iter().take(200).enumerate().find_map(|(i, line)| {
-        let cells = split_cells(line);
-        if cells.first().map(String::as_str) != Some("交易时间") {
-            return None;
-        }
-        let has = |name: &str| cells.iter().any(|c| c == name);
-        if has("交易分类") && has("商品说明") {
-            Some((i, Format::AlipayCsv))
-        } else if has("交易类型") && has("商品") {
-            Some((i, Format::WechatCsv))
-        } else {
-            None
-        }
-    })
-}
-
 /// `起始时间：[2024-05-16 00:00:00]    终止时间：[2026-11-15 23:59:59]`.
-fn preamble_period(lines: &[&str]) -> (Option<Date>, Option<Date>) {
+fn preamble_period(lines: &[String]) -> (Option<Date>, Option<Date>) {
     let find = |label: &str| {
         lines.iter().find_map(|line| {
             let start = line.find(label)? + label.len();
@@ -326,11 +577,14 @@ fn parse_time(text: &str) -> Option<DateTime> {
 }
 
 fn parse_amount(text: &str) -> Option<Money> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, '¥' | '￥' | ',' | ' '))
-        .collect();
-    Money::parse(&cleaned, Currency::CNY).ok()
+    if text.contains(['¥', '￥', ',', ' ']) {
+        let cleaned: String = text
+            .chars()
+            .filter(|c| !matches!(c, '¥' | '￥' | ',' | ' '))
+            .collect();
+        return Money::parse(&cleaned, Currency::CNY).ok();
+    }
+    Money::parse(text, Currency::CNY).ok()
 }
 
 fn classify_status(source: Source, status: &str, category: &str, description: &str) -> TxStatus {
@@ -358,36 +612,43 @@ fn classify_status(source: Source, status: &str, category: &str, description: &s
 
 /// Links each refund row to the charge it refunds: by order number (Alipay writes the
 /// original number + `_` + a suffix), else the latest earlier charge to the same
-/// counterparty for the same amount.
+/// counterparty for the same amount and item.
 fn link_refunds(transactions: &mut [Transaction]) {
+    let refunds: Vec<usize> = (0..transactions.len())
+        .filter(|&i| transactions[i].status == TxStatus::Refund)
+        .collect();
+    if refunds.is_empty() {
+        return;
+    }
+    let by_id: std::collections::HashMap<&str, usize> = transactions
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.status != TxStatus::Refund)
+        .map(|(i, t)| (t.source_id.as_str(), i))
+        .collect();
     let mut links = Vec::new();
-    for (i, refund) in transactions.iter().enumerate() {
-        if refund.status != TxStatus::Refund {
-            continue;
-        }
-        let by_id = refund.source_id.split_once('_').and_then(|(original, _)| {
-            transactions
-                .iter()
-                .find(|t| t.source_id == original && t.status != TxStatus::Refund)
-        });
-        let by_match = || {
-            let item = refund.description.trim_start_matches("退款-");
-            transactions
-                .iter()
-                .filter(|t| {
-                    t.direction == Direction::Out
-                        && t.status != TxStatus::Refund
-                        && t.counterparty == refund.counterparty
-                        && t.amount == refund.amount
-                        && t.time <= refund.time
-                        && (item.is_empty()
-                            || t.description == item
-                            || refund.description.is_empty())
-                })
-                .max_by_key(|t| t.time)
-        };
-        if let Some(charge) = by_id.or_else(by_match) {
-            links.push((i, charge.source_id.clone()));
+    for &r in &refunds {
+        let refund = &transactions[r];
+        let linked = refund
+            .source_id
+            .split_once('_')
+            .and_then(|(original, _)| by_id.get(original).copied())
+            .or_else(|| {
+                let item = refund.description.trim_start_matches("退款-");
+                (0..transactions.len())
+                    .filter(|&i| {
+                        let t = &transactions[i];
+                        t.direction == Direction::Out
+                            && t.status != TxStatus::Refund
+                            && t.counterparty == refund.counterparty
+                            && t.amount == refund.amount
+                            && t.time <= refund.time
+                            && (item.is_empty() || &*t.description == item)
+                    })
+                    .max_by_key(|&i| transactions[i].time)
+            });
+        if let Some(i) = linked {
+            links.push((r, transactions[i].source_id.clone()));
         }
     }
     for (i, id) in links {
@@ -413,113 +674,4 @@ fn field_column(line: &str, index: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use encoding_rs::GB18030;
-
-    const ALIPAY: &str = "------------------------------------------------------------------------------------
-导出信息：
-姓名：测试
-起始时间：[2026-01-01 00:00:00]    终止时间：[2026-03-31 23:59:59]
-共4笔记录
-
-------------------------支付宝支付科技有限公司  电子客户回单------------------------
-交易时间            ,交易分类                ,交易对方                ,对方账号            ,商品说明                ,收/支                 ,金额                  ,收/付款方式               ,交易状态                ,交易订单号      ,商家订单号            ,备注                  ,
-2026-03-15 01:56:11 ,日用百货                ,迅雷                    ,/                   ,迅雷白金会员自动续费    ,支出                  ,14.90                 ,花呗                      ,交易成功                ,2026031522001\t,\t,,
-2026-03-16 00:49:39 ,其他 ,迅雷 ,/ ,退款-迅雷白金会员自动续费 ,不计收支 ,14.90 ,花呗 ,退款成功 ,2026031522001_77\t,\t,,
-2026-02-15 01:56:11 ,日用百货 ,迅雷 ,/ ,迅雷白金会员自动续费 ,支出 ,14.90 ,花呗 ,交易关闭 ,2026021522001\t,\t,,
-2026-01-15 12:00 ,转账红包 ,张** ,/ ,转账-房租 ,支出 ,4200.00 ,余额 ,交易成功 ,2026011522001\t,\t,,
-";
-
-    fn gbk(text: &str) -> Vec<u8> {
-        GB18030.encode(text).0.into_owned()
-    }
-
-    #[test]
-    fn reads_alipay_gbk_with_preamble_padding_tabs_and_refunds() {
-        let export = parse_export("a.csv", &gbk(ALIPAY)).unwrap();
-        assert_eq!(export.format, Format::AlipayCsv);
-        assert_eq!(export.encoding, "GB18030");
-        assert_eq!(export.period_end, Some(jiff::civil::date(2026, 3, 31)));
-        let t = &export.transactions;
-        assert_eq!(t.len(), 4);
-        assert_eq!(t[0].source_id, "2026031522001");
-        assert_eq!(t[0].counterparty, "迅雷");
-        assert_eq!(t[0].amount.minor_units(), 1490);
-        assert_eq!(t[0].line, 9);
-        assert!(t[0].is_charge());
-        assert_eq!(t[1].status, TxStatus::Refund);
-        assert_eq!(t[1].refund_of.as_deref(), Some("2026031522001"));
-        assert!(!t[1].is_charge());
-        assert_eq!(t[2].status, TxStatus::Closed);
-        assert!(!t[2].is_charge());
-        assert_eq!(t[3].time.to_string(), "2026-01-15T12:00:00");
-    }
-
-    const WECHAT: &str = "微信支付账单明细,,,,,,,,,,
-微信昵称：[测试],,,,,,,,,,
-起始时间：[2026-01-01 00:00:00] 终止时间：[2026-03-31 23:59:59],,,,,,,,,,
-,,,,,,,,,,
-----------------------微信支付账单明细列表--------------------,,,,,,,,,,
-交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注
-2026-03-26 12:45:27,\"商户消费\",\"美团\",\"美团神券包月卡自动续费\",\"支出\",¥19.00,\"零钱\",\"支付成功\",\"4200001\"\t,\"129847129\"\t,\"/\"
-2026-03-27 10:00:00,\"商户消费-退款\",\"美团\",\"美团神券包月卡自动续费\",\"收入\",¥19.00,\"零钱\",\"已退款\",\"4200002\"\t,\"/\",\"/\"
-2026-03-01 09:00:00,零钱提现,招商银行,/,/,¥100.10,零钱,提现已到账,4200003\t,/\t,服务费¥0.10
-";
-
-    #[test]
-    fn reads_wechat_csv_with_quotes_tabs_and_yen() {
-        let export = parse_export("w.csv", WECHAT.as_bytes()).unwrap();
-        assert_eq!(export.format, Format::WechatCsv);
-        let t = &export.transactions;
-        assert_eq!(t.len(), 3);
-        assert_eq!(
-            (t[0].source_id.as_str(), t[0].amount.minor_units()),
-            ("4200001", 1900)
-        );
-        assert!(t[0].is_charge());
-        assert_eq!(t[1].status, TxStatus::Refund);
-        assert_eq!(t[1].refund_of.as_deref(), Some("4200001"));
-        assert_eq!(t[2].direction, Direction::Neutral);
-        assert_eq!(t[2].line, 9);
-    }
-
-    #[test]
-    fn malformed_rows_fail_with_line_and_column() {
-        let bad = ALIPAY.replacen(",14.90                 ,花呗", ",14.9O ,花呗", 1);
-        let err = parse_export("a.csv", &gbk(&bad)).unwrap_err();
-        assert_eq!((err.line, err.column), (9, 123));
-        assert!(
-            err.message.contains("金额") && err.message.contains("14.9O"),
-            "{err}"
-        );
-        let bad = ALIPAY.replacen(",14.90                 ,花呗", ",14,90 ,花呗", 1);
-        let err = parse_export("a.csv", &gbk(&bad)).unwrap_err();
-        assert_eq!(err.line, 9);
-        assert!(err.message.contains("expected 13 fields"), "{err}");
-        let bad = ALIPAY.replace("2026-01-15 12:00", "2026-13-15 12:00");
-        let err = parse_export("a.csv", &gbk(&bad)).unwrap_err();
-        assert_eq!((err.line, err.column), (12, 1));
-        let err = parse_export("x.csv", b"date,amount\n2026-01-01,3\n").unwrap_err();
-        assert!(err.message.contains("no header row"));
-        let err = parse_export("x.csv", b"\xff\xfe\x00\x00garbage\xff").unwrap_err();
-        assert!(err.message.contains("not text"), "{err}");
-        let missing = ALIPAY.replace("金额                  ,", "金钱,");
-        let err = parse_export("a.csv", &gbk(&missing)).unwrap_err();
-        assert!(err.message.contains("no column 金额"), "{err}");
-    }
-
-    #[test]
-    fn trailing_summaries_end_the_rows() {
-        let with_summary = format!(
-            "{ALIPAY}------------------------------------------------------------------------------------\n导出信息：\n共4笔记录\n"
-        );
-        assert_eq!(
-            parse_export("a.csv", &gbk(&with_summary))
-                .unwrap()
-                .transactions
-                .len(),
-            4
-        );
-    }
-}
+mod tests;

@@ -267,7 +267,7 @@ fn group(transactions: &[Transaction], charges: &[usize]) -> Vec<(String, Vec<us
         .collect();
     let mut brand_of_item: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
     for (k, &i) in charges.iter().enumerate() {
-        let cp = transactions[i].counterparty.as_str();
+        let cp = &*transactions[i].counterparty;
         if !is_company(cp) {
             *brand_of_item
                 .entry(items[k].as_str())
@@ -605,11 +605,7 @@ fn build(
     Stream {
         key,
         merchant: display_merchant(transactions, members),
-        description: most_common(
-            members
-                .iter()
-                .map(|&i| transactions[i].description.as_str()),
-        ),
+        description: most_common(members.iter().map(|&i| &*transactions[i].description)),
         frequency: f.frequency,
         kind,
         average_amount: average,
@@ -624,7 +620,7 @@ fn build(
         },
         confidence,
         transactions: members.to_vec(),
-        method: most_common(members.iter().map(|&i| transactions[i].method.as_str())),
+        method: most_common(members.iter().map(|&i| &*transactions[i].method)),
     }
 }
 
@@ -632,17 +628,13 @@ fn display_merchant(transactions: &[Transaction], members: &[usize]) -> String {
     let brand = most_common(
         members
             .iter()
-            .map(|&i| transactions[i].counterparty.as_str())
+            .map(|&i| &*transactions[i].counterparty)
             .filter(|cp| !is_company(cp)),
     );
     if !brand.is_empty() {
         return brand;
     }
-    let company = most_common(
-        members
-            .iter()
-            .map(|&i| transactions[i].counterparty.as_str()),
-    );
+    let company = most_common(members.iter().map(|&i| &*transactions[i].counterparty));
     aliases()
         .get(company.as_str())
         .map_or(company, |b| b.to_string())

@@ -1,5 +1,10 @@
 //! One normalised bill transaction, whatever export it came from. Parsed by
 //! `tuiding-bills`, stored by `tuiding-store`, read by recurring-charge detection.
+//!
+//! Text that repeats across rows (merchant, item, category, method, status) is shared
+//! (`Arc<str>`), so a million-row export costs one copy of each distinct value.
+
+use std::sync::Arc;
 
 use jiff::civil::DateTime;
 
@@ -71,21 +76,21 @@ pub struct Transaction {
     /// Local time (Beijing) as written.
     pub time: DateTime,
     /// 交易对方.
-    pub counterparty: String,
+    pub counterparty: Arc<str>,
     /// 商品说明 / 商品.
-    pub description: String,
+    pub description: Arc<str>,
     /// 交易分类 / 交易类型.
-    pub category: String,
+    pub category: Arc<str>,
     /// In, out or neutral.
     pub direction: Direction,
     /// Always positive; the direction says which way.
     pub amount: Money,
     /// 收/付款方式 / 支付方式.
-    pub method: String,
+    pub method: Arc<str>,
     /// 交易状态 / 当前状态, classified.
     pub status: TxStatus,
     /// The status text as written.
-    pub status_text: String,
+    pub status_text: Arc<str>,
     /// 1-based line in the file.
     pub line: usize,
     /// For a refund row: the id of the charge it refunds, when it could be linked.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
-use tuiding_bills::{Export, Stream, Transaction, detect_streams, parse_export};
+use tuiding_bills::{Export, Stream, Transaction, detect_streams, parse_reader};
 use tuiding_core::Lang;
 
 use crate::context::Ctx;
@@ -83,13 +83,13 @@ pub fn read_exports(ctx: &Ctx, files: &[PathBuf]) -> anyhow::Result<Vec<Export>>
     files
         .iter()
         .map(|path| {
-            let bytes = std::fs::read(path).map_err(|e| {
+            let file = std::fs::File::open(path).map_err(|e| {
                 UserError::failure(match ctx.lang {
                     Lang::Zh => format!("无法读取 {}：{e}", path.display()),
                     Lang::En => format!("cannot read {}: {e}", path.display()),
                 })
             })?;
-            parse_export(&path.display().to_string(), &bytes).localize(ctx.lang)
+            parse_reader(&path.display().to_string(), file).localize(ctx.lang)
         })
         .collect()
 }
