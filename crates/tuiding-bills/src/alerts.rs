@@ -81,7 +81,7 @@ mod tests {
     fn charge(day: Date, source: Source) -> Transaction {
         Transaction {
             source,
-            source_id: day.to_string(),
+            source_id: day.to_string().into(),
             time: day.at(2, 0, 0, 0),
             counterparty: "芒果TV".into(),
             description: "芒果TV会员自动续费".into(),

@@ -17,6 +17,7 @@
 
 pub mod alerts;
 mod error;
+mod fxhash;
 mod parse;
 pub mod recurring;
 

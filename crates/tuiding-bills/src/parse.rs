@@ -13,12 +13,12 @@ use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use encoding_rs::{Encoding, GB18030, UTF_8};
-use encoding_rs_io::DecodeReaderBytesBuilder;
 use jiff::civil::{Date, DateTime};
 use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
 use tuiding_core::{Currency, Money};
 
 use crate::error::BillError;
+use crate::fxhash::FxBuild;
 
 /// The layout of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,11 +102,16 @@ fn column_names(format: Format, role: Role) -> &'static [&'static str] {
 
 /// Reads an export held in memory. `file` is only used in error messages.
 pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
-    parse_reader(file, bytes)
+    parse_reader(file, bytes, bytes.len() / 200)
 }
 
 /// Reads an export from any reader, streaming: the file is never held in memory whole.
-pub fn parse_reader(file: &str, reader: impl Read) -> Result<Export, BillError> {
+/// `expected_rows` sizes the result up front (file size / 200 is a good guess; 0 is fine).
+pub fn parse_reader(
+    file: &str,
+    reader: impl Read,
+    expected_rows: usize,
+) -> Result<Export, BillError> {
     let io_error = |e: std::io::Error| {
         BillError::new(
             file,
@@ -118,23 +123,24 @@ pub fn parse_reader(file: &str, reader: impl Read) -> Result<Export, BillError> 
     };
     let mut raw = BufReader::with_capacity(1 << 16, reader);
     let encoding = sniff_encoding(raw.fill_buf().map_err(io_error)?);
-    let decoder = DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding))
-        .bom_sniffing(true)
-        .strip_bom(true)
-        .build(raw);
     let mut lines = Lines {
-        inner: BufReader::with_capacity(1 << 16, decoder),
+        raw,
+        decoder: encoding.new_decoder_with_bom_removal(),
+        chunk: vec![0; 1 << 16],
+        text: String::new(),
+        start: 0,
+        done: false,
         number: 0,
         file,
         encoding,
+        buffer: String::new(),
     };
 
     // The preamble, up to the header row.
     let mut preamble = Vec::new();
     let mut splitter = Splitter::default();
     let (format, header) = loop {
-        let Some(line) = lines.next_line()? else {
+        if !lines.advance()? {
             return Err(BillError::new(
                 file,
                 0,
@@ -142,9 +148,9 @@ pub fn parse_reader(file: &str, reader: impl Read) -> Result<Export, BillError> 
                 "no header row found: expected an Alipay 交易明细 CSV (header 交易时间,交易分类,交易对方,…) or a WeChat Pay 账单 CSV (header 交易时间,交易类型,交易对方,…)",
                 "找不到表头：需要支付宝交易明细 CSV（表头 交易时间,交易分类,交易对方,…）或微信支付账单 CSV（表头 交易时间,交易类型,交易对方,…）",
             ));
-        };
+        }
         let cells: Vec<String> = splitter
-            .split_line(&line)
+            .split_line(&lines.buffer)
             .into_iter()
             .map(|c| clean(&c).to_string())
             .collect();
@@ -154,7 +160,7 @@ pub fn parse_reader(file: &str, reader: impl Read) -> Result<Export, BillError> 
         if lines.number > 200 {
             continue;
         }
-        preamble.push(line);
+        preamble.push(lines.buffer.clone());
     };
     let header_line = lines.number;
     let (period_start, period_end) = preamble_period(&preamble);
@@ -184,31 +190,66 @@ pub fn parse_reader(file: &str, reader: impl Read) -> Result<Export, BillError> 
         source,
         file,
         interner: Interner::default(),
-        transactions: Vec::new(),
+        transactions: Vec::with_capacity(expected_rows),
     };
-    let mut record_text = String::new();
+    // Error columns are counted in a record's first line; it is copied aside only when a
+    // record continues over several lines (rare), never for the common one-line record.
+    let mut first_line = String::new();
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(32);
     let mut record_line = 0;
+    let mut in_record = false;
     loop {
-        let line = lines.next_line()?;
-        let at_end = line.is_none();
-        if record_text.is_empty() {
+        let more = lines.advance()?;
+        if !in_record {
             record_line = lines.number;
         }
-        if let Some(line) = &line {
-            record_text.push_str(line);
-            record_text.push('\n');
+        // Exports rarely quote (Alipay never does): a line without quotes splits at its
+        // commas directly, without copying; anything else goes through csv-core.
+        if more && !in_record && !lines.buffer.as_bytes().contains(&b'"') {
+            let text = lines.buffer.trim_end_matches(['\n', '\r']);
+            bounds.clear();
+            let mut start = 0;
+            for i in memchr::memchr_iter(b',', text.as_bytes()) {
+                bounds.push((start, i));
+                start = i + 1;
+            }
+            bounds.push((start, text.len()));
+            if rows.push(
+                Record {
+                    text,
+                    bounds: &bounds,
+                },
+                text,
+                record_line,
+            )? {
+                break;
+            }
+            continue;
         }
-        match splitter.feed(line.as_deref().map(|l| l.as_bytes()), at_end) {
-            Fed::Record(fields) => {
-                let stop = rows.push(&fields, &record_text, record_line)?;
-                record_text.clear();
+        let input: &[u8] = if more { lines.buffer.as_bytes() } else { &[] };
+        match splitter.feed(input) {
+            Fed::Record => {
+                let raw = if in_record {
+                    first_line.as_str()
+                } else {
+                    lines.buffer.as_str()
+                };
+                in_record = false;
+                splitter.bounds(&mut bounds);
+                let stop = rows.push(splitter.record(&bounds), raw, record_line)?;
+                splitter.clear();
                 if stop {
                     break;
                 }
             }
+            Fed::NeedMore if more && !in_record => {
+                first_line.clear();
+                first_line.push_str(&lines.buffer);
+                in_record = true;
+            }
             Fed::NeedMore => {}
         }
-        if at_end {
+        if !more {
             break;
         }
     }
@@ -248,63 +289,113 @@ fn sniff_encoding(prefix: &[u8]) -> &'static Encoding {
     }
 }
 
-/// Decoded lines with their numbers; bytes that are not text in the encoding are an error.
+/// Decoded lines with their numbers. Decodes with `encoding_rs` directly, without
+/// replacement, so bytes that are not text in the encoding are an error with their line
+/// and column, and the decoded text needs no second validation.
 struct Lines<'a, R: Read> {
-    inner: BufReader<R>,
+    raw: R,
+    decoder: encoding_rs::Decoder,
+    chunk: Vec<u8>,
+    /// Decoded text not yet handed out, from `start`.
+    text: String,
+    start: usize,
+    done: bool,
     number: usize,
     file: &'a str,
     encoding: &'static Encoding,
+    /// The current line, with its line break.
+    buffer: String,
 }
 
 impl<R: Read> Lines<'_, R> {
-    fn next_line(&mut self) -> Result<Option<String>, BillError> {
-        let mut line = String::new();
-        let read = self.inner.read_line(&mut line).map_err(|e| {
-            BillError::new(
-                self.file,
-                self.number + 1,
-                0,
-                format!("cannot read: {e}"),
-                format!("无法读取：{e}"),
-            )
-        })?;
-        if read == 0 {
-            return Ok(None);
-        }
-        self.number += 1;
-        if line.ends_with('\n') {
-            line.pop();
-            if line.ends_with('\r') {
-                line.pop();
+    /// Reads the next line into `self.buffer` (with its line break); `false` at the end.
+    fn advance(&mut self) -> Result<bool, BillError> {
+        loop {
+            if let Some(at) = memchr::memchr(b'\n', &self.text.as_bytes()[self.start..]) {
+                self.buffer.clear();
+                self.buffer
+                    .push_str(&self.text[self.start..self.start + at + 1]);
+                self.start += at + 1;
+                self.number += 1;
+                return Ok(true);
             }
+            if self.done {
+                if self.start < self.text.len() {
+                    self.buffer.clear();
+                    self.buffer.push_str(&self.text[self.start..]);
+                    self.start = self.text.len();
+                    self.number += 1;
+                    return Ok(true);
+                }
+                return Ok(false);
+            }
+            self.text.drain(..self.start);
+            self.start = 0;
+            let read = loop {
+                match self.raw.read(&mut self.chunk) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        return Err(BillError::new(
+                            self.file,
+                            self.number + 1,
+                            0,
+                            format!("cannot read: {e}"),
+                            format!("无法读取：{e}"),
+                        ));
+                    }
+                }
+            };
+            let last = read == 0;
+            let mut input = &self.chunk[..read];
+            loop {
+                let needed = self
+                    .decoder
+                    .max_utf8_buffer_length_without_replacement(input.len())
+                    .unwrap_or(input.len() * 3 + 16);
+                self.text.reserve(needed);
+                let (result, consumed) =
+                    self.decoder
+                        .decode_to_string_without_replacement(input, &mut self.text, last);
+                input = &input[consumed..];
+                match result {
+                    encoding_rs::DecoderResult::InputEmpty => break,
+                    encoding_rs::DecoderResult::OutputFull => {}
+                    encoding_rs::DecoderResult::Malformed(..) => {
+                        let pending = &self.text[self.start..];
+                        let line = self.number + 1 + pending.matches('\n').count();
+                        let column =
+                            pending.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                        let name = encoding_label(self.encoding);
+                        return Err(BillError::new(
+                            self.file,
+                            line,
+                            column,
+                            format!(
+                                "bytes that are not {name} text: expected an Alipay (GBK) or WeChat Pay (UTF-8) CSV export"
+                            ),
+                            format!(
+                                "含有不是 {name} 文本的字节：需要支付宝（GBK）或微信支付（UTF-8）导出的 CSV 账单"
+                            ),
+                        ));
+                    }
+                }
+            }
+            self.done = last;
         }
-        if let Some(column) = line.chars().position(|c| c == '\u{FFFD}') {
-            let name = encoding_label(self.encoding);
-            return Err(BillError::new(
-                self.file,
-                self.number,
-                column + 1,
-                format!(
-                    "bytes that are not {name} text: expected an Alipay (GBK) or WeChat Pay (UTF-8) CSV export"
-                ),
-                format!(
-                    "含有不是 {name} 文本的字节：需要支付宝（GBK）或微信支付（UTF-8）导出的 CSV 账单"
-                ),
-            ));
-        }
-        Ok(Some(line))
     }
 }
 
 /// What feeding a line to the splitter gave.
+#[derive(Debug, PartialEq, Eq)]
 enum Fed {
-    /// A complete record's fields.
-    Record(Vec<String>),
+    /// A complete record: read its fields with [`Splitter::field`].
+    Record,
     /// The record continues on the next line (a quoted field holds a line break).
     NeedMore,
 }
 
-/// Splits CSV records with `csv-core`, keeping its buffers between records.
+/// Splits CSV records with `csv-core`, reusing its buffers from record to record.
 struct Splitter {
     reader: csv_core::Reader,
     output: Vec<u8>,
@@ -331,25 +422,70 @@ impl Splitter {
     /// Splits one self-contained line (the preamble and header).
     fn split_line(&mut self, line: &str) -> Vec<String> {
         self.reader.reset();
-        self.out_len = 0;
-        self.ends_len = 0;
-        match self.feed(Some(line.as_bytes()), true) {
-            Fed::Record(fields) => fields,
+        self.clear();
+        let mut fed = self.feed(line.as_bytes());
+        if fed == Fed::NeedMore {
+            fed = self.feed(&[]);
+        }
+        let mut bounds = Vec::new();
+        self.bounds(&mut bounds);
+        let record = self.record(&bounds);
+        let fields = match fed {
+            Fed::Record => (0..record.len())
+                .map(|i| record.get(i).to_string())
+                .collect(),
             Fed::NeedMore => Vec::new(),
+        };
+        self.reader.reset();
+        self.clear();
+        fields
+    }
+
+    /// How many fields the current record has.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.ends_len
+    }
+
+    /// Field `i` of the current record (empty when there is no such field).
+    #[cfg(test)]
+    fn field(&self, i: usize) -> String {
+        let mut bounds = Vec::new();
+        self.bounds(&mut bounds);
+        self.record(&bounds).get(i).to_string()
+    }
+
+    /// Where each field of the current record lies in its output.
+    fn bounds(&self, bounds: &mut Vec<(usize, usize)>) {
+        bounds.clear();
+        let mut start = 0;
+        for &end in &self.ends[..self.ends_len] {
+            bounds.push((start, end));
+            start = end;
         }
     }
 
-    /// Feeds a line (without its line break); at the end of input, `line` is `None`.
-    fn feed(&mut self, line: Option<&[u8]>, at_end: bool) -> Fed {
-        let mut input: Vec<u8> = Vec::new();
-        if let Some(line) = line {
-            input.extend_from_slice(line);
-            input.push(b'\n');
-        }
+    /// The current record, its text checked once (fields end on ASCII commas and quotes,
+    /// so each field of valid text is valid text too).
+    fn record<'a>(&'a self, bounds: &'a [(usize, usize)]) -> Record<'a> {
+        let text = std::str::from_utf8(&self.output[..self.out_len]).unwrap_or("");
+        Record { text, bounds }
+    }
+
+    /// Forgets the current record.
+    fn clear(&mut self) {
+        self.out_len = 0;
+        self.ends_len = 0;
+    }
+
+    /// Feeds a line (with its line break); an empty input means the end of the file and
+    /// flushes a last record that had no line break.
+    fn feed(&mut self, input: &[u8]) -> Fed {
         let mut consumed = 0;
         loop {
-            if self.output.len() < self.out_len + input.len() + 64 {
-                self.output.resize(self.out_len + input.len() + 1024, 0);
+            let room = self.out_len + (input.len() - consumed) + 64;
+            if self.output.len() < room {
+                self.output.resize(room + 1024, 0);
             }
             if self.ends.len() < self.ends_len + 64 {
                 self.ends.resize(self.ends_len + 256, 0);
@@ -364,58 +500,80 @@ impl Splitter {
             self.out_len += nout;
             self.ends_len += nend;
             match result {
-                csv_core::ReadRecordResult::Record => return Fed::Record(self.take()),
-                csv_core::ReadRecordResult::InputEmpty
-                    if at_end && consumed >= input.len() && line.is_none() =>
-                {
-                    // Flush a last record without a line break.
-                    let (result, _, nout, nend) = self.reader.read_record(
-                        &[],
-                        &mut self.output[self.out_len..],
-                        &mut self.ends[self.ends_len..],
-                    );
-                    self.out_len += nout;
-                    self.ends_len += nend;
-                    return match result {
-                        csv_core::ReadRecordResult::Record => Fed::Record(self.take()),
-                        _ => Fed::NeedMore,
-                    };
-                }
+                csv_core::ReadRecordResult::Record => return Fed::Record,
+                csv_core::ReadRecordResult::End => return Fed::NeedMore,
                 csv_core::ReadRecordResult::InputEmpty if consumed >= input.len() => {
                     return Fed::NeedMore;
                 }
-                csv_core::ReadRecordResult::End => return Fed::NeedMore,
                 _ => {}
             }
         }
     }
+}
 
-    fn take(&mut self) -> Vec<String> {
-        let mut fields = Vec::with_capacity(self.ends_len);
-        let mut start = 0;
-        for &end in &self.ends[..self.ends_len] {
-            fields.push(String::from_utf8_lossy(&self.output[start..end]).into_owned());
-            start = end;
-        }
-        self.out_len = 0;
-        self.ends_len = 0;
-        fields
+/// The fields of one record.
+struct Record<'a> {
+    text: &'a str,
+    bounds: &'a [(usize, usize)],
+}
+
+impl<'a> Record<'a> {
+    fn len(&self) -> usize {
+        self.bounds.len()
     }
+
+    /// Field `i` as written (empty when there is no such field).
+    fn get(&self, i: usize) -> &'a str {
+        let Some(&(start, end)) = self.bounds.get(i) else {
+            return "";
+        };
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// Field `i` without the spaces and tabs exports pad cells with.
+    fn cell(&self, i: usize) -> &'a str {
+        trim_padding(self.get(i))
+    }
+}
+
+/// Trims ASCII spaces and tabs. Alipay pads every cell with up to ~20 trailing spaces, so
+/// runs of eight spaces are dropped a word at a time before the byte-wise trim.
+fn trim_padding(cell: &str) -> &str {
+    const SPACES: &[u8; 8] = b"        ";
+    let mut end = cell.len();
+    let bytes = cell.as_bytes();
+    while end >= 8 && &bytes[end - 8..end] == SPACES {
+        end -= 8;
+    }
+    // Only ASCII bytes were removed, so `end` is a character boundary.
+    cell[..end].trim_ascii()
 }
 
 /// Shares repeated text between rows.
 #[derive(Default)]
 struct Interner {
-    seen: HashSet<Arc<str>>,
+    seen: HashSet<Arc<str>, FxBuild>,
+    /// The last value per column: consecutive rows often repeat it (status, category,
+    /// method), and a comparison is cheaper than a hash.
+    last: [Option<Arc<str>>; 5],
 }
 
 impl Interner {
-    fn get(&mut self, text: &str) -> Arc<str> {
-        if let Some(found) = self.seen.get(text) {
-            return found.clone();
+    fn get(&mut self, column: usize, text: &str) -> Arc<str> {
+        if let Some(last) = &self.last[column]
+            && **last == *text
+        {
+            return last.clone();
         }
-        let shared: Arc<str> = Arc::from(text);
-        self.seen.insert(shared.clone());
+        let shared = match self.seen.get(text) {
+            Some(found) => found.clone(),
+            None => {
+                let shared: Arc<str> = Arc::from(text);
+                self.seen.insert(shared.clone());
+                shared
+            }
+        };
+        self.last[column] = Some(shared.clone());
         shared
     }
 }
@@ -439,9 +597,9 @@ impl Rows<'_> {
     }
 
     /// Adds one record; `true` when the rows have ended (a trailing summary began).
-    fn push(&mut self, fields: &[String], raw: &str, line: usize) -> Result<bool, BillError> {
-        let cell = |i: usize| fields.get(i).map(|c| clean(c)).unwrap_or("");
-        if fields.iter().all(|c| clean(c).is_empty()) {
+    fn push(&mut self, fields: Record<'_>, raw: &str, line: usize) -> Result<bool, BillError> {
+        let cell = |i: usize| fields.cell(i);
+        if fields.text.trim().is_empty() {
             return Ok(false);
         }
         let first = cell(0);
@@ -450,12 +608,11 @@ impl Rows<'_> {
             return Ok(true);
         }
         let file = self.file;
-        let raw_line = raw.lines().next().unwrap_or("");
         if fields.len() > self.header_len {
             return Err(BillError::new(
                 file,
                 line,
-                field_column(raw_line, self.header_len),
+                field_column(raw, self.header_len),
                 format!(
                     "expected {} fields as in the header, found {} (an unquoted comma inside a field?)",
                     self.header_len,
@@ -486,7 +643,7 @@ impl Rows<'_> {
             BillError::new(
                 file,
                 line,
-                field_column(raw_line, self.col(Role::Time)),
+                field_column(raw, self.col(Role::Time)),
                 format!("交易时间: expected a time like 2026-11-15 16:19:00, found {time_text:?}"),
                 format!("交易时间：应为 2026-11-15 16:19:00 这样的时间，实际是 {time_text:?}"),
             )
@@ -496,7 +653,7 @@ impl Rows<'_> {
             BillError::new(
                 file,
                 line,
-                field_column(raw_line, self.col(Role::Amount)),
+                field_column(raw, self.col(Role::Amount)),
                 format!("金额: expected an amount like 25.00 or ¥25.00, found {amount_text:?}"),
                 format!("金额：应为 25.00 或 ¥25.00 这样的金额，实际是 {amount_text:?}"),
             )
@@ -512,17 +669,17 @@ impl Rows<'_> {
         };
         let transaction = Transaction {
             source: self.source,
-            source_id: cell(self.col(Role::Id)).to_string(),
+            source_id: cell(self.col(Role::Id)).into(),
             time,
-            counterparty: self.interner.get(cell(self.col(Role::Counterparty))),
-            description: self.interner.get(description),
-            category: self.interner.get(category),
+            counterparty: self.interner.get(0, cell(self.col(Role::Counterparty))),
+            description: self.interner.get(1, description),
+            category: self.interner.get(2, category),
             direction,
             amount,
-            method: self.interner.get(cell(self.col(Role::Method))),
+            method: self.interner.get(3, cell(self.col(Role::Method))),
             status,
-            status_text: self.interner.get(status_text),
-            line,
+            status_text: self.interner.get(4, status_text),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
             refund_of: None,
         };
         self.transactions.push(transaction);
@@ -562,6 +719,24 @@ fn preamble_period(lines: &[String]) -> (Option<Date>, Option<Date>) {
 }
 
 fn parse_time(text: &str) -> Option<DateTime> {
+    // The usual `2026-11-15 16:19:00`, read by position.
+    let b = text.as_bytes();
+    if b.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+    {
+        let num = |range: std::ops::Range<usize>| -> Option<i32> {
+            b[range].iter().try_fold(0_i32, |v, &d| {
+                d.is_ascii_digit().then(|| v * 10 + i32::from(d - b'0'))
+            })
+        };
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (h, min, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        return DateTime::new(y as i16, m as i8, d as i8, h as i8, min as i8, s as i8, 0).ok();
+    }
     let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "00:00:00"));
     let mut d = date.split(['-', '/']);
     let (y, m, day) = (
@@ -577,6 +752,9 @@ fn parse_time(text: &str) -> Option<DateTime> {
 }
 
 fn parse_amount(text: &str) -> Option<Money> {
+    if let Some(minor) = plain_fen(text) {
+        return Some(Money::from_minor(minor, Currency::CNY));
+    }
     if text.contains(['¥', '￥', ',', ' ']) {
         let cleaned: String = text
             .chars()
@@ -585,6 +763,23 @@ fn parse_amount(text: &str) -> Option<Money> {
         return Money::parse(&cleaned, Currency::CNY).ok();
     }
     Money::parse(text, Currency::CNY).ok()
+}
+
+/// The common case without allocation: `123`, `123.4`, `123.45`.
+fn plain_fen(text: &str) -> Option<i64> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || int.len() > 15 || frac.len() > 2 || !digits(int) || !digits(frac) {
+        return None;
+    }
+    let whole = int.bytes().fold(0_i64, |v, b| v * 10 + i64::from(b - b'0'));
+    let cents = match frac.as_bytes() {
+        [] => 0,
+        [d] => i64::from(d - b'0') * 10,
+        [d, e] => i64::from(d - b'0') * 10 + i64::from(e - b'0'),
+        _ => return None,
+    };
+    Some(whole * 100 + cents)
 }
 
 fn classify_status(source: Source, status: &str, category: &str, description: &str) -> TxStatus {
@@ -606,7 +801,7 @@ fn classify_status(source: Source, status: &str, category: &str, description: &s
             "支付成功" | "已支付" | "已转账" | "朋友已收钱" | "对方已收钱" | "已收钱" | "已到账"
             | "提现已到账" | "充值完成" | "充值成功" | "已存入零钱",
         ) => TxStatus::Success,
-        (_, other) => TxStatus::Other(other.to_string()),
+        _ => TxStatus::Other,
     }
 }
 
@@ -624,7 +819,7 @@ fn link_refunds(transactions: &mut [Transaction]) {
         .iter()
         .enumerate()
         .filter(|(_, t)| t.status != TxStatus::Refund)
-        .map(|(i, t)| (t.source_id.as_str(), i))
+        .map(|(i, t)| (&*t.source_id, i))
         .collect();
     let mut links = Vec::new();
     for &r in &refunds {

@@ -62,8 +62,8 @@ pub enum TxStatus {
     Closed,
     /// The row is itself a refund (退款成功, a `…-退款` row).
     Refund,
-    /// Anything else, kept as written.
-    Other(String),
+    /// Anything else; the text is in [`Transaction::status_text`].
+    Other,
 }
 
 /// One transaction from an export.
@@ -72,7 +72,7 @@ pub struct Transaction {
     /// Which export.
     pub source: Source,
     /// The export's own transaction id, trimmed (交易订单号 / 交易单号).
-    pub source_id: String,
+    pub source_id: Box<str>,
     /// Local time (Beijing) as written.
     pub time: DateTime,
     /// 交易对方.
@@ -92,16 +92,16 @@ pub struct Transaction {
     /// The status text as written.
     pub status_text: Arc<str>,
     /// 1-based line in the file.
-    pub line: usize,
+    pub line: u32,
     /// For a refund row: the id of the charge it refunds, when it could be linked.
-    pub refund_of: Option<String>,
+    pub refund_of: Option<Box<str>>,
 }
 
 impl Transaction {
     /// Money that actually left the account for a purchase: out, paid, not a refund row.
     pub fn is_charge(&self) -> bool {
         self.direction == Direction::Out
-            && matches!(self.status, TxStatus::Success | TxStatus::Other(_))
+            && matches!(self.status, TxStatus::Success | TxStatus::Other)
             && !self.amount.is_zero()
     }
 }

@@ -21,7 +21,7 @@ fn status_str(s: &TxStatus) -> &str {
         TxStatus::Success => "success",
         TxStatus::Closed => "closed",
         TxStatus::Refund => "refund",
-        TxStatus::Other(text) => text,
+        TxStatus::Other => "other",
     }
 }
 
@@ -215,11 +215,11 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Transaction, StoreError>> {
                 "success" => TxStatus::Success,
                 "closed" => TxStatus::Closed,
                 "refund" => TxStatus::Refund,
-                other => TxStatus::Other(other.to_string()),
+                _ => TxStatus::Other,
             },
             status_text: r.get(12)?,
             refund_of: r.get(13)?,
-            line: r.get::<_, i64>(14)? as usize,
+            line: r.get::<_, u32>(14)?,
         })
     })())
 }

@@ -29,7 +29,7 @@ fn reads_alipay_gbk_with_preamble_padding_tabs_and_refunds() {
     assert_eq!(export.period_end, Some(jiff::civil::date(2026, 3, 31)));
     let t = &export.transactions;
     assert_eq!(t.len(), 4);
-    assert_eq!(t[0].source_id, "2026031522001");
+    assert_eq!(&*t[0].source_id, "2026031522001");
     assert_eq!(&*t[0].counterparty, "迅雷");
     assert_eq!(t[0].amount.minor_units(), 1490);
     assert_eq!(t[0].line, 9);
@@ -60,7 +60,7 @@ fn reads_wechat_csv_with_quotes_tabs_and_yen() {
     let t = &export.transactions;
     assert_eq!(t.len(), 3);
     assert_eq!(
-        (t[0].source_id.as_str(), t[0].amount.minor_units()),
+        (&*t[0].source_id, t[0].amount.minor_units()),
         ("4200001", 1900)
     );
     assert!(t[0].is_charge());
@@ -113,15 +113,34 @@ fn trailing_summaries_end_the_rows() {
 }
 
 #[test]
-fn splitter_splits() {
+fn splitter_splits_quotes_and_records_across_lines() {
     let mut s = Splitter::default();
     assert_eq!(s.split_line("a,\"b,c\",d"), ["a", "b,c", "d"]);
-    match s.feed(Some(b"x,\"multi"), false) {
-        Fed::NeedMore => {}
-        Fed::Record(r) => panic!("{r:?}"),
-    }
-    match s.feed(Some(b"line\",y"), false) {
-        Fed::Record(r) => assert_eq!(r, ["x", "multi\nline", "y"]),
-        Fed::NeedMore => panic!("need more"),
-    }
+    assert_eq!(s.feed(b"x,\"multi\n"), Fed::NeedMore);
+    assert_eq!(s.feed(b"line\",y\n"), Fed::Record);
+    assert_eq!(
+        (0..s.len()).map(|i| s.field(i)).collect::<Vec<_>>(),
+        ["x", "multi\nline", "y"]
+    );
+    s.clear();
+    assert_eq!(s.feed(b"last,row"), Fed::NeedMore);
+    assert_eq!(
+        s.feed(b""),
+        Fed::Record,
+        "the end of input flushes a last record without a line break"
+    );
+    assert_eq!(s.field(1), "row");
+}
+
+#[test]
+fn plain_amounts_parse_without_allocation_and_exactly() {
+    assert_eq!(plain_fen("25"), Some(2500));
+    assert_eq!(plain_fen("25.5"), Some(2550));
+    assert_eq!(plain_fen("0.01"), Some(1));
+    assert_eq!(plain_fen("25.001"), None);
+    assert_eq!(plain_fen("¥25"), None);
+    assert_eq!(
+        parse_amount("¥1,299.00").map(|m| m.minor_units()),
+        Some(129_900)
+    );
 }

@@ -20,7 +20,7 @@ impl Bills {
         let n = self.rows.len();
         self.rows.push(Transaction {
             source: Source::Alipay,
-            source_id: format!("T{n:05}"),
+            source_id: format!("T{n:05}").into(),
             time: day.at(3, 0, 0, 0),
             counterparty: counterparty.into(),
             description: item.into(),
@@ -30,7 +30,7 @@ impl Bills {
             method: "花呗".into(),
             status: TxStatus::Success,
             status_text: "交易成功".into(),
-            line: n + 2,
+            line: n as u32 + 2,
             refund_of: None,
         });
         self
@@ -185,10 +185,10 @@ fn refund_rows_and_closed_orders_are_not_charges_but_refunded_charges_stay() {
     let ids: Vec<&str> = s[0]
         .transactions
         .iter()
-        .map(|&i| b.rows[i].source_id.as_str())
+        .map(|&i| &*b.rows[i].source_id)
         .collect();
     assert_eq!(ids.len(), 6);
-    assert!(ids.contains(&refunded.as_str()));
+    assert!(ids.contains(&&*refunded));
 }
 
 #[test]

@@ -72,7 +72,7 @@ impl StreamView {
             transactions: s
                 .transactions
                 .iter()
-                .map(|&i| transactions[i].source_id.clone())
+                .map(|&i| transactions[i].source_id.to_string())
                 .collect(),
         }
     }
@@ -89,7 +89,8 @@ pub fn read_exports(ctx: &Ctx, files: &[PathBuf]) -> anyhow::Result<Vec<Export>>
                     Lang::En => format!("cannot read {}: {e}", path.display()),
                 })
             })?;
-            parse_reader(&path.display().to_string(), file).localize(ctx.lang)
+            let expected_rows = file.metadata().map_or(0, |m| m.len() as usize / 200);
+            parse_reader(&path.display().to_string(), file, expected_rows).localize(ctx.lang)
         })
         .collect()
 }
@@ -102,8 +103,7 @@ impl ScanArgs {
             .filter_map(|e| e.period_end)
             .max()
             .unwrap_or(ctx.today);
-        let transactions: Vec<Transaction> =
-            exports.into_iter().flat_map(|e| e.transactions).collect();
+        let transactions = concat(exports);
         let streams = detect_streams(&transactions, as_of);
         let report = ScanReport {
             transactions_read: transactions.len(),
@@ -112,11 +112,32 @@ impl ScanArgs {
                 .map(|s| StreamView::new(s, &transactions))
                 .collect(),
         };
-        if ctx.json {
-            return output::print_json(&report);
-        }
-        output::line(render(ctx, &streams, &report, as_of))
+        let printed = if ctx.json {
+            output::print_json(&report)
+        } else {
+            output::line(render(ctx, &streams, &report, as_of))
+        };
+        // The process ends right after this command: freeing a million rows one by one
+        // would only delay the exit (the operating system reclaims the memory at once).
+        std::mem::forget(transactions);
+        printed
     }
+}
+
+/// All exports' transactions in one list, moving rather than copying: a single export's
+/// list is used as it is (a million rows must not be held twice).
+pub fn concat(exports: Vec<Export>) -> Vec<Transaction> {
+    let total: usize = exports.iter().map(|e| e.transactions.len()).sum();
+    let mut exports = exports.into_iter();
+    let Some(first) = exports.next() else {
+        return Vec::new();
+    };
+    let mut all = first.transactions;
+    all.reserve_exact(total - all.len());
+    for export in exports {
+        all.extend(export.transactions);
+    }
+    all
 }
 
 /// A frequency in words.

@@ -75,7 +75,7 @@ struct Alert {
     closed_on: Date,
     source: &'static str,
     source_id: String,
-    line: usize,
+    line: u32,
 }
 
 #[derive(Serialize)]
@@ -257,7 +257,7 @@ fn alerts(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<
                 channel: late.channel.as_str(),
                 closed_on: late.closed_on,
                 source: t.source.as_str(),
-                source_id: t.source_id.clone(),
+                source_id: t.source_id.to_string(),
                 line: t.line,
             });
         }
