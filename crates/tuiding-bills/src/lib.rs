@@ -16,13 +16,15 @@
 //! bytes it is given.
 
 pub mod alerts;
+pub mod bank;
 mod error;
 mod fxhash;
 mod parse;
 pub mod recurring;
 
+pub use bank::BankMapping;
 pub use error::BillError;
-pub use parse::{Export, Format, parse_export, parse_reader};
+pub use parse::{Export, Format, parse_export, parse_reader, parse_reader_with};
 pub use recurring::{Frequency, Kind, Stream, StreamStatus, detect_streams};
 
 pub use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};

@@ -17,6 +17,7 @@ use jiff::civil::{Date, DateTime};
 use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
 use tuiding_core::{Currency, Money};
 
+use crate::bank::{BankMapping, BankRows};
 use crate::error::BillError;
 use crate::fxhash::FxBuild;
 
@@ -27,6 +28,8 @@ pub enum Format {
     AlipayCsv,
     /// WeChat Pay 账单 CSV (UTF-8).
     WechatCsv,
+    /// A bank or card statement CSV, read through a [`BankMapping`].
+    BankCsv,
 }
 
 impl Format {
@@ -35,6 +38,7 @@ impl Format {
         match self {
             Format::AlipayCsv => "Alipay CSV",
             Format::WechatCsv => "WeChat Pay CSV",
+            Format::BankCsv => "bank CSV",
         }
     }
 }
@@ -52,6 +56,8 @@ pub struct Export {
     pub period_start: Option<Date>,
     /// 终止时间 from the preamble, if stated (else the last transaction's date).
     pub period_end: Option<Date>,
+    /// For bank statements: the mapping's name (e.g. 招商银行借记卡).
+    pub bank: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -81,6 +87,7 @@ const ROLES: [Role; 9] = [
 
 fn column_names(format: Format, role: Role) -> &'static [&'static str] {
     match (format, role) {
+        (Format::BankCsv, _) => &[],
         (Format::AlipayCsv, Role::Time) => &["交易时间", "交易创建时间"],
         (Format::AlipayCsv, Role::Category) => &["交易分类", "类型"],
         (Format::AlipayCsv, Role::Description) => &["商品说明", "商品名称"],
@@ -105,12 +112,24 @@ pub fn parse_export(file: &str, bytes: &[u8]) -> Result<Export, BillError> {
     parse_reader(file, bytes, bytes.len() / 200)
 }
 
-/// Reads an export from any reader, streaming: the file is never held in memory whole.
-/// `expected_rows` sizes the result up front (file size / 200 is a good guess; 0 is fine).
+/// Like [`parse_reader_with`], with the shipped bank mappings.
 pub fn parse_reader(
     file: &str,
     reader: impl Read,
     expected_rows: usize,
+) -> Result<Export, BillError> {
+    parse_reader_with(file, reader, expected_rows, &BankMapping::embedded())
+}
+
+/// Reads an export from any reader, streaming: the file is never held in memory whole.
+/// `expected_rows` sizes the result up front (file size / 200 is a good guess; 0 is fine).
+/// Alipay and WeChat Pay exports are recognised by their header; a bank statement by the
+/// first of `banks` whose columns its header has.
+pub fn parse_reader_with(
+    file: &str,
+    reader: impl Read,
+    expected_rows: usize,
+    banks: &[BankMapping],
 ) -> Result<Export, BillError> {
     let io_error = |e: std::io::Error| {
         BillError::new(
@@ -139,14 +158,14 @@ pub fn parse_reader(
     // The preamble, up to the header row.
     let mut preamble = Vec::new();
     let mut splitter = Splitter::default();
-    let (format, header) = loop {
+    let (format, bank, header) = loop {
         if !lines.advance()? {
             return Err(BillError::new(
                 file,
                 0,
                 0,
-                "no header row found: expected an Alipay 交易明细 CSV (header 交易时间,交易分类,交易对方,…) or a WeChat Pay 账单 CSV (header 交易时间,交易类型,交易对方,…)",
-                "找不到表头：需要支付宝交易明细 CSV（表头 交易时间,交易分类,交易对方,…）或微信支付账单 CSV（表头 交易时间,交易类型,交易对方,…）",
+                "no header row found: expected an Alipay 交易明细 CSV (header 交易时间,交易分类,交易对方,…), a WeChat Pay 账单 CSV (header 交易时间,交易类型,交易对方,…), or a bank statement matching a mapping (see docs/bills.md)",
+                "找不到表头：需要支付宝交易明细 CSV（表头 交易时间,交易分类,交易对方,…）、微信支付账单 CSV（表头 交易时间,交易类型,交易对方,…），或与某个银行映射相符的对账单（见 docs/bills.md）",
             ));
         }
         let cells: Vec<String> = splitter
@@ -155,7 +174,10 @@ pub fn parse_reader(
             .map(|c| clean(&c).to_string())
             .collect();
         if let Some(format) = header_format(&cells) {
-            break (format, cells);
+            break (format, None, cells);
+        }
+        if let Some(bank) = banks.iter().find(|b| b.matches(&cells)) {
+            break (Format::BankCsv, Some(bank), cells);
         }
         if lines.number > 200 {
             continue;
@@ -164,33 +186,21 @@ pub fn parse_reader(
     };
     let header_line = lines.number;
     let (period_start, period_end) = preamble_period(&preamble);
-    let mut columns = [0_usize; 9];
-    for (slot, role) in columns.iter_mut().zip(ROLES) {
-        let names = column_names(format, role);
-        *slot = header
-            .iter()
-            .position(|h| names.contains(&h.as_str()))
-            .ok_or_else(|| {
-                BillError::new(
-                    file,
-                    header_line,
-                    1,
-                    format!("the header has no column {} ({})", names[0], format.label()),
-                    format!("表头缺少 {} 列（{}）", names[0], format.label()),
-                )
-            })?;
-    }
-    let source = match format {
-        Format::AlipayCsv => Source::Alipay,
-        Format::WechatCsv => Source::WechatPay,
-    };
-    let mut rows = Rows {
-        columns,
-        header_len: header.len(),
-        source,
-        file,
-        interner: Interner::default(),
-        transactions: Vec::with_capacity(expected_rows),
+    let mut sink = match bank {
+        Some(mapping) => Sink::Bank(BankRows::new(
+            file,
+            mapping,
+            &header,
+            header_line,
+            expected_rows,
+        )?),
+        None => Sink::Wallet(Rows::new(
+            file,
+            format,
+            &header,
+            header_line,
+            expected_rows,
+        )?),
     };
     // Error columns are counted in a record's first line; it is copied aside only when a
     // record continues over several lines (rare), never for the common one-line record.
@@ -214,7 +224,7 @@ pub fn parse_reader(
                 start = i + 1;
             }
             bounds.push((start, text.len()));
-            if rows.push(
+            if sink.push(
                 Record {
                     text,
                     bounds: &bounds,
@@ -236,7 +246,7 @@ pub fn parse_reader(
                 };
                 in_record = false;
                 splitter.bounds(&mut bounds);
-                let stop = rows.push(splitter.record(&bounds), raw, record_line)?;
+                let stop = sink.push(splitter.record(&bounds), raw, record_line)?;
                 splitter.clear();
                 if stop {
                     break;
@@ -253,7 +263,10 @@ pub fn parse_reader(
             break;
         }
     }
-    let mut transactions = rows.transactions;
+    let mut transactions = match sink {
+        Sink::Wallet(rows) => rows.transactions,
+        Sink::Bank(rows) => rows.transactions,
+    };
     link_refunds(&mut transactions);
     let period_end = period_end.or_else(|| transactions.iter().map(|t| t.time.date()).max());
     Ok(Export {
@@ -262,7 +275,23 @@ pub fn parse_reader(
         transactions,
         period_start,
         period_end,
+        bank: bank.map(|b| b.name.clone()),
     })
+}
+
+/// Where records go: wallet rows or bank rows.
+enum Sink<'a> {
+    Wallet(Rows<'a>),
+    Bank(BankRows<'a>),
+}
+
+impl Sink<'_> {
+    fn push(&mut self, fields: Record<'_>, raw: &str, line: usize) -> Result<bool, BillError> {
+        match self {
+            Sink::Wallet(rows) => rows.push(fields, raw, line),
+            Sink::Bank(rows) => rows.push(fields, raw, line),
+        }
+    }
 }
 
 fn encoding_label(encoding: &'static Encoding) -> &'static str {
@@ -512,13 +541,13 @@ impl Splitter {
 }
 
 /// The fields of one record.
-struct Record<'a> {
+pub(crate) struct Record<'a> {
     text: &'a str,
     bounds: &'a [(usize, usize)],
 }
 
 impl<'a> Record<'a> {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.bounds.len()
     }
 
@@ -531,8 +560,13 @@ impl<'a> Record<'a> {
     }
 
     /// Field `i` without the spaces and tabs exports pad cells with.
-    fn cell(&self, i: usize) -> &'a str {
+    pub(crate) fn cell(&self, i: usize) -> &'a str {
         trim_padding(self.get(i))
+    }
+
+    /// The whole record's text.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
     }
 }
 
@@ -551,7 +585,7 @@ fn trim_padding(cell: &str) -> &str {
 
 /// Shares repeated text between rows.
 #[derive(Default)]
-struct Interner {
+pub(crate) struct Interner {
     seen: HashSet<Arc<str>, FxBuild>,
     /// The last value per column: consecutive rows often repeat it (status, category,
     /// method), and a comparison is cheaper than a hash.
@@ -559,7 +593,7 @@ struct Interner {
 }
 
 impl Interner {
-    fn get(&mut self, column: usize, text: &str) -> Arc<str> {
+    pub(crate) fn get(&mut self, column: usize, text: &str) -> Arc<str> {
         if let Some(last) = &self.last[column]
             && **last == *text
         {
@@ -588,7 +622,44 @@ struct Rows<'a> {
     transactions: Vec<Transaction>,
 }
 
-impl Rows<'_> {
+impl<'a> Rows<'a> {
+    fn new(
+        file: &'a str,
+        format: Format,
+        header: &[String],
+        header_line: usize,
+        expected_rows: usize,
+    ) -> Result<Rows<'a>, BillError> {
+        let mut columns = [0_usize; 9];
+        for (slot, role) in columns.iter_mut().zip(ROLES) {
+            let names = column_names(format, role);
+            *slot = header
+                .iter()
+                .position(|h| names.contains(&h.as_str()))
+                .ok_or_else(|| {
+                    BillError::new(
+                        file,
+                        header_line,
+                        1,
+                        format!("the header has no column {} ({})", names[0], format.label()),
+                        format!("表头缺少 {} 列（{}）", names[0], format.label()),
+                    )
+                })?;
+        }
+        let source = match format {
+            Format::WechatCsv => Source::WechatPay,
+            _ => Source::Alipay,
+        };
+        Ok(Rows {
+            columns,
+            header_len: header.len(),
+            source,
+            file,
+            interner: Interner::default(),
+            transactions: Vec::with_capacity(expected_rows),
+        })
+    }
+
     fn col(&self, role: Role) -> usize {
         self.columns[ROLES
             .iter()
@@ -852,7 +923,7 @@ fn link_refunds(transactions: &mut [Transaction]) {
 }
 
 /// The 1-based character column where field `index` starts in a CSV line.
-fn field_column(line: &str, index: usize) -> usize {
+pub(crate) fn field_column(line: &str, index: usize) -> usize {
     let mut field = 0;
     let mut in_quotes = false;
     for (column, ch) in line.chars().enumerate() {

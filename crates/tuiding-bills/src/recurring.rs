@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use crate::fxhash::FxBuild;
 use std::sync::OnceLock;
+use tuiding_core::transaction::Source;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -202,6 +203,7 @@ pub fn detect_streams(transactions: &[Transaction], as_of: Date) -> Vec<Stream> 
         .filter(|&i| transactions[i].is_charge())
         .collect();
     let facts = Facts::new(transactions);
+    let charges = without_wallet_duplicates(transactions, &facts, charges);
     let mut streams = Vec::new();
     for (key, members) in group(transactions, &facts, &charges) {
         streams.extend(streams_in_group(
@@ -247,6 +249,54 @@ impl Facts {
         }
         facts
     }
+}
+
+/// Drops the bank-card lines that only repeat a wallet payment already read from the
+/// wallet's own export (`支付宝-…` on the card statement for an Alipay charge of the same
+/// amount, posted within three days): the same payment counts once.
+fn without_wallet_duplicates(
+    transactions: &[Transaction],
+    facts: &Facts,
+    charges: Vec<usize>,
+) -> Vec<usize> {
+    let wallet_of = |t: &Transaction| match (t.source, &*t.method) {
+        (Source::Bank, "支付宝") => Some(Source::Alipay),
+        (Source::Bank, "财付通") => Some(Source::WechatPay),
+        _ => None,
+    };
+    if !charges
+        .iter()
+        .any(|&i| wallet_of(&transactions[i]).is_some())
+    {
+        return charges;
+    }
+    let mut paid: HashMap<(Source, i64), Vec<i64>, FxBuild> = HashMap::default();
+    for &i in &charges {
+        let t = &transactions[i];
+        if t.source != Source::Bank {
+            paid.entry((t.source, facts.fen[i]))
+                .or_default()
+                .push(facts.day[i]);
+        }
+    }
+    charges
+        .into_iter()
+        .filter(|&i| {
+            let Some(wallet) = wallet_of(&transactions[i]) else {
+                return true;
+            };
+            let Some(days) = paid.get_mut(&(wallet, facts.fen[i])) else {
+                return true;
+            };
+            match days.iter().position(|&d| (facts.day[i] - d).abs() <= 3) {
+                Some(at) => {
+                    days.swap_remove(at);
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect()
 }
 
 /// Company → brand, from `data/merchants.tsv`.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use jiff::civil::Date;
+use tuiding_bills::BankMapping;
 use tuiding_core::catalogue::{Catalogue, Origin};
 use tuiding_core::policy::PolicyError;
 use tuiding_core::{Lang, Localized, WorkCalendar};
@@ -19,6 +20,8 @@ use crate::input;
 pub const DB_FILE: &str = "tuiding.db";
 /// Newer holiday data a user may drop into the data directory.
 pub const HOLIDAYS_FILE: &str = "holidays.json";
+/// The user's own bank statement mappings, one TOML file each.
+pub const BANKS_DIR: &str = "banks";
 /// The user's own policy templates, one TOML file each.
 pub const PLATFORMS_DIR: &str = "platforms";
 
@@ -157,6 +160,31 @@ impl Ctx {
             })?;
         }
         Ok(catalogue)
+    }
+
+    /// Bank statement mappings: the files given with `--mapping` first, then
+    /// `banks/*.toml` in the data directory, then the shipped ones.
+    pub fn bank_mappings(&self, extra: &[PathBuf]) -> anyhow::Result<Vec<BankMapping>> {
+        let mut paths = extra.to_vec();
+        let dir = self.data_dir()?.join(BANKS_DIR);
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            paths.extend(found);
+        }
+        let mut mappings = Vec::new();
+        for path in paths {
+            let text =
+                std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+            let mapping = BankMapping::from_toml(&text)
+                .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
+            mappings.push(mapping);
+        }
+        mappings.extend(BankMapping::embedded());
+        Ok(mappings)
     }
 
     /// Whether stdin is a terminal a person can answer at.

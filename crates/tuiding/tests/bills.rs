@@ -214,3 +214,94 @@ fn import_is_idempotent_and_streams_can_be_adopted_dismissed_and_alerted() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn bank_statements_are_recognised_and_a_payment_seen_twice_counts_once() {
+    let dir = TempDir::new().unwrap();
+    let bank_only = json(tuiding(&dir).args(["scan", "tests/data/cmb-debit.csv"]));
+    assert_eq!(bank_only["transactions_read"], 104);
+    let streams = bank_only["streams"].as_array().unwrap();
+    let mobile = streams
+        .iter()
+        .find(|s| s["merchant"].as_str().unwrap().contains("中国移动"))
+        .expect("the phone bill");
+    assert_eq!(
+        (mobile["frequency"].as_str(), mobile["kind"].as_str()),
+        (Some("monthly"), Some("bill"))
+    );
+    assert!(
+        streams
+            .iter()
+            .any(|s| s["merchant"] == "北京爱奇艺科技有限公司" || s["merchant"] == "爱奇艺"),
+        "{streams:#?}"
+    );
+    assert!(
+        !streams.iter().any(|s| s["description"] == "代发工资"),
+        "income is not a charge"
+    );
+    // With the Alipay export too, the card lines of Alipay payments are not counted again.
+    let both = json(tuiding(&dir).args(["scan", ALIPAY, "tests/data/cmb-debit.csv"]));
+    let streams = both["streams"].as_array().unwrap();
+    let iqiyi: Vec<&Value> = streams
+        .iter()
+        .filter(|s| {
+            s["description"].as_str().unwrap_or("").contains("爱奇艺")
+                || s["merchant"].as_str().unwrap().contains("爱奇艺")
+        })
+        .collect();
+    assert_eq!(iqiyi.len(), 1, "{iqiyi:#?}");
+    assert_eq!(iqiyi[0]["transactions"].as_array().unwrap().len(), 10);
+    assert!(
+        iqiyi[0]["transactions"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("2026"),
+        "the Alipay rows are kept"
+    );
+}
+
+#[test]
+fn a_custom_bank_mapping_reads_another_layout() {
+    let dir = TempDir::new().unwrap();
+    let statement = dir.path().join("mybank.csv");
+    let mut text = String::from("流水日期,金额,用途,对方\n");
+    for month in 1..=8 {
+        text.push_str(&format!("2026{month:02}20,-88.00,会员月费,某健身房\n"));
+    }
+    std::fs::write(&statement, text).unwrap();
+    tuiding(&dir)
+        .args(["scan"])
+        .arg(&statement)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("找不到表头"));
+    let mapping = dir.path().join("mybank.toml");
+    std::fs::write(&mapping, "name = \"我的银行\"\n[columns]\ndate = \"流水日期\"\namount = \"金额\"\ndescription = \"用途\"\ncounterparty = \"对方\"\n").unwrap();
+    let report = json(
+        tuiding(&dir)
+            .args(["scan"])
+            .arg(&statement)
+            .arg("--mapping")
+            .arg(&mapping),
+    );
+    assert_eq!(report["streams"][0]["merchant"], "某健身房");
+    assert_eq!(report["streams"][0]["frequency"], "monthly");
+    // The same mapping in the data dir's banks/ folder needs no flag.
+    std::fs::create_dir_all(dir.path().join("data").join("banks")).unwrap();
+    std::fs::copy(
+        &mapping,
+        dir.path().join("data").join("banks").join("mybank.toml"),
+    )
+    .unwrap();
+    let imported = json(tuiding(&dir).args(["import"]).arg(&statement));
+    assert_eq!(imported[0]["bank"], "我的银行");
+    std::fs::write(&mapping, "name = \"坏\"\n[columns]\ndate = \"流水日期\"\n").unwrap();
+    tuiding(&dir)
+        .args(["scan"])
+        .arg(&statement)
+        .arg("--mapping")
+        .arg(&mapping)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("mybank.toml"));
+}

@@ -144,3 +144,40 @@ fn plain_amounts_parse_without_allocation_and_exactly() {
         Some(129_900)
     );
 }
+
+#[test]
+fn bank_statements_through_a_mapping() {
+    let icbc = "明细查询文件下载\n卡号: 6222********1234,\"卡别名: \"\n子账户序号: 00000,子账户类别: 活期\n\n\n\n交易日期,摘要,交易场所,交易国家或地区简称,钞/汇,交易金额(收入),交易金额(支出),交易币种,记账金额(收入),记账金额(支出),记账币种,余额,对方户名\n2026-03-05 \t,消费,财付通,CHN,钞,,\"19.00\",人民币,,\"19.00\",人民币,\"1,000.00\",财付通-美团平台商户\n2026-03-10 \t,工资,,CHN,钞,\"8,000.00\",,人民币,\"8,000.00\",,人民币,\"9,000.00\",某某公司\n人民币合计,,,,,,,,,,,,\n";
+    let export = parse_export("icbc.csv", &gbk(icbc)).unwrap();
+    assert_eq!(
+        (export.format, export.bank.as_deref()),
+        (Format::BankCsv, Some("工商银行借记卡"))
+    );
+    let t = &export.transactions;
+    assert_eq!(t.len(), 2, "the 合计 footer ends the rows");
+    assert_eq!(
+        (t[0].direction, t[0].amount.minor_units()),
+        (Direction::Out, 1900)
+    );
+    assert_eq!(
+        (&*t[0].method, &*t[0].counterparty),
+        ("财付通", "美团平台商户")
+    );
+    assert_eq!(t[0].line, 8);
+    assert_eq!(
+        (t[1].direction, t[1].amount.minor_units()),
+        (Direction::In, 800_000)
+    );
+    let again = parse_export("icbc.csv", &gbk(icbc)).unwrap();
+    assert_eq!(
+        again.transactions[0].source_id, t[0].source_id,
+        "derived ids are stable"
+    );
+    let bad = icbc.replace(
+        "\"19.00\",人民币,\"1,000.00\"",
+        "\"19.0O\",人民币,\"1,000.00\"",
+    );
+    let err = parse_export("icbc.csv", &gbk(&bad)).unwrap_err();
+    assert_eq!(err.line, 8);
+    assert!(err.message.contains("记账金额(支出)"), "{err}");
+}

@@ -22,12 +22,17 @@ pub struct ImportArgs {
     /// 账单文件 / Export files
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// 银行对账单的列映射 / A bank statement column mapping (TOML; see docs/bills.md)
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Vec<PathBuf>,
 }
 
 #[derive(Serialize)]
 struct FileSummary {
     file: String,
     format: &'static str,
+    /// The bank mapping used, for statements.
+    bank: Option<String>,
     encoding: &'static str,
     read: usize,
     added: usize,
@@ -38,7 +43,7 @@ struct FileSummary {
 impl ImportArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         // Every file is read and checked before anything is written.
-        let exports = read_exports(ctx, &self.files)?;
+        let exports = read_exports(ctx, &self.files, &self.mapping)?;
         let mut store = ctx.open_store()?;
         let total: usize = exports.iter().map(|e| e.transactions.len()).sum();
         let bar = if ctx.json {
@@ -68,6 +73,7 @@ impl ImportArgs {
             summaries.push(FileSummary {
                 file,
                 format: export.format.label(),
+                bank: export.bank.clone(),
                 encoding: export.encoding,
                 read: counts.read,
                 added: counts.added,
@@ -81,6 +87,7 @@ impl ImportArgs {
         }
         let mut lines = Vec::new();
         for s in &summaries {
+            let format = s.bank.as_deref().unwrap_or(s.format);
             let period = match (s.period_start, s.period_end) {
                 (Some(a), Some(b)) => format!("{a} ~ {b}"),
                 (_, Some(b)) => format!("~ {b}"),
@@ -90,7 +97,7 @@ impl ImportArgs {
                 Lang::Zh => format!(
                     "{}（{}，{}）{period}：读取 {} 笔，新增 {} 笔，已有 {} 笔",
                     s.file,
-                    s.format,
+                    format,
                     s.encoding,
                     s.read,
                     s.added,
@@ -99,7 +106,7 @@ impl ImportArgs {
                 Lang::En => format!(
                     "{} ({}, {}) {period}: read {}, added {}, already stored {}",
                     s.file,
-                    s.format,
+                    format,
                     s.encoding,
                     s.read,
                     s.added,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
-use tuiding_bills::{Export, Stream, Transaction, detect_streams, parse_reader};
+use tuiding_bills::{Export, Stream, Transaction, detect_streams, parse_reader_with};
 use tuiding_core::Lang;
 
 use crate::context::Ctx;
@@ -17,8 +17,12 @@ const EXAMPLES: &str = "\
   tuiding scan 支付宝交易明细.csv
   tuiding scan alipay.csv wechat.csv --json
   
-支持 / Reads: Alipay 交易明细 CSV (GBK), WeChat Pay 账单 CSV (UTF-8); the format is
-recognised from the content. Nothing is stored: use `tuiding import` for that.";
+  tuiding scan 招行流水.csv --mapping my-bank.toml
+
+支持 / Reads: Alipay 交易明细 CSV (GBK), WeChat Pay 账单 CSV (UTF-8), and bank statements
+whose header matches a mapping (shipped: 招商银行借记卡, 工商银行借记卡, 中国银行信用卡; more in
+banks/ in the data dir or with --mapping). The format is recognised from the content.
+Nothing is stored: use `tuiding import` for that.";
 
 /// Scan bill exports.
 #[derive(Debug, Args)]
@@ -27,6 +31,9 @@ pub struct ScanArgs {
     /// 账单文件 / Export files
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// 银行对账单的列映射 / A bank statement column mapping (TOML; see docs/bills.md)
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Vec<PathBuf>,
 }
 
 /// The JSON contract of DESIGN.md.
@@ -79,7 +86,12 @@ impl StreamView {
 }
 
 /// Reads every file; the first malformed one fails the command (nothing half-read).
-pub fn read_exports(ctx: &Ctx, files: &[PathBuf]) -> anyhow::Result<Vec<Export>> {
+pub fn read_exports(
+    ctx: &Ctx,
+    files: &[PathBuf],
+    mappings: &[PathBuf],
+) -> anyhow::Result<Vec<Export>> {
+    let banks = ctx.bank_mappings(mappings)?;
     files
         .iter()
         .map(|path| {
@@ -90,14 +102,15 @@ pub fn read_exports(ctx: &Ctx, files: &[PathBuf]) -> anyhow::Result<Vec<Export>>
                 })
             })?;
             let expected_rows = file.metadata().map_or(0, |m| m.len() as usize / 200);
-            parse_reader(&path.display().to_string(), file, expected_rows).localize(ctx.lang)
+            parse_reader_with(&path.display().to_string(), file, expected_rows, &banks)
+                .localize(ctx.lang)
         })
         .collect()
 }
 
 impl ScanArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let exports = read_exports(ctx, &self.files)?;
+        let exports = read_exports(ctx, &self.files, &self.mapping)?;
         let as_of = exports
             .iter()
             .filter_map(|e| e.period_end)
