@@ -141,7 +141,14 @@ pub fn parse_reader_with(
         )
     };
     let mut raw = BufReader::with_capacity(1 << 16, reader);
-    let encoding = sniff_encoding(raw.fill_buf().map_err(io_error)?);
+    let prefix = raw.fill_buf().map_err(io_error)?;
+    if prefix.starts_with(b"PK\x03\x04") {
+        // A zip container: an XLSX workbook (WeChat Pay's current export).
+        let mut bytes = Vec::new();
+        raw.read_to_end(&mut bytes).map_err(io_error)?;
+        return xlsx::parse(file, bytes, expected_rows, banks);
+    }
+    let encoding = sniff_encoding(prefix);
     let mut lines = Lines {
         raw,
         decoder: encoding.new_decoder_with_bom_removal(),
@@ -941,3 +948,4 @@ pub(crate) fn field_column(line: &str, index: usize) -> usize {
 
 #[cfg(test)]
 mod tests;
+mod xlsx;

@@ -305,3 +305,30 @@ fn a_custom_bank_mapping_reads_another_layout() {
         .code(1)
         .stderr(predicate::str::contains("mybank.toml"));
 }
+
+#[test]
+fn wechat_xlsx_scans_and_imports() {
+    let dir = TempDir::new().unwrap();
+    let report = json(tuiding(&dir).args(["scan", "tests/data/wechat-2026.xlsx"]));
+    assert_eq!(report["streams"][0]["merchant"], "芒果TV");
+    assert_eq!(report["streams"][0]["last_amount"], "22.00");
+    let imported = json(tuiding(&dir).args(["import", "tests/data/wechat-2026.xlsx"]));
+    assert_eq!(
+        (
+            imported[0]["read"].as_u64(),
+            imported[0]["encoding"].as_str()
+        ),
+        (Some(10), Some("XLSX"))
+    );
+    std::fs::write(
+        dir.path().join("broken.xlsx"),
+        b"PK\x03\x04 not really a zip",
+    )
+    .unwrap();
+    tuiding(&dir)
+        .args(["scan"])
+        .arg(dir.path().join("broken.xlsx"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("XLSX"));
+}

@@ -181,3 +181,24 @@ fn bank_statements_through_a_mapping() {
     assert_eq!(err.line, 8);
     assert!(err.message.contains("记账金额(支出)"), "{err}");
 }
+
+#[test]
+fn wechat_xlsx_with_numeric_amount_cells() {
+    let bytes = include_bytes!("../../../tuiding/tests/data/wechat-2026.xlsx");
+    let export = parse_export("w.xlsx", bytes).unwrap();
+    assert_eq!(
+        (export.format, export.encoding),
+        (Format::WechatCsv, "XLSX")
+    );
+    assert_eq!(export.period_end, Some(jiff::civil::date(2026, 10, 31)));
+    let t = &export.transactions;
+    assert_eq!(t.len(), 10);
+    assert_eq!(t[0].line, 19, "the header is on row 18 in the 2026 layout");
+    let shop = t.iter().find(|t| &*t.counterparty == "便利店").unwrap();
+    assert_eq!(
+        shop.amount.minor_units(),
+        707,
+        "7.069999… in the cell is 7.07"
+    );
+    assert_eq!(&*t[1].source_id, "4200000008");
+}
