@@ -388,7 +388,10 @@ fn group(
     }
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for ((cp, item), members) in &by_item {
-        let merchant = if is_company(cp) {
+        // A membership's wording is specific enough that the same item under two names is
+        // one merchant (a brand renamed, or two spellings of it): join the brand's group.
+        let worded = has_any(item, SUBSCRIPTION_WORDS) || has_any(item, RENEWAL_WORDS);
+        let merchant = if is_company(cp) || worded {
             brand_of_item
                 .get(item.as_str())
                 .map(|(brand, _)| brand.to_string())

@@ -352,3 +352,41 @@ fn items_ignore_order_numbers() {
     assert_eq!(normalize_item("iCloud+ 50GB"), "iCloud+50GB");
     assert_eq!(normalize_item("/"), "");
 }
+
+#[test]
+fn biweekly_cadence() {
+    let mut b = Bills::new();
+    for k in 0..12 {
+        b.charge(
+            add_days(date(2026, 1, 2), 14 * k),
+            "某健身房",
+            "私教课包会员",
+            19_900,
+        );
+    }
+    let s = b.streams(date(2026, 6, 20));
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].frequency, Frequency::Biweekly);
+}
+
+#[test]
+fn one_membership_under_two_merchant_names_is_one_stream() {
+    let mut b = Bills::new();
+    b.monthly(
+        date(2025, 6, 3),
+        6,
+        "网易云音乐",
+        "网易云音乐黑胶VIP自动续费",
+        1500,
+    );
+    b.monthly(
+        date(2025, 12, 3),
+        6,
+        "网易云音乐(杭州)",
+        "网易云音乐黑胶VIP自动续费",
+        1500,
+    );
+    let s = b.streams(date(2026, 6, 10));
+    assert_eq!(s.len(), 1, "{s:#?}");
+    assert_eq!(s[0].transactions.len(), 12);
+}
