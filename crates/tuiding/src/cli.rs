@@ -72,6 +72,8 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// 退款规则 / Refund policies: set, show, rm, and the template catalogue
     Policy(cmd::policy::PolicyArgs),
+    /// 条款阅读 / Read a membership agreement: refund terms, disclosures, contestable clauses
+    Terms(cmd::terms::TermsArgs),
     /// 扫描账单找自动扣费 / Find recurring charges in bill exports (stateless, nothing stored)
     Scan(cmd::scan::ScanArgs),
     /// 导入账单 / Store bill exports (re-importing adds nothing twice)

@@ -15,6 +15,7 @@ pub mod scan;
 pub mod show;
 pub mod streams;
 pub mod summary;
+pub mod terms;
 pub mod workdays;
 
 use crate::cli::{Cli, Command};
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => args.run(&ctx),
         Command::Check(args) => args.run(&ctx),
         Command::Scan(args) => args.run(&ctx),
+        Command::Terms(args) => args.run(&ctx),
         Command::Import(args) => args.run(&ctx),
         Command::Streams(args) => args.run(&ctx),
         Command::Policy(args) => args.run(&ctx),

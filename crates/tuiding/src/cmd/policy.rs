@@ -22,6 +22,7 @@ const EXAMPLES: &str = "\
   tuiding policy set 1 my.toml
   tuiding policy set 1 --template video-monthly-vip
   tuiding policy show 1 --json
+  tuiding policy import 1 会员服务协议.txt             # 从协议生成 / from the agreement
   tuiding policy rm 1
 
 规则文件格式见 docs/policy.md / The file format is in docs/policy.md";
@@ -57,6 +58,16 @@ pub enum PolicyCommand {
     Rm {
         /// 会员编号 / Membership id
         id: i64,
+    },
+    /// 从协议导入 / Read an agreement, show what was found, and attach the drafted policy
+    Import {
+        /// 会员编号 / Membership id
+        id: i64,
+        /// 协议文件（文本或 HTML）/ The agreement (text or HTML), or - for stdin
+        file: String,
+        /// 不再确认 / Attach without asking
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
     /// 列出规则模板 / List the policy templates
     Templates,
@@ -115,6 +126,7 @@ impl PolicyArgs {
                 })
             }
             PolicyCommand::Show { id } => show(ctx, &ctx.open_store()?, *id),
+            PolicyCommand::Import { id, file, yes } => import(ctx, *id, file, *yes),
             PolicyCommand::Rm { id } => {
                 let mut store = ctx.open_store()?;
                 let removed = store.remove_policy(*id).localize(ctx.lang)?;
@@ -180,6 +192,68 @@ impl PolicyArgs {
             }
         }
     }
+}
+
+/// Reads an agreement, shows the findings, and attaches the drafted policy (after a yes on
+/// a terminal, unless `--yes`).
+fn import(ctx: &Ctx, id: i64, file: &str, yes: bool) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    // The membership must exist before anything is read or asked.
+    store.membership(id).localize(ctx.lang)?;
+    let reading = crate::cmd::terms::read_agreement(ctx, file)?;
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
+    let toml = reading.policy_toml(&name);
+    Policy::from_toml(&toml).localize(ctx.lang)?;
+    if !ctx.json {
+        output::line(crate::cmd::terms::render(ctx, file, &reading))?;
+        output::line(format!(
+            "\n{}\n{}",
+            ctx.t("规则草稿：", "Policy draft:"),
+            toml.trim_end()
+        ))?;
+    }
+    if !yes && !ctx.json && ctx.interactive() {
+        use std::io::{BufRead, Write};
+        let mut err = std::io::stderr();
+        write!(
+            err,
+            "{} #{id}? [Y/n] ",
+            ctx.t("保存为规则", "Attach as the policy of")
+        )?;
+        err.flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if matches!(answer.trim().to_lowercase().as_str(), "n" | "no" | "否") {
+            return Err(UserError::failure(
+                ctx.t("已取消，未保存", "cancelled; nothing was saved"),
+            ));
+        }
+    }
+    let origin = format!("terms:{name}");
+    store
+        .set_policy(
+            id,
+            PolicyInput {
+                text: &toml,
+                origin: &origin,
+            },
+        )
+        .localize(ctx.lang)?;
+    if ctx.json {
+        return output::print_json(
+            &serde_json::json!({"id": id, "origin": origin, "reading": reading, "policy": Policy::from_toml(&toml).localize(ctx.lang)?}),
+        );
+    }
+    output::line(match ctx.lang {
+        Lang::Zh => {
+            format!("已保存为 #{id} 的规则（来源：{origin}）。用 `tuiding check {id}` 做规则体检。")
+        }
+        Lang::En => format!(
+            "Saved as the policy of #{id} (from {origin}). Run `tuiding check {id}` for the rule check."
+        ),
+    })
 }
 
 fn show(ctx: &Ctx, store: &impl Store, id: i64) -> anyhow::Result<()> {

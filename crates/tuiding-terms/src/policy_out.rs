@@ -1,0 +1,193 @@
+//! A policy draft (the TOML of `docs/policy.md`) from a reading: every field the reader
+//! could fill carries its `source` sentence and `confidence`; the ones it could not are
+//! left as comments that say so.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::{Finding, Reading};
+
+impl Reading {
+    /// The policy draft as TOML. It always parses as a policy: a method that needs a number
+    /// the text did not give is left as a comment rather than written half-filled.
+    pub fn policy_toml(&self, source_name: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# Policy drafted by `tuiding terms read` from {source_name}."
+        );
+        let _ = writeln!(
+            out,
+            "# 由条款阅读器根据协议生成：请对照每项的 source 原文核对后再使用。"
+        );
+        let _ = writeln!(
+            out,
+            "# Check each value against its quoted source before relying on it.\n"
+        );
+        self.plan_section(&mut out);
+        out.push_str("[refund]\n");
+        let method = self.best("refund_method");
+        match method {
+            Some(f) => {
+                let m = f.value.as_str().unwrap_or("none");
+                let ratio = self.best("discount_ratio");
+                if m == "consumed_days_fee"
+                    && let Some(r) = ratio
+                {
+                    let _ = writeln!(out, "method = {}", sourced(&Value::String(m.into()), f));
+                    let _ = writeln!(out, "discount_ratio = {}", sourced(&r.value, r));
+                } else if matches!(m, "used_months_at_list_price" | "consumed_days_fee") {
+                    let _ = writeln!(
+                        out,
+                        "# method = \"{m}\"  # found, but the text gives no monthly list price / discount ratio: fill one in"
+                    );
+                    let _ = writeln!(out, "#   source: {}", one_line(&f.quote));
+                } else {
+                    let _ = writeln!(out, "method = {}", sourced(&Value::String(m.into()), f));
+                }
+            }
+            None => out.push_str("# method: not found (look for 退款 / 不予退还 / refund)\n"),
+        }
+        out.push_str("# rounding: not stated; the rule check assumes \"down\"\n");
+        match self.best("cooling_off_days") {
+            Some(f) => {
+                let _ = writeln!(out, "cooling_off_days = {}", sourced(&f.value, f));
+            }
+            None => out.push_str("# cooling_off_days: not stated\n"),
+        }
+        match self.best("handling_fee") {
+            Some(f) if f.value.get("percent").is_some() => {
+                let percent = f.value["percent"].as_str().unwrap_or("0");
+                let _ = writeln!(
+                    out,
+                    "handling_fee_percent = {}",
+                    sourced(&Value::String(percent.into()), f)
+                );
+            }
+            Some(f) => {
+                let amount = f.value["amount"].as_str().unwrap_or("0");
+                let _ = writeln!(
+                    out,
+                    "handling_fee = {}",
+                    sourced(&Value::String(amount.into()), f)
+                );
+            }
+            None => out.push_str("# handling_fee: none stated\n"),
+        }
+        out.push_str("\n[timing]\n");
+        match self.best("refund_working_days") {
+            Some(f) => {
+                let _ = writeln!(out, "refund_working_days = {}", sourced(&f.value, f));
+            }
+            None => out.push_str("# refund_working_days: not stated (common: [1, 3] or [3, 7])\n"),
+        }
+        out.push_str("# refund_max_days: not stated\n");
+        match self.best("cancel_cutoff_hours").or(self
+            .best("charge_timing")
+            .filter(|f| f.value["hours_before_end"].as_u64().is_some_and(|h| h > 0)))
+        {
+            Some(f) => {
+                let hours = f
+                    .value
+                    .get("hours_before_end")
+                    .cloned()
+                    .unwrap_or_else(|| f.value.clone());
+                let _ = writeln!(out, "cancel_cutoff_hours = {}", sourced(&hours, f));
+            }
+            None => out.push_str("# cancel_cutoff_hours: not stated\n"),
+        }
+        match self
+            .fields
+            .get("renewal_reminder")
+            .and_then(|l| l.iter().find(|f| f.value["days_before"].is_u64()))
+        {
+            Some(f) => {
+                let _ = writeln!(
+                    out,
+                    "renewal_reminder_days = {}",
+                    sourced(&f.value["days_before"], f)
+                );
+            }
+            None => {
+                out.push_str("# renewal_reminder_days: no day count stated (the rules ask for 5)\n")
+            }
+        }
+        out
+    }
+
+    fn plan_section(&self, out: &mut String) {
+        let cycle = self.best("renewal_cycle").and_then(|f| f.value.as_str());
+        let price = self.best("renewal_price");
+        if cycle.is_none() && price.is_none() {
+            return;
+        }
+        out.push_str("[plan]\n");
+        if let Some(cycle) = cycle {
+            let period = if cycle == "half_year" {
+                "half-year"
+            } else {
+                cycle
+            };
+            let _ = writeln!(out, "billing = \"periodic\"\nperiod = \"{period}\"");
+        }
+        if let Some(f) = price
+            && let Some(amount) = f.value["amount"].as_str()
+        {
+            let _ = writeln!(out, "price = \"{amount}\"");
+            if let Some(currency) = f.value["currency"].as_str() {
+                let _ = writeln!(out, "currency = \"{currency}\"");
+            }
+        }
+        out.push('\n');
+    }
+
+    fn best(&self, field: &str) -> Option<&Finding> {
+        self.fields
+            .get(field)?
+            .iter()
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+    }
+}
+
+fn sourced(value: &Value, f: &Finding) -> String {
+    format!(
+        "{{ value = {}, source = {}, confidence = {} }}",
+        toml_value(value),
+        toml_string(&one_line(&f.quote)),
+        f.confidence
+    )
+}
+
+fn toml_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => toml_string(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(toml_value).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,285 @@
+//! `tuiding terms read FILE`: the clause reader. Findings with their source sentences, the
+//! disclosure check, contestable terms, and a policy draft.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use tuiding_core::{Lang, Localized};
+use tuiding_terms::{Reading, read_bytes};
+
+use crate::context::Ctx;
+use crate::error::UserError;
+use crate::output;
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding terms read 会员服务协议.txt
+  tuiding terms read agreement.html --json
+  tuiding terms read 协议.txt --policy-out policy.toml   # 生成规则草稿 / draft a policy
+  pbpaste | tuiding terms read -
+  tuiding policy import 3 协议.txt                       # 阅读并保存为 #3 的规则 / read and attach";
+
+/// The clause reader.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct TermsArgs {
+    #[command(subcommand)]
+    pub command: TermsCommand,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum TermsCommand {
+    /// 阅读协议 / Read an agreement (text or HTML, UTF-8 or GBK; - for stdin)
+    Read {
+        /// 协议文件 / The agreement, or - for stdin
+        file: String,
+        /// 写出规则草稿 / Write a policy draft (TOML) here
+        #[arg(long, value_name = "FILE")]
+        policy_out: Option<PathBuf>,
+    },
+}
+
+impl TermsArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        match &self.command {
+            TermsCommand::Read { file, policy_out } => {
+                let reading = read_agreement(ctx, file)?;
+                if let Some(path) = policy_out {
+                    output::write_atomic(path, reading.policy_toml(file).as_bytes()).map_err(
+                        |e| {
+                            UserError::failure(match ctx.lang {
+                                Lang::Zh => format!("无法写入 {}：{e}", path.display()),
+                                Lang::En => format!("cannot write {}: {e}", path.display()),
+                            })
+                        },
+                    )?;
+                }
+                if ctx.json {
+                    return output::print_json(&reading);
+                }
+                let mut text = render(ctx, file, &reading);
+                if let Some(path) = policy_out {
+                    text.push_str(&match ctx.lang {
+                        Lang::Zh => format!("\n已写出规则草稿 {}；核对后用 `tuiding policy set 编号 {}` 保存。", path.display(), path.display()),
+                        Lang::En => format!("\nPolicy draft written to {}; check it, then save it with `tuiding policy set ID {}`.", path.display(), path.display()),
+                    });
+                }
+                output::line(text)
+            }
+        }
+    }
+}
+
+/// Reads an agreement file (or stdin for `-`).
+pub fn read_agreement(ctx: &Ctx, file: &str) -> anyhow::Result<Reading> {
+    let bytes = if file == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        bytes
+    } else {
+        std::fs::read(file).map_err(|e| {
+            UserError::failure(match ctx.lang {
+                Lang::Zh => format!("无法读取 {file}：{e}"),
+                Lang::En => format!("cannot read {file}: {e}"),
+            })
+        })?
+    };
+    read_bytes(&bytes).map_err(|e| UserError::failure(format!("{file}: {}", e.localized(ctx.lang))))
+}
+
+fn field_label(field: &str, lang: Lang) -> &'static str {
+    match field {
+        "renewal_cycle" => lang.pick("续费周期", "renewal cycle"),
+        "renewal_price" => lang.pick("续费价格", "renewal price"),
+        "first_period_price" => lang.pick("首期价格", "first-period price"),
+        "charge_timing" => lang.pick("扣费时间", "charge timing"),
+        "renewal_reminder" => lang.pick("续费提醒", "renewal reminder"),
+        "cancel_methods" => lang.pick("取消方式", "how to cancel"),
+        "cancel_cutoff_hours" => lang.pick("取消时限", "cancel cut-off"),
+        "refund_method" => lang.pick("退款方式", "refund method"),
+        "cooling_off_days" => lang.pick("无理由退款期", "cooling-off period"),
+        "discount_ratio" => lang.pick("折扣比例", "discount ratio"),
+        "refund_working_days" => lang.pick("退款到账", "refund arrives"),
+        "handling_fee" => lang.pick("手续费", "handling fee"),
+        "non_refundable_cases" => lang.pick("不退款情形", "non-refundable cases"),
+        "price_change" => lang.pick("价格变动", "price changes"),
+        _ => "",
+    }
+}
+
+fn describe(field: &str, value: &serde_json::Value, lang: Lang) -> String {
+    let n = |key: &str| {
+        value[key]
+            .as_u64()
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    match field {
+        "renewal_cycle" => per_label(value.as_str().unwrap_or(""), lang).to_string(),
+        "renewal_price" | "first_period_price" => {
+            let per = value["per"]
+                .as_str()
+                .map(|p| format!("/{}", per_label(p, lang)))
+                .unwrap_or_default();
+            let symbol = if value["currency"] == "USD" {
+                "$"
+            } else {
+                "¥"
+            };
+            format!("{symbol}{}{per}", value["amount"].as_str().unwrap_or(""))
+        }
+        "charge_timing" => match lang {
+            Lang::Zh => format!("到期前 {} 小时", n("hours_before_end")),
+            Lang::En => format!("{} hours before the period ends", n("hours_before_end")),
+        },
+        "renewal_reminder" if value.is_null() => lang
+            .pick("会提醒，但未写提前几天", "promised, with no day count")
+            .to_string(),
+        "renewal_reminder" => match lang {
+            Lang::Zh => format!("续费前 {} 天", n("days_before")),
+            Lang::En => format!("{} days before renewal", n("days_before")),
+        },
+        "cancel_methods" => {
+            let channel = value["channel"].as_str().unwrap_or("");
+            match value["path"].as_str() {
+                Some(path) => format!("{channel}：{path}"),
+                None => channel.to_string(),
+            }
+        }
+        "cancel_cutoff_hours" => match lang {
+            Lang::Zh => format!("至少提前 {} 小时", value.as_u64().unwrap_or(0)),
+            Lang::En => format!("at least {} hours ahead", value.as_u64().unwrap_or(0)),
+        },
+        "cooling_off_days" => match lang {
+            Lang::Zh => format!("{} 天内", value.as_u64().unwrap_or(0)),
+            Lang::En => format!("within {} days", value.as_u64().unwrap_or(0)),
+        },
+        "refund_working_days" => match lang {
+            Lang::Zh => format!("{}–{} 个工作日", value[0], value[1]),
+            Lang::En => format!("{}–{} working days", value[0], value[1]),
+        },
+        "handling_fee" => value
+            .get("percent")
+            .and_then(|p| p.as_str())
+            .map(|p| format!("{p}%"))
+            .unwrap_or_else(|| format!("¥{}", value["amount"].as_str().unwrap_or(""))),
+        "non_refundable_cases" => lang.pick("见原文", "see the quote").to_string(),
+        "price_change" => {
+            let leave = if value["may_leave"].as_bool().unwrap_or(false) {
+                lang.pick("可退出", "may leave")
+            } else {
+                lang.pick("未写明可退出", "no right to leave stated")
+            };
+            let days = value["notice_days"].as_u64().map(|d| match lang {
+                Lang::Zh => format!("提前 {d} 天通知，"),
+                Lang::En => format!("{d} days' notice, "),
+            });
+            format!("{}{leave}", days.unwrap_or_default())
+        }
+        _ => value
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| value.to_string()),
+    }
+}
+
+fn per_label(per: &str, lang: Lang) -> &'static str {
+    match per {
+        "week" => lang.pick("周", "week"),
+        "month" => lang.pick("月", "month"),
+        "quarter" => lang.pick("季", "quarter"),
+        "half_year" => lang.pick("半年", "half-year"),
+        "year" => lang.pick("年", "year"),
+        "none" => lang.pick("不退款", "no refund"),
+        "full" => lang.pick("全额退款", "full refund"),
+        "pro_rata_days" => lang.pick("按剩余天数折算", "pro rata by days"),
+        "pro_rata_months" => lang.pick("按剩余月数折算", "pro rata by months"),
+        "used_months_at_list_price" => lang.pick("已用月份按原价扣除", "used months at list price"),
+        "consumed_days_fee" => lang.pick("按已用天数扣费", "fee for days used"),
+        _ => "",
+    }
+}
+
+/// The human report.
+pub fn render(ctx: &Ctx, file: &str, r: &Reading) -> String {
+    let lang = ctx.lang;
+    let mut out = Vec::new();
+    let language = match (r.language, lang) {
+        ("en", Lang::Zh) => "英文",
+        ("zh-Hant", Lang::Zh) => "繁体中文",
+        (_, Lang::Zh) => "简体中文",
+        ("en", Lang::En) => "English",
+        ("zh-Hant", Lang::En) => "Traditional Chinese",
+        (_, Lang::En) => "Simplified Chinese",
+    };
+    let title = match lang {
+        Lang::Zh => format!("条款阅读：{file}（{} 字，{language}）", r.input_chars),
+        Lang::En => format!(
+            "Agreement: {file} ({} characters, {language})",
+            r.input_chars
+        ),
+    };
+    out.push(output::paint(&title, Some(output::BOLD), ctx.color));
+    out.push(String::new());
+    out.push(lang.pick("找到的条款：", "Found:").to_string());
+    let mut any = false;
+    for field in tuiding_terms::FIELD_ORDER {
+        for f in r.fields.get(field).map(Vec::as_slice).unwrap_or(&[]) {
+            any = true;
+            let what = match (*field, f.value.as_str()) {
+                ("refund_method", Some(m)) => per_label(m, lang).to_string(),
+                _ => describe(field, &f.value, lang),
+            };
+            out.push(
+                format!("  • {}：{what}", field_label(field, lang))
+                    .replace('：', lang.pick("：", ": ")),
+            );
+            out.push(format!("      「{}」", f.quote.trim()));
+        }
+    }
+    if !any {
+        out.push(format!(
+            "  {}",
+            lang.pick(
+                "（没有找到与续费、取消或退款有关的条款）",
+                "(nothing about renewal, cancelling or refunds)"
+            )
+        ));
+    }
+    out.push(String::new());
+    out.push(lang.pick("信息披露检查：", "Disclosure check:").to_string());
+    for d in &r.disclosures {
+        let mark = match d.status {
+            "met" => "✓",
+            "insufficient" => "△",
+            _ => "✗",
+        };
+        let label = tuiding_terms::REQUIREMENTS
+            .iter()
+            .find(|(k, ..)| *k == d.requirement)
+            .map_or("", |(_, zh, en)| lang.pick(zh, en));
+        let reason = lang.pick(&d.reason_zh, &d.reason);
+        out.push(format!("  {mark} {label}{}{reason}", lang.pick("：", ": ")));
+    }
+    if !r.flags.is_empty() {
+        out.push(String::new());
+        out.push(output::paint(
+            lang.pick(
+                "⚠ 值得留意的条款（可主张无效或争议）：",
+                "⚠ Contestable terms:",
+            ),
+            Some(output::RED),
+            ctx.color,
+        ));
+        for f in &r.flags {
+            out.push(
+                format!("  • {}：「{}」", f.flag, f.quote.trim())
+                    .replace('：', lang.pick("：", ": ")),
+            );
+            out.push(format!("      {}", lang.pick(f.why_zh, f.why_en)));
+        }
+    }
+    out.join("\n")
+}
