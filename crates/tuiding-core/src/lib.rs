@@ -18,12 +18,14 @@
 //! in, so every figure is reproducible.
 
 pub mod calendar;
+pub mod case;
 pub mod catalogue;
 pub mod checkup;
 pub mod i18n;
 pub mod membership;
 pub mod money;
 pub mod period;
+pub mod playbook;
 pub mod policy;
 pub mod refund;
 pub mod transaction;

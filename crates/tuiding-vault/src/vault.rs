@@ -1,0 +1,493 @@
+//! The vault on disk: `objects/ab/cdef…` named by SHA-256, and `journal.jsonl`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::digest::digests;
+use crate::journal::{Entry, GENESIS};
+
+/// What is recorded with a file.
+#[derive(Debug, Clone)]
+pub struct AddMeta {
+    /// The case.
+    pub case_id: i64,
+    /// The step it proves.
+    pub step: Option<String>,
+    /// `operation`, `communication` or `payment`.
+    pub kind: String,
+    /// The user's note.
+    pub note: Option<String>,
+    /// Capture time (RFC 3339), given by the caller.
+    pub captured_at: String,
+}
+
+/// Why the vault could not do something.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The journal cannot be read.
+    #[error("journal line {line}: {message}")]
+    Journal {
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One thing `verify` found wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `missing_object`, `altered_object`, `edited_entry`, `broken_chain`, `out_of_order`, `unreadable_entry`.
+    pub kind: &'static str,
+    /// The journal line (1-based), when it concerns one.
+    pub line: Option<usize>,
+    /// The file's original name, when known.
+    pub name: Option<String>,
+    /// What exactly.
+    pub detail: String,
+}
+
+/// What `verify` checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Journal entries read.
+    pub entries: usize,
+    /// Distinct objects re-hashed.
+    pub objects: usize,
+    /// Everything wrong (empty: all intact).
+    pub problems: Vec<Problem>,
+}
+
+/// The evidence vault in a directory.
+pub struct Vault {
+    dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
+    move |source| VaultError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl Vault {
+    /// Opens (creating) the vault in `dir`, owner-only.
+    pub fn open(dir: &Path) -> Result<Vault, VaultError> {
+        let objects = dir.join("objects");
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&objects).map_err(io(&objects))?;
+        Ok(Vault {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    fn journal_path(&self) -> PathBuf {
+        self.dir.join("journal.jsonl")
+    }
+
+    /// Where an object with this SHA-256 lives.
+    pub fn object_path(&self, sha256: &str) -> PathBuf {
+        let (a, b) = sha256.split_at(2.min(sha256.len()));
+        self.dir.join("objects").join(a).join(b)
+    }
+
+    /// Adds a file's content under its original name.
+    pub fn add_file(&self, path: &Path, meta: AddMeta) -> Result<Entry, VaultError> {
+        let bytes = std::fs::read(path).map_err(io(path))?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().to_string(),
+        );
+        self.add_bytes(&name, &bytes, meta)
+    }
+
+    /// Adds content: the object first (atomically, once), then the journal entry.
+    pub fn add_bytes(&self, name: &str, bytes: &[u8], meta: AddMeta) -> Result<Entry, VaultError> {
+        let (sha256, sm3) = digests(bytes);
+        self.store_object(&sha256, bytes)?;
+        let entries = self.entries()?;
+        let (seq, prev) = entries
+            .last()
+            .map_or((1, GENESIS.to_string()), |e| (e.seq + 1, e.hash.clone()));
+        let mut entry = Entry {
+            seq,
+            prev,
+            captured_at: meta.captured_at,
+            case_id: meta.case_id,
+            step: meta.step,
+            kind: meta.kind,
+            name: name.to_string(),
+            size: bytes.len() as u64,
+            media_type: media_type(name).to_string(),
+            sha256,
+            sm3,
+            note: meta.note,
+            hash: String::new(),
+        };
+        entry.hash = entry.compute_hash();
+        self.append(&entry)?;
+        Ok(entry)
+    }
+
+    fn store_object(&self, sha256: &str, bytes: &[u8]) -> Result<(), VaultError> {
+        let target = self.object_path(sha256);
+        if target.exists() {
+            return Ok(());
+        }
+        let parent = target.parent().expect("objects have a parent directory");
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let temp = parent.join(format!(".tmp-{}-{}", std::process::id(), &sha256[..16]));
+        let result = (|| {
+            let mut file = File::create(&temp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&temp, &target)?;
+            // The rename itself must reach the disk before the journal refers to it.
+            File::open(parent)?.sync_all()
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result.map_err(io(&target))
+    }
+
+    /// Appends one line; a line left incomplete by an interrupted append is dropped first
+    /// (it was never acknowledged).
+    fn append(&self, entry: &Entry) -> Result<(), VaultError> {
+        let path = self.journal_path();
+        let mut file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .write(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io(&path))?;
+        let len = file.metadata().map_err(io(&path))?.len();
+        if len > 0 {
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).map_err(io(&path))?;
+            if content.last() != Some(&b'\n') {
+                let keep = content
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                file.set_len(keep as u64).map_err(io(&path))?;
+            }
+        }
+        file.seek(SeekFrom::End(0)).map_err(io(&path))?;
+        let mut line = serde_json::to_string(entry).expect("an entry serialises");
+        line.push('\n');
+        file.write_all(line.as_bytes()).map_err(io(&path))?;
+        file.sync_all().map_err(io(&path))
+    }
+
+    /// Every complete journal entry, in order (an incomplete last line is ignored).
+    pub fn entries(&self) -> Result<Vec<Entry>, VaultError> {
+        let path = self.journal_path();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&path)(e)),
+        };
+        let complete = text.rfind('\n').map_or("", |i| &text[..i]);
+        complete
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| {
+                serde_json::from_str(l).map_err(|e| VaultError::Journal {
+                    line: i + 1,
+                    message: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// Re-hashes every object and walks the chain; names every missing, altered, edited or
+    /// reordered item.
+    pub fn verify(&self) -> Result<VerifyReport, VaultError> {
+        let path = self.journal_path();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(io(&path)(e)),
+        };
+        let complete = text.rfind('\n').map_or("", |i| &text[..i]);
+        let mut problems = Vec::new();
+        let mut prev = GENESIS.to_string();
+        let mut checked = std::collections::BTreeSet::new();
+        let mut entries = 0;
+        for (i, line) in complete
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let line_no = i + 1;
+            entries += 1;
+            let entry: Entry = match serde_json::from_str(line) {
+                Ok(e) => e,
+                Err(e) => {
+                    problems.push(Problem {
+                        kind: "unreadable_entry",
+                        line: Some(line_no),
+                        name: None,
+                        detail: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let name = Some(entry.name.clone());
+            if entry.seq != entries as u64 {
+                problems.push(Problem {
+                    kind: "out_of_order",
+                    line: Some(line_no),
+                    name: name.clone(),
+                    detail: format!("entry {} stands at position {entries}", entry.seq),
+                });
+            }
+            if entry.compute_hash() != entry.hash {
+                problems.push(Problem {
+                    kind: "edited_entry",
+                    line: Some(line_no),
+                    name: name.clone(),
+                    detail: "its content no longer matches its hash".into(),
+                });
+            }
+            if entry.prev != prev {
+                problems.push(Problem {
+                    kind: "broken_chain",
+                    line: Some(line_no),
+                    name: name.clone(),
+                    detail: "it does not follow the entry before it (an entry was removed, inserted or moved)".into(),
+                });
+            }
+            prev = entry.hash.clone();
+            if !checked.insert(entry.sha256.clone()) {
+                continue;
+            }
+            match std::fs::read(self.object_path(&entry.sha256)) {
+                Ok(bytes) => {
+                    let (sha256, sm3) = digests(&bytes);
+                    if sha256 != entry.sha256 || sm3 != entry.sm3 {
+                        problems.push(Problem {
+                            kind: "altered_object",
+                            line: Some(line_no),
+                            name,
+                            detail: format!("object {} was changed", entry.sha256),
+                        });
+                    }
+                }
+                Err(_) => problems.push(Problem {
+                    kind: "missing_object",
+                    line: Some(line_no),
+                    name,
+                    detail: format!("object {} is missing", entry.sha256),
+                }),
+            }
+        }
+        Ok(VerifyReport {
+            entries,
+            objects: checked.len(),
+            problems,
+        })
+    }
+
+    /// The content of an object, checked against its digest.
+    pub fn read_object(&self, sha256: &str) -> Result<Vec<u8>, VaultError> {
+        let path = self.object_path(sha256);
+        std::fs::read(&path).map_err(io(&path))
+    }
+}
+
+/// A media type from the file name.
+pub fn media_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "heic" => "image/heic",
+        "pdf" => "application/pdf",
+        "txt" | "log" => "text/plain",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "json" => "application/json",
+        "eml" => "message/rfc822",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "m4a" => "audio/mp4",
+        "mp3" => "audio/mpeg",
+        "amr" => "audio/amr",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(case_id: i64) -> AddMeta {
+        AddMeta {
+            case_id,
+            step: Some("close:wechat_pay".into()),
+            kind: "operation".into(),
+            note: None,
+            captured_at: "2026-11-23T10:00:00+08:00".into(),
+        }
+    }
+
+    fn vault_with_three() -> (tempfile::TempDir, Vault) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(dir.path()).unwrap();
+        vault.add_bytes("关闭前.png", b"before", meta(1)).unwrap();
+        vault.add_bytes("关闭后.png", b"after", meta(1)).unwrap();
+        vault.add_bytes("聊天记录.png", b"chat", meta(1)).unwrap();
+        (dir, vault)
+    }
+
+    #[test]
+    fn content_is_stored_once_and_chained() {
+        let (_dir, vault) = vault_with_three();
+        let again = vault.add_bytes("重复.png", b"before", meta(2)).unwrap();
+        let entries = vault.entries().unwrap();
+        assert_eq!(entries.len(), 4);
+        assert_eq!(entries[3].sha256, entries[0].sha256);
+        assert_eq!(again.prev, entries[2].hash);
+        assert_eq!(entries[0].prev, GENESIS);
+        let report = vault.verify().unwrap();
+        assert_eq!(
+            (report.entries, report.objects, report.problems.len()),
+            (4, 3, 0)
+        );
+        assert_eq!(entries[0].media_type, "image/png");
+    }
+
+    #[test]
+    fn a_flipped_byte_in_an_object_is_caught() {
+        let (_dir, vault) = vault_with_three();
+        let entry = &vault.entries().unwrap()[1];
+        let path = vault.object_path(&entry.sha256);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[0] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let problems = vault.verify().unwrap().problems;
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            (
+                problems[0].kind,
+                problems[0].line,
+                problems[0].name.as_deref()
+            ),
+            ("altered_object", Some(2), Some("关闭后.png"))
+        );
+    }
+
+    #[test]
+    fn a_deleted_object_is_caught() {
+        let (_dir, vault) = vault_with_three();
+        let entry = &vault.entries().unwrap()[0];
+        std::fs::remove_file(vault.object_path(&entry.sha256)).unwrap();
+        let problems = vault.verify().unwrap().problems;
+        assert_eq!(
+            problems.iter().map(|p| p.kind).collect::<Vec<_>>(),
+            ["missing_object"]
+        );
+    }
+
+    #[test]
+    fn an_edited_journal_line_is_caught() {
+        let (dir, vault) = vault_with_three();
+        let path = dir.path().join("journal.jsonl");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("关闭后.png", "另一张.png", 1);
+        std::fs::write(&path, text).unwrap();
+        let problems = vault.verify().unwrap().problems;
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.kind == "edited_entry" && p.line == Some(2)),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_reordered_or_removed_entry_is_caught() {
+        let (dir, vault) = vault_with_three();
+        let path = dir.path().join("journal.jsonl");
+        let lines: Vec<String> = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        std::fs::write(&path, format!("{}\n{}\n{}\n", lines[1], lines[0], lines[2])).unwrap();
+        let kinds: Vec<&str> = vault
+            .verify()
+            .unwrap()
+            .problems
+            .iter()
+            .map(|p| p.kind)
+            .collect();
+        assert!(
+            kinds.contains(&"out_of_order") && kinds.contains(&"broken_chain"),
+            "{kinds:?}"
+        );
+        std::fs::write(&path, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
+        let kinds: Vec<&str> = vault
+            .verify()
+            .unwrap()
+            .problems
+            .iter()
+            .map(|p| p.kind)
+            .collect();
+        assert!(kinds.contains(&"broken_chain"), "{kinds:?}");
+    }
+
+    #[test]
+    fn an_interrupted_add_leaves_nothing_half_written() {
+        let (dir, vault) = vault_with_three();
+        // A crash while writing an object leaves only a temporary file, never an object.
+        let objects = dir.path().join("objects").join("ab");
+        std::fs::create_dir_all(&objects).unwrap();
+        std::fs::write(objects.join(".tmp-1-abababababababab"), b"half").unwrap();
+        // A crash while appending leaves an incomplete last line.
+        let path = dir.path().join("journal.jsonl");
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"{\"seq\":4,\"prev\":\"ab").unwrap();
+        drop(file);
+        assert_eq!(
+            vault.entries().unwrap().len(),
+            3,
+            "the incomplete line is not an entry"
+        );
+        assert!(vault.verify().unwrap().problems.is_empty());
+        let next = vault.add_bytes("之后.png", b"later", meta(1)).unwrap();
+        assert_eq!(next.seq, 4);
+        assert!(
+            vault.verify().unwrap().problems.is_empty(),
+            "the next add drops the incomplete line"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 4);
+    }
+}
