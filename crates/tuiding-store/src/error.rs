@@ -28,6 +28,15 @@ pub enum StoreError {
     /// The policy text is not a valid policy; nothing was written.
     #[error(transparent)]
     InvalidPolicy(#[from] PolicyError),
+    /// The case cannot move that way.
+    #[error(transparent)]
+    IllegalTransition(#[from] tuiding_core::case::CaseError),
+    /// No case has this id.
+    #[error("no case with id {id}; `tuiding case list` shows the ids")]
+    CaseNotFound {
+        /// The id asked for.
+        id: i64,
+    },
     /// The database was written by a newer tuiding.
     #[error(
         "the database has migration {version}, which this tuiding does not know; it was written by a newer version: upgrade tuiding"
@@ -66,6 +75,10 @@ impl Localized for StoreError {
         match (self, lang) {
             (StoreError::Invalid(e), _) => e.localized(lang),
             (StoreError::InvalidPolicy(e), _) => e.localized(lang),
+            (StoreError::IllegalTransition(e), _) => e.localized(lang),
+            (StoreError::CaseNotFound { id }, Lang::Zh) => {
+                format!("没有编号为 {id} 的案件；用 `tuiding case list` 查看编号")
+            }
             (_, Lang::En) => self.to_string(),
             (StoreError::NotFound { id }, Lang::Zh) => {
                 format!("没有编号为 {id} 的会员；用 `tuiding list` 查看编号")

@@ -10,6 +10,7 @@
 //! [`Membership::validate`] and stores; all derived figures live in `tuiding-core`.
 
 mod bills;
+mod cases;
 mod error;
 mod migrate;
 mod sqlite;
@@ -17,9 +18,11 @@ mod sqlite;
 pub use error::StoreError;
 pub use sqlite::SqliteStore;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
-use tuiding_core::Membership;
+use tuiding_core::case::{CaseState, RefundTrack, Transition};
 use tuiding_core::transaction::Transaction;
+use tuiding_core::{Channel, Membership};
 
 /// A membership as stored: its id and revision beside the domain value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +82,57 @@ pub struct ImportCounts {
     pub read: usize,
     /// Rows not stored before.
     pub added: usize,
+}
+
+/// A cancellation case as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCase {
+    /// The case id.
+    pub id: i64,
+    /// The membership (None once it was removed).
+    pub membership_id: Option<i64>,
+    /// Platform and plan when the case was opened.
+    pub membership_label: String,
+    /// The membership's currency code.
+    pub currency: String,
+    /// Where it stands.
+    pub state: CaseState,
+    /// The day it was opened.
+    pub opened_on: Date,
+    /// The refund as promised and received.
+    pub refund: RefundTrack,
+    /// Every transition, oldest first.
+    pub transitions: Vec<Transition>,
+    /// Steps done: id, when (RFC 3339), note.
+    pub steps_done: Vec<StepDone>,
+    /// For refusing an update based on a stale read.
+    pub revision: i64,
+}
+
+/// A completed step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepDone {
+    /// The step id (`close:wechat_pay` …).
+    pub step_id: String,
+    /// When it was marked done.
+    pub done_at: Timestamp,
+    /// The user's note.
+    pub note: Option<String>,
+}
+
+/// A change to a case, applied in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct CaseChange {
+    /// Move to this state (checked against the state machine).
+    pub to: Option<CaseState>,
+    /// Mark this step done.
+    pub step: Option<String>,
+    /// The user's note (on the transition and the step).
+    pub note: Option<String>,
+    /// Replace the refund tracking.
+    pub refund: Option<RefundTrack>,
+    /// Close this auto-renew channel of the membership on this day.
+    pub close_channel: Option<(Channel, Date)>,
 }
 
 /// What the user decided about a detected stream.
@@ -178,6 +232,30 @@ pub trait Store {
 
     /// Remembers that a stream is not a subscription.
     fn dismiss_stream(&mut self, key: &str) -> Result<(), StoreError>;
+
+    /// Opens a case for a membership (state `opened`); returns its id.
+    fn open_case(
+        &mut self,
+        membership_id: i64,
+        opened_on: Date,
+        at: Timestamp,
+    ) -> Result<i64, StoreError>;
+
+    /// One case.
+    fn case(&self, id: i64) -> Result<StoredCase, StoreError>;
+
+    /// Every case, by id.
+    fn cases(&self) -> Result<Vec<StoredCase>, StoreError>;
+
+    /// Applies a change in one transaction: the state move is checked against the state
+    /// machine (an illegal one is [`StoreError::IllegalTransition`]), `revision` must match.
+    fn change_case(
+        &mut self,
+        id: i64,
+        revision: i64,
+        change: &CaseChange,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
 
     /// Adds a membership for a stream and remembers the link, in one transaction.
     /// [`StoreError::Conflict`] when the stream was already adopted.

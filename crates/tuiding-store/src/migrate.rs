@@ -22,6 +22,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126020000_bills",
         include_str!("../migrations/20261126020000_bills.sql"),
     ),
+    (
+        "20261126030000_cases",
+        include_str!("../migrations/20261126030000_cases.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -84,6 +84,33 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Store for SqliteStore {
+    fn open_case(
+        &mut self,
+        membership_id: i64,
+        opened_on: jiff::civil::Date,
+        at: jiff::Timestamp,
+    ) -> Result<i64, StoreError> {
+        self.open_case_impl(membership_id, opened_on, at)
+    }
+
+    fn case(&self, id: i64) -> Result<crate::StoredCase, StoreError> {
+        self.case_impl(id)
+    }
+
+    fn cases(&self) -> Result<Vec<crate::StoredCase>, StoreError> {
+        self.cases_impl()
+    }
+
+    fn change_case(
+        &mut self,
+        id: i64,
+        revision: i64,
+        change: &crate::CaseChange,
+        at: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        self.change_case_impl(id, revision, change, at)
+    }
+
     fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError> {
         self.import_bills_impl(import)
     }

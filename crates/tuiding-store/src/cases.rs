@@ -1,0 +1,377 @@
+//! Cases in SQLite.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{OptionalExtension, Transaction as Tx, params};
+use tuiding_core::case::{CaseState, RefundTrack, Transition};
+use tuiding_core::{ContractStatus, Currency};
+
+use crate::sqlite::SqliteStore;
+use crate::{CaseChange, StepDone, Store, StoreError, StoredCase};
+
+fn date(id: i64, field: &'static str, text: Option<String>) -> Result<Option<Date>, StoreError> {
+    text.map(|t| {
+        t.parse().map_err(|_| StoreError::Corrupt {
+            id,
+            field,
+            value: t.clone(),
+        })
+    })
+    .transpose()
+}
+
+fn stamp(id: i64, field: &'static str, text: String) -> Result<Timestamp, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt {
+        id,
+        field,
+        value: text,
+    })
+}
+
+impl SqliteStore {
+    pub(crate) fn open_case_impl(
+        &mut self,
+        membership_id: i64,
+        opened_on: Date,
+        at: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let stored = self.membership(membership_id)?;
+        let m = stored.membership;
+        let label = format!("{} {}", m.platform, m.plan).trim().to_string();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO case_file (membership_id, membership_label, currency, state, opened_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![membership_id, label, m.price.currency().code(), CaseState::Opened.as_str(), opened_on.to_string()],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO case_transition (case_id, seq, from_state, to_state, at) VALUES (?1, 1, NULL, ?2, ?3)",
+            params![id, CaseState::Opened.as_str(), at.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub(crate) fn case_impl(&self, id: i64) -> Result<StoredCase, StoreError> {
+        type Row = (
+            Option<i64>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            i64,
+        );
+        let row: Option<Row> = self
+            .conn
+            .query_row(
+                "SELECT membership_id, membership_label, currency, state, opened_on, requested_on, promised_minor,
+                        promised_by, received_minor, received_on, revision FROM case_file WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?)),
+            )
+            .optional()?;
+        let (
+            membership_id,
+            label,
+            currency,
+            state,
+            opened_on,
+            requested_on,
+            promised_minor,
+            promised_by,
+            received_minor,
+            received_on,
+            revision,
+        ) = row.ok_or(StoreError::CaseNotFound { id })?;
+        if Currency::from_code(&currency).is_err() {
+            return Err(StoreError::Corrupt {
+                id,
+                field: "currency",
+                value: currency,
+            });
+        }
+        let state = state.parse().map_err(|_| StoreError::Corrupt {
+            id,
+            field: "state",
+            value: state.clone(),
+        })?;
+        let mut transitions = Vec::new();
+        let mut stmt = self.conn.prepare_cached("SELECT from_state, to_state, at, note FROM case_transition WHERE case_id = ?1 ORDER BY seq")?;
+        for row in stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })? {
+            let (from, to, at, note) = row?;
+            let to: CaseState = to.parse().map_err(|_| StoreError::Corrupt {
+                id,
+                field: "to_state",
+                value: to.clone(),
+            })?;
+            let from = match from {
+                Some(f) => f.parse().map_err(|_| StoreError::Corrupt {
+                    id,
+                    field: "from_state",
+                    value: f.clone(),
+                })?,
+                None => to,
+            };
+            transitions.push(Transition {
+                from,
+                to,
+                at: stamp(id, "at", at)?,
+                note,
+            });
+        }
+        let mut steps_done = Vec::new();
+        let mut stmt = self.conn.prepare_cached("SELECT step_id, done_at, note FROM case_step WHERE case_id = ?1 ORDER BY done_at, step_id")?;
+        for row in stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })? {
+            let (step_id, done_at, note) = row?;
+            steps_done.push(StepDone {
+                step_id,
+                done_at: stamp(id, "done_at", done_at)?,
+                note,
+            });
+        }
+        Ok(StoredCase {
+            id,
+            membership_id,
+            membership_label: label,
+            currency,
+            state,
+            opened_on: opened_on.parse().map_err(|_| StoreError::Corrupt {
+                id,
+                field: "opened_on",
+                value: opened_on.clone(),
+            })?,
+            refund: RefundTrack {
+                requested_on: date(id, "requested_on", requested_on)?,
+                promised_minor,
+                promised_by: date(id, "promised_by", promised_by)?,
+                received_minor,
+                received_on: date(id, "received_on", received_on)?,
+            },
+            transitions,
+            steps_done,
+            revision,
+        })
+    }
+
+    pub(crate) fn cases_impl(&self) -> Result<Vec<StoredCase>, StoreError> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare("SELECT id FROM case_file ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        ids.into_iter().map(|id| self.case_impl(id)).collect()
+    }
+
+    pub(crate) fn change_case_impl(
+        &mut self,
+        id: i64,
+        revision: i64,
+        change: &CaseChange,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let current = self.case_impl(id)?;
+        if current.revision != revision {
+            return Err(StoreError::Conflict { id });
+        }
+        if let Some(to) = change.to {
+            current.state.check(to)?;
+        }
+        // Closing a channel edits the membership: validate the result before writing.
+        let closed_membership = match (change.close_channel, current.membership_id) {
+            (Some((channel, on)), Some(mid)) => {
+                let stored = self.membership(mid)?;
+                let mut m = stored.membership.clone();
+                match m.auto_renew.iter_mut().find(|c| c.channel == channel) {
+                    Some(c) => c.status = ContractStatus::Closed(on),
+                    None => m.auto_renew.push(tuiding_core::AutoRenewContract {
+                        channel,
+                        status: ContractStatus::Closed(on),
+                    }),
+                }
+                m.validate()?;
+                Some((mid, stored.revision, m))
+            }
+            _ => None,
+        };
+        let tx = self.conn.transaction()?;
+        if let Some(to) = change.to {
+            let seq: i64 = tx.query_row(
+                "SELECT coalesce(max(seq), 0) + 1 FROM case_transition WHERE case_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "INSERT INTO case_transition (case_id, seq, from_state, to_state, at, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, seq, current.state.as_str(), to.as_str(), at.to_string(), change.note],
+            )?;
+            tx.execute(
+                "UPDATE case_file SET state = ?2 WHERE id = ?1",
+                params![id, to.as_str()],
+            )?;
+        }
+        if let Some(step) = &change.step {
+            tx.execute(
+                "INSERT INTO case_step (case_id, step_id, done_at, note) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (case_id, step_id) DO UPDATE SET note = coalesce(excluded.note, note)",
+                params![id, step, at.to_string(), change.note],
+            )?;
+        }
+        if let Some(r) = &change.refund {
+            tx.execute(
+                "UPDATE case_file SET requested_on = ?2, promised_minor = ?3, promised_by = ?4, received_minor = ?5, received_on = ?6 WHERE id = ?1",
+                params![
+                    id,
+                    r.requested_on.map(|d| d.to_string()),
+                    r.promised_minor,
+                    r.promised_by.map(|d| d.to_string()),
+                    r.received_minor,
+                    r.received_on.map(|d| d.to_string())
+                ],
+            )?;
+        }
+        if let Some((mid, m_revision, m)) = &closed_membership {
+            update_contracts(&tx, *mid, *m_revision, m)?;
+        }
+        tx.execute(
+            "UPDATE case_file SET revision = revision + 1 WHERE id = ?1",
+            [id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn update_contracts(
+    tx: &Tx<'_>,
+    id: i64,
+    revision: i64,
+    m: &tuiding_core::Membership,
+) -> Result<(), StoreError> {
+    let current: i64 =
+        tx.query_row("SELECT revision FROM membership WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    if current != revision {
+        return Err(StoreError::Conflict { id });
+    }
+    tx.execute(
+        "DELETE FROM auto_renew_contract WHERE membership_id = ?1",
+        [id],
+    )?;
+    for (position, contract) in m.auto_renew.iter().enumerate() {
+        let closed_on = match contract.status {
+            ContractStatus::Closed(on) => Some(on.to_string()),
+            _ => None,
+        };
+        tx.execute(
+            "INSERT INTO auto_renew_contract (membership_id, position, channel, status, closed_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, position as i64, contract.channel.as_str(), contract.status.as_str(), closed_on],
+        )?;
+    }
+    tx.execute(
+        "UPDATE membership SET revision = revision + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tuiding_core::{AutoRenewContract, Billing, Channel, Membership, Money, Period};
+
+    fn store_with_member() -> (SqliteStore, i64) {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let m = Membership {
+            platform: "芒果TV".into(),
+            plan: "会员".into(),
+            billing: Billing::Periodic(Period::month()),
+            price: Money::from_minor(2200, Currency::CNY),
+            start: jiff::civil::date(2026, 1, 28),
+            paid_through: None,
+            auto_renew: vec![AutoRenewContract {
+                channel: Channel::WechatPay,
+                status: ContractStatus::Active,
+            }],
+            benefits: vec![],
+            category: None,
+            notes: None,
+        };
+        let id = store.add_membership(&m).unwrap();
+        (store, id)
+    }
+
+    #[test]
+    fn a_case_moves_records_and_closes_channels_in_one_transaction() {
+        let (mut store, mid) = store_with_member();
+        let at: Timestamp = "2026-11-23T02:00:00Z".parse().unwrap();
+        let id = store
+            .open_case(mid, jiff::civil::date(2026, 11, 23), at)
+            .unwrap();
+        let case = store.case(id).unwrap();
+        assert_eq!(
+            (case.state, case.membership_label.as_str()),
+            (CaseState::Opened, "芒果TV 会员")
+        );
+        let change = CaseChange {
+            to: Some(CaseState::ChannelsClosed),
+            step: Some("close:wechat_pay".into()),
+            close_channel: Some((Channel::WechatPay, jiff::civil::date(2026, 11, 23))),
+            ..CaseChange::default()
+        };
+        store.change_case(id, case.revision, &change, at).unwrap();
+        let case = store.case(id).unwrap();
+        assert_eq!(case.state, CaseState::ChannelsClosed);
+        assert_eq!(case.steps_done[0].step_id, "close:wechat_pay");
+        assert_eq!(case.transitions.len(), 2);
+        let m = store.membership(mid).unwrap().membership;
+        assert_eq!(
+            m.auto_renew[0].status,
+            ContractStatus::Closed(jiff::civil::date(2026, 11, 23))
+        );
+        // Illegal: back to opened; and a stale revision.
+        let illegal = CaseChange {
+            to: Some(CaseState::RefundReceived),
+            ..CaseChange::default()
+        };
+        assert!(matches!(
+            store.change_case(id, case.revision, &illegal, at),
+            Err(StoreError::IllegalTransition(_))
+        ));
+        let ok = CaseChange {
+            to: Some(CaseState::RefundRequested),
+            ..CaseChange::default()
+        };
+        assert!(matches!(
+            store.change_case(id, case.revision - 1, &ok, at),
+            Err(StoreError::Conflict { .. })
+        ));
+        assert_eq!(
+            store.case(id).unwrap().state,
+            CaseState::ChannelsClosed,
+            "nothing was written"
+        );
+        assert!(matches!(
+            store.case(99),
+            Err(StoreError::CaseNotFound { id: 99 })
+        ));
+    }
+}
