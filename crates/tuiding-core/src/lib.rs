@@ -21,6 +21,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod checkup;
+pub mod complaint;
 pub mod i18n;
 pub mod membership;
 pub mod money;

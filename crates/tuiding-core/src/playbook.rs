@@ -205,12 +205,8 @@ impl Playbooks {
         }];
         let paid_directly = matches!(m.billing, Billing::Periodic(_));
         if paid_directly {
-            let mut channels: Vec<Channel> = m
-                .auto_renew
-                .iter()
-                .filter(|c| c.status.can_charge())
-                .map(|c| c.channel)
-                .collect();
+            // Closed contracts keep their step so a case shows it done rather than losing it.
+            let mut channels: Vec<Channel> = m.auto_renew.iter().map(|c| c.channel).collect();
             if m.auto_renew.is_empty() {
                 channels.push(Channel::InApp);
             }
@@ -437,6 +433,8 @@ mod tests {
                 "cancel:in_app",
                 "close:wechat_pay",
                 "close:app_store",
+                // Already closed: kept, so a case shows it done instead of dropping it.
+                "close:alipay",
                 "request_refund",
                 "confirm_in_writing"
             ]

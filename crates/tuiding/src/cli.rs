@@ -17,6 +17,8 @@ const EXAMPLES: &str = "\
   tuiding check 1                                # 规则体检 / the rule check
   tuiding renewals --within 30d
   tuiding summary --lang en
+  tuiding case open 1                            # 开启退订案件 / open a cancellation case
+  tuiding due                                    # 今日待办 / what needs action today
   tuiding --today 2026-11-23 show 1              # 固定日期，结果可复现 / reproducible figures
 
 环境变量 / Environment: TUIDING_DATA_DIR, TUIDING_TODAY, TUIDING_LANG, LANG, NO_COLOR";
@@ -86,6 +88,16 @@ pub enum Command {
     Summary(cmd::summary::SummaryArgs),
     /// 演示 / Fill a demo data dir with realistic memberships and show the overview
     Demo(cmd::demo::DemoArgs),
+    /// 退订案件 / Cancellation cases: steps, refund tracking, the complaint dossier
+    Case(cmd::case::CaseArgs),
+    /// 存证 / Evidence for a case: add files, list them
+    Evidence(cmd::evidence::EvidenceArgs),
+    /// 证据库 / The evidence vault: verify every file and the journal's chain
+    Vault(cmd::evidence::VaultArgs),
+    /// 投诉材料 / Dossiers: verify a zip against its manifest
+    Dossier(cmd::dossier::DossierArgs),
+    /// 今日待办 / What needs action: overdue refunds, last safe cancel days, waiting steps
+    Due(cmd::due::DueArgs),
     /// 工作日计算 / Working days in mainland China (holidays and adjusted workdays)
     Workdays(cmd::workdays::WorkdaysArgs),
     /// 生成 shell 补全脚本 / Print shell completions

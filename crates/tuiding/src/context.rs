@@ -187,6 +187,27 @@ impl Ctx {
         Ok(mappings)
     }
 
+    /// The playbooks: shipped ones, replaced by `playbooks/*.toml` in the data directory.
+    pub fn playbooks(&self) -> anyhow::Result<tuiding_core::playbook::Playbooks> {
+        let mut playbooks = tuiding_core::playbook::Playbooks::embedded();
+        let dir = self.data_dir()?.join("playbooks");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let text =
+                    std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+                playbooks
+                    .insert(&text)
+                    .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
+            }
+        }
+        Ok(playbooks)
+    }
+
     /// Whether stdin is a terminal a person can answer at.
     pub fn interactive(&self) -> bool {
         std::io::stdin().is_terminal() && std::io::stderr().is_terminal()

@@ -1,10 +1,14 @@
 //! One file per subcommand; this module only dispatches.
 
 pub mod add;
+pub mod case;
 pub mod check;
 pub mod completions;
 pub mod demo;
+pub mod dossier;
+pub mod due;
 pub mod edit;
+pub mod evidence;
 pub mod fields;
 pub mod import;
 pub mod list;
@@ -44,6 +48,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Streams(args) => args.run(&ctx),
         Command::Policy(args) => args.run(&ctx),
         Command::Workdays(args) => args.run(&ctx),
+        Command::Case(args) => args.run(&ctx),
+        Command::Evidence(args) => args.run(&ctx),
+        Command::Vault(args) => args.run(&ctx),
+        Command::Dossier(args) => args.run(&ctx),
+        Command::Due(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_bills::alerts::{channel_of, charged_after_cancellation};
 use tuiding_bills::{Kind, Stream, Transaction, detect_streams};
+use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::{AutoRenewContract, Billing, ContractStatus, Lang, Membership};
 use tuiding_store::{Store, StreamDecision};
 
@@ -60,9 +61,9 @@ struct Listed {
 }
 
 #[derive(Serialize)]
-struct Alert {
+pub(crate) struct Alert {
     kind: &'static str,
-    membership_id: i64,
+    pub(crate) membership_id: i64,
     platform: String,
     date: Date,
     amount: String,
@@ -76,6 +77,13 @@ struct Alert {
     source: &'static str,
     source_id: String,
     line: u32,
+    #[serde(skip)]
+    pub(crate) fact: LateChargeFact,
+}
+
+/// Charges after cancellation in everything imported, for every adopted membership.
+pub(crate) fn charge_alerts(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Vec<Alert>> {
+    alerts(ctx, store, &analyse(ctx, store)?)
 }
 
 #[derive(Serialize)]
@@ -259,6 +267,12 @@ fn alerts(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<
                 source: t.source.as_str(),
                 source_id: t.source_id.to_string(),
                 line: t.line,
+                fact: LateChargeFact {
+                    date: t.time.date(),
+                    amount: t.amount,
+                    channel: late.channel,
+                    closed_on: late.closed_on,
+                },
             });
         }
     }

@@ -1,0 +1,772 @@
+//! `tuiding case …`: open a cancellation case, follow its steps, track the refund, close it,
+//! and export the dossier.
+
+use clap::{Args, Subcommand};
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::case::{CaseState, RefundTrack};
+use tuiding_core::playbook::{EvidenceKind, Step};
+use tuiding_core::policy::Policy;
+use tuiding_core::{Channel, Lang, Money};
+use tuiding_store::{CaseChange, SqliteStore, Store, StoredCase};
+use tuiding_vault::{Entry, Vault};
+
+use crate::context::Ctx;
+use crate::error::{Localize, UserError};
+use crate::input;
+use crate::output::{self, Align, Table};
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding case open 5                                  # 为 #5 开启退订案件 / open a case for membership 5
+  tuiding case show 1
+  tuiding case step 1 close:wechat_pay --done --note \"已在微信关闭\"
+  tuiding evidence add 1 关闭后.png --kind operation --step close:wechat_pay
+  tuiding case refund 1 --requested
+  tuiding case refund 1 --promised 13.00 --by 2026-12-01
+  tuiding case refund 1 --received 13.00 --on 2026-11-28
+  tuiding case export 1 --out 案件1.zip                # 投诉材料 / the complaint dossier
+  tuiding case close 1";
+
+/// Cancellation cases.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct CaseArgs {
+    #[command(subcommand)]
+    pub command: CaseCommand,
+}
+
+/// What to do with a case.
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// 开启案件 / Open a case for a membership
+    Open {
+        /// 会员编号 / Membership id
+        membership: i64,
+    },
+    /// 查看案件 / Show a case: steps, evidence, completeness, refund
+    Show {
+        /// 案件编号 / Case id
+        case: i64,
+    },
+    /// 列出案件 / List cases
+    List,
+    /// 完成一个步骤 / Mark a step done
+    Step {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 步骤 / Step id (see `case show`)
+        step: String,
+        /// 标记为已完成 / Mark it done
+        #[arg(long, required = true)]
+        done: bool,
+        /// 备注 / Note
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 退款进展 / Record the refund: requested, promised (amount, date) or received
+    Refund {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 已申请退款 / The refund was requested (on --on, default today)
+        #[arg(long, conflicts_with_all = ["promised", "received"])]
+        requested: bool,
+        /// 承诺金额 / The amount promised
+        #[arg(
+            long,
+            value_name = "AMOUNT",
+            requires = "by",
+            conflicts_with = "received"
+        )]
+        promised: Option<String>,
+        /// 承诺到账日 / The date promised
+        #[arg(long, value_name = "DATE")]
+        by: Option<String>,
+        /// 到账金额 / The amount received
+        #[arg(long, value_name = "AMOUNT")]
+        received: Option<String>,
+        /// 日期 / The date (requested or received) [default: today]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
+    /// 投诉升级 / Escalate (complaint to the platform, 12315 or the bank)
+    Escalate {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 备注 / Note
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 已解决 / Mark resolved
+    Resolve {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 备注 / Note
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 结案 / Close the case
+    Close {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 备注 / Note
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 导出投诉材料 / Export the dossier (zip: report.html, complaint.txt, evidence, manifest)
+    Export {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 输出文件 / The zip to write
+        #[arg(long, value_name = "FILE.zip")]
+        out: std::path::PathBuf,
+        /// 不遮盖身份证、银行卡、手机号 / Keep ID, card and phone numbers unmasked
+        #[arg(long)]
+        no_mask: bool,
+    },
+}
+
+/// Everything `case show` knows about a case.
+pub struct CaseData {
+    pub case: StoredCase,
+    pub membership: Option<tuiding_core::Membership>,
+    pub policy: Option<Policy>,
+    pub steps: Vec<Step>,
+    pub evidence: Vec<Entry>,
+}
+
+/// The JSON of `case show`.
+#[derive(Serialize)]
+pub struct CaseView {
+    pub id: i64,
+    pub membership_id: Option<i64>,
+    pub membership: String,
+    pub state: &'static str,
+    pub opened_on: Date,
+    pub steps: Vec<StepView>,
+    pub refund: RefundView,
+    pub completeness: Completeness,
+    pub evidence: Vec<Entry>,
+    pub transitions: Vec<TransitionView>,
+}
+
+#[derive(Serialize)]
+pub struct StepView {
+    pub id: String,
+    pub title: String,
+    /// Marked done in this case, or (for a channel) its contract is already closed.
+    pub done: bool,
+    pub done_at: Option<String>,
+    pub note: Option<String>,
+    pub paths: Vec<String>,
+    pub success: String,
+    pub evidence_wanted: Vec<String>,
+    pub evidence_count: usize,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct RefundView {
+    pub requested_on: Option<Date>,
+    pub promised: Option<String>,
+    pub promised_by: Option<Date>,
+    pub received: Option<String>,
+    pub received_on: Option<Date>,
+    pub currency: String,
+    /// The promised date, else the policy's window from the request.
+    pub due: Option<Date>,
+    pub overdue: bool,
+}
+
+#[derive(Serialize)]
+pub struct Completeness {
+    /// Groups of evidence with nothing in them.
+    pub empty_groups: Vec<&'static str>,
+    /// Done steps with no evidence attached.
+    pub unproven_steps: Vec<String>,
+    pub complete: bool,
+}
+
+#[derive(Serialize)]
+pub struct TransitionView {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+impl CaseArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        match &self.command {
+            CaseCommand::Open { membership } => {
+                let mut store = ctx.open_store()?;
+                let id = store
+                    .open_case(*membership, ctx.today, crate::clock::now())
+                    .localize(ctx.lang)?;
+                if !ctx.json {
+                    output::line(format!("{} #{id}", ctx.t("已开启案件", "Opened case")))?;
+                }
+                show(ctx, &store, id)
+            }
+            CaseCommand::Show { case } => show(ctx, &ctx.open_store()?, *case),
+            CaseCommand::List => list(ctx),
+            CaseCommand::Step {
+                case, step, note, ..
+            } => mark_step(ctx, *case, step, note.clone()),
+            CaseCommand::Refund {
+                case,
+                requested,
+                promised,
+                by,
+                received,
+                on,
+            } => refund(
+                ctx,
+                *case,
+                *requested,
+                promised.as_deref(),
+                by.as_deref(),
+                received.as_deref(),
+                on.as_deref(),
+            ),
+            CaseCommand::Escalate { case, note } => {
+                transition(ctx, *case, CaseState::Escalated, note.clone())
+            }
+            CaseCommand::Resolve { case, note } => {
+                transition(ctx, *case, CaseState::Resolved, note.clone())
+            }
+            CaseCommand::Close { case, note } => {
+                transition(ctx, *case, CaseState::Closed, note.clone())
+            }
+            CaseCommand::Export { case, out, no_mask } => {
+                crate::cmd::dossier::export(ctx, *case, out, !*no_mask)
+            }
+        }
+    }
+}
+
+/// Loads a case with its membership, policy, steps and evidence.
+pub fn load(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<CaseData> {
+    let case = store.case(id).localize(ctx.lang)?;
+    let membership = case
+        .membership_id
+        .and_then(|mid| store.membership(mid).ok())
+        .map(|s| s.membership);
+    let policy = match case.membership_id {
+        Some(mid) => store
+            .policy(mid)
+            .ok()
+            .flatten()
+            .and_then(|p| Policy::from_toml(&p.text).ok()),
+        None => None,
+    };
+    let playbooks = ctx.playbooks()?;
+    let mut steps = membership
+        .as_ref()
+        .map(|m| playbooks.steps_for(m, policy.as_ref()))
+        .unwrap_or_default();
+    if let Some(mid) = case.membership_id {
+        for path in steps.iter_mut().flat_map(|s| s.paths.iter_mut()) {
+            path.steps = path.steps.replace("<ID>", &mid.to_string());
+        }
+    }
+    let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
+    let evidence = vault
+        .entries()
+        .localize_vault(ctx.lang)?
+        .into_iter()
+        .filter(|e| e.case_id == id)
+        .collect();
+    Ok(CaseData {
+        case,
+        membership,
+        policy,
+        steps,
+        evidence,
+    })
+}
+
+/// Maps vault errors into worded errors.
+pub trait LocalizeVault<T> {
+    /// As [`Localize::localize`].
+    fn localize_vault(self, lang: Lang) -> anyhow::Result<T>;
+}
+
+impl<T> LocalizeVault<T> for Result<T, tuiding_vault::VaultError> {
+    fn localize_vault(self, lang: Lang) -> anyhow::Result<T> {
+        self.map_err(|e| {
+            UserError::failure(format!("{}{e}", lang.pick("证据库：", "evidence vault: ")))
+        })
+    }
+}
+
+/// The day the refund is due: promised, else the policy's window from the request.
+pub fn expected_refund_date(ctx: &Ctx, data: &CaseData) -> Option<Date> {
+    let requested = data.case.refund.requested_on?;
+    let timing = &data.policy.as_ref()?.timing;
+    if let Some(days) = &timing.refund_max_days {
+        return requested
+            .checked_add(jiff::Span::new().days(i64::from(days.value)))
+            .ok();
+    }
+    let window = timing.refund_working_days.as_ref()?.value;
+    ctx.calendar()
+        .ok()?
+        .add_working_days(requested, window.max)
+        .ok()
+}
+
+fn money_text(minor: Option<i64>, currency: &str) -> Option<String> {
+    let currency = tuiding_core::Currency::from_code(currency).ok()?;
+    minor.map(|m| Money::from_minor(m, currency).amount_string())
+}
+
+/// Builds the view of `case show`.
+pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
+    let lang = ctx.lang;
+    let c = &data.case;
+    let steps: Vec<StepView> = data
+        .steps
+        .iter()
+        .map(|s| {
+            let done = c.steps_done.iter().find(|d| d.step_id == s.id);
+            StepView {
+                id: s.id.clone(),
+                title: s.title.text(lang).to_string(),
+                done: step_done(data, &s.id),
+                done_at: done.map(|d| d.done_at.to_string()),
+                note: done.and_then(|d| d.note.clone()),
+                paths: s
+                    .paths
+                    .iter()
+                    .map(|p| format!("{}（{}）", p.steps, p.source))
+                    .collect(),
+                success: s.success.text(lang).to_string(),
+                evidence_wanted: s
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{}：{}", e.kind.label(lang), e.what))
+                    .collect(),
+                evidence_count: data
+                    .evidence
+                    .iter()
+                    .filter(|e| e.step.as_deref() == Some(s.id.as_str()))
+                    .count(),
+                notes: s.notes.iter().map(|n| n.text(lang).to_string()).collect(),
+            }
+        })
+        .collect();
+    let empty_groups: Vec<&'static str> = EvidenceKind::ALL
+        .into_iter()
+        .filter(|k| !data.evidence.iter().any(|e| e.kind == k.as_str()))
+        .map(EvidenceKind::as_str)
+        .collect();
+    let unproven_steps: Vec<String> = steps
+        .iter()
+        .filter(|s| s.done_at.is_some() && s.evidence_count == 0)
+        .map(|s| s.id.clone())
+        .collect();
+    let expected = expected_refund_date(ctx, data);
+    let refund = RefundView {
+        requested_on: c.refund.requested_on,
+        promised: money_text(c.refund.promised_minor, &c.currency),
+        promised_by: c.refund.promised_by,
+        received: money_text(c.refund.received_minor, &c.currency),
+        received_on: c.refund.received_on,
+        currency: c.currency.clone(),
+        due: c.refund.due(expected),
+        overdue: c.refund.overdue(ctx.today, expected),
+    };
+    CaseView {
+        id: c.id,
+        membership_id: c.membership_id,
+        membership: c.membership_label.clone(),
+        state: c.state.as_str(),
+        opened_on: c.opened_on,
+        completeness: Completeness {
+            complete: empty_groups.is_empty() && unproven_steps.is_empty(),
+            empty_groups,
+            unproven_steps,
+        },
+        steps,
+        refund,
+        evidence: data.evidence.clone(),
+        transitions: c
+            .transitions
+            .iter()
+            .map(|t| TransitionView {
+                from: t.from.as_str(),
+                to: t.to.as_str(),
+                at: t.at.to_string(),
+                note: t.note.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
+    let data = load(ctx, store, id)?;
+    let v = view(ctx, &data);
+    if ctx.json {
+        return output::print_json(&v);
+    }
+    let lang = ctx.lang;
+    let mut out = vec![output::paint(
+        &format!(
+            "{} #{} {}（{}）",
+            ctx.t("案件", "Case"),
+            v.id,
+            v.membership,
+            data.case.state.label(lang)
+        ),
+        Some(output::BOLD),
+        ctx.color,
+    )];
+    out.push(format!("  {}{}", ctx.t("开启于 ", "opened "), v.opened_on));
+    out.push(String::new());
+    out.push(ctx.t("步骤：", "Steps:").to_string());
+    for s in &v.steps {
+        let mark = if s.done { "✓" } else { "□" };
+        out.push(format!("  {mark} [{}] {}", s.id, s.title));
+        for p in s.paths.iter().take(2) {
+            out.push(format!("      → {p}"));
+        }
+        for n in &s.notes {
+            out.push(format!("      ⚠ {n}"));
+        }
+        if !s.evidence_wanted.is_empty() {
+            out.push(format!(
+                "      {}{}（{} {}）",
+                ctx.t("证据：", "evidence: "),
+                s.evidence_wanted.join("；"),
+                s.evidence_count,
+                ctx.t("份", "attached")
+            ));
+        }
+    }
+    out.push(String::new());
+    let r = &v.refund;
+    out.push(match lang {
+        Lang::Zh => format!(
+            "退款：申请 {}，承诺 {} 于 {}，到账 {} 于 {}{}",
+            r.requested_on.map_or("—".into(), |d| d.to_string()),
+            r.promised.clone().unwrap_or("—".into()),
+            r.promised_by.map_or("—".into(), |d| d.to_string()),
+            r.received.clone().unwrap_or("—".into()),
+            r.received_on.map_or("—".into(), |d| d.to_string()),
+            r.due.map_or(String::new(), |d| format!(
+                "；应于 {d} 前到账{}",
+                if r.overdue { "（已逾期）" } else { "" }
+            )),
+        ),
+        Lang::En => format!(
+            "Refund: requested {}, promised {} by {}, received {} on {}{}",
+            r.requested_on.map_or("—".into(), |d| d.to_string()),
+            r.promised.clone().unwrap_or("—".into()),
+            r.promised_by.map_or("—".into(), |d| d.to_string()),
+            r.received.clone().unwrap_or("—".into()),
+            r.received_on.map_or("—".into(), |d| d.to_string()),
+            r.due.map_or(String::new(), |d| format!(
+                "; due by {d}{}",
+                if r.overdue { " (overdue)" } else { "" }
+            )),
+        ),
+    });
+    out.push(String::new());
+    out.push(ctx.t("证据：", "Evidence:").to_string());
+    if v.evidence.is_empty() {
+        out.push(format!("  {}", ctx.t("（还没有）", "(none yet)")));
+    } else {
+        let mut table = Table::new(
+            &[
+                ctx.t("序号", "#"),
+                ctx.t("类别", "kind"),
+                ctx.t("文件", "file"),
+                ctx.t("步骤", "step"),
+                "SHA-256",
+            ],
+            &[
+                Align::Right,
+                Align::Left,
+                Align::Left,
+                Align::Left,
+                Align::Left,
+            ],
+        );
+        for e in &v.evidence {
+            let kind = EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(lang));
+            table.row(vec![
+                e.seq.to_string().into(),
+                kind.into(),
+                e.name.clone().into(),
+                e.step.clone().unwrap_or_default().into(),
+                e.sha256[..16].to_string().into(),
+            ]);
+        }
+        out.extend(table.render(ctx.color).lines().map(|l| format!("  {l}")));
+    }
+    let c = &v.completeness;
+    if !c.complete {
+        out.push(String::new());
+        out.push(output::paint(
+            ctx.t("证据还不完整：", "Evidence is incomplete:"),
+            Some(output::YELLOW),
+            ctx.color,
+        ));
+        for g in &c.empty_groups {
+            let label = EvidenceKind::parse(g).map_or(*g, |k| k.label(lang));
+            out.push(format!("  • {}{label}", ctx.t("缺少", "no ")));
+        }
+        for s in &c.unproven_steps {
+            out.push(format!(
+                "  • {} {s} {}",
+                ctx.t("已完成的步骤", "done step"),
+                ctx.t("没有证据", "has no evidence")
+            ));
+        }
+    }
+    output::line(out.join("\n"))
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    id: i64,
+    membership: String,
+    state: &'static str,
+    opened_on: Date,
+    steps_done: usize,
+}
+
+fn list(ctx: &Ctx) -> anyhow::Result<()> {
+    let store = ctx.open_store()?;
+    let cases = store.cases().localize(ctx.lang)?;
+    let items: Vec<ListItem> = cases
+        .iter()
+        .map(|c| ListItem {
+            id: c.id,
+            membership: c.membership_label.clone(),
+            state: c.state.as_str(),
+            opened_on: c.opened_on,
+            steps_done: c.steps_done.len(),
+        })
+        .collect();
+    if ctx.json {
+        return output::print_json(&items);
+    }
+    if items.is_empty() {
+        return output::line(ctx.t(
+            "还没有案件。用 `tuiding case open 会员编号` 开启。",
+            "No cases yet. Open one with `tuiding case open MEMBERSHIP`.",
+        ));
+    }
+    let mut table = Table::new(
+        &[
+            ctx.t("编号", "id"),
+            ctx.t("会员", "membership"),
+            ctx.t("状态", "state"),
+            ctx.t("开启", "opened"),
+            ctx.t("已完成步骤", "steps done"),
+        ],
+        &[
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+        ],
+    );
+    for (item, c) in items.iter().zip(&cases) {
+        table.row(vec![
+            item.id.to_string().into(),
+            item.membership.clone().into(),
+            c.state.label(ctx.lang).into(),
+            item.opened_on.to_string().into(),
+            item.steps_done.to_string().into(),
+        ]);
+    }
+    output::line(table.render(ctx.color).trim_end())
+}
+
+/// Whether a step is done: marked in the case, or (for a channel) its contract is closed.
+pub fn step_done(data: &CaseData, id: &str) -> bool {
+    if data.case.steps_done.iter().any(|d| d.step_id == id) {
+        return true;
+    }
+    let channel = match id {
+        "cancel:in_app" => Some(Channel::InApp),
+        s => s
+            .strip_prefix("close:")
+            .and_then(|c| c.parse::<Channel>().ok()),
+    };
+    let contract = channel.and_then(|c| data.membership.as_ref()?.contract(c));
+    contract.is_some_and(|c| matches!(c.status, tuiding_core::ContractStatus::Closed(_)))
+}
+
+/// The state a done step moves the case to, if forward from where it is.
+fn state_after_step(data: &CaseData, step: &str) -> Option<CaseState> {
+    let channel_steps: Vec<&str> = data
+        .steps
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|id| *id == "cancel:in_app" || id.starts_with("close:"))
+        .collect();
+    let all_closed_with = |extra: &str| {
+        channel_steps
+            .iter()
+            .all(|id| *id == extra || step_done(data, id))
+    };
+    let target = match step {
+        "check_rules" => CaseState::RulesChecked,
+        "contact_support" => CaseState::ChannelsClosed,
+        "request_refund" => CaseState::RefundRequested,
+        s if s == "cancel:in_app" || s.starts_with("close:") => {
+            if all_closed_with(s) {
+                CaseState::ChannelsClosed
+            } else if s == "cancel:in_app" {
+                CaseState::CancelledInApp
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    };
+    (target > data.case.state && data.case.state.check(target).is_ok()).then_some(target)
+}
+
+fn mark_step(ctx: &Ctx, id: i64, step: &str, note: Option<String>) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    let data = load(ctx, &store, id)?;
+    if !data.steps.iter().any(|s| s.id == step) {
+        let ids: Vec<&str> = data.steps.iter().map(|s| s.id.as_str()).collect();
+        return Err(UserError::usage(
+            "STEP",
+            match ctx.lang {
+                Lang::Zh => format!("案件 #{id} 没有步骤 {step:?}；可用：{}", ids.join("、")),
+                Lang::En => format!(
+                    "case #{id} has no step {step:?}; its steps are {}",
+                    ids.join(", ")
+                ),
+            },
+        ));
+    }
+    let close_channel = match step {
+        "cancel:in_app" => Some(Channel::InApp),
+        s => s
+            .strip_prefix("close:")
+            .and_then(|c| c.parse::<Channel>().ok()),
+    };
+    let mut refund = None;
+    if step == "request_refund" && data.case.refund.requested_on.is_none() {
+        refund = Some(RefundTrack {
+            requested_on: Some(ctx.today),
+            ..data.case.refund
+        });
+    }
+    let change = CaseChange {
+        to: state_after_step(&data, step),
+        step: Some(step.to_string()),
+        note,
+        refund,
+        close_channel: close_channel.map(|c| (c, ctx.today)),
+    };
+    store
+        .change_case(id, data.case.revision, &change, crate::clock::now())
+        .localize(ctx.lang)?;
+    show(ctx, &store, id)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn refund(
+    ctx: &Ctx,
+    id: i64,
+    requested: bool,
+    promised: Option<&str>,
+    by: Option<&str>,
+    received: Option<&str>,
+    on: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    let case = store.case(id).localize(ctx.lang)?;
+    let currency = tuiding_core::Currency::from_code(&case.currency).localize(ctx.lang)?;
+    let on = on
+        .map(|d| input::parse_date("--on", d, ctx.lang))
+        .transpose()?
+        .unwrap_or(ctx.today);
+    let mut track = case.refund;
+    let to = if requested {
+        track.requested_on = Some(on);
+        CaseState::RefundRequested
+    } else if let Some(amount) = promised {
+        track.promised_minor =
+            Some(input::parse_price("--promised", amount, None, currency, ctx.lang)?.minor_units());
+        track.promised_by = Some(input::parse_date("--by", by.unwrap_or_default(), ctx.lang)?);
+        track.requested_on.get_or_insert(ctx.today);
+        CaseState::RefundPromised
+    } else if let Some(amount) = received {
+        track.received_minor =
+            Some(input::parse_price("--received", amount, None, currency, ctx.lang)?.minor_units());
+        track.received_on = Some(on);
+        CaseState::RefundReceived
+    } else {
+        return Err(UserError::usage(
+            "",
+            ctx.t(
+                "请给出 --requested、--promised 金额 --by 日期，或 --received 金额 --on 日期",
+                "give --requested, --promised AMOUNT --by DATE, or --received AMOUNT --on DATE",
+            ),
+        ));
+    };
+    // A promise or a payment implies a request: with every channel closed, the case passes
+    // through "refund requested" first so the timeline shows both moves.
+    let mut revision = case.revision;
+    if case.state.check(to).is_err()
+        && case.state.check(CaseState::RefundRequested).is_ok()
+        && CaseState::RefundRequested.check(to).is_ok()
+    {
+        track.requested_on.get_or_insert(on);
+        let change = CaseChange {
+            to: Some(CaseState::RefundRequested),
+            refund: Some(track),
+            ..CaseChange::default()
+        };
+        store
+            .change_case(id, revision, &change, crate::clock::now())
+            .localize(ctx.lang)?;
+        revision = store.case(id).localize(ctx.lang)?.revision;
+        let change = CaseChange {
+            to: Some(to),
+            refund: Some(track),
+            ..CaseChange::default()
+        };
+        store
+            .change_case(id, revision, &change, crate::clock::now())
+            .localize(ctx.lang)?;
+        return show(ctx, &store, id);
+    }
+    // Recording a refund moves the case when that is a legal move; from other states (after
+    // an escalation, say) the amounts are recorded and the state stays.
+    let to = (case.state != to && case.state.check(to).is_ok()).then_some(to);
+    let change = CaseChange {
+        to,
+        refund: Some(track),
+        ..CaseChange::default()
+    };
+    store
+        .change_case(id, revision, &change, crate::clock::now())
+        .localize(ctx.lang)?;
+    show(ctx, &store, id)
+}
+
+fn transition(ctx: &Ctx, id: i64, to: CaseState, note: Option<String>) -> anyhow::Result<()> {
+    let mut store = ctx.open_store()?;
+    let case = store.case(id).localize(ctx.lang)?;
+    let change = CaseChange {
+        to: Some(to),
+        note,
+        ..CaseChange::default()
+    };
+    store
+        .change_case(id, case.revision, &change, crate::clock::now())
+        .localize(ctx.lang)?;
+    show(ctx, &store, id)
+}

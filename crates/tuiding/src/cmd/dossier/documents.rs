@@ -1,0 +1,494 @@
+//! The documents of a dossier: `report.html` (printable) and `complaint.txt` (the fields a
+//! 12315 complaint asks for). Both are written in the user's language, zh-CN by default.
+
+use tuiding_core::membership::Billing;
+use tuiding_core::playbook::EvidenceKind;
+use tuiding_core::{ContractStatus, Lang};
+
+use super::DossierFacts;
+use crate::context::Ctx;
+
+/// One dated event.
+struct Event {
+    when: String,
+    what: String,
+}
+
+fn fmt_ts(ts: jiff::Timestamp) -> String {
+    ts.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Every dated fact of the case, oldest first.
+fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
+    let lang = ctx.lang;
+    let c = &f.data.case;
+    let mut events = Vec::new();
+    if let Some(m) = &f.data.membership {
+        events.push(Event {
+            when: m.start.to_string(),
+            what: format!(
+                "{}{} {}（{}）",
+                ctx.t("开通 ", "Started "),
+                m.platform,
+                m.plan,
+                m.price
+            ),
+        });
+        for contract in &m.auto_renew {
+            if let ContractStatus::Closed(on) = contract.status {
+                events.push(Event {
+                    when: on.to_string(),
+                    what: format!(
+                        "{}{}",
+                        ctx.t("关闭自动续费：", "Auto-renewal closed: "),
+                        contract.channel.label(lang)
+                    ),
+                });
+            }
+        }
+    }
+    for t in &c.transitions {
+        let note = t
+            .note
+            .as_ref()
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default();
+        let what = if t.from == t.to {
+            format!("{}{note}", ctx.t("开启退订案件", "Case opened"))
+        } else {
+            format!(
+                "{}{} → {}{note}",
+                ctx.t("案件：", "Case: "),
+                t.from.label(lang),
+                t.to.label(lang)
+            )
+        };
+        events.push(Event {
+            when: fmt_ts(t.at),
+            what,
+        });
+    }
+    for d in &c.steps_done {
+        let title = f
+            .data
+            .steps
+            .iter()
+            .find(|s| s.id == d.step_id)
+            .map_or(d.step_id.as_str(), |s| s.title.text(lang));
+        let note = d
+            .note
+            .as_ref()
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default();
+        events.push(Event {
+            when: fmt_ts(d.done_at),
+            what: format!("{}{title}{note}", ctx.t("完成：", "Done: ")),
+        });
+    }
+    for e in &f.data.evidence {
+        let when = e
+            .captured_at
+            .parse::<jiff::Timestamp>()
+            .map_or_else(|_| e.captured_at.clone(), fmt_ts);
+        events.push(Event {
+            when,
+            what: format!("{}#{} {}", ctx.t("存证 ", "Evidence "), e.seq, e.name),
+        });
+    }
+    let r = &f.view.refund;
+    if let Some(on) = r.requested_on {
+        events.push(Event {
+            when: on.to_string(),
+            what: ctx.t("申请退款", "Refund requested").to_string(),
+        });
+    }
+    if let (Some(amount), Some(by)) = (&r.promised, r.promised_by) {
+        events.push(Event {
+            when: by.to_string(),
+            what: format!(
+                "{}{amount}{}",
+                ctx.t("平台承诺的退款 ", "Refund of "),
+                ctx.t(" 最晚到账日", " promised by this day")
+            ),
+        });
+    }
+    if let (Some(amount), Some(on)) = (&r.received, r.received_on) {
+        events.push(Event {
+            when: on.to_string(),
+            what: format!("{}{amount}", ctx.t("退款到账 ", "Refund received: ")),
+        });
+    }
+    for l in &f.late_charges {
+        events.push(Event {
+            when: l.date.to_string(),
+            what: format!(
+                "{}{}（{}）",
+                ctx.t("取消后仍被扣款 ", "Charged after cancellation: "),
+                l.amount,
+                l.channel.label(lang)
+            ),
+        });
+    }
+    events.sort_by(|a, b| a.when.cmp(&b.when));
+    events
+}
+
+fn billing_text(billing: Billing, lang: Lang) -> String {
+    match billing {
+        Billing::Periodic(p) => p.label(lang),
+        Billing::OneTime => lang.pick("单次购买", "one-time").into(),
+        Billing::Gifted => lang.pick("赠送", "gifted").into(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn kind_label(kind: &str, lang: Lang) -> String {
+    EvidenceKind::parse(kind).map_or(kind.to_string(), |k| k.label(lang).to_string())
+}
+
+const STYLE: &str = "body{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#111}\
+h1{font-size:1.5rem}h2{font-size:1.15rem;border-bottom:1px solid #999;margin-top:2rem}\
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+code{font-size:.75rem;word-break:break-all}.warn{color:#a40}@media print{body{margin:0}h2{break-after:avoid}}";
+
+/// `report.html`.
+pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
+    let lang = ctx.lang;
+    let c = &f.data.case;
+    let mut h = String::new();
+    let title = match lang {
+        Lang::Zh => format!("退订纠纷材料：{}（案件 #{}）", c.membership_label, c.id),
+        Lang::En => format!(
+            "Cancellation dispute: {} (case #{})",
+            c.membership_label, c.id
+        ),
+    };
+    h.push_str(&format!(
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n<p>{}{}</p>\n",
+        lang.pick("zh-CN", "en"),
+        escape(&title),
+        escape(&title),
+        ctx.t("生成日期：", "Prepared on "),
+        ctx.today
+    ));
+    // Parties.
+    h.push_str(&format!(
+        "<h2>{}</h2>\n<table>",
+        ctx.t("一、当事人", "1. Parties")
+    ));
+    h.push_str(&format!(
+        "<tr><th>{}</th><td>{}</td></tr>",
+        ctx.t("投诉人", "Complainant"),
+        ctx.t(
+            "（姓名、联系电话，提交前填写）",
+            "(name and phone, fill in before filing)"
+        )
+    ));
+    let platform = f
+        .data
+        .membership
+        .as_ref()
+        .map_or(c.membership_label.as_str(), |m| m.platform.as_str());
+    h.push_str(&format!(
+        "<tr><th>{}</th><td>{}{}</td></tr></table>\n",
+        ctx.t("被投诉人", "Respondent"),
+        escape(platform),
+        ctx.t(
+            "（经营者全称、地址、统一社会信用代码，提交前填写）",
+            " (company name, address and registration code: fill in before filing)"
+        )
+    ));
+    // Membership.
+    h.push_str(&format!(
+        "<h2>{}</h2>\n<table>",
+        ctx.t("二、会员", "2. The membership")
+    ));
+    if let Some(m) = &f.data.membership {
+        let rows = [
+            (ctx.t("平台", "Platform"), m.platform.clone()),
+            (ctx.t("套餐", "Plan"), m.plan.clone()),
+            (ctx.t("计费", "Billing"), billing_text(m.billing, lang)),
+            (ctx.t("价格", "Price"), m.price.to_string()),
+            (ctx.t("开通", "Started"), m.start.to_string()),
+            (
+                ctx.t("自动续费渠道", "Auto-renew channels"),
+                m.auto_renew
+                    .iter()
+                    .map(|a| match a.status {
+                        ContractStatus::Closed(on) => format!(
+                            "{}（{}{on}）",
+                            a.channel.label(lang),
+                            ctx.t("已关闭于 ", "closed on ")
+                        ),
+                        ContractStatus::Active => {
+                            format!("{}（{}）", a.channel.label(lang), ctx.t("仍有效", "active"))
+                        }
+                        ContractStatus::Unknown => format!(
+                            "{}（{}）",
+                            a.channel.label(lang),
+                            ctx.t("状态不明", "status unknown")
+                        ),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(ctx.t("；", "; ")),
+            ),
+        ];
+        for (k, v) in rows {
+            h.push_str(&format!("<tr><th>{k}</th><td>{}</td></tr>", escape(&v)));
+        }
+    } else {
+        h.push_str(&format!(
+            "<tr><td>{}</td></tr>",
+            escape(&c.membership_label)
+        ));
+    }
+    h.push_str("</table>\n");
+    // Timeline.
+    h.push_str(&format!(
+        "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th></tr>",
+        ctx.t("三、经过", "3. Timeline"),
+        ctx.t("时间", "When"),
+        ctx.t("事件", "What")
+    ));
+    for e in timeline(ctx, f) {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td></tr>",
+            escape(&e.when),
+            escape(&e.what)
+        ));
+    }
+    h.push_str("</table>\n");
+    // Amounts and claim.
+    h.push_str(&format!(
+        "<h2>{}</h2>\n<ol>",
+        ctx.t("四、诉求", "4. The claim")
+    ));
+    for item in &f.grounds.claim {
+        h.push_str(&format!("<li>{}</li>", escape(item.text.text(lang))));
+    }
+    h.push_str(&format!(
+        "</ol>\n<p><strong>{}{}</strong></p>\n",
+        ctx.t("金额合计：", "Total: "),
+        f.grounds.total
+    ));
+    // Grounds.
+    h.push_str(&format!(
+        "<h2>{}</h2>\n",
+        ctx.t("五、事实与理由", "5. Facts and rules breached")
+    ));
+    if f.grounds.breaches.is_empty() {
+        h.push_str(&format!("<p>{}</p>\n", ctx.t("现有事实未显示违反具体规定；诉求依据会员协议和双方沟通。", "The facts on record show no specific rule breached; the claim rests on the terms and the correspondence.")));
+    } else {
+        h.push_str("<ol>");
+        for b in &f.grounds.breaches {
+            h.push_str(&format!(
+                "<li><p class=\"warn\">{}</p><p>{}{}</p></li>",
+                escape(b.fact.text(lang)),
+                ctx.t("依据：", "Rule: "),
+                escape(b.rule.text(lang))
+            ));
+        }
+        h.push_str("</ol>\n");
+    }
+    // Evidence.
+    h.push_str(&format!(
+        "<h2>{}</h2>\n<table><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        ctx.t("六、证据目录", "6. Evidence index"),
+        ctx.t("类别", "Kind"),
+        ctx.t("文件（材料内路径）", "File (path in this dossier)"),
+        ctx.t("采集时间", "Captured"),
+        ctx.t("大小（字节）", "Bytes"),
+        ctx.t("摘要 SHA-256 / SM3", "Digests SHA-256 / SM3")
+    ));
+    for (e, path) in f.data.evidence.iter().zip(&f.evidence_paths) {
+        let note = e
+            .note
+            .as_ref()
+            .map(|n| format!("<br>{}", escape(n)))
+            .unwrap_or_default();
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}<br><code>{}</code>{note}</td><td>{}</td><td>{}</td><td><code>{}</code><br><code>{}</code></td></tr>",
+            e.seq,
+            escape(&kind_label(&e.kind, lang)),
+            escape(&e.name),
+            escape(path),
+            escape(&e.captured_at),
+            e.size,
+            e.sha256,
+            e.sm3
+        ));
+    }
+    h.push_str("</table>\n");
+    let comp = &f.view.completeness;
+    if !comp.complete {
+        let mut missing: Vec<String> = comp
+            .empty_groups
+            .iter()
+            .map(|g| format!("{}{}", ctx.t("缺少", "no "), kind_label(g, lang)))
+            .collect();
+        missing.extend(
+            comp.unproven_steps
+                .iter()
+                .map(|s| format!("{s} {}", ctx.t("没有证据", "has no evidence"))),
+        );
+        h.push_str(&format!(
+            "<p class=\"warn\">{}{}</p>\n",
+            ctx.t("证据完整性：", "Completeness: "),
+            escape(&missing.join(ctx.t("；", "; ")))
+        ));
+    }
+    h.push_str(&format!(
+        "<p>{}</p>\n</body></html>\n",
+        ctx.t(
+            "每份证据的 SHA-256 与 SM3（GB/T 32905）摘要见 manifest.json；journal.jsonl 是证据库日志的摘录，每条记录含上一条的哈希。用 `tuiding dossier verify` 可校验全部文件。",
+            "manifest.json holds the SHA-256 and SM3 (GB/T 32905) digest of every file; journal.jsonl is the excerpt of the vault's journal, each entry holding the previous entry's hash. `tuiding dossier verify` checks every file."
+        )
+    ));
+    h
+}
+
+/// `complaint.txt`: the fields of a 12315 complaint, in order.
+pub fn complaint_txt(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
+    let lang = ctx.lang;
+    let c = &f.data.case;
+    let m = f.data.membership.as_ref();
+    let platform = m.map_or(c.membership_label.as_str(), |m| m.platform.as_str());
+    let fill = ctx.t("（请填写）", "(fill in)");
+    let mut t = Vec::new();
+    t.push(
+        ctx.t(
+            "12315 投诉（由 tuiding 生成，提交前请核对）",
+            "12315 complaint (prepared by tuiding; check before filing)",
+        )
+        .to_string(),
+    );
+    t.push(String::new());
+    t.push(ctx.t("一、投诉人", "1. Complainant").to_string());
+    t.push(format!("  {}{fill}", ctx.t("姓名：", "Name: ")));
+    t.push(format!("  {}{fill}", ctx.t("联系电话：", "Phone: ")));
+    t.push(format!(
+        "  {}",
+        ctx.t("电子邮箱（选填）：", "E-mail (optional): ")
+    ));
+    t.push(String::new());
+    t.push(ctx.t("二、被投诉人", "2. Respondent").to_string());
+    t.push(format!(
+        "  {}{platform}{}",
+        ctx.t("名称：", "Name: "),
+        ctx.t("（请补充经营者全称）", " (add the company's full name)")
+    ));
+    t.push(format!("  {}{fill}", ctx.t("地址：", "Address: ")));
+    t.push(format!(
+        "  {}{}",
+        ctx.t("统一社会信用代码：", "Unified social credit code: "),
+        ctx.t("（如知道请填写）", "(if known)")
+    ));
+    t.push(format!("  {}{fill}", ctx.t("联系电话：", "Phone: ")));
+    t.push(String::new());
+    t.push(ctx.t("三、事发经过", "3. What happened").to_string());
+    t.push(format!(
+        "  {}{}",
+        ctx.t("时间：", "When: "),
+        m.map_or(c.opened_on, |m| m.start)
+    ));
+    t.push(format!(
+        "  {}{}",
+        ctx.t("地点：", "Where: "),
+        ctx.t(
+            "网络（线上购买的会员服务）",
+            "online (a membership bought online)"
+        )
+    ));
+    if let Some(m) = m {
+        t.push(format!(
+            "  {}{} {}（{}）",
+            ctx.t("商品或服务：", "Goods or service: "),
+            m.platform,
+            m.plan,
+            billing_text(m.billing, lang)
+        ));
+        t.push(format!("  {}{}", ctx.t("金额：", "Amount: "), m.price));
+    }
+    t.push(format!("  {}", ctx.t("经过：", "Events:")));
+    for e in timeline(ctx, f) {
+        t.push(format!("    {}  {}", e.when, e.what));
+    }
+    t.push(String::new());
+    t.push(format!(
+        "{}{}",
+        ctx.t("四、投诉类型：", "4. Type: "),
+        ctx.t(
+            "合同纠纷（自动续费、退款）",
+            "contract dispute (auto-renewal, refund)"
+        )
+    ));
+    t.push(String::new());
+    t.push(ctx.t("五、投诉诉求", "5. Requests").to_string());
+    for (i, item) in f.grounds.claim.iter().enumerate() {
+        t.push(format!("  {}. {}", i + 1, item.text.text(lang)));
+    }
+    t.push(format!(
+        "  {}{}",
+        ctx.t("金额合计：", "Total: "),
+        f.grounds.total
+    ));
+    t.push(String::new());
+    t.push(ctx.t("六、事实与理由", "6. Facts and reasons").to_string());
+    if f.grounds.breaches.is_empty() {
+        t.push(format!(
+            "  {}",
+            ctx.t(
+                "见经过；诉求依据会员协议和双方沟通。",
+                "See the events; the requests rest on the terms and the correspondence."
+            )
+        ));
+    }
+    for (i, b) in f.grounds.breaches.iter().enumerate() {
+        t.push(format!("  {}. {}", i + 1, b.fact.text(lang)));
+        t.push(format!(
+            "     {}{}",
+            ctx.t("依据：", "Rule: "),
+            b.rule.text(lang)
+        ));
+    }
+    t.push(String::new());
+    t.push(ctx.t("七、证据清单", "7. Attachments").to_string());
+    if f.data.evidence.is_empty() {
+        t.push(format!("  {}", ctx.t("（无）", "(none)")));
+    }
+    for (i, (e, path)) in f.data.evidence.iter().zip(&f.evidence_paths).enumerate() {
+        t.push(format!(
+            "  {}. {}（{}，{}）",
+            i + 1,
+            e.name,
+            kind_label(&e.kind, lang),
+            path
+        ));
+        t.push(format!("     SHA-256 {}", e.sha256));
+        t.push(format!("     SM3     {}", e.sm3));
+    }
+    t.push(String::new());
+    t.push(format!(
+        "{}{}",
+        ctx.t(
+            "投诉人签名：                日期：",
+            "Signature:                  Date: "
+        ),
+        ctx.today
+    ));
+    t.join("\n") + "\n"
+}

@@ -1,0 +1,311 @@
+//! The complaint dossier: `tuiding case export` gathers a case's facts, grounds and
+//! evidence into a zip; `tuiding dossier verify` checks a zip against its manifest.
+
+mod documents;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use tuiding_core::complaint::{self, ComplaintFacts, Grounds};
+use tuiding_core::refund::compute_refund;
+use tuiding_core::{Currency, Lang};
+use tuiding_vault::dossier::{self, ManifestFile};
+use tuiding_vault::mask::mask_sensitive;
+use tuiding_vault::{Problem, Vault};
+
+use crate::cmd::case::{
+    CaseData, CaseView, Completeness, LocalizeVault, expected_refund_date, load, view,
+};
+use crate::context::Ctx;
+use crate::error::{Localize, UserError};
+use crate::output;
+
+/// Dossiers.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding case export 1 --out 案件1.zip\n  tuiding dossier verify 案件1.zip\n  tuiding dossier verify 案件1.zip --json"
+)]
+pub struct DossierArgs {
+    #[command(subcommand)]
+    pub command: DossierCommand,
+}
+
+/// What to do with a dossier.
+#[derive(Debug, Subcommand)]
+pub enum DossierCommand {
+    /// 校验投诉材料 / Check every file of a dossier against its manifest (exit 1 when anything is wrong)
+    Verify {
+        /// 投诉材料 zip / The dossier
+        file: PathBuf,
+    },
+}
+
+/// Everything the documents are written from.
+pub struct DossierFacts<'a> {
+    pub data: &'a CaseData,
+    pub view: &'a CaseView,
+    pub grounds: &'a Grounds,
+    /// Evidence entries with their path inside the zip.
+    pub evidence_paths: Vec<String>,
+    pub late_charges: Vec<complaint::LateChargeFact>,
+}
+
+#[derive(Serialize)]
+struct ExportView<'a> {
+    out: String,
+    masked: bool,
+    completeness: &'a Completeness,
+    grounds: &'a Grounds,
+    files: &'a [ManifestFile],
+}
+
+/// Writes the dossier of case `id` to `out`.
+pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> {
+    let store = ctx.open_store()?;
+    let data = load(ctx, &store, id)?;
+    let v = view(ctx, &data);
+    let currency = Currency::from_code(&data.case.currency).localize(ctx.lang)?;
+    let late_charges: Vec<complaint::LateChargeFact> = match data.case.membership_id {
+        Some(mid) => crate::cmd::streams::charge_alerts(ctx, &store)?
+            .into_iter()
+            .filter(|a| a.membership_id == mid)
+            .map(|a| a.fact)
+            .collect(),
+        None => Vec::new(),
+    };
+    let refund_by_terms = match (
+        &data.membership,
+        &data.policy,
+        data.case.refund.requested_on,
+    ) {
+        (Some(m), Some(p), Some(on)) => compute_refund(m, p, on).ok().map(|r| r.amount),
+        _ => None,
+    };
+    let facts = ComplaintFacts {
+        platform: data
+            .membership
+            .as_ref()
+            .map_or(data.case.membership_label.as_str(), |m| m.platform.as_str()),
+        currency,
+        late_charges: late_charges.clone(),
+        refund: data.case.refund,
+        refund_due: data.case.refund.due(expected_refund_date(ctx, &data)),
+        refund_by_terms,
+        reminder_days: data
+            .policy
+            .as_ref()
+            .and_then(|p| p.timing.renewal_reminder_days.as_ref())
+            .map(|d| d.value),
+        today: ctx.today,
+    };
+    let grounds = complaint::grounds(&facts).localize(ctx.lang)?;
+
+    if !v.completeness.complete {
+        warn_incomplete(ctx, &v.completeness);
+    }
+    let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut evidence_paths = Vec::new();
+    for e in &data.evidence {
+        let path = format!("evidence/{:03}-{}", e.seq, safe_name(&e.name));
+        files.push((
+            path.clone(),
+            vault.read_object(&e.sha256).localize_vault(ctx.lang)?,
+        ));
+        evidence_paths.push(path);
+    }
+    let doc = DossierFacts {
+        data: &data,
+        view: &v,
+        grounds: &grounds,
+        evidence_paths,
+        late_charges,
+    };
+    let masked = |text: String| if mask { mask_sensitive(&text) } else { text };
+    let mut docs = vec![
+        (
+            "report.html".to_string(),
+            masked(documents::report_html(ctx, &doc)).into_bytes(),
+        ),
+        (
+            "complaint.txt".to_string(),
+            masked(documents::complaint_txt(ctx, &doc)).into_bytes(),
+        ),
+    ];
+    let journal: Vec<String> = data
+        .evidence
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()?;
+    docs.push((
+        "journal.jsonl".to_string(),
+        masked(journal.join("\n") + "\n").into_bytes(),
+    ));
+    docs.append(&mut files);
+    let manifest =
+        dossier::write(out, &crate::clock::now().to_string(), &docs).localize_vault(ctx.lang)?;
+    if ctx.json {
+        return output::print_json(&ExportView {
+            out: out.display().to_string(),
+            masked: mask,
+            completeness: &v.completeness,
+            grounds: &grounds,
+            files: &manifest.files,
+        });
+    }
+    let mut lines = vec![match ctx.lang {
+        Lang::Zh => format!(
+            "已导出 {}：{} 个文件（报告、12315 投诉表、{} 份证据、清单）。",
+            out.display(),
+            manifest.files.len() + 1,
+            data.evidence.len()
+        ),
+        Lang::En => format!(
+            "Exported {}: {} files (report, 12315 complaint, {} evidence files, manifest).",
+            out.display(),
+            manifest.files.len() + 1,
+            data.evidence.len()
+        ),
+    }];
+    for b in &grounds.breaches {
+        lines.push(format!("  ⚠ {}", b.fact.text(ctx.lang)));
+    }
+    lines.push(format!(
+        "{}{}",
+        ctx.t("诉求合计：", "Claimed in total: "),
+        grounds.total
+    ));
+    if !mask {
+        lines.push(
+            ctx.t(
+                "注意：未遮盖身份证、银行卡和手机号。",
+                "Note: ID, card and phone numbers are not masked.",
+            )
+            .to_string(),
+        );
+    }
+    lines.push(format!(
+        "{} tuiding dossier verify {}",
+        ctx.t("校验：", "Check it with:"),
+        out.display()
+    ));
+    output::line(lines.join("\n"))
+}
+
+fn warn_incomplete(ctx: &Ctx, c: &Completeness) {
+    let mut parts: Vec<String> = c
+        .empty_groups
+        .iter()
+        .map(|g| {
+            tuiding_core::playbook::EvidenceKind::parse(g).map_or((*g).to_string(), |k| {
+                format!("{}{}", ctx.t("缺少", "no "), k.label(ctx.lang))
+            })
+        })
+        .collect();
+    parts.extend(
+        c.unproven_steps
+            .iter()
+            .map(|s| format!("{s} {}", ctx.t("没有证据", "has no evidence"))),
+    );
+    eprintln!(
+        "{}{}",
+        ctx.t(
+            "提醒：证据还不完整：",
+            "warning: the evidence is incomplete: "
+        ),
+        parts.join(ctx.t("；", "; "))
+    );
+}
+
+/// A file name safe inside a zip: no directories, no control characters.
+fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_start_matches('.');
+    if trimmed.is_empty() {
+        "file".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+#[derive(Serialize)]
+struct VerifyView<'a> {
+    ok: bool,
+    file: String,
+    created_at: &'a str,
+    files: usize,
+    problems: &'a [Problem],
+}
+
+impl DossierArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let DossierCommand::Verify { file } = &self.command;
+        let (manifest, problems) = dossier::verify(file)
+            .map_err(|e| UserError::failure(format!("{}: {e}", file.display())))?;
+        let ok = problems.is_empty();
+        if ctx.json {
+            output::print_json(&VerifyView {
+                ok,
+                file: file.display().to_string(),
+                created_at: &manifest.created_at,
+                files: manifest.files.len(),
+                problems: &problems,
+            })?;
+        } else {
+            let mut lines = vec![match ctx.lang {
+                Lang::Zh => format!(
+                    "{}：清单列出 {} 个文件（生成于 {}）。",
+                    file.display(),
+                    manifest.files.len(),
+                    manifest.created_at
+                ),
+                Lang::En => format!(
+                    "{}: the manifest lists {} files (made {}).",
+                    file.display(),
+                    manifest.files.len(),
+                    manifest.created_at
+                ),
+            }];
+            for p in &problems {
+                let what = match (p.kind, ctx.lang) {
+                    ("missing_object", Lang::Zh) => "文件缺失",
+                    ("altered_object", Lang::Zh) => "文件被改动",
+                    ("unlisted_file", Lang::Zh) => "清单外的文件",
+                    (k, _) => k,
+                };
+                lines.push(format!(
+                    "  ✗ {what} {}",
+                    p.name.as_deref().unwrap_or_default()
+                ));
+            }
+            if ok {
+                lines.push(
+                    ctx.t(
+                        "✓ 每个文件都与清单一致（SHA-256 与 SM3）。",
+                        "✓ Every file matches the manifest (SHA-256 and SM3).",
+                    )
+                    .to_string(),
+                );
+            }
+            output::line(lines.join("\n"))?;
+        }
+        if ok {
+            Ok(())
+        } else {
+            Err(UserError::failure(match ctx.lang {
+                Lang::Zh => format!("投诉材料有 {} 处与清单不符", problems.len()),
+                Lang::En => format!("{} files do not match the manifest", problems.len()),
+            }))
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! `tuiding due`: what needs action today — overdue refunds (the case is marked overdue),
+//! last safe cancel days within a week, the next step of every open case, and charges that
+//! arrived after a cancellation.
+
+use clap::Args;
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::case::CaseState;
+use tuiding_core::checkup;
+use tuiding_core::policy::Policy;
+use tuiding_core::{Lang, Membership};
+use tuiding_store::{CaseChange, SqliteStore, Store};
+
+use crate::cmd::case::{expected_refund_date, load, step_done};
+use crate::context::Ctx;
+use crate::error::Localize;
+use crate::output::{self, Align, Table};
+
+/// What needs action.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding due\n  tuiding due --within 14\n  tuiding --today 2026-12-01 due --json"
+)]
+pub struct DueArgs {
+    /// 提前几天提示最后安全取消日 / Days ahead to show last safe cancel days
+    #[arg(long, default_value_t = 7, value_name = "DAYS")]
+    pub within: u32,
+}
+
+/// One thing to do.
+#[derive(Debug, Serialize)]
+pub struct DueItem {
+    /// `refund_overdue`, `last_safe_cancel_day`, `step_waiting` or `charged_after_cancellation`.
+    pub kind: &'static str,
+    /// The day it is about.
+    pub date: Date,
+    pub membership_id: Option<i64>,
+    pub case_id: Option<i64>,
+    /// What to do, in the user's language.
+    pub text: String,
+}
+
+impl DueArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let mut store = ctx.open_store()?;
+        let mut items = refunds_and_steps(ctx, &mut store)?;
+        items.extend(cancel_days(ctx, &store, self.within)?);
+        for alert in crate::cmd::streams::charge_alerts(ctx, &store)? {
+            let f = &alert.fact;
+            items.push(DueItem {
+                kind: "charged_after_cancellation",
+                date: f.date,
+                membership_id: Some(alert.membership_id),
+                case_id: None,
+                text: match ctx.lang {
+                    Lang::Zh => format!("{} 经{}扣款 {}，该渠道已于 {} 关闭：开案件并要求退还", f.date, f.channel.label(Lang::Zh), f.amount, f.closed_on),
+                    Lang::En => format!("{} charged through {} on {} after it was closed on {}: open a case and claim it back", f.amount, f.channel.label(Lang::En), f.date, f.closed_on),
+                },
+            });
+        }
+        items.sort_by_key(|i| (i.date, i.kind));
+        if ctx.json {
+            return output::print_json(&items);
+        }
+        if items.is_empty() {
+            return output::line(ctx.t("今天没有需要处理的事项。", "Nothing needs action today."));
+        }
+        let mut table = Table::new(
+            &[
+                ctx.t("日期", "date"),
+                ctx.t("事项", "what"),
+                ctx.t("会员", "membership"),
+                ctx.t("案件", "case"),
+                ctx.t("说明", "details"),
+            ],
+            &[
+                Align::Left,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Left,
+            ],
+        );
+        for i in &items {
+            let kind = match (i.kind, ctx.lang) {
+                ("refund_overdue", Lang::Zh) => "退款逾期",
+                ("last_safe_cancel_day", Lang::Zh) => "最后安全取消日",
+                ("step_waiting", Lang::Zh) => "待办步骤",
+                ("charged_after_cancellation", Lang::Zh) => "取消后仍扣款",
+                (k, _) => k,
+            };
+            let id = |v: Option<i64>| v.map(|v| format!("#{v}")).unwrap_or_default();
+            table.row(vec![
+                i.date.to_string().into(),
+                kind.into(),
+                id(i.membership_id).into(),
+                id(i.case_id).into(),
+                i.text.clone().into(),
+            ]);
+        }
+        output::line(table.render(ctx.color).trim_end())
+    }
+}
+
+/// Overdue refunds (marking the case overdue) and the next step of every open case.
+fn refunds_and_steps(ctx: &Ctx, store: &mut SqliteStore) -> anyhow::Result<Vec<DueItem>> {
+    let mut items = Vec::new();
+    for case in store.cases().localize(ctx.lang)? {
+        if matches!(case.state, CaseState::Resolved | CaseState::Closed) {
+            continue;
+        }
+        let data = load(ctx, store, case.id)?;
+        let expected = expected_refund_date(ctx, &data);
+        if case.refund.overdue(ctx.today, expected) {
+            let due = case.refund.due(expected).unwrap_or(ctx.today);
+            if matches!(
+                case.state,
+                CaseState::RefundRequested | CaseState::RefundPromised
+            ) {
+                let note = match ctx.lang {
+                    Lang::Zh => format!("应于 {due} 前到账，截至 {} 未到账", ctx.today),
+                    Lang::En => format!("due by {due}, not received by {}", ctx.today),
+                };
+                let change = CaseChange {
+                    to: Some(CaseState::Overdue),
+                    note: Some(note),
+                    ..CaseChange::default()
+                };
+                store
+                    .change_case(case.id, case.revision, &change, crate::clock::now())
+                    .localize(ctx.lang)?;
+            }
+            items.push(DueItem {
+                kind: "refund_overdue",
+                date: due,
+                membership_id: case.membership_id,
+                case_id: Some(case.id),
+                text: match ctx.lang {
+                    Lang::Zh => format!("{} 的退款应于 {due} 前到账，尚未收到：tuiding case escalate {} 并导出投诉材料", case.membership_label, case.id),
+                    Lang::En => format!("The refund from {} was due by {due} and has not arrived: tuiding case escalate {} and export the dossier", case.membership_label, case.id),
+                },
+            });
+            continue;
+        }
+        if case.state >= CaseState::RefundRequested {
+            continue;
+        }
+        if let Some(step) = data.steps.iter().find(|s| !step_done(&data, &s.id)) {
+            items.push(DueItem {
+                kind: "step_waiting",
+                date: ctx.today,
+                membership_id: case.membership_id,
+                case_id: Some(case.id),
+                text: match ctx.lang {
+                    Lang::Zh => format!(
+                        "{}：下一步“{}”，完成后 tuiding case step {} {} --done",
+                        case.membership_label,
+                        step.title.text(Lang::Zh),
+                        case.id,
+                        step.id
+                    ),
+                    Lang::En => format!(
+                        "{}: next, \"{}\"; then tuiding case step {} {} --done",
+                        case.membership_label,
+                        step.title.text(Lang::En),
+                        case.id,
+                        step.id
+                    ),
+                },
+            });
+        }
+    }
+    Ok(items)
+}
+
+/// Memberships whose last safe cancel day falls within `within` days.
+fn cancel_days(ctx: &Ctx, store: &SqliteStore, within: u32) -> anyhow::Result<Vec<DueItem>> {
+    let calendar = ctx.calendar()?;
+    let horizon = ctx
+        .today
+        .checked_add(jiff::Span::new().days(i64::from(within)))
+        .unwrap_or(ctx.today);
+    let mut items = Vec::new();
+    for stored in store.memberships().localize(ctx.lang)? {
+        let m: &Membership = &stored.membership;
+        if !m.renews() {
+            continue;
+        }
+        let policy = store
+            .policy(stored.id)
+            .localize(ctx.lang)?
+            .and_then(|p| Policy::from_toml(&p.text).ok());
+        let Ok(c) = checkup::check(m, policy.as_ref(), ctx.today, &calendar) else {
+            continue;
+        };
+        let (Some(last), Some(renewal)) = (c.last_safe_cancel_day, c.next_renewal) else {
+            continue;
+        };
+        if last < ctx.today || last > horizon {
+            continue;
+        }
+        items.push(DueItem {
+            kind: "last_safe_cancel_day",
+            date: last,
+            membership_id: Some(stored.id),
+            case_id: None,
+            text: match ctx.lang {
+                Lang::Zh => format!("{} {}：{renewal} 续费 {}，不想续就在 {last} 前取消（tuiding check {}）", m.platform, m.plan, m.price, stored.id),
+                Lang::En => format!("{} {}: renews on {renewal} for {}; cancel by {last} to avoid it (tuiding check {})", m.platform, m.plan, m.price, stored.id),
+            },
+        });
+    }
+    Ok(items)
+}
