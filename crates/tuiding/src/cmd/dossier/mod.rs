@@ -186,8 +186,8 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
         );
     }
     lines.push(format!(
-        "{} tuiding dossier verify {}",
-        ctx.t("校验：", "Check it with:"),
+        "{}tuiding dossier verify {}",
+        ctx.t("校验：", "Check it with: "),
         out.display()
     ));
     output::line(lines.join("\n"))

@@ -1,0 +1,263 @@
+//! What `case show` knows and prints as JSON: a case loaded with its membership, policy,
+//! steps and evidence, and the view built from it (steps done, completeness, refund due).
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::playbook::{EvidenceKind, Step};
+use tuiding_core::policy::Policy;
+use tuiding_core::{Channel, Lang, Money};
+use tuiding_store::{SqliteStore, Store, StoredCase};
+use tuiding_vault::{Entry, Vault};
+
+use crate::context::Ctx;
+use crate::error::{Localize, UserError};
+
+/// Everything `case show` knows about a case.
+pub struct CaseData {
+    pub case: StoredCase,
+    pub membership: Option<tuiding_core::Membership>,
+    pub policy: Option<Policy>,
+    pub steps: Vec<Step>,
+    pub evidence: Vec<Entry>,
+}
+
+/// The JSON of `case show`.
+#[derive(Serialize)]
+pub struct CaseView {
+    pub id: i64,
+    pub membership_id: Option<i64>,
+    pub membership: String,
+    pub state: &'static str,
+    pub opened_on: Date,
+    pub steps: Vec<StepView>,
+    pub refund: RefundView,
+    pub completeness: Completeness,
+    pub evidence: Vec<Entry>,
+    pub transitions: Vec<TransitionView>,
+}
+
+#[derive(Serialize)]
+pub struct StepView {
+    pub id: String,
+    pub title: String,
+    /// Marked done in this case, or (for a channel) its contract is already closed.
+    pub done: bool,
+    pub done_at: Option<String>,
+    pub note: Option<String>,
+    pub paths: Vec<String>,
+    pub success: String,
+    pub evidence_wanted: Vec<String>,
+    pub evidence_count: usize,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct RefundView {
+    pub requested_on: Option<Date>,
+    pub promised: Option<String>,
+    pub promised_by: Option<Date>,
+    pub received: Option<String>,
+    pub received_on: Option<Date>,
+    pub currency: String,
+    /// The promised date, else the policy's window from the request.
+    pub due: Option<Date>,
+    pub overdue: bool,
+}
+
+#[derive(Serialize)]
+pub struct Completeness {
+    /// Groups of evidence with nothing in them.
+    pub empty_groups: Vec<&'static str>,
+    /// Done steps with no evidence attached.
+    pub unproven_steps: Vec<String>,
+    pub complete: bool,
+}
+
+#[derive(Serialize)]
+pub struct TransitionView {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+/// Loads a case with its membership, policy, steps and evidence.
+pub fn load(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<CaseData> {
+    let case = store.case(id).localize(ctx.lang)?;
+    let membership = case
+        .membership_id
+        .and_then(|mid| store.membership(mid).ok())
+        .map(|s| s.membership);
+    let policy = match case.membership_id {
+        Some(mid) => store
+            .policy(mid)
+            .ok()
+            .flatten()
+            .and_then(|p| Policy::from_toml(&p.text).ok()),
+        None => None,
+    };
+    let playbooks = ctx.playbooks()?;
+    let mut steps = membership
+        .as_ref()
+        .map(|m| playbooks.steps_for(m, policy.as_ref()))
+        .unwrap_or_default();
+    if let Some(mid) = case.membership_id {
+        for path in steps.iter_mut().flat_map(|s| s.paths.iter_mut()) {
+            path.steps = path.steps.replace("<ID>", &mid.to_string());
+        }
+    }
+    let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
+    let evidence = vault
+        .entries()
+        .localize_vault(ctx.lang)?
+        .into_iter()
+        .filter(|e| e.case_id == id)
+        .collect();
+    Ok(CaseData {
+        case,
+        membership,
+        policy,
+        steps,
+        evidence,
+    })
+}
+
+/// Maps vault errors into worded errors.
+pub trait LocalizeVault<T> {
+    /// As [`Localize::localize`].
+    fn localize_vault(self, lang: Lang) -> anyhow::Result<T>;
+}
+
+impl<T> LocalizeVault<T> for Result<T, tuiding_vault::VaultError> {
+    fn localize_vault(self, lang: Lang) -> anyhow::Result<T> {
+        self.map_err(|e| {
+            UserError::failure(format!("{}{e}", lang.pick("证据库：", "evidence vault: ")))
+        })
+    }
+}
+
+/// The day the refund is due: promised, else the policy's window from the request.
+pub fn expected_refund_date(ctx: &Ctx, data: &CaseData) -> Option<Date> {
+    let requested = data.case.refund.requested_on?;
+    let timing = &data.policy.as_ref()?.timing;
+    if let Some(days) = &timing.refund_max_days {
+        return requested
+            .checked_add(jiff::Span::new().days(i64::from(days.value)))
+            .ok();
+    }
+    let window = timing.refund_working_days.as_ref()?.value;
+    ctx.calendar()
+        .ok()?
+        .add_working_days(requested, window.max)
+        .ok()
+}
+
+fn money_text(minor: Option<i64>, currency: &str) -> Option<String> {
+    let currency = tuiding_core::Currency::from_code(currency).ok()?;
+    minor.map(|m| Money::from_minor(m, currency).amount_string())
+}
+
+/// Builds the view of `case show`.
+pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
+    let lang = ctx.lang;
+    let c = &data.case;
+    let steps: Vec<StepView> = data
+        .steps
+        .iter()
+        .map(|s| {
+            let done = c.steps_done.iter().find(|d| d.step_id == s.id);
+            StepView {
+                id: s.id.clone(),
+                title: s.title.text(lang).to_string(),
+                done: step_done(data, &s.id),
+                done_at: done.map(|d| d.done_at.to_string()),
+                note: done.and_then(|d| d.note.clone()),
+                paths: s
+                    .paths
+                    .iter()
+                    .map(|p| format!("{}（{}）", p.steps, p.source))
+                    .collect(),
+                success: s.success.text(lang).to_string(),
+                evidence_wanted: s
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}{}{}",
+                            e.kind.label(lang),
+                            crate::output::colon(lang),
+                            e.what
+                        )
+                    })
+                    .collect(),
+                evidence_count: data
+                    .evidence
+                    .iter()
+                    .filter(|e| e.step.as_deref() == Some(s.id.as_str()))
+                    .count(),
+                notes: s.notes.iter().map(|n| n.text(lang).to_string()).collect(),
+            }
+        })
+        .collect();
+    let empty_groups: Vec<&'static str> = EvidenceKind::ALL
+        .into_iter()
+        .filter(|k| !data.evidence.iter().any(|e| e.kind == k.as_str()))
+        .map(EvidenceKind::as_str)
+        .collect();
+    let unproven_steps: Vec<String> = steps
+        .iter()
+        .filter(|s| s.done_at.is_some() && s.evidence_count == 0)
+        .map(|s| s.id.clone())
+        .collect();
+    let expected = expected_refund_date(ctx, data);
+    let refund = RefundView {
+        requested_on: c.refund.requested_on,
+        promised: money_text(c.refund.promised_minor, &c.currency),
+        promised_by: c.refund.promised_by,
+        received: money_text(c.refund.received_minor, &c.currency),
+        received_on: c.refund.received_on,
+        currency: c.currency.clone(),
+        due: c.refund.due(expected),
+        overdue: c.refund.overdue(ctx.today, expected),
+    };
+    CaseView {
+        id: c.id,
+        membership_id: c.membership_id,
+        membership: c.membership_label.clone(),
+        state: c.state.as_str(),
+        opened_on: c.opened_on,
+        completeness: Completeness {
+            complete: empty_groups.is_empty() && unproven_steps.is_empty(),
+            empty_groups,
+            unproven_steps,
+        },
+        steps,
+        refund,
+        evidence: data.evidence.clone(),
+        transitions: c
+            .transitions
+            .iter()
+            .map(|t| TransitionView {
+                from: t.from.as_str(),
+                to: t.to.as_str(),
+                at: t.at.to_string(),
+                note: t.note.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Whether a step is done: marked in the case, or (for a channel) its contract is closed.
+pub fn step_done(data: &CaseData, id: &str) -> bool {
+    if data.case.steps_done.iter().any(|d| d.step_id == id) {
+        return true;
+    }
+    let channel = match id {
+        "cancel:in_app" => Some(Channel::InApp),
+        s => s
+            .strip_prefix("close:")
+            .and_then(|c| c.parse::<Channel>().ok()),
+    };
+    let contract = channel.and_then(|c| data.membership.as_ref()?.contract(c));
+    contract.is_some_and(|c| matches!(c.status, tuiding_core::ContractStatus::Closed(_)))
+}
