@@ -200,7 +200,12 @@ impl SqliteStore {
                 let stored = self.membership(mid)?;
                 let mut m = stored.membership.clone();
                 match m.auto_renew.iter_mut().find(|c| c.channel == channel) {
-                    Some(c) => c.status = ContractStatus::Closed(on),
+                    // Already closed: keep the day it was closed (later charges are judged by it).
+                    Some(c) => {
+                        if !matches!(c.status, ContractStatus::Closed(_)) {
+                            c.status = ContractStatus::Closed(on);
+                        }
+                    }
                     None => m.auto_renew.push(tuiding_core::AutoRenewContract {
                         channel,
                         status: ContractStatus::Closed(on),
@@ -212,6 +217,15 @@ impl SqliteStore {
             _ => None,
         };
         let tx = self.conn.transaction()?;
+        // The revision is checked again inside the transaction: a writer that slipped in
+        // since the read above makes this a conflict, never a lost update.
+        let bumped = tx.execute(
+            "UPDATE case_file SET revision = revision + 1 WHERE id = ?1 AND revision = ?2",
+            params![id, revision],
+        )?;
+        if bumped != 1 {
+            return Err(StoreError::Conflict { id });
+        }
         if let Some(to) = change.to {
             let seq: i64 = tx.query_row(
                 "SELECT coalesce(max(seq), 0) + 1 FROM case_transition WHERE case_id = ?1",
@@ -250,10 +264,6 @@ impl SqliteStore {
         if let Some((mid, m_revision, m)) = &closed_membership {
             update_contracts(&tx, *mid, *m_revision, m)?;
         }
-        tx.execute(
-            "UPDATE case_file SET revision = revision + 1 WHERE id = ?1",
-            [id],
-        )?;
         tx.commit()?;
         Ok(())
     }
@@ -373,5 +383,28 @@ mod tests {
             store.case(99),
             Err(StoreError::CaseNotFound { id: 99 })
         ));
+    }
+
+    #[test]
+    fn marking_a_closed_channel_again_keeps_the_day_it_was_closed() {
+        let (mut store, mid) = store_with_member();
+        let at: Timestamp = "2026-11-23T02:00:00Z".parse().unwrap();
+        let id = store
+            .open_case(mid, jiff::civil::date(2026, 11, 23), at)
+            .unwrap();
+        for day in [23, 26] {
+            let change = CaseChange {
+                step: Some("close:wechat_pay".into()),
+                close_channel: Some((Channel::WechatPay, jiff::civil::date(2026, 11, day))),
+                ..CaseChange::default()
+            };
+            let revision = store.case(id).unwrap().revision;
+            store.change_case(id, revision, &change, at).unwrap();
+        }
+        let m = store.membership(mid).unwrap().membership;
+        assert_eq!(
+            m.auto_renew[0].status,
+            ContractStatus::Closed(jiff::civil::date(2026, 11, 23))
+        );
     }
 }

@@ -70,8 +70,16 @@ pub fn write(
         let mut zip = zip::ZipWriter::new(file);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
+        // Evidence is mostly screenshots and video, already compressed: deflating them
+        // again costs time and saves nothing.
+        let stored = options.compression_method(zip::CompressionMethod::Stored);
         for (path, bytes) in files {
-            zip.start_file(path.as_str(), options).map_err(zip_err)?;
+            let how = if path.starts_with("evidence/") {
+                stored
+            } else {
+                options
+            };
+            zip.start_file(path.as_str(), how).map_err(zip_err)?;
             zip.write_all(bytes).map_err(io)?;
         }
         zip.start_file("manifest.json", options).map_err(zip_err)?;

@@ -47,3 +47,20 @@ impl Entry {
         sha256_hex(format!("{}\n{body}", self.prev).as_bytes())
     }
 }
+
+/// Whether `s` is a digest as the vault writes them: 64 lower-case hex digits.
+pub fn is_digest(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Parses one journal line, refusing digests the vault could not have written (they would
+/// name paths outside the object store).
+pub fn parse_line(line: &str) -> Result<Entry, String> {
+    let entry: Entry = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    if !is_digest(&entry.sha256) || !is_digest(&entry.sm3) {
+        return Err("sha256 and sm3 must be 64 lower-case hex digits".into());
+    }
+    Ok(entry)
+}

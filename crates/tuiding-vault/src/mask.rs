@@ -18,11 +18,22 @@ fn runs() -> &'static Regex {
 /// assert_eq!(mask_sensitive("手机13812345678"), "手机138****5678");
 /// assert_eq!(mask_sensitive("卡号4111111111111111"), "卡号4111********1111");
 /// assert_eq!(mask_sensitive("订单号4111111111111112"), "订单号4111111111111112");
+/// // Inside a hex digest: left alone.
+/// assert_eq!(mask_sensitive("sha256 f13812345678e0"), "sha256 f13812345678e0");
 /// ```
 pub fn mask_sensitive(text: &str) -> String {
     runs()
         .replace_all(text, |caps: &regex::Captures<'_>| {
-            let run = &caps[0];
+            let whole = caps.get(0).expect("group 0 always matches");
+            let run = whole.as_str();
+            // A run glued to ASCII letters or digits is part of a token (a SHA-256 or SM3
+            // digest, an order code), not a number on its own.
+            let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+            if glued(text[..whole.start()].chars().next_back())
+                || glued(text[whole.end()..].chars().next())
+            {
+                return run.to_string();
+            }
             match classify(run) {
                 Some(Kind::ResidentId) => keep(run, 3, 4),
                 Some(Kind::BankCard) => keep(run, 4, 4),

@@ -36,6 +36,14 @@ pub enum VaultError {
         /// Why.
         source: std::io::Error,
     },
+    /// An object no longer matches its journal entry.
+    #[error("evidence #{seq} {name} was altered since it was stored; run `tuiding vault verify`")]
+    Altered {
+        /// The original name.
+        name: String,
+        /// The journal entry.
+        seq: u64,
+    },
     /// The journal cannot be read.
     #[error("journal line {line}: {message}")]
     Journal {
@@ -102,7 +110,11 @@ impl Vault {
 
     /// Where an object with this SHA-256 lives.
     pub fn object_path(&self, sha256: &str) -> PathBuf {
-        let (a, b) = sha256.split_at(2.min(sha256.len()));
+        if !crate::journal::is_digest(sha256) {
+            // Never a path outside the store; no object lives here.
+            return self.dir.join("objects").join("not-a-digest");
+        }
+        let (a, b) = sha256.split_at(2);
         self.dir.join("objects").join(a).join(b)
     }
 
@@ -210,9 +222,9 @@ impl Vault {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, l)| {
-                serde_json::from_str(l).map_err(|e| VaultError::Journal {
+                crate::journal::parse_line(l).map_err(|message| VaultError::Journal {
                     line: i + 1,
-                    message: e.to_string(),
+                    message,
                 })
             })
             .collect()
@@ -239,14 +251,14 @@ impl Vault {
         {
             let line_no = i + 1;
             entries += 1;
-            let entry: Entry = match serde_json::from_str(line) {
+            let entry: Entry = match crate::journal::parse_line(line) {
                 Ok(e) => e,
                 Err(e) => {
                     problems.push(Problem {
                         kind: "unreadable_entry",
                         line: Some(line_no),
                         name: None,
-                        detail: e.to_string(),
+                        detail: e,
                     });
                     continue;
                 }
@@ -307,10 +319,19 @@ impl Vault {
         })
     }
 
-    /// The content of an object, checked against its digest.
-    pub fn read_object(&self, sha256: &str) -> Result<Vec<u8>, VaultError> {
-        let path = self.object_path(sha256);
-        std::fs::read(&path).map_err(io(&path))
+    /// The content of an entry's object, re-hashed: an object that no longer matches its
+    /// journal entry is an error, never silently handed on.
+    pub fn read_object(&self, entry: &Entry) -> Result<Vec<u8>, VaultError> {
+        let path = self.object_path(&entry.sha256);
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let (sha256, sm3) = digests(&bytes);
+        if sha256 != entry.sha256 || sm3 != entry.sm3 {
+            return Err(VaultError::Altered {
+                name: entry.name.clone(),
+                seq: entry.seq,
+            });
+        }
+        Ok(bytes)
     }
 }
 
@@ -401,6 +422,35 @@ mod tests {
             ),
             ("altered_object", Some(2), Some("关闭后.png"))
         );
+    }
+
+    #[test]
+    fn an_altered_object_is_never_read_out() {
+        let (_dir, vault) = vault_with_three();
+        let entry = vault.entries().unwrap()[1].clone();
+        assert_eq!(vault.read_object(&entry).unwrap(), b"after");
+        let path = vault.object_path(&entry.sha256);
+        std::fs::write(&path, b"afteR").unwrap();
+        assert!(matches!(
+            vault.read_object(&entry),
+            Err(VaultError::Altered { seq: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn a_journal_digest_that_is_not_hex_is_unreadable_not_a_path() {
+        let (dir, vault) = vault_with_three();
+        let journal = dir.path().join("journal.jsonl");
+        let text = std::fs::read_to_string(&journal).unwrap();
+        let sha = vault.entries().unwrap()[0].sha256.clone();
+        std::fs::write(&journal, text.replacen(&sha, "ab/../../../etc/passwd", 1)).unwrap();
+        assert!(matches!(
+            vault.entries(),
+            Err(VaultError::Journal { line: 1, .. })
+        ));
+        let problems = vault.verify().unwrap().problems;
+        assert_eq!(problems[0].kind, "unreadable_entry");
+        assert!(vault.object_path("ab/../../etc").starts_with(dir.path()));
     }
 
     #[test]

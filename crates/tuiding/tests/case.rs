@@ -108,6 +108,19 @@ fn a_case_walks_the_state_machine_and_closing_a_channel_updates_the_contract() {
         .args(["case", "step", "1", "no_such_step", "--done"])
         .assert()
         .code(2);
+    // No refund to record before the channels are closed.
+    t("2026-11-20")
+        .args([
+            "case",
+            "refund",
+            "1",
+            "--received",
+            "13",
+            "--on",
+            "2026-11-20",
+        ])
+        .assert()
+        .code(1);
     assert_eq!(
         json(t("2026-11-20").args(["case", "step", "1", "check_rules", "--done"]))["state"],
         "rules_checked"
@@ -398,6 +411,10 @@ fn the_dossier_round_trips_masks_numbers_and_states_the_claim() {
         "{complaint}"
     );
     assert!(!complaint.contains("110101199003074514"), "{complaint}");
+    assert!(
+        complaint.contains(&added_sha(&dir)),
+        "masking never touches a digest"
+    );
     let html = zip_text(&out, "report.html");
     assert!(
         html.contains("<h2>六、证据目录</h2>") && html.contains(&added_sha(&dir)),
@@ -475,14 +492,20 @@ fn a_charge_after_cancellation_lands_in_the_dossier() {
     );
     assert!(complaint.contains("第十八条"), "{complaint}");
     let due = json(t("2026-11-01").arg("due"));
-    assert_eq!(
-        due.as_array()
-            .unwrap()
-            .iter()
-            .filter(|i| i["kind"] == "charged_after_cancellation")
-            .count(),
-        3
+    let late: Vec<&Value> = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "charged_after_cancellation")
+        .collect();
+    assert_eq!(late.len(), 3);
+    assert!(
+        late.iter().all(|i| i["case_id"] == 1),
+        "the charges belong to the open case"
     );
+    let shown = json(t("2026-11-01").args(["case", "show", "1"]));
+    assert_eq!(shown["late_charges"][0]["date"], "2026-08-15");
+    assert_eq!(shown["late_charges"][0]["channel"], "alipay");
 }
 
 #[test]

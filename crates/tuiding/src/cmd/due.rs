@@ -45,13 +45,21 @@ impl DueArgs {
         let mut store = ctx.open_store()?;
         let mut items = refunds_and_steps(ctx, &mut store)?;
         items.extend(cancel_days(ctx, &store, self.within)?);
+        let cases = store.cases().localize(ctx.lang)?;
         for alert in crate::cmd::streams::charge_alerts(ctx, &store)? {
             let f = &alert.fact;
+            // The charge belongs to the open case of its membership, if there is one.
+            let case_id = cases
+                .iter()
+                .find(|c| {
+                    c.membership_id == Some(alert.membership_id) && c.state != CaseState::Closed
+                })
+                .map(|c| c.id);
             items.push(DueItem {
                 kind: "charged_after_cancellation",
                 date: f.date,
                 membership_id: Some(alert.membership_id),
-                case_id: None,
+                case_id,
                 text: match ctx.lang {
                     Lang::Zh => format!("{} 经{}扣款 {}，该渠道已于 {} 关闭：开案件并要求退还", f.date, f.channel.label(Lang::Zh), f.amount, f.closed_on),
                     Lang::En => format!("{} charged through {} on {} after it was closed on {}: open a case and claim it back", f.amount, f.channel.label(Lang::En), f.date, f.closed_on),

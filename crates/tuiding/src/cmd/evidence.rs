@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_core::playbook::EvidenceKind;
@@ -109,7 +110,18 @@ impl EvidenceArgs {
                 let vault = vault(ctx)?;
                 let captured_at = crate::clock::now().to_string();
                 let mut added = Vec::new();
+                // Many large files take seconds (each is hashed twice and fsynced).
+                let bar = if ctx.json || files.len() < 20 {
+                    ProgressBar::hidden()
+                } else {
+                    ProgressBar::new(files.len() as u64)
+                };
+                bar.set_style(
+                    ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
                 for file in files {
+                    bar.inc(1);
                     let meta = AddMeta {
                         case_id: *case,
                         step: step.clone(),
@@ -119,6 +131,7 @@ impl EvidenceArgs {
                     };
                     added.push(vault.add_file(file, meta).localize_vault(ctx.lang)?);
                 }
+                bar.finish_and_clear();
                 if ctx.json {
                     return output::print_json(&added);
                 }

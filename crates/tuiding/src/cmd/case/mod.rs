@@ -251,6 +251,35 @@ fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
         ),
     });
     out.push(String::new());
+    if !v.late_charges.is_empty() {
+        out.push(output::paint(
+            ctx.t(
+                "取消后仍被扣款（来自导入的账单）：",
+                "Charged after cancellation (from imported bills):",
+            ),
+            Some(output::YELLOW),
+            ctx.color,
+        ));
+        for l in &data.late_charges {
+            out.push(match lang {
+                Lang::Zh => format!(
+                    "  • {} 经{}扣款 {}（该渠道 {} 已关闭）",
+                    l.date,
+                    l.channel.label(lang),
+                    l.amount,
+                    l.closed_on
+                ),
+                Lang::En => format!(
+                    "  • {} charged through {} on {} (closed on {})",
+                    l.amount,
+                    l.channel.label(lang),
+                    l.date,
+                    l.closed_on
+                ),
+            });
+        }
+        out.push(String::new());
+    }
     out.push(ctx.t("证据：", "Evidence:").to_string());
     if v.evidence.is_empty() {
         out.push(format!("  {}", ctx.t("（还没有）", "(none yet)")));
@@ -506,8 +535,20 @@ fn refund(
             .localize(ctx.lang)?;
         return show(ctx, &store, id);
     }
-    // Recording a refund moves the case when that is a legal move; from other states (after
-    // an escalation, say) the amounts are recorded and the state stays.
+    // Before every channel is closed there is no refund to track, and a finished case takes
+    // no more: both are refused. Later (after an escalation, say) the amounts are recorded
+    // and the state moves only where that is a legal move.
+    let too_early = case.state < CaseState::ChannelsClosed;
+    let finished = matches!(case.state, CaseState::Resolved | CaseState::Closed);
+    if case.state != to && (too_early || finished) {
+        return Err(tuiding_store::StoreError::IllegalTransition(
+            tuiding_core::case::CaseError::Illegal {
+                from: case.state,
+                to,
+            },
+        ))
+        .localize(ctx.lang);
+    }
     let to = (case.state != to && case.state.check(to).is_ok()).then_some(to);
     let change = CaseChange {
         to,

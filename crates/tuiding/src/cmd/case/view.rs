@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 use serde::Serialize;
+use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::playbook::{EvidenceKind, Step};
 use tuiding_core::policy::Policy;
 use tuiding_core::{Channel, Lang, Money};
@@ -19,6 +20,8 @@ pub struct CaseData {
     pub policy: Option<Policy>,
     pub steps: Vec<Step>,
     pub evidence: Vec<Entry>,
+    /// Charges in imported bills after a channel of this membership was closed.
+    pub late_charges: Vec<LateChargeFact>,
 }
 
 /// The JSON of `case show`.
@@ -34,6 +37,18 @@ pub struct CaseView {
     pub completeness: Completeness,
     pub evidence: Vec<Entry>,
     pub transitions: Vec<TransitionView>,
+    /// Charges after cancellation found in imported bills: evidence for the claim.
+    pub late_charges: Vec<LateChargeView>,
+}
+
+/// A charge after cancellation, as JSON.
+#[derive(Serialize)]
+pub struct LateChargeView {
+    pub date: Date,
+    pub amount: String,
+    pub currency: &'static str,
+    pub channel: &'static str,
+    pub closed_on: Date,
 }
 
 #[derive(Serialize)]
@@ -113,12 +128,21 @@ pub fn load(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<CaseData>
         .into_iter()
         .filter(|e| e.case_id == id)
         .collect();
+    let late_charges = match case.membership_id {
+        Some(mid) => crate::cmd::streams::charge_alerts(ctx, store)?
+            .into_iter()
+            .filter(|a| a.membership_id == mid)
+            .map(|a| a.fact)
+            .collect(),
+        None => Vec::new(),
+    };
     Ok(CaseData {
         case,
         membership,
         policy,
         steps,
         evidence,
+        late_charges,
     })
 }
 
@@ -175,7 +199,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                 paths: s
                     .paths
                     .iter()
-                    .map(|p| format!("{}（{}）", p.steps, p.source))
+                    .map(|p| format!("{}{}", p.steps, crate::output::paren(lang, &p.source)))
                     .collect(),
                 success: s.success.text(lang).to_string(),
                 evidence_wanted: s
@@ -242,6 +266,17 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                 to: t.to.as_str(),
                 at: t.at.to_string(),
                 note: t.note.clone(),
+            })
+            .collect(),
+        late_charges: data
+            .late_charges
+            .iter()
+            .map(|l| LateChargeView {
+                date: l.date,
+                amount: l.amount.amount_string(),
+                currency: l.amount.currency().code(),
+                channel: l.channel.as_str(),
+                closed_on: l.closed_on,
             })
             .collect(),
     }

@@ -7,6 +7,7 @@ use tuiding_core::{ContractStatus, Lang};
 
 use super::DossierFacts;
 use crate::context::Ctx;
+use crate::output::paren;
 
 /// One dated event.
 struct Event {
@@ -27,11 +28,11 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
         events.push(Event {
             when: m.start.to_string(),
             what: format!(
-                "{}{} {}（{}）",
+                "{}{} {}{}",
                 ctx.t("开通 ", "Started "),
                 m.platform,
                 m.plan,
-                m.price
+                paren(lang, &m.price.to_string())
             ),
         });
         for contract in &m.auto_renew {
@@ -48,11 +49,7 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
         }
     }
     for t in &c.transitions {
-        let note = t
-            .note
-            .as_ref()
-            .map(|n| format!("（{n}）"))
-            .unwrap_or_default();
+        let note = t.note.as_ref().map(|n| paren(lang, n)).unwrap_or_default();
         let what = if t.from == t.to {
             format!("{}{note}", ctx.t("开启退订案件", "Case opened"))
         } else {
@@ -75,11 +72,7 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
             .iter()
             .find(|s| s.id == d.step_id)
             .map_or(d.step_id.as_str(), |s| s.title.text(lang));
-        let note = d
-            .note
-            .as_ref()
-            .map(|n| format!("（{n}）"))
-            .unwrap_or_default();
+        let note = d.note.as_ref().map(|n| paren(lang, n)).unwrap_or_default();
         events.push(Event {
             when: fmt_ts(d.done_at),
             what: format!("{}{title}{note}", ctx.t("完成：", "Done: ")),
@@ -122,10 +115,10 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
         events.push(Event {
             when: l.date.to_string(),
             what: format!(
-                "{}{}（{}）",
+                "{}{}{}",
                 ctx.t("取消后仍被扣款 ", "Charged after cancellation: "),
                 l.amount,
-                l.channel.label(lang)
+                paren(lang, l.channel.label(lang))
             ),
         });
     }
@@ -230,17 +223,21 @@ pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
                     .iter()
                     .map(|a| match a.status {
                         ContractStatus::Closed(on) => format!(
-                            "{}（{}{on}）",
+                            "{}{}",
                             a.channel.label(lang),
-                            ctx.t("已关闭于 ", "closed on ")
+                            paren(lang, &format!("{}{on}", ctx.t("已关闭于 ", "closed on ")))
                         ),
                         ContractStatus::Active => {
-                            format!("{}（{}）", a.channel.label(lang), ctx.t("仍有效", "active"))
+                            format!(
+                                "{}{}",
+                                a.channel.label(lang),
+                                paren(lang, ctx.t("仍有效", "active"))
+                            )
                         }
                         ContractStatus::Unknown => format!(
-                            "{}（{}）",
+                            "{}{}",
                             a.channel.label(lang),
-                            ctx.t("状态不明", "status unknown")
+                            paren(lang, ctx.t("状态不明", "status unknown"))
                         ),
                     })
                     .collect::<Vec<_>>()
@@ -415,11 +412,11 @@ pub fn complaint_txt(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
     ));
     if let Some(m) = m {
         t.push(format!(
-            "  {}{} {}（{}）",
+            "  {}{} {}{}",
             ctx.t("商品或服务：", "Goods or service: "),
             m.platform,
             m.plan,
-            billing_text(m.billing, lang)
+            paren(lang, &billing_text(m.billing, lang))
         ));
         t.push(format!("  {}{}", ctx.t("金额：", "Amount: "), m.price));
     }
@@ -472,11 +469,13 @@ pub fn complaint_txt(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
     }
     for (i, (e, path)) in f.data.evidence.iter().zip(&f.evidence_paths).enumerate() {
         t.push(format!(
-            "  {}. {}（{}，{}）",
+            "  {}. {}{}",
             i + 1,
             e.name,
-            kind_label(&e.kind, lang),
-            path
+            paren(
+                lang,
+                &format!("{}{}{path}", kind_label(&e.kind, lang), ctx.t("，", ", "))
+            )
         ));
         t.push(format!("     SHA-256 {}", e.sha256));
         t.push(format!("     SM3     {}", e.sm3));

@@ -66,14 +66,7 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
     let data = load(ctx, &store, id)?;
     let v = view(ctx, &data);
     let currency = Currency::from_code(&data.case.currency).localize(ctx.lang)?;
-    let late_charges: Vec<complaint::LateChargeFact> = match data.case.membership_id {
-        Some(mid) => crate::cmd::streams::charge_alerts(ctx, &store)?
-            .into_iter()
-            .filter(|a| a.membership_id == mid)
-            .map(|a| a.fact)
-            .collect(),
-        None => Vec::new(),
-    };
+    let late_charges = data.late_charges.clone();
     let refund_by_terms = match (
         &data.membership,
         &data.policy,
@@ -109,10 +102,7 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
     let mut evidence_paths = Vec::new();
     for e in &data.evidence {
         let path = format!("evidence/{:03}-{}", e.seq, safe_name(&e.name));
-        files.push((
-            path.clone(),
-            vault.read_object(&e.sha256).localize_vault(ctx.lang)?,
-        ));
+        files.push((path.clone(), vault.read_object(e).localize_vault(ctx.lang)?));
         evidence_paths.push(path);
     }
     let doc = DossierFacts {
