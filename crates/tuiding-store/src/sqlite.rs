@@ -52,6 +52,17 @@ impl SqliteStore {
         SqliteStore::setup(conn)
     }
 
+    /// Writes a consistent copy of the database to `path` (which must not exist), safe
+    /// while other processes use it: `VACUUM INTO` reads inside one transaction.
+    pub fn snapshot_to(&self, path: &Path) -> Result<(), StoreError> {
+        let target = path.to_str().ok_or_else(|| StoreError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("the path is not valid UTF-8"),
+        })?;
+        self.conn.execute("VACUUM INTO ?1", [target])?;
+        Ok(())
+    }
+
     /// A throwaway in-memory database, for tests.
     pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
         SqliteStore::setup(Connection::open_in_memory()?)

@@ -162,6 +162,44 @@ pub fn verify(path: &Path) -> Result<(Manifest, Vec<Problem>), VaultError> {
     Ok((manifest, problems))
 }
 
+/// Extracts every file under `prefix/` of an archive written by [`write`] into `dest`
+/// (the prefix removed), each written to a temporary file, fsynced and renamed. A path that
+/// is absolute, climbs with `..` or lies outside `prefix` is refused. Returns the count.
+pub fn extract(path: &Path, prefix: &str, dest: &Path) -> Result<usize, VaultError> {
+    let io = |source: std::io::Error| VaultError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let zip_err = |e: zip::result::ZipError| io(std::io::Error::other(e.to_string()));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).map_err(io)?).map_err(zip_err)?;
+    let mut count = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(zip_err)?;
+        let name = entry.name().map_err(zip_err)?.to_string();
+        if entry.is_dir() || name == "manifest.json" {
+            continue;
+        }
+        let relative = entry
+            .enclosed_name()
+            .and_then(|p| p.strip_prefix(prefix).ok().map(Path::to_path_buf))
+            .filter(|p| !p.as_os_str().is_empty())
+            .ok_or_else(|| {
+                io(std::io::Error::other(format!(
+                    "unsafe path in the archive: {name}"
+                )))
+            })?;
+        let target = dest.join(relative);
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).map_err(io)?;
+        crate::vault::write_durably(&target, &bytes).map_err(|source| VaultError::Io {
+            path: target.display().to_string(),
+            source,
+        })?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,21 +161,7 @@ impl Vault {
         if target.exists() {
             return Ok(());
         }
-        let parent = target.parent().expect("objects have a parent directory");
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-        let temp = parent.join(format!(".tmp-{}-{}", std::process::id(), &sha256[..16]));
-        let result = (|| {
-            let mut file = File::create(&temp)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            std::fs::rename(&temp, &target)?;
-            // The rename itself must reach the disk before the journal refers to it.
-            File::open(parent)?.sync_all()
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        result.map_err(io(&target))
+        write_durably(&target, bytes).map_err(io(&target))
     }
 
     /// Appends one line; a line left incomplete by an interrupted append is dropped first
@@ -333,6 +319,29 @@ impl Vault {
         }
         Ok(bytes)
     }
+}
+
+/// Writes `bytes` to `target` durably: a temporary file in the same directory, fsynced,
+/// renamed into place, and the directory fsynced so the rename itself reaches the disk.
+pub(crate) fn write_durably(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temp = parent.join(format!(".tmp-{}-{name}", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, target)?;
+        File::open(parent)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
 
 /// A media type from the file name.

@@ -98,6 +98,12 @@ pub enum Command {
     Dossier(cmd::dossier::DossierArgs),
     /// 今日待办 / What needs action: overdue refunds, last safe cancel days, waiting steps
     Due(cmd::due::DueArgs),
+    /// 导出账本 / Export the ledger as JSON (everything) or CSV (one row per membership)
+    Export(cmd::export::ExportArgs),
+    /// 备份 / Back up the data directory (database snapshot, evidence vault, your data files) into one zip
+    Backup(cmd::backup::BackupArgs),
+    /// 恢复 / Restore a backup: every digest, the database and the vault are checked first
+    Restore(cmd::backup::RestoreArgs),
     /// 工作日计算 / Working days in mainland China (holidays and adjusted workdays)
     Workdays(cmd::workdays::WorkdaysArgs),
     /// 生成 shell 补全脚本 / Print shell completions

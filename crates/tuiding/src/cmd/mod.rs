@@ -1,6 +1,7 @@
 //! One file per subcommand; this module only dispatches.
 
 pub mod add;
+pub mod backup;
 pub mod case;
 pub mod check;
 pub mod completions;
@@ -9,6 +10,7 @@ pub mod dossier;
 pub mod due;
 pub mod edit;
 pub mod evidence;
+pub mod export;
 pub mod fields;
 pub mod import;
 pub mod list;
@@ -53,6 +55,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Vault(args) => args.run(&ctx),
         Command::Dossier(args) => args.run(&ctx),
         Command::Due(args) => args.run(&ctx),
+        Command::Backup(args) => args.run(&ctx),
+        Command::Export(args) => args.run(&ctx),
+        Command::Restore(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -1,0 +1,265 @@
+//! `tuiding backup FILE.zip` and `tuiding restore FILE.zip`: the whole data directory (a
+//! consistent database snapshot, the evidence vault, the user's holidays, templates,
+//! mappings and playbooks) in one archive with a manifest of digests; a restore checks
+//! every digest, the database and the vault before anything is replaced, and keeps the
+//! replaced data directory aside.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Serialize;
+use tuiding_core::Lang;
+use tuiding_store::SqliteStore;
+use tuiding_vault::Vault;
+use tuiding_vault::dossier;
+
+use crate::cmd::case::LocalizeVault;
+use crate::context::{Ctx, create_private_dir};
+use crate::error::{Localize, UserError};
+use crate::output;
+
+const DB: &str = "tuiding.db";
+/// Every path in a backup starts here.
+const ROOT: &str = "data/";
+
+/// Back up the data directory.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding backup 退订备份-2026-11-26.zip\n  tuiding restore 退订备份-2026-11-26.zip"
+)]
+pub struct BackupArgs {
+    /// 备份文件 / The archive to write
+    #[arg(value_name = "FILE.zip")]
+    pub file: PathBuf,
+}
+
+/// Restore the data directory from a backup.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding restore 退订备份-2026-11-26.zip\n  tuiding --data-dir ./新目录 restore 退订备份.zip --json"
+)]
+pub struct RestoreArgs {
+    /// 备份文件 / The archive to read
+    #[arg(value_name = "FILE.zip")]
+    pub file: PathBuf,
+}
+
+#[derive(Serialize)]
+struct BackupView {
+    file: String,
+    files: usize,
+    bytes: u64,
+    memberships_db_bytes: u64,
+    evidence_objects: usize,
+}
+
+#[derive(Serialize)]
+struct RestoreView {
+    file: String,
+    data_dir: String,
+    files: usize,
+    /// Where the replaced data directory was moved, if there was one.
+    previous_data_dir: Option<String>,
+}
+
+impl BackupArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let data_dir = ctx.data_dir()?;
+        let store = ctx.open_store()?;
+        let scratch = tempdir_beside(&self.file)?;
+        let snapshot = scratch.join(DB);
+        let result = (|| {
+            store.snapshot_to(&snapshot).localize(ctx.lang)?;
+            let mut files = vec![(format!("{ROOT}{DB}"), read(&snapshot)?)];
+            collect(&data_dir, &data_dir, &mut files)?;
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+            let manifest = dossier::write(&self.file, &crate::clock::now().to_string(), &files)
+                .localize_vault(ctx.lang)?;
+            Ok::<_, anyhow::Error>((files, manifest))
+        })();
+        let _ = std::fs::remove_dir_all(&scratch);
+        let (files, manifest) = result?;
+        let view = BackupView {
+            file: self.file.display().to_string(),
+            files: manifest.files.len(),
+            bytes: manifest.files.iter().map(|f| f.size).sum(),
+            memberships_db_bytes: files[0].1.len() as u64,
+            evidence_objects: files
+                .iter()
+                .filter(|f| f.0.starts_with("data/vault/objects/"))
+                .count(),
+        };
+        if ctx.json {
+            return output::print_json(&view);
+        }
+        output::line(match ctx.lang {
+            Lang::Zh => format!(
+                "已备份到 {}：{} 个文件，共 {} 字节（含 {} 份证据）。恢复：tuiding restore {}",
+                view.file, view.files, view.bytes, view.evidence_objects, view.file
+            ),
+            Lang::En => format!(
+                "Backed up to {}: {} files, {} bytes ({} evidence files). Restore with: tuiding restore {}",
+                view.file, view.files, view.bytes, view.evidence_objects, view.file
+            ),
+        })
+    }
+}
+
+fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| UserError::failure(format!("{}: {e}", path.display())))
+}
+
+/// Every file of the data directory but the live database and temporary files.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> anyhow::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(UserError::failure(format!("{}: {e}", dir.display()))),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| UserError::failure(format!("{}: {e}", dir.display())))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') || name.starts_with(DB) {
+            continue;
+        }
+        if path.is_dir() {
+            collect(root, &path, out)?;
+        } else if path.is_file() {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect();
+            out.push((format!("{ROOT}{}", parts.join("/")), read(&path)?));
+        }
+    }
+    Ok(())
+}
+
+/// A private scratch directory next to `file`, so renames stay on one file system.
+fn tempdir_beside(file: &Path) -> anyhow::Result<PathBuf> {
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "tuiding".into());
+    let dir = parent.join(format!(".{name}.scratch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    create_private_dir(&dir).map_err(|e| UserError::failure(format!("{}: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+impl RestoreArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let lang = ctx.lang;
+        let (manifest, problems) = dossier::verify(&self.file)
+            .map_err(|e| UserError::failure(format!("{}: {e}", self.file.display())))?;
+        if !problems.is_empty() {
+            let names: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{} ({})", p.name.as_deref().unwrap_or("?"), p.kind))
+                .collect();
+            return Err(UserError::failure(match lang {
+                Lang::Zh => format!(
+                    "{}：备份已损坏，{} 个文件与清单不符：{}；什么都没有改动",
+                    self.file.display(),
+                    problems.len(),
+                    names.join("、")
+                ),
+                Lang::En => format!(
+                    "{}: the backup is corrupted, {} files do not match its manifest: {}; nothing was changed",
+                    self.file.display(),
+                    problems.len(),
+                    names.join(", ")
+                ),
+            }));
+        }
+        if !manifest
+            .files
+            .iter()
+            .any(|f| f.path == format!("{ROOT}{DB}"))
+        {
+            return Err(UserError::failure(match lang {
+                Lang::Zh => format!(
+                    "{}：不是 tuiding 备份（没有 {ROOT}{DB}）",
+                    self.file.display()
+                ),
+                Lang::En => format!(
+                    "{}: not a tuiding backup (no {ROOT}{DB})",
+                    self.file.display()
+                ),
+            }));
+        }
+        let data_dir = ctx.data_dir()?;
+        let staging = tempdir_beside(&data_dir)?;
+        let result = extract_and_check(ctx, &self.file, &staging);
+        if let Err(e) = result {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        // Swap: the old directory is kept aside, never deleted.
+        let previous = if data_dir.exists() {
+            let stamp = crate::clock::now().strftime("%Y%m%dT%H%M%S").to_string();
+            let name = data_dir
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| "tuiding".into());
+            let aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}"));
+            std::fs::rename(&data_dir, &aside)
+                .map_err(|e| UserError::failure(format!("{}: {e}", data_dir.display())))?;
+            Some(aside)
+        } else {
+            None
+        };
+        std::fs::rename(&staging, &data_dir)
+            .map_err(|e| UserError::failure(format!("{}: {e}", data_dir.display())))?;
+        let view = RestoreView {
+            file: self.file.display().to_string(),
+            data_dir: data_dir.display().to_string(),
+            files: manifest.files.len(),
+            previous_data_dir: previous.map(|p| p.display().to_string()),
+        };
+        if ctx.json {
+            return output::print_json(&view);
+        }
+        let mut text = match lang {
+            Lang::Zh => format!(
+                "已从 {} 恢复 {} 个文件到 {}（摘要、数据库和证据库均已校验）。",
+                view.file, view.files, view.data_dir
+            ),
+            Lang::En => format!(
+                "Restored {} files from {} into {} (digests, database and vault checked).",
+                view.files, view.file, view.data_dir
+            ),
+        };
+        if let Some(p) = &view.previous_data_dir {
+            text.push_str(&match lang {
+                Lang::Zh => format!("\n原来的数据保留在 {p}"),
+                Lang::En => format!("\nThe previous data is kept in {p}"),
+            });
+        }
+        output::line(text)
+    }
+}
+
+/// Extracts the archive into `staging` and checks that its database opens and its vault
+/// verifies.
+fn extract_and_check(ctx: &Ctx, file: &Path, staging: &Path) -> anyhow::Result<()> {
+    dossier::extract(file, ROOT.trim_end_matches('/'), staging).localize_vault(ctx.lang)?;
+    SqliteStore::open(&staging.join(DB)).localize(ctx.lang)?;
+    let report = Vault::open(&staging.join("vault"))
+        .and_then(|v| v.verify())
+        .localize_vault(ctx.lang)?;
+    if !report.problems.is_empty() {
+        return Err(UserError::failure(format!(
+            "{}: the evidence vault in the backup does not verify ({} problems); nothing was changed",
+            file.display(),
+            report.problems.len()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! `tuiding export --format json|csv`: the whole ledger in open formats, so nothing is
+//! locked in. JSON holds memberships (as `list --json`), their policies (the TOML text
+//! verbatim) and cases (as `case show --json`); CSV one row per membership for
+//! spreadsheets.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::Lang;
+use tuiding_store::Store;
+
+use crate::cmd::case::{CaseView, load, view as case_view};
+use crate::context::Ctx;
+use crate::error::{Localize, UserError};
+use crate::output;
+use crate::view::{self, MembershipView};
+
+/// Export the ledger.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "示例 / Examples:\n  tuiding export --format json --out 账本.json\n  tuiding export --format csv > 会员.csv\n  tuiding backup 备份.zip        # 连同证据的完整备份 / everything, evidence included"
+)]
+pub struct ExportArgs {
+    /// 格式 / Format
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// 输出文件（默认标准输出）/ File to write [default: standard output]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// 全部数据 / Everything: memberships, policies, cases
+    Json,
+    /// 每个会员一行 / One row per membership
+    Csv,
+}
+
+#[derive(Serialize)]
+struct Ledger {
+    format: &'static str,
+    version: u32,
+    today: Date,
+    memberships: Vec<MembershipView>,
+    policies: Vec<PolicyText>,
+    cases: Vec<CaseView>,
+}
+
+#[derive(Serialize)]
+struct PolicyText {
+    membership_id: i64,
+    toml: String,
+}
+
+const CSV_HEADER: [&str; 17] = [
+    "id",
+    "platform",
+    "plan",
+    "billing",
+    "period",
+    "price",
+    "currency",
+    "start",
+    "paid_through",
+    "status",
+    "next_renewal",
+    "ends_on",
+    "auto_renew",
+    "monthly_cost",
+    "yearly_cost",
+    "category",
+    "notes",
+];
+
+impl ExportArgs {
+    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        let store = ctx.open_store()?;
+        let stored = store.memberships().localize(ctx.lang)?;
+        let memberships = view::views(&stored, ctx.today, ctx.lang)?;
+        let bytes = match self.format {
+            Format::Json => {
+                let mut policies = Vec::new();
+                for s in &stored {
+                    if let Some(p) = store.policy(s.id).localize(ctx.lang)? {
+                        policies.push(PolicyText {
+                            membership_id: s.id,
+                            toml: p.text,
+                        });
+                    }
+                }
+                let mut cases = Vec::new();
+                for c in store.cases().localize(ctx.lang)? {
+                    cases.push(case_view(ctx, &load(ctx, &store, c.id)?));
+                }
+                let ledger = Ledger {
+                    format: "tuiding-ledger",
+                    version: 1,
+                    today: ctx.today,
+                    memberships,
+                    policies,
+                    cases,
+                };
+                let mut text = serde_json::to_string_pretty(&ledger)?;
+                text.push('\n');
+                text.into_bytes()
+            }
+            Format::Csv => csv_bytes(&memberships)?,
+        };
+        match &self.out {
+            None => {
+                use std::io::Write;
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(&bytes)
+                    .and_then(|()| stdout.flush())
+                    .or_else(|e| {
+                        if e.kind() == std::io::ErrorKind::BrokenPipe {
+                            Ok(())
+                        } else {
+                            Err(e)
+                        }
+                    })?;
+                Ok(())
+            }
+            Some(path) => {
+                output::write_atomic(path, &bytes)
+                    .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
+                // stdout stays clean for --json; the confirmation goes to stderr.
+                eprintln!(
+                    "{}",
+                    match ctx.lang {
+                        Lang::Zh => format!("已导出 {} 个会员到 {}", stored.len(), path.display()),
+                        Lang::En => format!(
+                            "Exported {} memberships to {}",
+                            stored.len(),
+                            path.display()
+                        ),
+                    }
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(CSV_HEADER)?;
+    let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    for m in memberships {
+        let channels: Vec<String> = m
+            .auto_renew
+            .iter()
+            .map(|c| match c.closed_on {
+                Some(on) => format!("{}:{}:{on}", c.channel, c.status),
+                None => format!("{}:{}", c.channel, c.status),
+            })
+            .collect();
+        w.write_record([
+            m.id.to_string(),
+            m.platform.clone(),
+            m.plan.clone(),
+            m.billing.to_string(),
+            m.period.clone().unwrap_or_default(),
+            m.price.clone(),
+            m.currency.to_string(),
+            m.start.to_string(),
+            date(m.paid_through),
+            m.status.to_string(),
+            date(m.next_renewal),
+            date(m.ends_on),
+            channels.join(";"),
+            m.monthly_cost.clone().unwrap_or_default(),
+            m.yearly_cost.clone().unwrap_or_default(),
+            m.category.clone().unwrap_or_default(),
+            m.notes.clone().unwrap_or_default(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!(e.to_string()))
+}

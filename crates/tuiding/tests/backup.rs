@@ -1,0 +1,244 @@
+//! Black-box tests of `tuiding backup` and `tuiding restore`.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn tuiding(data: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tuiding").unwrap();
+    for var in [
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "TUIDING_LANG",
+        "TUIDING_TODAY",
+        "TUIDING_DATA_DIR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("NO_COLOR", "1")
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--today")
+        .arg("2026-11-20");
+    cmd
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.arg("--json").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A ledger with one membership, a case and two pieces of evidence.
+fn ledger(data: &Path, dir: &TempDir) {
+    tuiding(data)
+        .args([
+            "add",
+            "--platform",
+            "爱奇艺",
+            "--plan",
+            "黄金VIP连续包月",
+            "--period",
+            "month",
+            "--price",
+            "25",
+            "--start",
+            "2026-01-31",
+            "--auto-renew",
+            "wechat_pay",
+        ])
+        .assert()
+        .success();
+    json(tuiding(data).args(["case", "open", "1"]));
+    for (name, text) in [("关闭前.png", "before"), ("客服.png", "chat")] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        json(
+            tuiding(data)
+                .args(["evidence", "add", "1"])
+                .arg(&path)
+                .args(["--kind", "operation"]),
+        );
+    }
+}
+
+/// Copies a zip, replacing the bytes of the first file whose name starts with `prefix`.
+fn tamper(from: &Path, to: &Path, prefix: &str) {
+    let mut src = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let mut done = false;
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        if !done && name.starts_with(prefix) {
+            content[0] ^= 1;
+            done = true;
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&content).unwrap();
+    }
+    assert!(done, "nothing under {prefix}");
+    out.finish().unwrap();
+}
+
+#[test]
+fn backup_then_restore_reproduces_the_ledger_and_the_vault() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a");
+    ledger(&a, &dir);
+    let archive = dir.path().join("备份.zip");
+    let made = json(tuiding(&a).arg("backup").arg(&archive));
+    assert_eq!(made["evidence_objects"], 2);
+    // Into a new data dir.
+    let b = dir.path().join("b");
+    let restored = json(tuiding(&b).arg("restore").arg(&archive));
+    assert_eq!(restored["previous_data_dir"], Value::Null);
+    assert_eq!(json(tuiding(&a).arg("list")), json(tuiding(&b).arg("list")));
+    assert_eq!(
+        json(tuiding(&a).args(["evidence", "list", "1"])),
+        json(tuiding(&b).args(["evidence", "list", "1"]))
+    );
+    assert_eq!(json(tuiding(&b).args(["vault", "verify"]))["ok"], true);
+    assert_eq!(
+        json(tuiding(&b).args(["case", "show", "1"]))["state"],
+        "opened"
+    );
+    // Over an existing one: the old one is kept aside, not deleted.
+    tuiding(&b).args(["rm", "1", "--yes"]).assert().success();
+    let again = json(tuiding(&b).arg("restore").arg(&archive));
+    let aside = again["previous_data_dir"].as_str().unwrap();
+    assert!(Path::new(aside).join("tuiding.db").is_file());
+    assert_eq!(json(tuiding(&b).arg("list")).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_corrupted_backup_is_refused_and_nothing_changes() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a");
+    ledger(&a, &dir);
+    let archive = dir.path().join("b.zip");
+    json(tuiding(&a).arg("backup").arg(&archive));
+    let before = json(tuiding(&a).arg("list"));
+    for prefix in ["data/vault/objects/", "data/tuiding.db"] {
+        let bad = dir.path().join("bad.zip");
+        tamper(&archive, &bad, prefix);
+        tuiding(&a)
+            .arg("restore")
+            .arg(&bad)
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("备份已损坏")
+                    .and(predicate::str::contains("altered_object")),
+            );
+        assert_eq!(json(tuiding(&a).arg("list")), before, "nothing was changed");
+    }
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("before-restore") || n.contains("scratch")),
+        "{names:?}"
+    );
+    // Not a backup at all: a dossier.
+    let dossier = dir.path().join("d.zip");
+    tuiding(&a)
+        .args(["case", "export", "1", "--out"])
+        .arg(&dossier)
+        .assert()
+        .success();
+    tuiding(&a)
+        .arg("restore")
+        .arg(&dossier)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("不是 tuiding 备份"));
+}
+
+#[test]
+fn export_writes_the_whole_ledger_as_json_and_csv() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a");
+    ledger(&a, &dir);
+    tuiding(&a)
+        .args(["policy", "set", "1", "--template", "video-monthly-vip"])
+        .assert()
+        .success();
+    tuiding(&a)
+        .args([
+            "add",
+            "--platform",
+            "Spotify, Inc.",
+            "--plan",
+            "Premium \"Family\"",
+            "--period",
+            "month",
+            "--price",
+            "16.99",
+            "--currency",
+            "USD",
+            "--start",
+            "2026-03-15",
+        ])
+        .assert()
+        .success();
+    let out = tuiding(&a)
+        .args(["export", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let ledger: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ledger["format"], "tuiding-ledger");
+    assert_eq!(
+        ledger["memberships"],
+        json(tuiding(&a).arg("list")),
+        "memberships as list --json"
+    );
+    assert!(
+        ledger["policies"][0]["toml"]
+            .as_str()
+            .unwrap()
+            .contains("[refund]")
+    );
+    assert_eq!(ledger["cases"][0]["evidence"].as_array().unwrap().len(), 2);
+    let file = dir.path().join("会员.csv");
+    tuiding(&a)
+        .args(["export", "--format", "csv", "--out"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("");
+    let mut rows = csv::Reader::from_path(&file).unwrap();
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(&records[0][1], "爱奇艺");
+    assert_eq!(&records[0][12], "wechat_pay:active");
+    assert_eq!(
+        (
+            &records[1][1],
+            &records[1][2],
+            &records[1][5],
+            &records[1][6]
+        ),
+        ("Spotify, Inc.", "Premium \"Family\"", "16.99", "USD")
+    );
+    tuiding(&a)
+        .args(["export", "--format", "xml"])
+        .assert()
+        .code(2);
+}
