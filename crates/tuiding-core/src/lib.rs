@@ -30,6 +30,7 @@ pub mod playbook;
 pub mod policy;
 pub mod refund;
 pub mod transaction;
+pub mod wallos;
 
 pub use calendar::{CalendarError, WorkCalendar};
 pub use i18n::{Lang, Localized};

@@ -98,6 +98,8 @@ pub enum Command {
     Dossier(cmd::dossier::DossierArgs),
     /// 今日待办 / What needs action: overdue refunds, last safe cancel days, waiting steps
     Due(cmd::due::DueArgs),
+    /// 从其他工具迁移 / Import memberships from another tracker's export (Wallos JSON or CSV)
+    ImportFrom(cmd::import_from::ImportFromArgs),
     /// 导出账本 / Export the ledger as JSON (everything) or CSV (one row per membership)
     Export(cmd::export::ExportArgs),
     /// 备份 / Back up the data directory (database snapshot, evidence vault, your data files) into one zip

@@ -9,6 +9,10 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 fn tuiding(data: &Path) -> Command {
+    tuiding_on(data, "2026-11-20")
+}
+
+fn tuiding_on(data: &Path, today: &str) -> Command {
     let mut cmd = Command::cargo_bin("tuiding").unwrap();
     for var in [
         "LANG",
@@ -24,7 +28,7 @@ fn tuiding(data: &Path) -> Command {
         .arg("--data-dir")
         .arg(data)
         .arg("--today")
-        .arg("2026-11-20");
+        .arg(today);
     cmd
 }
 
@@ -241,4 +245,103 @@ fn export_writes_the_whole_ledger_as_json_and_csv() {
         .args(["export", "--format", "xml"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn a_wallos_export_lands_field_by_field_and_says_what_it_skipped() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a");
+    let wallos = |file: &str| {
+        let mut cmd = tuiding_on(&a, "2026-12-05");
+        cmd.args(["import-from", "wallos", file]);
+        cmd
+    };
+    let dry = json(wallos("tests/data/wallos.json").arg("--dry-run"));
+    assert_eq!(
+        (
+            dry["imported"].as_array().unwrap().len(),
+            dry["skipped"].as_array().unwrap().len()
+        ),
+        (4, 1)
+    );
+    assert_eq!(
+        json(tuiding(&a).arg("list")),
+        serde_json::json!([]),
+        "a dry run writes nothing"
+    );
+    let report = json(&mut wallos("tests/data/wallos.json"));
+    assert_eq!(report["skipped"][0]["name"], "Broken", "{report:#}");
+    assert_eq!(
+        report["imported"][0]["remarks"].as_array().unwrap().len(),
+        1,
+        "{report:#}"
+    );
+    assert!(
+        report["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Sometimes")
+    );
+    let list = json(tuiding_on(&a, "2026-12-05").arg("list"));
+    let by = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["platform"] == name)
+            .unwrap()
+            .clone()
+    };
+    let netflix = by("Netflix");
+    assert_eq!(
+        (netflix["price"].as_str(), netflix["currency"].as_str()),
+        (Some("15.49"), Some("USD"))
+    );
+    assert_eq!(netflix["next_renewal"], "2026-12-31", "{netflix:#}");
+    assert_eq!(netflix["category"], "Entertainment");
+    assert_eq!(
+        netflix["auto_renew"],
+        serde_json::json!([{"channel": "alipay", "status": "active"}])
+    );
+    let notes = netflix["notes"].as_str().unwrap();
+    assert!(
+        notes.contains("family plan")
+            && notes.contains("https://www.netflix.com")
+            && notes.contains("Paid by: Bob"),
+        "{notes}"
+    );
+    let iqiyi = by("爱奇艺");
+    assert_eq!(
+        (iqiyi["period"].as_str(), iqiyi["next_renewal"].as_str()),
+        (Some("quarter"), Some("2027-01-15"))
+    );
+    assert_eq!(iqiyi["auto_renew"][0]["channel"], "wechat_pay");
+    let domain = by("Domain");
+    assert_eq!(
+        (
+            domain["billing"].as_str(),
+            domain["paid_through"].as_str(),
+            domain["currency"].as_str()
+        ),
+        (Some("one_time"), Some("2027-02-28"), Some("EUR"))
+    );
+    let gym = by("Old Gym");
+    assert_eq!(
+        gym["auto_renew"],
+        serde_json::json!([{"channel": "bank_card", "status": "closed", "closed_on": "2026-08-20"}])
+    );
+    assert_ne!(gym["status"], "active");
+    // CSV, the same fields.
+    let csv = json(&mut wallos("tests/data/wallos.csv"));
+    assert_eq!(csv["imported"].as_array().unwrap().len(), 2);
+    assert_eq!(csv["skipped"][0]["line"], 4);
+    assert!(
+        csv["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("价格")
+    );
+    tuiding(&a)
+        .args(["import-from", "wallos", "Cargo.toml"])
+        .assert()
+        .code(1);
 }

@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod export;
 pub mod fields;
 pub mod import;
+pub mod import_from;
 pub mod list;
 pub mod policy;
 pub mod renewals;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Due(args) => args.run(&ctx),
         Command::Backup(args) => args.run(&ctx),
         Command::Export(args) => args.run(&ctx),
+        Command::ImportFrom(args) => args.run(&ctx),
         Command::Restore(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),
     }
