@@ -64,6 +64,9 @@ pub struct Playbook {
     pub success_en: String,
     /// Evidence that proves it: `kind|what`, kind being operation, communication or payment.
     pub evidence: Vec<String>,
+    /// The same evidence in English, in the same order (text only, no kind).
+    #[serde(default)]
+    pub evidence_en: Vec<String>,
     /// Paths, most common first.
     #[serde(default)]
     pub path: Vec<PathVariant>,
@@ -122,8 +125,8 @@ impl EvidenceKind {
 pub struct EvidenceHint {
     /// Which group.
     pub kind: EvidenceKind,
-    /// What to capture (zh).
-    pub what: String,
+    /// What to capture.
+    pub what: Line,
 }
 
 /// One step of a case.
@@ -190,7 +193,7 @@ impl Playbooks {
                 "Rule check: the refund terms, the last safe cancel day and the channels to close",
             ),
             paths: vec![PathVariant {
-                steps: format!("tuiding check <ID>（{} {}）", m.platform, m.plan),
+                steps: "tuiding check <ID>".into(),
                 source: "tuiding".into(),
             }],
             success: Line::new(
@@ -199,7 +202,10 @@ impl Playbooks {
             ),
             evidence: vec![EvidenceHint {
                 kind: EvidenceKind::Operation,
-                what: "会员服务协议/自动续费规则原文或截图（含日期）".into(),
+                what: Line::new(
+                    "会员服务协议/自动续费规则原文或截图（含日期）",
+                    "The membership agreement or auto-renewal rules, as text or screenshots (dated)",
+                ),
             }],
             notes: Vec::new(),
         }];
@@ -244,11 +250,17 @@ impl Playbooks {
                 evidence: vec![
                     EvidenceHint {
                         kind: EvidenceKind::Communication,
-                        what: "退款申请记录（聊天或工单截图）".into(),
+                        what: Line::new(
+                            "退款申请记录（聊天或工单截图）",
+                            "The refund request (chat or ticket screenshots)",
+                        ),
                     },
                     EvidenceHint {
                         kind: EvidenceKind::Payment,
-                        what: "原支付订单截图（订单号、金额、时间）".into(),
+                        what: Line::new(
+                            "原支付订单截图（订单号、金额、时间）",
+                            "Screenshot of the original payment (order number, amount, time)",
+                        ),
                     },
                 ],
                 notes,
@@ -259,7 +271,7 @@ impl Playbooks {
             title: Line::new("把聊天中的承诺变成书面确认", "Turn every promise made in chat into a written confirmation"),
             paths: Vec::new(),
             success: Line::new("客服通过邮件、短信或工单确认：已取消、不会再扣费、退款金额和日期。", "Customer service confirms by e-mail, SMS or ticket: cancelled, no further charges, the refund amount and date."),
-            evidence: vec![EvidenceHint { kind: EvidenceKind::Communication, what: "书面确认（邮件、短信或工单）".into() }],
+            evidence: vec![EvidenceHint { kind: EvidenceKind::Communication, what: Line::new("书面确认（邮件、短信或工单）", "Written confirmation (e-mail, SMS or ticket)") }],
             notes: Vec::new(),
         });
         steps
@@ -355,11 +367,14 @@ impl Playbooks {
 fn hints(p: &Playbook) -> Vec<EvidenceHint> {
     p.evidence
         .iter()
-        .filter_map(|e| {
+        .enumerate()
+        .filter_map(|(i, e)| {
             let (kind, what) = e.split_once('|')?;
+            // A playbook without English text shows the Chinese rather than nothing.
+            let en = p.evidence_en.get(i).map_or(what, String::as_str);
             Some(EvidenceHint {
                 kind: EvidenceKind::parse(kind)?,
-                what: what.to_string(),
+                what: Line::new(what, en),
             })
         })
         .collect()
@@ -412,6 +427,18 @@ mod tests {
             assert!(p.get(channel.as_str()).is_some(), "{channel}");
         }
         assert!(p.get("customer_service").is_some());
+        for name in Channel::ALL
+            .map(Channel::as_str)
+            .into_iter()
+            .chain(["customer_service"])
+        {
+            let book = p.get(name).unwrap();
+            assert_eq!(
+                book.evidence_en.len(),
+                book.evidence.len(),
+                "{name}: English evidence text"
+            );
+        }
         assert!(
             p.get("in_app")
                 .unwrap()

@@ -11,6 +11,15 @@ fn runs() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"[0-9]+[Xx]?").expect("valid pattern"))
 }
 
+/// Digits in groups separated by single spaces or dashes, as people write cards and
+/// phones ("6222 0212 3456 7890 128", "138-1234-5678"), with an optional "+86 " in front.
+fn grouped() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:\+86[ -]?)?[0-9]+(?:[ -][0-9]+)+[Xx]?").expect("valid pattern")
+    })
+}
+
 /// Replaces the middle digits of every ID, card and mobile number in `text` with `*`.
 ///
 /// ```
@@ -18,30 +27,107 @@ fn runs() -> &'static Regex {
 /// assert_eq!(mask_sensitive("手机13812345678"), "手机138****5678");
 /// assert_eq!(mask_sensitive("卡号4111111111111111"), "卡号4111********1111");
 /// assert_eq!(mask_sensitive("订单号4111111111111112"), "订单号4111111111111112");
+/// assert_eq!(mask_sensitive("卡 4111 1111 1111 1111"), "卡 4111 **** **** 1111");
+/// assert_eq!(mask_sensitive("电话 +86 138-1234-5678"), "电话 +86 138-****-5678");
 /// // Inside a hex digest: left alone.
 /// assert_eq!(mask_sensitive("sha256 f13812345678e0"), "sha256 f13812345678e0");
 /// ```
 pub fn mask_sensitive(text: &str) -> String {
+    // Grouped numbers first, judged as a whole; what is not a number as a whole is
+    // judged run by run below.
+    let grouped_done = grouped()
+        .replace_all(text, |caps: &regex::Captures<'_>| {
+            let whole = caps.get(0).expect("group 0 always matches");
+            if glued(text, whole.start(), whole.end()) {
+                return whole.as_str().to_string();
+            }
+            let found = whole.as_str();
+            let body_start = country_prefix_len(found);
+            let (head, body) = found.split_at(body_start);
+            let digits: String = body.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            match classify(&digits) {
+                Some(kind) => {
+                    let (a, b) = kind.kept();
+                    format!("{head}{}", keep_digits(body, a, b))
+                }
+                None => found.to_string(),
+            }
+        })
+        .into_owned();
+    let text = grouped_done.as_str();
     runs()
         .replace_all(text, |caps: &regex::Captures<'_>| {
             let whole = caps.get(0).expect("group 0 always matches");
             let run = whole.as_str();
             // A run glued to ASCII letters or digits is part of a token (a SHA-256 or SM3
-            // digest, an order code), not a number on its own.
-            let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            if glued(text[..whole.start()].chars().next_back())
-                || glued(text[whole.end()..].chars().next())
+            // digest, an order code), not a number on its own; one glued to `*` was masked.
+            if glued(text, whole.start(), whole.end())
+                || text[..whole.start()].ends_with('*')
+                || text[whole.end()..].starts_with('*')
             {
                 return run.to_string();
             }
+            // "+8613812345678": the country code, then a mobile number.
+            if text[..whole.start()].ends_with('+')
+                && let Some(national) = run.strip_prefix("86")
+                && let Some(Kind::Mobile) = classify(national)
+            {
+                return format!("86{}", keep(national, 3, 4));
+            }
             match classify(run) {
-                Some(Kind::ResidentId) => keep(run, 3, 4),
-                Some(Kind::BankCard) => keep(run, 4, 4),
-                Some(Kind::Mobile) => keep(run, 3, 4),
+                Some(kind) => {
+                    let (a, b) = kind.kept();
+                    keep(run, a, b)
+                }
                 None => run.to_string(),
             }
         })
         .into_owned()
+}
+
+/// The length of a leading "+86", "+86 " or "+86-".
+fn country_prefix_len(found: &str) -> usize {
+    match found.strip_prefix("+86") {
+        Some(rest) if rest.starts_with([' ', '-']) => 4,
+        Some(_) => 3,
+        None => 0,
+    }
+}
+
+/// Whether the match at `start..end` touches an ASCII letter or digit on either side.
+fn glued(text: &str, start: usize, end: usize) -> bool {
+    let touches = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    touches(text[..start].chars().next_back()) || touches(text[end..].chars().next())
+}
+
+/// Keeps the first `head` and last `tail` digits of `text`, masking the digits between
+/// and leaving separators where they are.
+fn keep_digits(text: &str, head: usize, tail: usize) -> String {
+    let n = text.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+    let mut seen = 0;
+    text.chars()
+        .map(|c| {
+            if !c.is_ascii_alphanumeric() {
+                return c;
+            }
+            seen += 1;
+            if seen <= head || seen > n - tail {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+impl Kind {
+    /// Digits kept at the start and at the end.
+    fn kept(&self) -> (usize, usize) {
+        match self {
+            Kind::ResidentId | Kind::Mobile => (3, 4),
+            Kind::BankCard => (4, 4),
+        }
+    }
 }
 
 enum Kind {
@@ -110,6 +196,29 @@ fn keep(run: &str, head: usize, tail: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_written_in_groups_or_with_the_country_code_are_masked() {
+        assert_eq!(
+            mask_sensitive("卡号 4111-1111-1111-1111。"),
+            "卡号 4111-****-****-1111。"
+        );
+        assert_eq!(mask_sensitive("手机 138 1234 5678"), "手机 138 **** 5678");
+        assert_eq!(mask_sensitive("+8613812345678"), "+86138****5678");
+        assert_eq!(mask_sensitive("+86-138-1234-5678"), "+86-138-****-5678");
+        assert_eq!(
+            mask_sensitive("身份证 110101 19900307 4514"),
+            "身份证 110*** ******** 4514"
+        );
+        // Two numbers side by side: the group is no number, each run is judged alone.
+        assert_eq!(
+            mask_sensitive("订单 123 13812345678"),
+            "订单 123 138****5678"
+        );
+        // Look-alikes in groups stay.
+        assert_eq!(mask_sensitive("4111 1111 1111 1112"), "4111 1111 1111 1112");
+        assert_eq!(mask_sensitive("2026-11-26 10:00"), "2026-11-26 10:00");
+    }
 
     #[test]
     fn valid_numbers_are_masked_and_look_alikes_are_not() {

@@ -210,7 +210,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                             "{}{}{}",
                             e.kind.label(lang),
                             crate::output::colon(lang),
-                            e.what
+                            e.what.text(lang)
                         )
                     })
                     .collect(),
