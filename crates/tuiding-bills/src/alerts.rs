@@ -105,6 +105,7 @@ mod tests {
             price: Money::from_minor(1900, Currency::CNY),
             start: date(2026, 1, 28),
             paid_through: None,
+            trial_until: None,
             auto_renew: vec![
                 AutoRenewContract {
                     channel: Channel::InApp,

@@ -21,6 +21,7 @@ mod error;
 mod fxhash;
 mod parse;
 pub mod recurring;
+pub mod trial;
 
 pub use bank::BankMapping;
 pub use error::BillError;

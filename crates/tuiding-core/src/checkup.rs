@@ -205,6 +205,13 @@ pub fn check(
         ));
     }
 
+    if let (MembershipStatus::Trial(converts), Some(last)) = (status, last_safe_cancel_day) {
+        warnings.push(notice(
+            "trial_converts",
+            format!("试用期 {converts} 转正，自动扣费 {}。不想付费就在 {last}（含）前关闭所有渠道，一分钱都不用花。", m.price),
+            format!("The trial converts on {converts} and charges {}. Close every channel by {last} to pay nothing.", m.price),
+        ));
+    }
     let channels_to_close = channels(m, &mut warnings, &mut missing);
     let refund = refund_for(m, policy, on, &mut missing);
     let voided_benefits = voided(m, policy, &mut risks);
@@ -664,6 +671,7 @@ mod tests {
             price: Money::from_minor(2500, Currency::CNY),
             start: date(2026, 1, 31),
             paid_through: None,
+            trial_until: None,
             auto_renew: vec![
                 AutoRenewContract {
                     channel: Channel::InApp,

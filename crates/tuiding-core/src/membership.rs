@@ -219,6 +219,7 @@ impl Benefit {
 ///     price: Money::parse("25", Currency::CNY).unwrap(),
 ///     start: date(2026, 1, 31),
 ///     paid_through: None,
+///     trial_until: None,
 ///     auto_renew: vec![AutoRenewContract { channel: Channel::WechatPay, status: ContractStatus::Active }],
 ///     benefits: vec![],
 ///     category: Some("视频".into()),
@@ -243,6 +244,9 @@ pub struct Membership {
     pub start: Date,
     /// The last day already paid for (inclusive), when known.
     pub paid_through: Option<Date>,
+    /// The day a free (or token-price) trial converts: the first charge at `price`, the
+    /// anchor of every renewal after it. `None` when there is no trial.
+    pub trial_until: Option<Date>,
     /// One contract per channel where auto-renewal is (or was) set up.
     pub auto_renew: Vec<AutoRenewContract>,
     /// Benefits that come with it.
@@ -258,6 +262,8 @@ pub struct Membership {
 pub enum MembershipStatus {
     /// It has not started yet.
     Upcoming,
+    /// In a trial that converts (charges `price`) on this day unless cancelled before.
+    Trial(Date),
     /// It runs and will renew.
     Active,
     /// It runs but will not renew; the service ends after the given day.
@@ -271,6 +277,7 @@ impl MembershipStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             MembershipStatus::Upcoming => "upcoming",
+            MembershipStatus::Trial(_) => "trial",
             MembershipStatus::Active => "active",
             MembershipStatus::Ending(_) => "ending",
             MembershipStatus::Ended(_) => "ended",
@@ -296,6 +303,11 @@ impl Membership {
         }
         if self.price.is_negative() {
             return invalid("price", InvalidReason::NegativePrice);
+        }
+        if let Some(trial_until) = self.trial_until
+            && trial_until <= self.start
+        {
+            return invalid("trial_until", InvalidReason::BeforeStart(self.start));
         }
         if let Some(paid_through) = self.paid_through
             && paid_through < self.start
@@ -369,7 +381,7 @@ impl Membership {
     /// is the paid term (`start` to `paid_through`), when known.
     pub fn current_period(&self, today: Date) -> Result<Option<PeriodSpan>, MembershipError> {
         match self.billing {
-            Billing::Periodic(period) => Ok(period.span_containing(self.start, today)?),
+            Billing::Periodic(period) => Ok(period.span_containing(self.anchor(), today)?),
             Billing::OneTime | Billing::Gifted => {
                 let Some(paid_through) = self.paid_through else {
                     return Ok(None);
@@ -397,7 +409,18 @@ impl Membership {
             Some(paid_through) if paid_through > today => paid_through,
             _ => today,
         };
-        Ok(Some(period.next_boundary_after(self.start, after)?))
+        if let Some(trial_until) = self.trial_until
+            && after < trial_until
+        {
+            // The trial converts: the first charge.
+            return Ok(Some(trial_until));
+        }
+        Ok(Some(period.next_boundary_after(self.anchor(), after)?))
+    }
+
+    /// The date renewals are counted from: the trial's end when there is one, else the start.
+    pub fn anchor(&self) -> Date {
+        self.trial_until.unwrap_or(self.start)
     }
 
     /// Days from `today` until [`Membership::next_renewal`].
@@ -427,8 +450,14 @@ impl Membership {
                     })
                     .max()
                     .unwrap_or(today);
+                // Closed during the trial: the service ends with the trial.
+                if let Some(trial_until) = self.trial_until
+                    && closed_on < trial_until
+                {
+                    return Ok(Some(day_before(trial_until)?));
+                }
                 let period_end =
-                    period.next_boundary_after(self.start, closed_on.max(self.start))?;
+                    period.next_boundary_after(self.anchor(), closed_on.max(self.anchor()))?;
                 Ok(Some(day_before(period_end)?))
             }
             Billing::OneTime | Billing::Gifted => Ok(self.paid_through),
@@ -441,6 +470,11 @@ impl Membership {
             return Ok(MembershipStatus::Upcoming);
         }
         if self.renews() {
+            if let Some(trial_until) = self.trial_until
+                && today < trial_until
+            {
+                return Ok(MembershipStatus::Trial(trial_until));
+            }
             return Ok(MembershipStatus::Active);
         }
         Ok(match self.ends_on(today)? {
@@ -649,6 +683,7 @@ mod tests {
             price: Money::from_minor(2500, Currency::CNY),
             start: date(2026, 1, 31),
             paid_through: None,
+            trial_until: None,
             auto_renew: vec![AutoRenewContract {
                 channel: Channel::WechatPay,
                 status: ContractStatus::Active,
@@ -657,6 +692,62 @@ mod tests {
             category: None,
             notes: None,
         }
+    }
+
+    #[test]
+    fn a_trial_converts_on_a_month_end_and_renews_from_there() {
+        let m = Membership {
+            platform: "腾讯视频".into(),
+            plan: "VIP".into(),
+            billing: Billing::Periodic(Period::month()),
+            price: Money::from_minor(3000, Currency::CNY),
+            start: date(2027, 1, 24),
+            paid_through: None,
+            trial_until: Some(date(2027, 1, 31)),
+            auto_renew: vec![],
+            benefits: vec![],
+            category: None,
+            notes: None,
+        };
+        assert_eq!(
+            m.status(date(2027, 1, 25)).unwrap(),
+            MembershipStatus::Trial(date(2027, 1, 31))
+        );
+        assert_eq!(
+            m.next_renewal(date(2027, 1, 25)).unwrap(),
+            Some(date(2027, 1, 31))
+        );
+        assert_eq!(
+            m.status(date(2027, 1, 31)).unwrap(),
+            MembershipStatus::Active
+        );
+        assert_eq!(
+            m.next_renewal(date(2027, 1, 31)).unwrap(),
+            Some(date(2027, 2, 28))
+        );
+        assert_eq!(
+            m.next_renewal(date(2027, 2, 28)).unwrap(),
+            Some(date(2027, 3, 31))
+        );
+        assert_eq!(
+            m.current_period(date(2027, 3, 1)).unwrap().map(|p| p.start),
+            Some(date(2027, 2, 28))
+        );
+        // Cancelled during the trial: the service ends with it and nothing is charged.
+        let mut closed = m.clone();
+        closed.auto_renew = vec![AutoRenewContract {
+            channel: Channel::WechatPay,
+            status: ContractStatus::Closed(date(2027, 1, 26)),
+        }];
+        assert_eq!(closed.next_renewal(date(2027, 1, 26)).unwrap(), None);
+        assert_eq!(
+            closed.status(date(2027, 1, 27)).unwrap(),
+            MembershipStatus::Ending(date(2027, 1, 30))
+        );
+        // A trial must end after it starts.
+        let mut bad = m.clone();
+        bad.trial_until = Some(date(2027, 1, 24));
+        assert!(bad.validate().is_err());
     }
 
     #[test]

@@ -396,6 +396,7 @@ mod tests {
             price: Money::from_minor(2500, Currency::CNY),
             start: date(2026, 1, 31),
             paid_through: None,
+            trial_until: None,
             auto_renew: vec![
                 AutoRenewContract {
                     channel: Channel::InApp,

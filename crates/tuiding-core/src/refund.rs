@@ -154,7 +154,7 @@ pub fn paid_period(m: &Membership, on: Date) -> Result<PeriodSpan, RefundError> 
 ///     platform: "某视频".into(), plan: "月卡".into(),
 ///     billing: Billing::Periodic(Period::month()),
 ///     price: Money::from_minor(3000, Currency::CNY),
-///     start: date(2026, 11, 1), paid_through: None,
+///     start: date(2026, 11, 1), paid_through: None, trial_until: None,
 ///     auto_renew: vec![], benefits: vec![], category: None, notes: None,
 /// };
 /// let policy = Policy::from_toml("[refund]\nmethod = \"pro_rata_days\"\nrounding = \"down\"").unwrap();
@@ -542,6 +542,7 @@ mod tests {
             price: Money::parse(price, Currency::CNY).unwrap(),
             start,
             paid_through: None,
+            trial_until: None,
             auto_renew: vec![],
             benefits: vec![],
             category: None,

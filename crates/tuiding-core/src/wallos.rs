@@ -270,6 +270,7 @@ fn map_one(r: &Record, today: Date) -> Result<Mapped, Line> {
         price,
         start,
         paid_through,
+        trial_until: None,
         auto_renew,
         benefits: Vec::new(),
         category: r.get(&["Category", "Categpry"]).map(str::to_string),

@@ -292,6 +292,7 @@ mod tests {
             price: Money::from_minor(2500, Currency::CNY),
             start: date(2026, 1, 15),
             paid_through: None,
+            trial_until: None,
             auto_renew: vec![],
             benefits: vec![],
             category: None,

@@ -317,6 +317,7 @@ mod tests {
             price: Money::from_minor(2200, Currency::CNY),
             start: jiff::civil::date(2026, 1, 28),
             paid_through: None,
+            trial_until: None,
             auto_renew: vec![AutoRenewContract {
                 channel: Channel::WechatPay,
                 status: ContractStatus::Active,

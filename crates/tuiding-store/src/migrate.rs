@@ -26,6 +26,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126030000_cases",
         include_str!("../migrations/20261126030000_cases.sql"),
     ),
+    (
+        "20261126040000_trials",
+        include_str!("../migrations/20261126040000_trials.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -32,6 +32,7 @@ use tuiding_core::transaction::Transaction as BillTransaction;
 ///     price: Money::from_minor(1800, Currency::CNY),
 ///     start: jiff::civil::date(2026, 3, 5),
 ///     paid_through: None,
+///     trial_until: None,
 ///     auto_renew: vec![],
 ///     benefits: vec![],
 ///     category: None,
@@ -251,7 +252,7 @@ impl Store for SqliteStore {
         tx.execute(
             "UPDATE membership SET platform = ?2, plan = ?3, billing = ?4, period = ?5,
                  price_minor = ?6, currency = ?7, start_date = ?8, paid_through = ?9,
-                 category = ?10, notes = ?11, revision = revision + 1,
+                 category = ?10, notes = ?11, trial_until = ?12, revision = revision + 1,
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              WHERE id = ?1",
             params![
@@ -266,6 +267,7 @@ impl Store for SqliteStore {
                 m.paid_through.map(|d| d.to_string()),
                 m.category,
                 m.notes,
+                m.trial_until.map(|d| d.to_string()),
             ],
         )?;
         tx.execute(
@@ -289,7 +291,8 @@ impl Store for SqliteStore {
 }
 
 const SELECT_MEMBERSHIP: &str = "SELECT id, revision, created_at, updated_at, platform, plan,
-    billing, period, price_minor, currency, start_date, paid_through, category, notes
+    billing, period, price_minor, currency, start_date, paid_through, category, notes,
+    trial_until
     FROM membership";
 
 /// A membership row as SQLite returns it, before it is checked into domain values.
@@ -306,6 +309,7 @@ struct MembershipRow {
     currency: String,
     start_date: String,
     paid_through: Option<String>,
+    trial_until: Option<String>,
     category: Option<String>,
     notes: Option<String>,
 }
@@ -327,6 +331,7 @@ impl MembershipRow {
             paid_through: row.get(11)?,
             category: row.get(12)?,
             notes: row.get(13)?,
+            trial_until: row.get(14)?,
         })
     }
 }
@@ -368,6 +373,11 @@ impl SqliteStore {
                 .paid_through
                 .as_deref()
                 .map(|d| date(id, "paid_through", d))
+                .transpose()?,
+            trial_until: row
+                .trial_until
+                .as_deref()
+                .map(|d| date(id, "trial_until", d))
                 .transpose()?,
             auto_renew: self.contracts(id)?,
             benefits: self.benefits(id)?,
@@ -458,8 +468,8 @@ pub(crate) fn insert_membership_tx(
 ) -> Result<i64, StoreError> {
     tx.execute(
         "INSERT INTO membership (platform, plan, billing, period, price_minor, currency,
-             start_date, paid_through, category, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             start_date, paid_through, category, notes, trial_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             m.platform.trim(),
             m.plan.trim(),
@@ -471,6 +481,7 @@ pub(crate) fn insert_membership_tx(
             m.paid_through.map(|d| d.to_string()),
             m.category,
             m.notes,
+            m.trial_until.map(|d| d.to_string()),
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -554,6 +565,7 @@ mod tests {
             price: Money::from_minor(2500, Currency::CNY),
             start: d(2026, 1, 31),
             paid_through: Some(d(2026, 2, 27)),
+            trial_until: None,
             auto_renew: vec![
                 AutoRenewContract {
                     channel: Channel::WechatPay,

@@ -21,6 +21,8 @@ pub struct MembershipView {
     pub currency: &'static str,
     pub start: Date,
     pub paid_through: Option<Date>,
+    /// The day a trial converts (its first charge), when there is a trial.
+    pub trial_until: Option<Date>,
     /// `upcoming`, `active`, `ending` or `ended`.
     pub status: &'static str,
     pub current_period: Option<PeriodView>,
@@ -83,6 +85,7 @@ impl MembershipView {
             currency: m.price.currency().code(),
             start: m.start,
             paid_through: m.paid_through,
+            trial_until: m.trial_until,
             status: m.status(today)?.as_str(),
             current_period,
             next_renewal: m.next_renewal(today)?,

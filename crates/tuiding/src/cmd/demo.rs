@@ -225,6 +225,7 @@ fn demo_memberships(today: Date) -> Vec<(Membership, Option<&'static str>)> {
             price,
             start,
             paid_through: None,
+            trial_until: None,
             auto_renew,
             benefits: vec![],
             category: Some(category.into()),
@@ -341,6 +342,7 @@ fn demo_memberships(today: Date) -> Vec<(Membership, Option<&'static str>)> {
             .boundary(jd_start, 1)
             .ok()
             .and_then(|d| d.yesterday().ok()),
+        trial_until: None,
         auto_renew: vec![],
         benefits: vec![Benefit {
             name: "运费券".into(),
@@ -358,6 +360,7 @@ fn demo_memberships(today: Date) -> Vec<(Membership, Option<&'static str>)> {
         price: Money::zero(Currency::CNY),
         start: ago(18),
         paid_through: today.checked_add(12.days()).ok(),
+        trial_until: None,
         auto_renew: vec![],
         benefits: vec![],
         category: Some("运动".into()),

@@ -105,6 +105,13 @@ impl EditArgs {
         if let Some(text) = &f.start {
             m.start = input::parse_date("--start", text, lang)?;
         }
+        match f.trial_until.as_deref().map(str::trim) {
+            Some("none" | "-") => m.trial_until = None,
+            _ if f.trial_until.is_some() || f.trial_days.is_some() => {
+                m.trial_until = f.trial_until(m.start, lang)?;
+            }
+            _ => {}
+        }
         if let Some(text) = &f.paid_through {
             m.paid_through = match text.trim() {
                 "none" | "-" | "" => None,

@@ -2,6 +2,7 @@
 //! [`Membership`].
 
 use clap::Args;
+use jiff::civil::Date;
 use tuiding_core::{Billing, Currency, Lang, Localized, Membership, MembershipError};
 
 use crate::context::Ctx;
@@ -38,6 +39,12 @@ pub struct MembershipFields {
     /// 已付费至（含当天）/ Last day already paid for (inclusive)
     #[arg(long, value_name = "DATE")]
     pub paid_through: Option<String>,
+    /// 试用至：这天转正并按 --price 首次扣费 / The day a trial converts: the first charge at --price
+    #[arg(long, value_name = "DATE", conflicts_with = "trial_days")]
+    pub trial_until: Option<String>,
+    /// 试用天数（从 --start 算起）/ Trial length in days from --start; the first charge follows it
+    #[arg(long, value_name = "DAYS")]
+    pub trial_days: Option<u32>,
     /// 自动续费渠道 / Where auto-renewal is contracted: CHANNEL[:active|unknown|closed[:DATE]];
     /// channels: in_app, wechat_pay, alipay, app_store, google_play, huawei, carrier, bank_card, other
     #[arg(long = "auto-renew", value_name = "CHANNEL[:STATUS[:DATE]]")]
@@ -65,6 +72,8 @@ impl MembershipFields {
             && self.currency.is_none()
             && self.start.is_none()
             && self.paid_through.is_none()
+            && self.trial_until.is_none()
+            && self.trial_days.is_none()
             && self.auto_renew.is_empty()
             && self.benefits.is_empty()
             && self.category.is_none()
@@ -120,6 +129,7 @@ impl MembershipFields {
             price,
             start,
             paid_through,
+            trial_until: self.trial_until(start, lang)?,
             auto_renew,
             benefits,
             category: non_empty(self.category.as_deref()),
@@ -127,6 +137,25 @@ impl MembershipFields {
         };
         validate(&membership, lang)?;
         Ok(membership)
+    }
+
+    /// The trial's end from `--trial-until` or `--trial-days` (counted from `start`).
+    pub fn trial_until(&self, start: Date, lang: Lang) -> anyhow::Result<Option<Date>> {
+        if let Some(text) = &self.trial_until {
+            return Ok(Some(input::parse_date("--trial-until", text, lang)?));
+        }
+        match self.trial_days {
+            None => Ok(None),
+            Some(0) => Err(UserError::usage(
+                "--trial-days",
+                lang.pick("应大于 0", "must be more than 0"),
+            )),
+            Some(days) => Ok(Some(
+                start
+                    .checked_add(jiff::Span::new().days(i64::from(days)))
+                    .map_err(|e| UserError::usage("--trial-days", e.to_string()))?,
+            )),
+        }
     }
 
     /// The billing the flags ask for, if any.
@@ -159,6 +188,7 @@ pub fn validate(m: &Membership, lang: Lang) -> anyhow::Result<()> {
                 "platform" => "--platform",
                 "price" => "--price",
                 "paid_through" => "--paid-through",
+                "trial_until" => "--trial-until",
                 "auto_renew" => "--auto-renew",
                 "benefit" => "--benefit",
                 other => other,

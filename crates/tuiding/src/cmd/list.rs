@@ -149,6 +149,13 @@ pub fn channels_label(m: &Membership, lang: Lang) -> String {
 pub fn status_label(v: &MembershipView, lang: Lang) -> String {
     match (v.status, v.ends_on) {
         ("active", _) => lang.pick("续费中", "renewing").into(),
+        ("trial", _) => match v.trial_until {
+            Some(day) => match lang {
+                Lang::Zh => format!("试用中，{day} 转正扣费"),
+                Lang::En => format!("trial; converts on {day}"),
+            },
+            None => lang.pick("试用中", "trial").into(),
+        },
         ("upcoming", _) => lang.pick("未开始", "not started").into(),
         ("ending", Some(end)) => format!(
             "{} {end}",

@@ -103,7 +103,11 @@ pub fn build(
                 plan: m.plan.clone(),
                 date: key.date,
                 days_until: days_between(ctx.today, key.date),
-                kind: if key.charges { "renewal" } else { "ends" },
+                kind: match (key.charges, m.trial_until) {
+                    (true, Some(t)) if t == key.date => "trial_converts",
+                    (true, _) => "renewal",
+                    (false, _) => "ends",
+                },
                 amount: key.charges.then(|| m.price.amount_string()),
                 currency: m.price.currency().code(),
                 channels: m
@@ -186,8 +190,14 @@ pub fn render(
             4..=7 => Some(output::YELLOW),
             _ => None,
         };
-        let (amount, via) = if r.kind == "renewal" {
-            (m.price.to_string(), channels_label(m, lang))
+        let (amount, via) = if r.kind == "renewal" || r.kind == "trial_converts" {
+            let via = channels_label(m, lang);
+            let via = if r.kind == "trial_converts" {
+                format!("{}{via}", lang.pick("试用转正 · ", "trial converts · "))
+            } else {
+                via
+            };
+            (m.price.to_string(), via)
         } else {
             (
                 lang.pick("到期", "ends").to_string(),

@@ -54,6 +54,18 @@ fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String
     kv(label("价格", "Price"), price_label(m, lang));
     kv(label("状态", "Status"), status_label(view, lang));
     kv(label("开始", "Started"), m.start.to_string());
+    if let Some(converts) = m.trial_until {
+        kv(
+            label("试用", "Trial"),
+            match lang {
+                Lang::Zh => format!("{} 至 {converts} 转正（首次按价扣费）", m.start),
+                Lang::En => format!(
+                    "{} until it converts on {converts} (first full charge)",
+                    m.start
+                ),
+            },
+        );
+    }
     if let Some(p) = m.paid_through {
         kv(label("已付至", "Paid through"), p.to_string());
     }

@@ -202,6 +202,7 @@ fn membership_from(
     lang: Lang,
 ) -> Membership {
     let last = &transactions[*stream.transactions.last().expect("streams have charges")];
+    let trial = tuiding_bills::trial::trial_before(stream, transactions);
     let category = category.or_else(|| match stream.kind {
         Kind::Bill => Some(lang.pick("账单", "bills").to_string()),
         Kind::Transfer => Some(lang.pick("转账", "transfers").to_string()),
@@ -228,8 +229,9 @@ fn membership_from(
         plan: stream.description.clone(),
         billing: Billing::Periodic(stream.frequency.period()),
         price: stream.last_amount,
-        start: stream.first_date,
+        start: trial.map_or(stream.first_date, |t| t.started),
         paid_through: None,
+        trial_until: trial.map(|t| t.converted),
         auto_renew: vec![AutoRenewContract {
             channel: channel_of(last),
             status: ContractStatus::Active,

@@ -1,0 +1,170 @@
+//! Black-box tests of free trials: adding one, what renewals, check and due say about it,
+//! and a token charge in bills recognised as a trial when the stream is adopted.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn tuiding(dir: &TempDir, today: &str) -> Command {
+    let mut cmd = Command::cargo_bin("tuiding").unwrap();
+    for var in [
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "TUIDING_LANG",
+        "TUIDING_TODAY",
+        "TUIDING_DATA_DIR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("NO_COLOR", "1")
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("--today")
+        .arg(today);
+    cmd
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.arg("--json").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_trial_converting_on_a_month_end_is_a_key_date_everywhere() {
+    let dir = TempDir::new().unwrap();
+    let t = |day: &str| tuiding(&dir, day);
+    json(t("2027-01-24").args([
+        "add",
+        "--platform",
+        "腾讯视频",
+        "--plan",
+        "VIP连续包月",
+        "--period",
+        "month",
+        "--price",
+        "30",
+        "--trial-days",
+        "7",
+        "--auto-renew",
+        "wechat_pay",
+    ]));
+    let shown = json(t("2027-01-25").args(["show", "1"]));
+    assert_eq!(
+        (
+            shown["status"].as_str(),
+            shown["trial_until"].as_str(),
+            shown["next_renewal"].as_str()
+        ),
+        (Some("trial"), Some("2027-01-31"), Some("2027-01-31"))
+    );
+    let renewals = json(t("2027-01-25").args(["renewals", "--within", "70d"]));
+    let kinds: Vec<(&str, &str)> = renewals["renewals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["date"].as_str().unwrap(), r["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("2027-01-31", "trial_converts"),
+            ("2027-02-28", "renewal"),
+            ("2027-03-31", "renewal")
+        ]
+    );
+    let check = json(t("2027-01-25").args(["check", "1"]));
+    assert_eq!(check["last_safe_cancel_day"], "2027-01-30");
+    assert!(
+        check["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "trial_converts"),
+        "{check:#}"
+    );
+    let due = json(t("2027-01-25").arg("due"));
+    assert!(
+        due.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "last_safe_cancel_day" && i["date"] == "2027-01-30"),
+        "{due:#}"
+    );
+    // Converted: active, renewing on month ends.
+    let later = json(t("2027-02-01").args(["show", "1"]));
+    assert_eq!(
+        (later["status"].as_str(), later["next_renewal"].as_str()),
+        (Some("active"), Some("2027-02-28"))
+    );
+    // Closed during the trial: nothing is ever charged.
+    json(t("2027-01-26").args(["edit", "1", "--close", "wechat_pay"]));
+    let closed = json(t("2027-01-27").args(["show", "1"]));
+    assert_eq!(
+        (
+            closed["status"].as_str(),
+            closed["next_renewal"].as_str(),
+            closed["ends_on"].as_str()
+        ),
+        (Some("ending"), None, Some("2027-01-30"))
+    );
+    // Bad input.
+    t("2027-01-24")
+        .args([
+            "add",
+            "--platform",
+            "x",
+            "--period",
+            "month",
+            "--price",
+            "1",
+            "--trial-days",
+            "0",
+        ])
+        .assert()
+        .code(2);
+    t("2027-01-24")
+        .args([
+            "add",
+            "--platform",
+            "x",
+            "--period",
+            "month",
+            "--price",
+            "1",
+            "--start",
+            "2027-01-24",
+            "--trial-until",
+            "2027-01-20",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--trial-until"));
+    json(t("2027-01-26").args(["edit", "1", "--trial-until", "none"]));
+    assert_eq!(
+        json(t("2027-01-27").args(["show", "1"]))["trial_until"],
+        Value::Null
+    );
+}
+
+#[test]
+fn a_token_charge_before_a_stream_is_adopted_as_a_trial() {
+    let dir = TempDir::new().unwrap();
+    json(tuiding(&dir, "2026-11-01").args(["import", "tests/data/alipay-trial.csv"]));
+    let adopted = json(tuiding(&dir, "2026-11-01").args(["streams", "adopt", "1"]));
+    assert_eq!(
+        (adopted["start"].as_str(), adopted["trial_until"].as_str()),
+        (Some("2026-05-24"), Some("2026-05-31"))
+    );
+    assert_eq!(adopted["price"], "25.00");
+    assert_eq!(
+        adopted["next_renewal"], "2026-11-30",
+        "renewals anchored on the first full charge (a 31st)"
+    );
+}
