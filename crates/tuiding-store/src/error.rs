@@ -31,6 +31,17 @@ pub enum StoreError {
     /// The case cannot move that way.
     #[error(transparent)]
     IllegalTransition(#[from] tuiding_core::case::CaseError),
+    /// A household member with this name exists already.
+    #[error("a household member named {0:?} exists already")]
+    MemberExists(String),
+    /// No household member has this name.
+    #[error("no household member named {0:?}; add them with `tuiding member add NAME`")]
+    MemberNotFound(String),
+    /// The member is named in a split.
+    #[error(
+        "{0:?} still shares a membership; change those splits first (`tuiding split ID --clear`)"
+    )]
+    MemberInUse(String),
     /// No case has this id.
     #[error("no case with id {id}; `tuiding case list` shows the ids")]
     CaseNotFound {
@@ -78,6 +89,13 @@ impl Localized for StoreError {
             (StoreError::IllegalTransition(e), _) => e.localized(lang),
             (StoreError::CaseNotFound { id }, Lang::Zh) => {
                 format!("没有编号为 {id} 的案件；用 `tuiding case list` 查看编号")
+            }
+            (StoreError::MemberExists(n), Lang::Zh) => format!("家庭成员 {n:?} 已存在"),
+            (StoreError::MemberNotFound(n), Lang::Zh) => {
+                format!("没有名为 {n:?} 的家庭成员；先用 `tuiding member add 名字` 添加")
+            }
+            (StoreError::MemberInUse(n), Lang::Zh) => {
+                format!("{n:?} 还在分摊会员费用；先修改那些分摊（`tuiding split 编号 --clear`）")
             }
             (_, Lang::En) => self.to_string(),
             (StoreError::NotFound { id }, Lang::Zh) => {

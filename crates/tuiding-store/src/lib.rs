@@ -12,10 +12,12 @@
 mod bills;
 mod cases;
 mod error;
+mod household;
 mod migrate;
 mod sqlite;
 
 pub use error::StoreError;
+pub use household::Split;
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;
@@ -260,4 +262,23 @@ pub trait Store {
     /// Adds a membership for a stream and remembers the link, in one transaction.
     /// [`StoreError::Conflict`] when the stream was already adopted.
     fn adopt_stream(&mut self, key: &str, membership: &Membership) -> Result<i64, StoreError>;
+
+    /// Adds a household member; [`StoreError::MemberExists`] when the name is taken.
+    fn add_member(&mut self, name: &str) -> Result<i64, StoreError>;
+
+    /// Household members, in the order added.
+    fn members(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Removes a member; refused ([`StoreError::MemberInUse`]) while a split names them.
+    fn remove_member(&mut self, name: &str) -> Result<(), StoreError>;
+
+    /// Replaces a membership's split (empty: no split), in one transaction.
+    fn set_split(
+        &mut self,
+        membership_id: i64,
+        split: &[(String, tuiding_core::split::SplitRule)],
+    ) -> Result<(), StoreError>;
+
+    /// Every membership's split, by membership id.
+    fn splits(&self) -> Result<Vec<(i64, Split)>, StoreError>;
 }

@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126040000_trials",
         include_str!("../migrations/20261126040000_trials.sql"),
     ),
+    (
+        "20261126050000_household",
+        include_str!("../migrations/20261126050000_household.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

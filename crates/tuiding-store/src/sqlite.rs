@@ -113,6 +113,30 @@ impl Store for SqliteStore {
         self.cases_impl()
     }
 
+    fn add_member(&mut self, name: &str) -> Result<i64, StoreError> {
+        self.add_member_impl(name)
+    }
+
+    fn members(&self) -> Result<Vec<String>, StoreError> {
+        self.members_impl()
+    }
+
+    fn remove_member(&mut self, name: &str) -> Result<(), StoreError> {
+        self.remove_member_impl(name)
+    }
+
+    fn set_split(
+        &mut self,
+        membership_id: i64,
+        split: &[(String, tuiding_core::split::SplitRule)],
+    ) -> Result<(), StoreError> {
+        self.set_split_impl(membership_id, split)
+    }
+
+    fn splits(&self) -> Result<Vec<(i64, crate::Split)>, StoreError> {
+        self.splits_impl()
+    }
+
     fn change_case(
         &mut self,
         id: i64,

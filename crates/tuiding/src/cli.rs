@@ -100,6 +100,10 @@ pub enum Command {
     Due(cmd::due::DueArgs),
     /// 从其他工具迁移 / Import memberships from another tracker's export (Wallos JSON or CSV)
     ImportFrom(cmd::import_from::ImportFromArgs),
+    /// 家庭成员 / Household members who share costs
+    Member(cmd::household::MemberArgs),
+    /// 费用分摊 / Split a membership's price among household members (shares or fixed amounts)
+    Split(cmd::household::SplitArgs),
     /// 导出账本 / Export the ledger as JSON (everything) or CSV (one row per membership)
     Export(cmd::export::ExportArgs),
     /// 备份 / Back up the data directory (database snapshot, evidence vault, your data files) into one zip

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod evidence;
 pub mod export;
 pub mod fields;
+pub mod household;
 pub mod import;
 pub mod import_from;
 pub mod list;
@@ -58,6 +59,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Due(args) => args.run(&ctx),
         Command::Backup(args) => args.run(&ctx),
         Command::Export(args) => args.run(&ctx),
+        Command::Member(args) => args.run(&ctx),
+        Command::Split(args) => args.run(&ctx),
         Command::ImportFrom(args) => args.run(&ctx),
         Command::Restore(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),

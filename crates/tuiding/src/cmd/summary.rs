@@ -18,7 +18,29 @@ use crate::output::{self, Align, Table};
 #[command(
     after_help = "示例 / Examples:\n  tuiding summary\n  tuiding summary --json\n  tuiding summary --lang en"
 )]
-pub struct SummaryArgs {}
+pub struct SummaryArgs {
+    /// 按家庭成员汇总（见 `tuiding split`）/ Also total per household member (see `tuiding split`)
+    #[arg(long, value_enum, value_name = "member")]
+    pub by: Option<By>,
+}
+
+/// Extra groupings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// 家庭成员 / Household member
+    Member,
+}
+
+/// What one member pays per month and year in one currency.
+#[derive(Debug, Serialize)]
+pub struct MemberCost {
+    /// The member, or null for costs nobody shares.
+    pub member: Option<String>,
+    pub currency: &'static str,
+    pub memberships: usize,
+    pub monthly: String,
+    pub yearly: String,
+}
 
 /// The JSON printed by `summary --json`.
 #[derive(Debug, Serialize)]
@@ -34,6 +56,9 @@ pub struct Summary {
     pub totals: Vec<CostLine>,
     /// Per category and currency.
     pub by_category: Vec<CostLine>,
+    /// Per household member and currency (`--by member`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_member: Option<Vec<MemberCost>>,
 }
 
 /// Costs of a group in one currency.
@@ -62,7 +87,14 @@ impl SummaryArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let store = ctx.open_store()?;
         let stored = store.memberships().localize(ctx.lang)?;
-        let summary = build(ctx, &stored)?;
+        let mut summary = build(ctx, &stored)?;
+        if self.by == Some(By::Member) {
+            summary.by_member = Some(by_member(
+                ctx,
+                &stored,
+                &store.splits().localize(ctx.lang)?,
+            )?);
+        }
         if ctx.json {
             return output::print_json(&summary);
         }
@@ -145,7 +177,57 @@ pub fn build(ctx: &Ctx, stored: &[StoredMembership]) -> anyhow::Result<Summary> 
             .map(|(cur, acc)| line(None, *cur, acc))
             .collect(),
         by_category,
+        by_member: None,
     })
+}
+
+/// Each renewing membership's cost split by its rule (unsplit costs under no member).
+fn by_member(
+    ctx: &Ctx,
+    stored: &[StoredMembership],
+    splits: &[(i64, tuiding_store::Split)],
+) -> anyhow::Result<Vec<MemberCost>> {
+    let mut acc: BTreeMap<(Option<String>, Currency), Acc> = BTreeMap::new();
+    for s in stored.iter().filter(|s| s.membership.renews()) {
+        let m = &s.membership;
+        let parts: Vec<(Option<String>, Money)> = match splits.iter().find(|(id, _)| *id == s.id) {
+            Some((_, rules)) => tuiding_core::split::split(m.price, rules)
+                .map_err(|e| UserError::failure(format!("#{}: {e}", s.id)))?
+                .into_iter()
+                .map(|p| (Some(p.member), p.amount))
+                .collect(),
+            None => vec![(None, m.price)],
+        };
+        for (member, price) in parts {
+            let share = tuiding_core::Membership { price, ..m.clone() };
+            let (Some(monthly), Some(yearly)) = (
+                share.monthly_cost().localize(ctx.lang)?,
+                share.yearly_cost().localize(ctx.lang)?,
+            ) else {
+                continue;
+            };
+            let a = acc.entry((member, price.currency())).or_default();
+            a.count += 1;
+            a.monthly = a
+                .monthly
+                .checked_add(monthly.minor_units())
+                .ok_or_else(|| overflow(ctx))?;
+            a.yearly = a
+                .yearly
+                .checked_add(yearly.minor_units())
+                .ok_or_else(|| overflow(ctx))?;
+        }
+    }
+    Ok(acc
+        .into_iter()
+        .map(|((member, currency), a)| MemberCost {
+            member,
+            currency: currency.code(),
+            memberships: a.count,
+            monthly: Money::from_minor(a.monthly, currency).amount_string(),
+            yearly: Money::from_minor(a.yearly, currency).amount_string(),
+        })
+        .collect())
 }
 
 fn overflow(ctx: &Ctx) -> anyhow::Error {
@@ -201,6 +283,38 @@ pub fn render(ctx: &Ctx, s: &Summary) -> String {
                 c.memberships.to_string().into(),
                 c.monthly_money.to_string().into(),
                 c.yearly_money.to_string().into(),
+            ]);
+        }
+        out.push_str(&table.render(ctx.color));
+    }
+    if let Some(members) = &s.by_member {
+        out.push('\n');
+        let mut table = Table::new(
+            &[
+                lang.pick("成员", "member"),
+                lang.pick("个数", "count"),
+                lang.pick("币种", "currency"),
+                lang.pick("每月", "monthly"),
+                lang.pick("每年", "yearly"),
+            ],
+            &[
+                Align::Left,
+                Align::Right,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+            ],
+        );
+        for c in members {
+            table.row(vec![
+                c.member
+                    .clone()
+                    .unwrap_or_else(|| lang.pick("（未分摊）", "(not shared)").to_string())
+                    .into(),
+                c.memberships.to_string().into(),
+                c.currency.into(),
+                c.monthly.clone().into(),
+                c.yearly.clone().into(),
             ]);
         }
         out.push_str(&table.render(ctx.color));

@@ -1,4 +1,5 @@
-//! Black-box tests of `tuiding backup` and `tuiding restore`.
+//! Black-box tests of the ledger's data beyond memberships: backup and restore, export,
+//! Wallos import, and costs shared in the household.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -344,4 +345,84 @@ fn a_wallos_export_lands_field_by_field_and_says_what_it_skipped() {
         .args(["import-from", "wallos", "Cargo.toml"])
         .assert()
         .code(1);
+}
+
+#[test]
+fn a_three_way_split_sums_exactly_and_summary_shows_who_pays_what() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a");
+    tuiding(&a)
+        .args([
+            "add",
+            "--platform",
+            "爱奇艺",
+            "--period",
+            "month",
+            "--price",
+            "25",
+            "--start",
+            "2026-01-31",
+        ])
+        .assert()
+        .success();
+    for name in ["我", "小王", "小李"] {
+        json(tuiding(&a).args(["member", "add", name]));
+    }
+    tuiding(&a)
+        .args(["member", "add", "我"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("已存在"));
+    let split = json(tuiding(&a).args([
+        "split", "1", "--share", "我=1", "--share", "小王=1", "--share", "小李=1",
+    ]));
+    let amounts: Vec<&str> = split["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        amounts,
+        ["8.34", "8.33", "8.33"],
+        "the extra fen goes to the first listed"
+    );
+    let summary = json(tuiding(&a).args(["summary", "--by", "member"]));
+    let yearly: Vec<(&str, &str)> = summary["by_member"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["member"].as_str().unwrap(), m["yearly"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        yearly,
+        [("小李", "99.96"), ("小王", "99.96"), ("我", "100.08")]
+    );
+    // Refused, and the split stays as it was.
+    tuiding(&a)
+        .args(["split", "1", "--fixed", "我=30", "--share", "小王=1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("超过了价格"));
+    tuiding(&a)
+        .args(["split", "1", "--share", "老张=1"])
+        .assert()
+        .code(1);
+    tuiding(&a).args(["member", "rm", "我"]).assert().code(1);
+    assert_eq!(
+        json(tuiding(&a).args(["split", "1"]))["parts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    json(tuiding(&a).args(["split", "1", "--clear"]));
+    json(tuiding(&a).args(["member", "rm", "我"]));
+    let summary = json(tuiding(&a).args(["summary", "--by", "member"]));
+    assert_eq!(
+        summary["by_member"][0]["member"],
+        Value::Null,
+        "unshared costs stay visible"
+    );
+    assert_eq!(summary["by_member"][0]["yearly"], "300.00");
 }

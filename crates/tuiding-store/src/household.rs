@@ -1,0 +1,173 @@
+//! Household members and how each membership's price is split among them.
+
+use rusqlite::{OptionalExtension, params};
+use tuiding_core::split::SplitRule;
+
+use crate::StoreError;
+use crate::sqlite::SqliteStore;
+
+/// A membership's split: member name and rule, in the order given.
+pub type Split = Vec<(String, SplitRule)>;
+
+impl SqliteStore {
+    pub(crate) fn add_member_impl(&mut self, name: &str) -> Result<i64, StoreError> {
+        let name = name.trim();
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM household_member WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_some() {
+            return Err(StoreError::MemberExists(name.to_string()));
+        }
+        tx.execute("INSERT INTO household_member (name) VALUES (?1)", [name])?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub(crate) fn members_impl(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM household_member ORDER BY id")?;
+        let names = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(names)
+    }
+
+    pub(crate) fn remove_member_impl(&mut self, name: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let id = member_id(&tx, name)?;
+        let used: i64 = tx.query_row(
+            "SELECT count(*) FROM membership_split WHERE member_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if used > 0 {
+            return Err(StoreError::MemberInUse(name.trim().to_string()));
+        }
+        tx.execute("DELETE FROM household_member WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn set_split_impl(
+        &mut self,
+        membership_id: i64,
+        split: &[(String, SplitRule)],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM membership WHERE id = ?1",
+                [membership_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound { id: membership_id });
+        }
+        tx.execute(
+            "DELETE FROM membership_split WHERE membership_id = ?1",
+            [membership_id],
+        )?;
+        for (position, (name, rule)) in split.iter().enumerate() {
+            let member = member_id(&tx, name)?;
+            let (shares, fixed) = match rule {
+                SplitRule::Shares(s) => (Some(i64::from(*s)), None),
+                SplitRule::Fixed(f) => (None, Some(*f)),
+            };
+            tx.execute(
+                "INSERT INTO membership_split (membership_id, position, member_id, shares, fixed_minor) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![membership_id, position as i64, member, shares, fixed],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn splits_impl(&self) -> Result<Vec<(i64, Split)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.membership_id, m.name, s.shares, s.fixed_minor FROM membership_split s
+             JOIN household_member m ON m.id = s.member_id ORDER BY s.membership_id, s.position",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?;
+        let mut out: Vec<(i64, Split)> = Vec::new();
+        for row in rows {
+            let (mid, name, shares, fixed) = row?;
+            let rule = match (shares, fixed) {
+                (Some(s), None) => {
+                    SplitRule::Shares(u32::try_from(s).map_err(|_| StoreError::Corrupt {
+                        id: mid,
+                        field: "shares",
+                        value: s.to_string(),
+                    })?)
+                }
+                (None, Some(f)) => SplitRule::Fixed(f),
+                _ => {
+                    return Err(StoreError::Corrupt {
+                        id: mid,
+                        field: "split",
+                        value: name,
+                    });
+                }
+            };
+            match out.last_mut() {
+                Some((id, split)) if *id == mid => split.push((name, rule)),
+                _ => out.push((mid, vec![(name, rule)])),
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn member_id(tx: &rusqlite::Transaction<'_>, name: &str) -> Result<i64, StoreError> {
+    tx.query_row(
+        "SELECT id FROM household_member WHERE name = ?1",
+        [name.trim()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::MemberNotFound(name.trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[test]
+    fn members_and_splits_round_trip_and_refuse_what_is_wrong() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        for name in ["我", "小王"] {
+            store.add_member(name).unwrap();
+        }
+        assert!(matches!(
+            store.add_member(" 我 "),
+            Err(StoreError::MemberExists(_))
+        ));
+        assert_eq!(store.members().unwrap(), ["我", "小王"]);
+        assert!(matches!(
+            store.set_split(1, &[("我".into(), SplitRule::Shares(1))]),
+            Err(StoreError::NotFound { id: 1 })
+        ));
+        assert!(store.splits().unwrap().is_empty());
+        assert!(matches!(
+            store.remove_member("nobody"),
+            Err(StoreError::MemberNotFound(_))
+        ));
+        store.remove_member("小王").unwrap();
+        assert_eq!(store.members().unwrap(), ["我"]);
+    }
+}
