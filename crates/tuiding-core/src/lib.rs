@@ -29,6 +29,7 @@ pub mod period;
 pub mod playbook;
 pub mod policy;
 pub mod refund;
+pub mod reminder;
 pub mod split;
 pub mod transaction;
 pub mod wallos;

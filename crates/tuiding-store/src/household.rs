@@ -1,4 +1,5 @@
-//! Household members and how each membership's price is split among them.
+//! Household members and how each membership's price is split among them; per-membership
+//! reminder lead times.
 
 use rusqlite::{OptionalExtension, params};
 use tuiding_core::split::SplitRule;
@@ -127,6 +128,61 @@ impl SqliteStore {
                 Some((id, split)) if *id == mid => split.push((name, rule)),
                 _ => out.push((mid, vec![(name, rule)])),
             }
+        }
+        Ok(out)
+    }
+}
+
+impl SqliteStore {
+    pub(crate) fn set_reminder_days_impl(
+        &mut self,
+        membership_id: i64,
+        days: Option<&[u32]>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM membership WHERE id = ?1",
+                [membership_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound { id: membership_id });
+        }
+        tx.execute(
+            "DELETE FROM reminder_lead WHERE membership_id = ?1",
+            [membership_id],
+        )?;
+        if let Some(days) = days.filter(|d| !d.is_empty()) {
+            let text: Vec<String> = days.iter().map(u32::to_string).collect();
+            tx.execute(
+                "INSERT INTO reminder_lead (membership_id, days) VALUES (?1, ?2)",
+                params![membership_id, text.join(",")],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn reminder_days_impl(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT membership_id, days FROM reminder_lead ORDER BY membership_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, text) = row?;
+            let days = text
+                .split(',')
+                .map(|d| d.parse::<u32>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| StoreError::Corrupt {
+                    id,
+                    field: "reminder_lead",
+                    value: text.clone(),
+                })?;
+            out.push((id, days));
         }
         Ok(out)
     }

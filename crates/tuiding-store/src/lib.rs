@@ -281,4 +281,14 @@ pub trait Store {
 
     /// Every membership's split, by membership id.
     fn splits(&self) -> Result<Vec<(i64, Split)>, StoreError>;
+
+    /// Sets a membership's reminder lead days (`None`: back to the default).
+    fn set_reminder_days(
+        &mut self,
+        membership_id: i64,
+        days: Option<&[u32]>,
+    ) -> Result<(), StoreError>;
+
+    /// Every membership's own lead days, by membership id.
+    fn reminder_days(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError>;
 }

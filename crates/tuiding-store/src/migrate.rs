@@ -34,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126050000_household",
         include_str!("../migrations/20261126050000_household.sql"),
     ),
+    (
+        "20261126060000_reminders",
+        include_str!("../migrations/20261126060000_reminders.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -137,6 +137,18 @@ impl Store for SqliteStore {
         self.splits_impl()
     }
 
+    fn set_reminder_days(
+        &mut self,
+        membership_id: i64,
+        days: Option<&[u32]>,
+    ) -> Result<(), StoreError> {
+        self.set_reminder_days_impl(membership_id, days)
+    }
+
+    fn reminder_days(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError> {
+        self.reminder_days_impl()
+    }
+
     fn change_case(
         &mut self,
         id: i64,

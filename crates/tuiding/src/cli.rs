@@ -104,6 +104,8 @@ pub enum Command {
     Member(cmd::household::MemberArgs),
     /// 费用分摊 / Split a membership's price among household members (shares or fixed amounts)
     Split(cmd::household::SplitArgs),
+    /// 提醒提前量 / Reminder lead days before a membership's last safe cancel day
+    Reminders(cmd::reminders::RemindersArgs),
     /// 导出账本 / Export the ledger as JSON (everything) or CSV (one row per membership)
     Export(cmd::export::ExportArgs),
     /// 备份 / Back up the data directory (database snapshot, evidence vault, your data files) into one zip

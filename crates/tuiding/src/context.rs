@@ -187,6 +187,22 @@ impl Ctx {
         Ok(mappings)
     }
 
+    /// `config.toml` in the data directory; defaults when there is none.
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let path = self.data_dir()?.join("config.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(UserError::failure(format!("{}: {e}", path.display()))),
+        };
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
+        tuiding_core::reminder::normalize(&config.reminders.lead_days).map_err(|e| {
+            UserError::failure(format!("{}: [reminders] lead_days: {e}", path.display()))
+        })?;
+        Ok(config)
+    }
+
     /// The playbooks: shipped ones, replaced by `playbooks/*.toml` in the data directory.
     pub fn playbooks(&self) -> anyhow::Result<tuiding_core::playbook::Playbooks> {
         let mut playbooks = tuiding_core::playbook::Playbooks::embedded();
@@ -245,4 +261,34 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
+}
+
+/// `config.toml`: settings that apply to every membership.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Reminders.
+    #[serde(default)]
+    pub reminders: RemindersConfig,
+}
+
+/// `[reminders]`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersConfig {
+    /// Days before each last safe cancel day (renewal or trial end) to remind.
+    #[serde(default = "default_lead_days")]
+    pub lead_days: Vec<u32>,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> RemindersConfig {
+        RemindersConfig {
+            lead_days: default_lead_days(),
+        }
+    }
+}
+
+fn default_lead_days() -> Vec<u32> {
+    tuiding_core::reminder::DEFAULT_LEAD_DAYS.to_vec()
 }

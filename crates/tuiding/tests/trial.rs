@@ -168,3 +168,62 @@ fn a_token_charge_before_a_stream_is_adopted_as_a_trial() {
         "renewals anchored on the first full charge (a 31st)"
     );
 }
+
+#[test]
+fn reminder_lead_days_per_membership_with_a_default_in_config() {
+    let dir = TempDir::new().unwrap();
+    let t = |day: &str| tuiding(&dir, day);
+    json(t("2026-11-10").args([
+        "add",
+        "--platform",
+        "爱奇艺",
+        "--period",
+        "month",
+        "--price",
+        "25",
+        "--start",
+        "2026-01-31",
+    ]));
+    let shown = json(t("2026-11-10").args(["reminders", "1"]));
+    assert_eq!(
+        (shown["lead_days"].clone(), shown["source"].as_str()),
+        (serde_json::json!([7, 1]), Some("built_in"))
+    );
+    assert_eq!(shown["last_safe_cancel_day"], "2026-11-29");
+    assert_eq!(shown["reminders"][0]["date"], "2026-11-22");
+    // 19 days ahead: nothing due with the default 7-day lead.
+    assert_eq!(json(t("2026-11-10").arg("due")), serde_json::json!([]));
+    let set = json(t("2026-11-10").args(["reminders", "1", "--days", "1,21,21"]));
+    assert_eq!(set["lead_days"], serde_json::json!([21, 1]));
+    assert_eq!(set["reminders"][0]["date"], "2026-11-08");
+    assert_eq!(
+        json(t("2026-11-10").arg("due"))[0]["kind"],
+        "last_safe_cancel_day"
+    );
+    // The config default applies once the membership's own is removed.
+    std::fs::write(
+        dir.path().join("data/config.toml"),
+        "[reminders]\nlead_days = [30, 3]\n",
+    )
+    .unwrap();
+    let back = json(t("2026-11-10").args(["reminders", "1", "--default"]));
+    assert_eq!(
+        (back["lead_days"].clone(), back["source"].as_str()),
+        (serde_json::json!([30, 3]), Some("config"))
+    );
+    std::fs::write(
+        dir.path().join("data/config.toml"),
+        "[reminders]\nlead_dayz = [30]\n",
+    )
+    .unwrap();
+    t("2026-11-10")
+        .args(["reminders", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 2").and(predicate::str::contains("lead_dayz")));
+    t("2026-11-10")
+        .args(["reminders", "1", "--days", "400"])
+        .assert()
+        .code(2);
+    t("2026-11-10").args(["reminders", "9"]).assert().code(1);
+}

@@ -1,5 +1,5 @@
 //! `tuiding due`: what needs action today — overdue refunds (the case is marked overdue),
-//! last safe cancel days within a week, the next step of every open case, and charges that
+//! last safe cancel days within each membership's reminder lead (7 days by default), the next step of every open case, and charges that
 //! arrived after a cancellation.
 
 use clap::Args;
@@ -23,8 +23,9 @@ use crate::output::{self, Align, Table};
 )]
 pub struct DueArgs {
     /// 提前几天提示最后安全取消日 / Days ahead to show last safe cancel days
-    #[arg(long, default_value_t = 7, value_name = "DAYS")]
-    pub within: u32,
+    /// [default: each membership's longest reminder lead, see `tuiding reminders`]
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
 }
 
 /// One thing to do.
@@ -181,15 +182,28 @@ fn refunds_and_steps(ctx: &Ctx, store: &mut SqliteStore) -> anyhow::Result<Vec<D
     Ok(items)
 }
 
-/// Memberships whose last safe cancel day falls within `within` days.
-fn cancel_days(ctx: &Ctx, store: &SqliteStore, within: u32) -> anyhow::Result<Vec<DueItem>> {
+/// Memberships whose last safe cancel day falls within `within` days (default: their
+/// longest reminder lead).
+fn cancel_days(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    within: Option<u32>,
+) -> anyhow::Result<Vec<DueItem>> {
     let calendar = ctx.calendar()?;
-    let horizon = ctx
-        .today
-        .checked_add(jiff::Span::new().days(i64::from(within)))
-        .unwrap_or(ctx.today);
     let mut items = Vec::new();
     for stored in store.memberships().localize(ctx.lang)? {
+        let within = match within {
+            Some(days) => days,
+            None => crate::cmd::reminders::lead_days(ctx, store, stored.id)?
+                .0
+                .into_iter()
+                .max()
+                .unwrap_or(7),
+        };
+        let horizon = ctx
+            .today
+            .checked_add(jiff::Span::new().days(i64::from(within)))
+            .unwrap_or(ctx.today);
         let m: &Membership = &stored.membership;
         if !m.renews() {
             continue;

@@ -17,6 +17,7 @@ pub mod import;
 pub mod import_from;
 pub mod list;
 pub mod policy;
+pub mod reminders;
 pub mod renewals;
 pub mod rm;
 pub mod scan;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Due(args) => args.run(&ctx),
         Command::Backup(args) => args.run(&ctx),
         Command::Export(args) => args.run(&ctx),
+        Command::Reminders(args) => args.run(&ctx),
         Command::Member(args) => args.run(&ctx),
         Command::Split(args) => args.run(&ctx),
         Command::ImportFrom(args) => args.run(&ctx),
