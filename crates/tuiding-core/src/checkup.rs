@@ -135,6 +135,23 @@ fn notice(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> N
     }
 }
 
+/// A warning when the renewal price is above the first price paid (the "cheap first
+/// period, full price later" pattern), with how much more that is a year.
+pub fn price_rise_notice(m: &Membership, first_paid: Money) -> Option<Notice> {
+    let more = crate::price::yearly_rise(m, first_paid).ok().flatten()?;
+    Some(notice(
+        "price_rose",
+        format!(
+            "续费价 {} 高于首次支付的 {first_paid}：每年多付 {more}。首期优惠后按原价续费是常见纠纷；不想按新价续就在最后安全退订日前取消。",
+            m.price
+        ),
+        format!(
+            "The renewal price {} is above the {first_paid} first paid: {more} more a year. A cheap first period renewing at full price is a common dispute; cancel before the last safe day if the new price is not worth it.",
+            m.price
+        ),
+    ))
+}
+
 /// The usual path to close auto-renewal at a channel (from rules-and-paths.md §2).
 pub fn close_path(channel: Channel) -> Line {
     match channel {

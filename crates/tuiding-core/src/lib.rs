@@ -28,6 +28,7 @@ pub mod money;
 pub mod period;
 pub mod playbook;
 pub mod policy;
+pub mod price;
 pub mod refund;
 pub mod reminder;
 pub mod split;

@@ -14,6 +14,7 @@ mod cases;
 mod error;
 mod household;
 mod migrate;
+mod prices;
 mod sqlite;
 
 pub use error::StoreError;
@@ -205,7 +206,28 @@ pub trait Store {
         id: i64,
         revision: i64,
         membership: &Membership,
+    ) -> Result<i64, StoreError> {
+        self.update_membership_noting_price(id, revision, membership, None)
+    }
+
+    /// As [`Store::update_membership`], recording a price change in the same transaction.
+    fn update_membership_noting_price(
+        &mut self,
+        id: i64,
+        revision: i64,
+        membership: &Membership,
+        price_change: Option<&tuiding_core::price::PriceChange>,
     ) -> Result<i64, StoreError>;
+
+    /// Records price changes seen elsewhere (charges in bills, notices), in one transaction.
+    fn record_price_changes(
+        &mut self,
+        membership_id: i64,
+        changes: &[tuiding_core::price::PriceChange],
+    ) -> Result<(), StoreError>;
+
+    /// Every recorded price change, by membership id, oldest first.
+    fn price_changes(&self) -> Result<Vec<(i64, tuiding_core::price::PriceChange)>, StoreError>;
 
     /// Removes a membership with its contracts, benefits and policy.
     fn remove_membership(&mut self, id: i64) -> Result<(), StoreError>;

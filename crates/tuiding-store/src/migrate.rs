@@ -38,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126060000_reminders",
         include_str!("../migrations/20261126060000_reminders.sql"),
     ),
+    (
+        "20261126070000_price_history",
+        include_str!("../migrations/20261126070000_price_history.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -267,11 +267,24 @@ impl Store for SqliteStore {
         rows.into_iter().map(|row| self.assemble(row)).collect()
     }
 
-    fn update_membership(
+    fn record_price_changes(
+        &mut self,
+        membership_id: i64,
+        changes: &[tuiding_core::price::PriceChange],
+    ) -> Result<(), StoreError> {
+        self.record_price_changes_impl(membership_id, changes)
+    }
+
+    fn price_changes(&self) -> Result<Vec<(i64, tuiding_core::price::PriceChange)>, StoreError> {
+        self.price_changes_impl()
+    }
+
+    fn update_membership_noting_price(
         &mut self,
         id: i64,
         revision: i64,
         m: &Membership,
+        price_change: Option<&tuiding_core::price::PriceChange>,
     ) -> Result<i64, StoreError> {
         m.validate()?;
         let tx = self.conn.transaction()?;
@@ -312,6 +325,9 @@ impl Store for SqliteStore {
         )?;
         tx.execute("DELETE FROM benefit WHERE membership_id = ?1", [id])?;
         write_children(&tx, id, m)?;
+        if let Some(change) = price_change {
+            crate::prices::insert_changes(&tx, id, std::slice::from_ref(change))?;
+        }
         tx.commit()?;
         Ok(revision + 1)
     }
@@ -572,7 +588,7 @@ fn write_children(tx: &Transaction<'_>, id: i64, m: &Membership) -> Result<(), S
     Ok(())
 }
 
-fn date(id: i64, field: &'static str, text: &str) -> Result<Date, StoreError> {
+pub(crate) fn date(id: i64, field: &'static str, text: &str) -> Result<Date, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt {
         id,
         field,
@@ -580,7 +596,7 @@ fn date(id: i64, field: &'static str, text: &str) -> Result<Date, StoreError> {
     })
 }
 
-fn currency(id: i64, code: &str) -> Result<Currency, StoreError> {
+pub(crate) fn currency(id: i64, code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code).map_err(|_| StoreError::Corrupt {
         id,
         field: "currency",

@@ -36,9 +36,43 @@ pub struct MembershipView {
     pub yearly_cost: Option<String>,
     pub category: Option<String>,
     pub notes: Option<String>,
+    /// Every recorded price change, oldest first.
+    pub price_history: Vec<PriceChangeView>,
     pub revision: i64,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// One price change, as JSON.
+#[derive(Debug, Serialize)]
+pub struct PriceChangeView {
+    pub on: Date,
+    pub old: String,
+    pub new: String,
+    pub currency: &'static str,
+    /// `edit`, `charge` or `notice`.
+    pub source: &'static str,
+}
+
+impl MembershipView {
+    /// Fills in the price history of this membership from all recorded changes.
+    pub fn with_price_history(
+        mut self,
+        changes: &[(i64, tuiding_core::price::PriceChange)],
+    ) -> MembershipView {
+        self.price_history = changes
+            .iter()
+            .filter(|(id, _)| *id == self.id)
+            .map(|(_, c)| PriceChangeView {
+                on: c.on,
+                old: c.old.amount_string(),
+                new: c.new.amount_string(),
+                currency: c.new.currency().code(),
+                source: c.source.as_str(),
+            })
+            .collect();
+        self
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -108,6 +142,7 @@ impl MembershipView {
             yearly_cost: m.yearly_cost()?.map(|c| c.amount_string()),
             category: m.category.clone(),
             notes: m.notes.clone(),
+            price_history: Vec::new(),
             revision: stored.revision,
             created_at: stored.created_at.clone(),
             updated_at: stored.updated_at.clone(),

@@ -74,7 +74,7 @@ impl AddArgs {
         if !ctx.json {
             crate::output::line(format!("{} #{id}", ctx.t("已添加", "Added")))?;
         }
-        print_membership(ctx, &stored)
+        print_membership(ctx, &store, &stored)
     }
 }
 

@@ -128,8 +128,18 @@ impl CheckArgs {
             .localize(ctx.lang)?;
         let calendar = ctx.calendar()?;
         let m = &stored.membership;
-        let c = checkup::check(m, policy.as_ref(), on, &calendar)
+        let mut c = checkup::check(m, policy.as_ref(), on, &calendar)
             .map_err(|e| UserError::failure(e.localized(ctx.lang)))?;
+        // The first price paid is the oldest recorded change's old price.
+        let first_paid = store
+            .price_changes()
+            .localize(ctx.lang)?
+            .into_iter()
+            .find(|(id, _)| *id == self.id)
+            .map(|(_, change)| change.old);
+        if let Some(notice) = first_paid.and_then(|first| checkup::price_rise_notice(m, first)) {
+            c.warnings.push(notice);
+        }
         let view = build_view(ctx, stored.id, m, &c, policy_record.map(|p| p.origin));
         if ctx.json {
             return output::print_json(&view);

@@ -39,6 +39,12 @@ pub struct EditArgs {
     /// 删除权益 / Remove a benefit by name
     #[arg(long, value_name = "NAME")]
     pub drop_benefit: Vec<String>,
+    /// 价格变动的来源 / Where a new --price was seen: edit, or notice (a renewal or price notice)
+    #[arg(long, value_name = "edit|notice", default_value = "edit", value_parser = ["edit", "notice"])]
+    pub price_source: String,
+    /// 新价格生效日 / The day a new --price takes effect [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub price_on: Option<String>,
 }
 
 impl EditArgs {
@@ -62,14 +68,31 @@ impl EditArgs {
         let mut m = stored.membership.clone();
         self.apply(ctx, &mut m)?;
         fields::validate(&m, ctx.lang)?;
+        let old = stored.membership.price;
+        let change = if old != m.price && old.currency() == m.price.currency() {
+            let on = match &self.price_on {
+                Some(text) => crate::input::parse_date("--price-on", text, ctx.lang)?,
+                None => ctx.today,
+            };
+            let source = tuiding_core::price::PriceSource::parse(&self.price_source)
+                .unwrap_or(tuiding_core::price::PriceSource::Edit);
+            Some(tuiding_core::price::PriceChange {
+                on,
+                old,
+                new: m.price,
+                source,
+            })
+        } else {
+            None
+        };
         store
-            .update_membership(self.id, stored.revision, &m)
+            .update_membership_noting_price(self.id, stored.revision, &m, change.as_ref())
             .localize(ctx.lang)?;
         let updated = store.membership(self.id).localize(ctx.lang)?;
         if !ctx.json {
             crate::output::line(format!("{} #{}", ctx.t("已更新", "Updated"), self.id))?;
         }
-        print_membership(ctx, &updated)
+        print_membership(ctx, &store, &updated)
     }
 
     fn apply(&self, ctx: &Ctx, m: &mut Membership) -> anyhow::Result<()> {

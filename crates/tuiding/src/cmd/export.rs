@@ -80,7 +80,11 @@ impl ExportArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let store = ctx.open_store()?;
         let stored = store.memberships().localize(ctx.lang)?;
-        let memberships = view::views(&stored, ctx.today, ctx.lang)?;
+        let history = store.price_changes().localize(ctx.lang)?;
+        let memberships: Vec<_> = view::views(&stored, ctx.today, ctx.lang)?
+            .into_iter()
+            .map(|v| v.with_price_history(&history))
+            .collect();
         let bytes = match self.format {
             Format::Json => {
                 let mut policies = Vec::new();

@@ -27,7 +27,11 @@ impl ListArgs {
         if let Some(category) = &self.category {
             stored.retain(|s| s.membership.category.as_deref() == Some(category.trim()));
         }
-        let views = view::views(&stored, ctx.today, ctx.lang)?;
+        let history = store.price_changes().localize(ctx.lang)?;
+        let views: Vec<_> = view::views(&stored, ctx.today, ctx.lang)?
+            .into_iter()
+            .map(|v| v.with_price_history(&history))
+            .collect();
         if ctx.json {
             return output::print_json(&views);
         }

@@ -24,14 +24,19 @@ impl ShowArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let store = ctx.open_store()?;
         let stored = store.membership(self.id).localize(ctx.lang)?;
-        print_membership(ctx, &stored)
+        print_membership(ctx, &store, &stored)
     }
 }
 
 /// Prints one membership: the view as JSON, or a readable block.
-pub fn print_membership(ctx: &Ctx, stored: &StoredMembership) -> anyhow::Result<()> {
+pub fn print_membership(
+    ctx: &Ctx,
+    store: &impl tuiding_store::Store,
+    stored: &StoredMembership,
+) -> anyhow::Result<()> {
     let view = MembershipView::new(stored, ctx.today)
-        .map_err(|e| UserError::failure(tuiding_core::Localized::localized(&e, ctx.lang)))?;
+        .map_err(|e| UserError::failure(tuiding_core::Localized::localized(&e, ctx.lang)))?
+        .with_price_history(&store.price_changes().localize(ctx.lang)?);
     if ctx.json {
         return output::print_json(&view);
     }
@@ -52,6 +57,24 @@ fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String
     let mut kv = |k: &str, v: String| lines.push(format!("  {}{v}", output::pad(k, key_width)));
     let label = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     kv(label("价格", "Price"), price_label(m, lang));
+    for change in &view.price_history {
+        let source = match (change.source, lang) {
+            ("charge", Lang::Zh) => "账单",
+            ("notice", Lang::Zh) => "通知",
+            (_, Lang::Zh) => "修改",
+            (s, Lang::En) => s,
+        };
+        kv(
+            label("价格变动", "Price change"),
+            format!(
+                "{} {} → {}{}",
+                change.on,
+                change.old,
+                change.new,
+                output::paren(lang, source)
+            ),
+        );
+    }
     kv(label("状态", "Status"), status_label(view, lang));
     kv(label("开始", "Started"), m.start.to_string());
     if let Some(converts) = m.trial_until {

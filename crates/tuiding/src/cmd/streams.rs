@@ -142,13 +142,27 @@ impl StreamsArgs {
                 let id = store
                     .adopt_stream(&stream.key, &membership)
                     .localize(ctx.lang)?;
+                // The price as the charges show it changing, from the first full charge on.
+                let charges: Vec<_> = stream
+                    .transactions
+                    .iter()
+                    .map(|&i| &analysis.transactions[i])
+                    .map(|t| (t.time.date(), t.amount))
+                    .filter(|(day, _)| membership.trial_until.is_none_or(|t| *day >= t))
+                    .collect();
+                let changes = tuiding_core::price::changes_in_charges(&charges);
+                if !changes.is_empty() {
+                    store
+                        .record_price_changes(id, &changes)
+                        .localize(ctx.lang)?;
+                }
                 if !ctx.json {
                     output::line(format!(
                         "{} #{id}",
                         ctx.t("已记为会员", "Adopted as membership")
                     ))?;
                 }
-                print_membership(ctx, &store.membership(id).localize(ctx.lang)?)
+                print_membership(ctx, &store, &store.membership(id).localize(ctx.lang)?)
             }
             Some(StreamsAction::Dismiss { number }) => {
                 let (stream, _) = pick(ctx, &analysis, *number)?;

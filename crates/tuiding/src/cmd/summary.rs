@@ -31,6 +31,19 @@ pub enum By {
     Member,
 }
 
+/// A price rise.
+#[derive(Debug, Serialize)]
+pub struct PriceIncrease {
+    pub id: i64,
+    pub platform: String,
+    pub on: Date,
+    pub old: String,
+    pub new: String,
+    pub currency: &'static str,
+    /// What the rise costs a year at the new price.
+    pub yearly_more: Option<String>,
+}
+
 /// What one member pays per month and year in one currency.
 #[derive(Debug, Serialize)]
 pub struct MemberCost {
@@ -56,6 +69,8 @@ pub struct Summary {
     pub totals: Vec<CostLine>,
     /// Per category and currency.
     pub by_category: Vec<CostLine>,
+    /// Price rises in the last 12 months.
+    pub price_increases: Vec<PriceIncrease>,
     /// Per household member and currency (`--by member`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_member: Option<Vec<MemberCost>>,
@@ -88,6 +103,8 @@ impl SummaryArgs {
         let store = ctx.open_store()?;
         let stored = store.memberships().localize(ctx.lang)?;
         let mut summary = build(ctx, &stored)?;
+        summary.price_increases =
+            increases(ctx, &stored, &store.price_changes().localize(ctx.lang)?)?;
         if self.by == Some(By::Member) {
             summary.by_member = Some(by_member(
                 ctx,
@@ -177,8 +194,45 @@ pub fn build(ctx: &Ctx, stored: &[StoredMembership]) -> anyhow::Result<Summary> 
             .map(|(cur, acc)| line(None, *cur, acc))
             .collect(),
         by_category,
+        price_increases: Vec::new(),
         by_member: None,
     })
+}
+
+/// Rises recorded in the 12 months up to today.
+fn increases(
+    ctx: &Ctx,
+    stored: &[StoredMembership],
+    changes: &[(i64, tuiding_core::price::PriceChange)],
+) -> anyhow::Result<Vec<PriceIncrease>> {
+    let since = ctx
+        .today
+        .checked_sub(jiff::Span::new().years(1))
+        .unwrap_or(ctx.today);
+    let mut out = Vec::new();
+    for (id, c) in changes {
+        if c.on < since || c.on > ctx.today || c.new.minor_units() <= c.old.minor_units() {
+            continue;
+        }
+        let Some(s) = stored.iter().find(|s| s.id == *id) else {
+            continue;
+        };
+        let at_new = tuiding_core::Membership {
+            price: c.new,
+            ..s.membership.clone()
+        };
+        let yearly_more = tuiding_core::price::yearly_rise(&at_new, c.old).localize(ctx.lang)?;
+        out.push(PriceIncrease {
+            id: *id,
+            platform: s.membership.platform.clone(),
+            on: c.on,
+            old: c.old.amount_string(),
+            new: c.new.amount_string(),
+            currency: c.new.currency().code(),
+            yearly_more: yearly_more.map(|m| m.amount_string()),
+        });
+    }
+    Ok(out)
 }
 
 /// Each renewing membership's cost split by its rule (unsplit costs under no member).
@@ -286,6 +340,27 @@ pub fn render(ctx: &Ctx, s: &Summary) -> String {
             ]);
         }
         out.push_str(&table.render(ctx.color));
+    }
+    if !s.price_increases.is_empty() {
+        out.push('\n');
+        out.push_str(lang.pick(
+            "过去 12 个月涨价：\n",
+            "Price rises in the last 12 months:\n",
+        ));
+        for p in &s.price_increases {
+            let more = p
+                .yearly_more
+                .as_ref()
+                .map(|m| match lang {
+                    Lang::Zh => format!("，每年多 {m} {}", p.currency),
+                    Lang::En => format!(", {m} {} more a year", p.currency),
+                })
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  #{} {} {} {} → {} {}{more}\n",
+                p.id, p.platform, p.on, p.old, p.new, p.currency
+            ));
+        }
     }
     if let Some(members) = &s.by_member {
         out.push('\n');

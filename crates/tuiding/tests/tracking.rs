@@ -1,5 +1,4 @@
-//! Black-box tests of free trials: adding one, what renewals, check and due say about it,
-//! and a token charge in bills recognised as a trial when the stream is adopted.
+//! Black-box tests of what trackers need: free trials, reminder lead days and price history.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -226,4 +225,81 @@ fn reminder_lead_days_per_membership_with_a_default_in_config() {
         .assert()
         .code(2);
     t("2026-11-10").args(["reminders", "9"]).assert().code(1);
+}
+
+#[test]
+fn a_price_rise_detected_from_charges_is_history_a_warning_and_in_the_summary() {
+    let dir = TempDir::new().unwrap();
+    let t = |day: &str| tuiding(&dir, day);
+    json(t("2026-11-01").args(["import", "tests/data/alipay-rise.csv"]));
+    let adopted = json(t("2026-11-01").args(["streams", "adopt", "1"]));
+    let history: Vec<(&str, &str, &str, &str)> = adopted["price_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["on"].as_str().unwrap(),
+                c["old"].as_str().unwrap(),
+                c["new"].as_str().unwrap(),
+                c["source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("2026-05-15", "6.00", "25.00", "charge"),
+            ("2026-09-15", "25.00", "30.00", "charge")
+        ]
+    );
+    let check = json(t("2026-11-01").args(["check", "1"]));
+    let rose = check["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "price_rose")
+        .expect("a price_rose warning");
+    assert!(
+        rose["text"]
+            .as_str()
+            .unwrap_or(&rose.to_string())
+            .contains("288.00"),
+        "(30 - 6) x 12 = 288: {rose}"
+    );
+    let summary = json(t("2026-11-01").arg("summary"));
+    let rises: Vec<(&str, Option<&str>)> = summary["price_increases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["on"].as_str().unwrap(), p["yearly_more"].as_str()))
+        .collect();
+    assert_eq!(
+        rises,
+        [
+            ("2026-05-15", Some("228.00")),
+            ("2026-09-15", Some("60.00"))
+        ]
+    );
+    // An edit records a change in the same transaction; a notice can say when it applies.
+    json(t("2026-11-01").args([
+        "edit",
+        "1",
+        "--price",
+        "35",
+        "--price-source",
+        "notice",
+        "--price-on",
+        "2026-12-15",
+    ]));
+    let shown = json(t("2026-11-01").args(["show", "1"]));
+    assert_eq!(shown["price_history"][2]["source"], "notice");
+    assert_eq!(shown["price_history"][2]["on"], "2026-12-15");
+    assert_eq!(
+        json(t("2026-11-01").arg("list"))[0]["price_history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
 }
