@@ -66,7 +66,12 @@ pub fn write(
         .unwrap_or_else(|| "dossier.zip".into());
     let temp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let file = std::fs::File::create(&temp).map_err(io)?;
+        // Owner-only: a dossier or backup holds evidence and the whole ledger.
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        let file = open.open(&temp).map_err(io)?;
         let mut zip = zip::ZipWriter::new(file);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);

@@ -232,7 +232,7 @@ fn export_writes_the_whole_ledger_as_json_and_csv() {
     let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 2);
     assert_eq!(&records[0][1], "爱奇艺");
-    assert_eq!(&records[0][12], "wechat_pay:active");
+    assert_eq!(&records[0][13], "wechat_pay:active");
     assert_eq!(
         (
             &records[1][1],
@@ -416,6 +416,20 @@ fn a_three_way_split_sums_exactly_and_summary_shows_who_pays_what() {
             .len(),
         3
     );
+    // Members' monthly figures add up to the membership's exactly.
+    let monthly: Vec<String> = summary_monthly(&a);
+    assert_eq!(monthly, ["8.33", "8.33", "8.34"]);
+    // A price the split no longer fits is refused.
+    json(tuiding(&a).args(["split", "1", "--fixed", "我=10", "--share", "小王=1"]));
+    tuiding(&a)
+        .args(["edit", "1", "--price", "8"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("分摊"));
+    assert_eq!(
+        json(tuiding(&a).args(["split", "1"]))["parts"][0]["fixed"],
+        "10.00"
+    );
     json(tuiding(&a).args(["split", "1", "--clear"]));
     json(tuiding(&a).args(["member", "rm", "我"]));
     let summary = json(tuiding(&a).args(["summary", "--by", "member"]));
@@ -425,4 +439,34 @@ fn a_three_way_split_sums_exactly_and_summary_shows_who_pays_what() {
         "unshared costs stay visible"
     );
     assert_eq!(summary["by_member"][0]["yearly"], "300.00");
+}
+
+fn summary_monthly(data: &Path) -> Vec<String> {
+    let summary = json(tuiding(data).args(["summary", "--by", "member"]));
+    summary["by_member"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["monthly"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_backup_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a");
+    ledger(&a, &dir);
+    let archive = dir.path().join("b.zip");
+    let made = json(tuiding(&a).arg("backup").arg(&archive));
+    assert_eq!(
+        std::fs::metadata(&archive).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let db = std::fs::metadata(a.join("tuiding.db")).unwrap().len();
+    assert!(
+        made["memberships_db_bytes"].as_u64().unwrap() > 0
+            && made["memberships_db_bytes"].as_u64().unwrap() <= db * 2
+    );
 }

@@ -70,20 +70,22 @@ impl BackupArgs {
         let snapshot = scratch.join(DB);
         let result = (|| {
             store.snapshot_to(&snapshot).localize(ctx.lang)?;
-            let mut files = vec![(format!("{ROOT}{DB}"), read(&snapshot)?)];
+            let db = read(&snapshot)?;
+            let db_bytes = db.len() as u64;
+            let mut files = vec![(format!("{ROOT}{DB}"), db)];
             collect(&data_dir, &data_dir, &mut files)?;
             files.sort_by(|a, b| a.0.cmp(&b.0));
             let manifest = dossier::write(&self.file, &crate::clock::now().to_string(), &files)
                 .localize_vault(ctx.lang)?;
-            Ok::<_, anyhow::Error>((files, manifest))
+            Ok::<_, anyhow::Error>((files, manifest, db_bytes))
         })();
         let _ = std::fs::remove_dir_all(&scratch);
-        let (files, manifest) = result?;
+        let (files, manifest, db_bytes) = result?;
         let view = BackupView {
             file: self.file.display().to_string(),
             files: manifest.files.len(),
             bytes: manifest.files.iter().map(|f| f.size).sum(),
-            memberships_db_bytes: files[0].1.len() as u64,
+            memberships_db_bytes: db_bytes,
             evidence_objects: files
                 .iter()
                 .filter(|f| f.0.starts_with("data/vault/objects/"))
@@ -123,9 +125,13 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> anyhow:
         if name.starts_with('.') || name.starts_with(DB) {
             continue;
         }
-        if path.is_dir() {
+        // Links are not followed: a link back up the tree would never end.
+        let kind = entry
+            .file_type()
+            .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
+        if kind.is_dir() {
             collect(root, &path, out)?;
-        } else if path.is_file() {
+        } else if kind.is_file() {
             let relative = path.strip_prefix(root).unwrap_or(&path);
             let parts: Vec<String> = relative
                 .components()
@@ -194,7 +200,16 @@ impl RestoreArgs {
                 ),
             }));
         }
+        // The real directory (a link followed, "." named): the swap renames it.
         let data_dir = ctx.data_dir()?;
+        let data_dir = std::fs::canonicalize(&data_dir).unwrap_or(data_dir);
+        if data_dir.file_name().is_none() {
+            return Err(UserError::failure(format!(
+                "{}: {}",
+                data_dir.display(),
+                ctx.t("不能恢复到根目录", "cannot restore into the root directory")
+            )));
+        }
         let staging = tempdir_beside(&data_dir)?;
         let result = extract_and_check(ctx, &self.file, &staging);
         if let Err(e) = result {
@@ -215,8 +230,14 @@ impl RestoreArgs {
         } else {
             None
         };
-        std::fs::rename(&staging, &data_dir)
-            .map_err(|e| UserError::failure(format!("{}: {e}", data_dir.display())))?;
+        if let Err(e) = std::fs::rename(&staging, &data_dir) {
+            // Put the old directory back; nothing is lost.
+            if let Some(aside) = &previous {
+                let _ = std::fs::rename(aside, &data_dir);
+            }
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(UserError::failure(format!("{}: {e}", data_dir.display())));
+        }
         let view = RestoreView {
             file: self.file.display().to_string(),
             data_dir: data_dir.display().to_string(),

@@ -69,6 +69,35 @@ impl EditArgs {
         self.apply(ctx, &mut m)?;
         fields::validate(&m, ctx.lang)?;
         let old = stored.membership.price;
+        // A split is kept in the price's minor units: the new price must still fit it.
+        if old != m.price
+            && let Some((_, rules)) = store
+                .splits()
+                .localize(ctx.lang)?
+                .into_iter()
+                .find(|(id, _)| *id == self.id)
+        {
+            let fixed = rules
+                .iter()
+                .any(|(_, r)| matches!(r, tuiding_core::split::SplitRule::Fixed(_)));
+            let breaks = (fixed && old.currency() != m.price.currency())
+                || tuiding_core::split::split(m.price, &rules).is_err();
+            if breaks {
+                return Err(UserError::usage(
+                    "--price",
+                    match ctx.lang {
+                        tuiding_core::Lang::Zh => format!(
+                            "新价格 {} 与 #{} 的分摊不符；先用 `tuiding split {} ...` 调整或 `--clear`",
+                            m.price, self.id, self.id
+                        ),
+                        tuiding_core::Lang::En => format!(
+                            "the new price {} does not fit #{}'s split; change it first with `tuiding split {} ...` or `--clear`",
+                            m.price, self.id, self.id
+                        ),
+                    },
+                ));
+            }
+        }
         let change = if old != m.price && old.currency() == m.price.currency() {
             let on = match &self.price_on {
                 Some(text) => crate::input::parse_date("--price-on", text, ctx.lang)?,

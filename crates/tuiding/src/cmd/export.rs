@@ -48,6 +48,22 @@ struct Ledger {
     memberships: Vec<MembershipView>,
     policies: Vec<PolicyText>,
     cases: Vec<CaseView>,
+    household_members: Vec<String>,
+    splits: Vec<SplitText>,
+    reminder_lead_days: Vec<LeadDays>,
+}
+
+#[derive(Serialize)]
+struct SplitText {
+    membership_id: i64,
+    /// Member and rule: `{"shares": 1}` or `{"fixed": minor units}`.
+    parts: Vec<(String, tuiding_core::split::SplitRule)>,
+}
+
+#[derive(Serialize)]
+struct LeadDays {
+    membership_id: i64,
+    days: Vec<u32>,
 }
 
 #[derive(Serialize)]
@@ -56,7 +72,7 @@ struct PolicyText {
     toml: String,
 }
 
-const CSV_HEADER: [&str; 17] = [
+const CSV_HEADER: [&str; 18] = [
     "id",
     "platform",
     "plan",
@@ -66,6 +82,7 @@ const CSV_HEADER: [&str; 17] = [
     "currency",
     "start",
     "paid_through",
+    "trial_until",
     "status",
     "next_renewal",
     "ends_on",
@@ -100,6 +117,25 @@ impl ExportArgs {
                 for c in store.cases().localize(ctx.lang)? {
                     cases.push(case_view(ctx, &load(ctx, &store, c.id)?));
                 }
+                let household_members = store.members().localize(ctx.lang)?;
+                let splits = store
+                    .splits()
+                    .localize(ctx.lang)?
+                    .into_iter()
+                    .map(|(membership_id, parts)| SplitText {
+                        membership_id,
+                        parts,
+                    })
+                    .collect();
+                let reminder_lead_days = store
+                    .reminder_days()
+                    .localize(ctx.lang)?
+                    .into_iter()
+                    .map(|(membership_id, days)| LeadDays {
+                        membership_id,
+                        days,
+                    })
+                    .collect();
                 let ledger = Ledger {
                     format: "tuiding-ledger",
                     version: 1,
@@ -107,6 +143,9 @@ impl ExportArgs {
                     memberships,
                     policies,
                     cases,
+                    household_members,
+                    splits,
+                    reminder_lead_days,
                 };
                 let mut text = serde_json::to_string_pretty(&ledger)?;
                 text.push('\n');
@@ -174,6 +213,7 @@ fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
             m.currency.to_string(),
             m.start.to_string(),
             date(m.paid_through),
+            date(m.trial_until),
             m.status.to_string(),
             date(m.next_renewal),
             date(m.ends_on),

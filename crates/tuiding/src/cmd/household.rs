@@ -102,7 +102,10 @@ struct SplitView {
 #[derive(Serialize)]
 struct PartView {
     member: String,
-    rule: SplitRule,
+    /// Shares, when the member takes a share of the rest.
+    shares: Option<u32>,
+    /// The fixed amount, when the member pays one.
+    fixed: Option<String>,
     amount: String,
 }
 
@@ -160,7 +163,16 @@ impl SplitArgs {
                 .zip(&current)
                 .map(|(p, (_, rule))| PartView {
                     member: p.member.clone(),
-                    rule: *rule,
+                    shares: match rule {
+                        SplitRule::Shares(n) => Some(*n),
+                        SplitRule::Fixed(_) => None,
+                    },
+                    fixed: match rule {
+                        SplitRule::Fixed(f) => {
+                            Some(tuiding_core::Money::from_minor(*f, currency).amount_string())
+                        }
+                        SplitRule::Shares(_) => None,
+                    },
                     amount: p.amount.amount_string(),
                 })
                 .collect(),

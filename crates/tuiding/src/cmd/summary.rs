@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
+use tuiding_core::split::SplitRule;
 use tuiding_core::{Currency, Lang, Localized, Money};
 use tuiding_store::{Store, StoredMembership};
 
@@ -244,23 +245,54 @@ fn by_member(
     let mut acc: BTreeMap<(Option<String>, Currency), Acc> = BTreeMap::new();
     for s in stored.iter().filter(|s| s.membership.renews()) {
         let m = &s.membership;
-        let parts: Vec<(Option<String>, Money)> = match splits.iter().find(|(id, _)| *id == s.id) {
-            Some((_, rules)) => tuiding_core::split::split(m.price, rules)
-                .map_err(|e| UserError::failure(format!("#{}: {e}", s.id)))?
-                .into_iter()
-                .map(|p| (Some(p.member), p.amount))
-                .collect(),
-            None => vec![(None, m.price)],
+        let (Some(monthly), Some(yearly)) = (
+            m.monthly_cost().localize(ctx.lang)?,
+            m.yearly_cost().localize(ctx.lang)?,
+        ) else {
+            continue;
         };
-        for (member, price) in parts {
-            let share = tuiding_core::Membership { price, ..m.clone() };
-            let (Some(monthly), Some(yearly)) = (
-                share.monthly_cost().localize(ctx.lang)?,
-                share.yearly_cost().localize(ctx.lang)?,
-            ) else {
-                continue;
+        // The membership's monthly and yearly figures are split in the proportions of the
+        // price parts, so the members' figures add up to the membership's exactly.
+        let rows: Vec<(Option<String>, Money, Money)> =
+            match splits.iter().find(|(id, _)| *id == s.id) {
+                Some((_, rules)) => match tuiding_core::split::split(m.price, rules) {
+                    Ok(parts) => {
+                        let weights: Vec<(String, SplitRule)> = parts
+                            .iter()
+                            .filter(|p| p.amount.minor_units() > 0)
+                            .map(|p| {
+                                (
+                                    p.member.clone(),
+                                    SplitRule::Shares(
+                                        u32::try_from(p.amount.minor_units()).unwrap_or(u32::MAX),
+                                    ),
+                                )
+                            })
+                            .collect();
+                        if weights.is_empty() {
+                            vec![(None, monthly, yearly)]
+                        } else {
+                            let by_month =
+                                tuiding_core::split::split(monthly, &weights).localize(ctx.lang)?;
+                            let by_year =
+                                tuiding_core::split::split(yearly, &weights).localize(ctx.lang)?;
+                            by_month
+                                .into_iter()
+                                .zip(by_year)
+                                .map(|(a, b)| (Some(a.member), a.amount, b.amount))
+                                .collect()
+                        }
+                    }
+                    // A split the price no longer fits: counted as unshared, and said.
+                    Err(e) => {
+                        eprintln!("#{}: {}", s.id, e.localized(ctx.lang));
+                        vec![(None, monthly, yearly)]
+                    }
+                },
+                None => vec![(None, monthly, yearly)],
             };
-            let a = acc.entry((member, price.currency())).or_default();
+        for (member, monthly, yearly) in rows {
+            let a = acc.entry((member, monthly.currency())).or_default();
             a.count += 1;
             a.monthly = a
                 .monthly
