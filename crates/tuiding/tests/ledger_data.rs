@@ -470,3 +470,32 @@ fn a_backup_is_readable_by_its_owner_only() {
             && made["memberships_db_bytes"].as_u64().unwrap() <= db * 2
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn backup_skips_links_and_restore_follows_a_linked_data_dir() {
+    let dir = TempDir::new().unwrap();
+    let real = dir.path().join("real");
+    ledger(&real, &dir);
+    // A link back up the tree must not make the backup recurse.
+    std::os::unix::fs::symlink(&real, real.join("loop")).unwrap();
+    let archive = dir.path().join("b.zip");
+    json(tuiding(&real).arg("backup").arg(&archive));
+    // Restoring through a link restores into the directory it points at.
+    let target = dir.path().join("target");
+    std::fs::create_dir(&target).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    json(tuiding(&link).arg("restore").arg(&archive));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert_eq!(
+        json(tuiding(&link).arg("list")).as_array().unwrap().len(),
+        1
+    );
+}
