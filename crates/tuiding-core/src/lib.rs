@@ -23,6 +23,7 @@ pub mod catalogue;
 pub mod checkup;
 pub mod complaint;
 pub mod i18n;
+pub mod ical;
 pub mod membership;
 pub mod money;
 pub mod period;

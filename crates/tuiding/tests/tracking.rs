@@ -303,3 +303,68 @@ fn a_price_rise_detected_from_charges_is_history_a_warning_and_in_the_summary() 
         3
     );
 }
+
+#[test]
+fn the_calendar_export_has_renewals_last_safe_days_and_refund_due_dates() {
+    let dir = TempDir::new().unwrap();
+    let t = |day: &str| tuiding(&dir, day);
+    json(t("2027-01-24").args([
+        "add",
+        "--platform",
+        "腾讯视频",
+        "--plan",
+        "VIP",
+        "--period",
+        "month",
+        "--price",
+        "30",
+        "--trial-days",
+        "7",
+        "--auto-renew",
+        "wechat_pay",
+    ]));
+    let ics = |day: &str| {
+        let out = t(day).args(["export", "--format", "ics"]).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = ics("2027-01-25");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
+    let unfolded = text.replace("\r\n ", "");
+    assert!(unfolded.contains("UID:renewal-1-20270131@tuiding\r\nDTSTAMP:20270125T000000Z\r\nDTSTART;VALUE=DATE:20270131\r\n"), "{unfolded}");
+    assert!(unfolded.contains("试用转正扣费"), "the conversion is named");
+    assert!(unfolded.contains("UID:last-safe-1-20270131@tuiding\r\nDTSTAMP:20270125T000000Z\r\nDTSTART;VALUE=DATE:20270130\r\n"));
+    assert!(
+        unfolded.contains("DTSTART;VALUE=DATE:20270228"),
+        "month-end renewals follow"
+    );
+    assert_eq!(
+        unfolded.matches("BEGIN:VEVENT").count(),
+        24,
+        "12 renewals in the year ahead, each with its last safe day"
+    );
+    // Stable UIDs: the same facts, the same ids on another day.
+    let uids = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("UID:renewal-1-2027"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        uids(&ics("2027-01-25"))[1..3],
+        uids(&ics("2027-01-27"))[1..3]
+    );
+    // A refund awaited in a case is on the calendar.
+    json(t("2027-01-25").args(["case", "open", "1"]));
+    json(t("2027-01-25").args(["case", "step", "1", "close:wechat_pay", "--done"]));
+    json(t("2027-01-25").args([
+        "case",
+        "refund",
+        "1",
+        "--promised",
+        "5",
+        "--by",
+        "2027-02-03",
+    ]));
+    assert!(ics("2027-01-25").contains("UID:refund-due-case-1@tuiding\r\nDTSTAMP:20270125T000000Z\r\nDTSTART;VALUE=DATE:20270203\r\n"));
+}

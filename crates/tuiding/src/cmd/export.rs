@@ -38,6 +38,8 @@ pub enum Format {
     Json,
     /// 每个会员一行 / One row per membership
     Csv,
+    /// 日历（RFC 5545）：续费、最后安全退订日、退款到期日 / Calendar: renewals, last safe cancel days, refund due dates
+    Ics,
 }
 
 #[derive(Serialize)]
@@ -152,6 +154,15 @@ impl ExportArgs {
                 text.into_bytes()
             }
             Format::Csv => csv_bytes(&memberships)?,
+            Format::Ics => {
+                let events = calendar_events(ctx, &store, &stored)?;
+                tuiding_core::ical::calendar(
+                    ctx.t("退订 · 会员关键日期", "tuiding · membership dates"),
+                    ctx.today,
+                    &events,
+                )
+                .into_bytes()
+            }
         };
         match &self.out {
             None => {
@@ -225,4 +236,109 @@ fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
         ])?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!(e.to_string()))
+}
+
+/// Renewals and last safe cancel days for a year ahead, and the due day of every refund
+/// still awaited. UIDs name the fact and its day, so re-exporting updates events.
+fn calendar_events(
+    ctx: &Ctx,
+    store: &tuiding_store::SqliteStore,
+    stored: &[tuiding_store::StoredMembership],
+) -> anyhow::Result<Vec<tuiding_core::ical::Event>> {
+    use tuiding_core::checkup;
+    use tuiding_core::ical::Event;
+    let lang = ctx.lang;
+    let calendar = ctx.calendar()?;
+    let horizon = ctx
+        .today
+        .checked_add(jiff::Span::new().years(1))
+        .unwrap_or(ctx.today);
+    let compact = |d: Date| d.to_string().replace('-', "");
+    let mut events = Vec::new();
+    for s in stored {
+        let m = &s.membership;
+        let policy = store
+            .policy(s.id)
+            .localize(lang)?
+            .and_then(|p| tuiding_core::policy::Policy::from_toml(&p.text).ok());
+        let Ok(check) = checkup::check(m, policy.as_ref(), ctx.today, &calendar) else {
+            continue;
+        };
+        let mut day = ctx.today;
+        while let Ok(Some(renewal)) = m.next_renewal(day) {
+            if renewal > horizon {
+                break;
+            }
+            let converts = m.trial_until == Some(renewal);
+            let what = match (converts, lang) {
+                (true, Lang::Zh) => "试用转正扣费",
+                (true, Lang::En) => "trial converts",
+                (false, Lang::Zh) => "续费",
+                (false, Lang::En) => "renews",
+            };
+            let title = format!("{} {} {what} {}", m.platform, m.plan, m.price).replace("  ", " ");
+            events.push(Event {
+                uid: format!("renewal-{}-{}@tuiding", s.id, compact(renewal)),
+                date: renewal,
+                summary: title.clone(),
+                description: format!("tuiding check {}", s.id),
+            });
+            if let Ok(last) = checkup::last_safe_day(renewal, check.cancel_cutoff_hours)
+                && last >= ctx.today
+            {
+                events.push(Event {
+                    uid: format!("last-safe-{}-{}@tuiding", s.id, compact(renewal)),
+                    date: last,
+                    summary: match lang {
+                        Lang::Zh => format!(
+                            "最后安全退订日：{} {}（{renewal} {what}）",
+                            m.platform, m.plan
+                        ),
+                        Lang::En => format!(
+                            "Last safe day to cancel {} {} ({what} {renewal})",
+                            m.platform, m.plan
+                        ),
+                    },
+                    description: match lang {
+                        Lang::Zh => format!(
+                            "不想续就在今天前关闭所有自动续费渠道：tuiding check {}",
+                            s.id
+                        ),
+                        Lang::En => format!(
+                            "Close every auto-renew channel by today to avoid it: tuiding check {}",
+                            s.id
+                        ),
+                    },
+                });
+            }
+            day = renewal;
+        }
+    }
+    for c in store.cases().localize(lang)? {
+        if c.refund.received_on.is_some()
+            || matches!(
+                c.state,
+                tuiding_core::case::CaseState::Resolved | tuiding_core::case::CaseState::Closed
+            )
+        {
+            continue;
+        }
+        let data = load(ctx, store, c.id)?;
+        if let Some(due) = c
+            .refund
+            .due(crate::cmd::case::expected_refund_date(ctx, &data))
+        {
+            events.push(Event {
+                uid: format!("refund-due-case-{}@tuiding", c.id),
+                date: due,
+                summary: match lang {
+                    Lang::Zh => format!("退款应到账：{}（案件 #{}）", c.membership_label, c.id),
+                    Lang::En => format!("Refund due: {} (case #{})", c.membership_label, c.id),
+                },
+                description: format!("tuiding case show {}", c.id),
+            });
+        }
+    }
+    events.sort_by(|a, b| a.date.cmp(&b.date).then(a.uid.cmp(&b.uid)));
+    Ok(events)
 }

@@ -1,0 +1,121 @@
+//! iCalendar (RFC 5545) text for key dates: all-day events with stable UIDs, escaped text
+//! and lines folded at 75 octets, CRLF line ends. Pure: the caller picks the events.
+
+use jiff::civil::Date;
+
+/// One all-day event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Stable across exports while the fact is unchanged, so a calendar app updates the
+    /// event instead of adding a copy.
+    pub uid: String,
+    /// The day.
+    pub date: Date,
+    /// The title.
+    pub summary: String,
+    /// The details.
+    pub description: String,
+}
+
+/// A whole calendar. `stamp` is the DTSTAMP day (UTC midnight), so output is reproducible.
+pub fn calendar(name: &str, stamp: Date, events: &[Event]) -> String {
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        format!(
+            "PRODID:-//tuiding//tuiding {}//ZH",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "CALSCALE:GREGORIAN".to_string(),
+        "METHOD:PUBLISH".to_string(),
+        format!("X-WR-CALNAME:{}", escape(name)),
+    ];
+    for e in events {
+        let next = e.date.tomorrow().unwrap_or(e.date);
+        lines.extend([
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{}", escape(&e.uid)),
+            format!("DTSTAMP:{}T000000Z", compact(stamp)),
+            format!("DTSTART;VALUE=DATE:{}", compact(e.date)),
+            format!("DTEND;VALUE=DATE:{}", compact(next)),
+            format!("SUMMARY:{}", escape(&e.summary)),
+            format!("DESCRIPTION:{}", escape(&e.description)),
+            "TRANSP:TRANSPARENT".to_string(),
+            "END:VEVENT".to_string(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".to_string());
+    lines.iter().map(|l| fold(l)).collect::<Vec<_>>().join("")
+}
+
+fn compact(d: Date) -> String {
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+}
+
+/// TEXT escaping (RFC 5545 §3.3.11).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One content line, folded so no physical line exceeds 75 octets (never inside a UTF-8
+/// character), each ended by CRLF.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn events_are_all_day_escaped_and_folded() {
+        let text = calendar(
+            "退订",
+            date(2026, 11, 26),
+            &[Event {
+                uid: "renewal-1-20261130@tuiding".into(),
+                date: date(2026, 11, 30),
+                summary: "爱奇艺 续费 ¥25.00; 微信支付, 自动".into(),
+                description: "最后安全退订日 2026-11-29\n".repeat(5),
+            }],
+        );
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
+        assert!(text.contains("DTSTART;VALUE=DATE:20261130\r\nDTEND;VALUE=DATE:20261201\r\n"));
+        assert!(text.contains("SUMMARY:爱奇艺 续费 ¥25.00\\; 微信支付\\, 自动\r\n"));
+        assert!(text.contains("DTSTAMP:20261126T000000Z"));
+        for line in text.split("\r\n") {
+            assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+        }
+        // Unfolding gives the escaped text back.
+        let unfolded = text.replace("\r\n ", "");
+        assert!(unfolded.contains(&format!(
+            "DESCRIPTION:{}",
+            "最后安全退订日 2026-11-29\\n".repeat(5)
+        )));
+        assert!(text.ends_with("END:VCALENDAR\r\n"));
+    }
+}
