@@ -1,6 +1,9 @@
 //! Black-box tests of `tuiding scan` (and the bill commands that build on it) on
 //! fixtures written for these tests in tests/data/.
 
+mod common;
+use common::json;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -11,33 +14,7 @@ const WECHAT: &str = "tests/data/wechat-small.csv";
 const MALFORMED: &str = "tests/data/alipay-malformed.csv";
 
 fn tuiding(dir: &TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("tuiding").unwrap();
-    for var in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "TUIDING_LANG",
-        "TUIDING_TODAY",
-        "TUIDING_DATA_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1")
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .arg("--today")
-        .arg("2026-11-01");
-    cmd
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.arg("--json").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::tuiding_at(&dir.path().join("data"), "2026-11-01")
 }
 
 #[test]

@@ -1,5 +1,8 @@
 //! Black-box tests of the `tuiding` binary on temporary data directories.
 
+mod common;
+use common::json;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -10,33 +13,7 @@ const TODAY: &str = "2026-11-23";
 /// A `tuiding` command on `dir` with a fixed date, Chinese text, and nothing inherited
 /// from the developer's environment that would change the output.
 fn tuiding(dir: &TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("tuiding").unwrap();
-    for var in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "TUIDING_LANG",
-        "TUIDING_TODAY",
-        "TUIDING_DATA_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("--today")
-        .arg(TODAY);
-    cmd
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.arg("--json").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::tuiding_at(dir.path(), TODAY)
 }
 
 fn add_iqiyi(dir: &TempDir) {

@@ -1,6 +1,9 @@
 //! Black-box tests of the ledger's data beyond memberships: backup and restore, export,
 //! Wallos import, and costs shared in the household.
 
+mod common;
+use common::json;
+
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -14,33 +17,7 @@ fn tuiding(data: &Path) -> Command {
 }
 
 fn tuiding_on(data: &Path, today: &str) -> Command {
-    let mut cmd = Command::cargo_bin("tuiding").unwrap();
-    for var in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "TUIDING_LANG",
-        "TUIDING_TODAY",
-        "TUIDING_DATA_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1")
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--today")
-        .arg(today);
-    cmd
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.arg("--json").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::tuiding_at(data, today)
 }
 
 /// A ledger with one membership, a case and two pieces of evidence.

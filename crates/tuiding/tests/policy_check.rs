@@ -1,39 +1,16 @@
 //! Black-box tests of `tuiding policy` and `tuiding check`, including the worked
 //! examples E1–E9 of docs/policy.md.
 
+mod common;
+use common::json;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
 fn tuiding(dir: &TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("tuiding").unwrap();
-    for var in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "TUIDING_LANG",
-        "TUIDING_TODAY",
-        "TUIDING_DATA_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("--today")
-        .arg("2026-11-23");
-    cmd
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.arg("--json").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::tuiding_at(dir.path(), "2026-11-23")
 }
 
 /// Adds a membership with a policy (written to a file) and returns the check on `on`.

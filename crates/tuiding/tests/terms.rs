@@ -1,5 +1,7 @@
 //! Black-box tests of `tuiding terms read` and `tuiding policy import`.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -9,23 +11,7 @@ const GOOD: &str = "../tuiding-terms/tests/corpus/good-monthly.txt";
 const BAD: &str = "../tuiding-terms/tests/corpus/bad-terms.txt";
 
 fn tuiding(dir: &TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("tuiding").unwrap();
-    for var in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "TUIDING_LANG",
-        "TUIDING_TODAY",
-        "TUIDING_DATA_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1")
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .arg("--today")
-        .arg("2026-11-23");
-    cmd
+    common::tuiding_at(&dir.path().join("data"), "2026-11-23")
 }
 
 #[test]

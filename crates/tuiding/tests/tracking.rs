@@ -1,38 +1,15 @@
 //! Black-box tests of what trackers need: free trials, reminder lead days and price history.
 
+mod common;
+use common::json;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
 fn tuiding(dir: &TempDir, today: &str) -> Command {
-    let mut cmd = Command::cargo_bin("tuiding").unwrap();
-    for var in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "TUIDING_LANG",
-        "TUIDING_TODAY",
-        "TUIDING_DATA_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1")
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .arg("--today")
-        .arg(today);
-    cmd
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.arg("--json").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::tuiding_at(&dir.path().join("data"), today)
 }
 
 #[test]
