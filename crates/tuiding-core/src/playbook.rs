@@ -380,6 +380,15 @@ fn hints(p: &Playbook) -> Vec<EvidenceHint> {
         .collect()
 }
 
+/// The auto-renew channel a step closes (`cancel:in_app`, `close:<channel>`), the inverse
+/// of the ids [`Playbooks::steps_for`] gives channel steps.
+pub fn channel_of_step(step_id: &str) -> Option<Channel> {
+    match step_id {
+        "cancel:in_app" => Some(Channel::InApp),
+        s => s.strip_prefix("close:").and_then(|c| c.parse().ok()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Membership};
 use tuiding_store::{CaseChange, SqliteStore, Store};
 
-use crate::cmd::case::{expected_refund_date, load, step_done};
+use crate::cmd::case::{CaseSources, expected_refund_date, step_done};
 use crate::context::Ctx;
 use crate::error::Localize;
 use crate::output::{self, Align, Table};
@@ -44,22 +44,22 @@ pub struct DueItem {
 impl DueArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let mut store = ctx.open_store()?;
-        let mut items = refunds_and_steps(ctx, &mut store)?;
+        // Bills, journal and playbooks are read once for every case below.
+        let sources = CaseSources::load(ctx, &store)?;
+        let mut items = refunds_and_steps(ctx, &mut store, &sources)?;
         items.extend(cancel_days(ctx, &store, self.within)?);
         let cases = store.cases().localize(ctx.lang)?;
-        for alert in crate::cmd::streams::charge_alerts(ctx, &store)? {
-            let f = &alert.fact;
+        for (membership_id, f) in sources.late_charges() {
+            let membership_id = *membership_id;
             // The charge belongs to the open case of its membership, if there is one.
             let case_id = cases
                 .iter()
-                .find(|c| {
-                    c.membership_id == Some(alert.membership_id) && c.state != CaseState::Closed
-                })
+                .find(|c| c.membership_id == Some(membership_id) && c.state != CaseState::Closed)
                 .map(|c| c.id);
             items.push(DueItem {
                 kind: "charged_after_cancellation",
                 date: f.date,
-                membership_id: Some(alert.membership_id),
+                membership_id: Some(membership_id),
                 case_id,
                 text: match ctx.lang {
                     Lang::Zh => format!("{} 经{}扣款 {}，该渠道已于 {} 关闭：开案件并要求退还", f.date, f.channel.label(Lang::Zh), f.amount, f.closed_on),
@@ -112,13 +112,17 @@ impl DueArgs {
 }
 
 /// Overdue refunds (marking the case overdue) and the next step of every open case.
-fn refunds_and_steps(ctx: &Ctx, store: &mut SqliteStore) -> anyhow::Result<Vec<DueItem>> {
+fn refunds_and_steps(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    sources: &CaseSources,
+) -> anyhow::Result<Vec<DueItem>> {
     let mut items = Vec::new();
     for case in store.cases().localize(ctx.lang)? {
         if matches!(case.state, CaseState::Resolved | CaseState::Closed) {
             continue;
         }
-        let data = load(ctx, store, case.id)?;
+        let data = sources.case(ctx, store, case.id)?;
         let expected = expected_refund_date(ctx, &data);
         if case.refund.overdue(ctx.today, expected) {
             let due = case.refund.due(expected).unwrap_or(ctx.today);
@@ -190,15 +194,12 @@ fn cancel_days(
     within: Option<u32>,
 ) -> anyhow::Result<Vec<DueItem>> {
     let calendar = ctx.calendar()?;
+    let lead = crate::cmd::reminders::LeadDays::load(ctx, store)?;
     let mut items = Vec::new();
     for stored in store.memberships().localize(ctx.lang)? {
         let within = match within {
             Some(days) => days,
-            None => crate::cmd::reminders::lead_days(ctx, store, stored.id)?
-                .0
-                .into_iter()
-                .max()
-                .unwrap_or(7),
+            None => lead.of(ctx, stored.id)?.0.into_iter().max().unwrap_or(7),
         };
         let horizon = ctx
             .today

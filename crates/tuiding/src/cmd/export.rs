@@ -11,7 +11,7 @@ use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_store::Store;
 
-use crate::cmd::case::{CaseView, load, view as case_view};
+use crate::cmd::case::{CaseSources, CaseView, view as case_view};
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
 use crate::output;
@@ -115,9 +115,10 @@ impl ExportArgs {
                         });
                     }
                 }
+                let sources = CaseSources::load(ctx, &store)?;
                 let mut cases = Vec::new();
                 for c in store.cases().localize(ctx.lang)? {
-                    cases.push(case_view(ctx, &load(ctx, &store, c.id)?));
+                    cases.push(case_view(ctx, &sources.case(ctx, &store, c.id)?));
                 }
                 let household_members = store.members().localize(ctx.lang)?;
                 let splits = store
@@ -314,6 +315,7 @@ fn calendar_events(
             day = renewal;
         }
     }
+    let sources = CaseSources::load(ctx, store)?;
     for c in store.cases().localize(lang)? {
         if c.refund.received_on.is_some()
             || matches!(
@@ -323,7 +325,7 @@ fn calendar_events(
         {
             continue;
         }
-        let data = load(ctx, store, c.id)?;
+        let data = sources.case(ctx, store, c.id)?;
         if let Some(due) = c
             .refund
             .due(crate::cmd::case::expected_refund_date(ctx, &data))

@@ -60,22 +60,38 @@ struct ReminderView {
     date: Date,
 }
 
-/// A membership's lead days and where they come from.
-pub fn lead_days(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<(Vec<u32>, Source)> {
-    if let Some((_, days)) = store
-        .reminder_days()
-        .localize(ctx.lang)?
-        .into_iter()
-        .find(|(m, _)| *m == id)
-    {
-        return Ok((days, Source::Membership));
+/// Every membership's own lead days and the default, read once per command; the config
+/// is read only when a membership without its own days asks.
+pub struct LeadDays {
+    own: Vec<(i64, Vec<u32>)>,
+    default: std::cell::OnceCell<(Vec<u32>, Source)>,
+}
+
+impl LeadDays {
+    /// Reads the memberships' own lead days.
+    pub fn load(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<LeadDays> {
+        Ok(LeadDays {
+            own: store.reminder_days().localize(ctx.lang)?,
+            default: std::cell::OnceCell::new(),
+        })
     }
-    let config = ctx.config()?.reminders.lead_days;
-    let config = reminder::normalize(&config).map_err(UserError::failure)?;
-    if config == DEFAULT_LEAD_DAYS {
-        Ok((config, Source::BuiltIn))
-    } else {
-        Ok((config, Source::Config))
+
+    /// A membership's lead days and where they come from.
+    pub fn of(&self, ctx: &Ctx, id: i64) -> anyhow::Result<(Vec<u32>, Source)> {
+        if let Some((_, days)) = self.own.iter().find(|(m, _)| *m == id) {
+            return Ok((days.clone(), Source::Membership));
+        }
+        if let Some(default) = self.default.get() {
+            return Ok(default.clone());
+        }
+        let config = ctx.config()?.reminders.lead_days;
+        let config = reminder::normalize(&config).map_err(UserError::failure)?;
+        let source = if config == DEFAULT_LEAD_DAYS {
+            Source::BuiltIn
+        } else {
+            Source::Config
+        };
+        Ok(self.default.get_or_init(|| (config, source)).clone())
     }
 }
 
@@ -93,7 +109,7 @@ impl RemindersArgs {
                 .set_reminder_days(self.id, Some(&days))
                 .localize(lang)?;
         }
-        let (lead, source) = lead_days(ctx, &store, self.id)?;
+        let (lead, source) = LeadDays::load(ctx, &store)?.of(ctx, self.id)?;
         let policy = store
             .policy(self.id)
             .localize(lang)?

@@ -4,15 +4,16 @@
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
 use serde::Serialize;
+use tuiding_core::Lang;
 use tuiding_core::case::{CaseState, RefundTrack};
 use tuiding_core::playbook::EvidenceKind;
-use tuiding_core::{Channel, Lang};
 use tuiding_store::{CaseChange, SqliteStore, Store};
 
 mod view;
 
 pub use view::{
-    CaseData, CaseView, Completeness, LocalizeVault, expected_refund_date, load, step_done, view,
+    CaseData, CaseSources, CaseView, Completeness, LocalizeVault, expected_refund_date, load,
+    step_done, view,
 };
 
 use crate::context::Ctx;
@@ -400,7 +401,7 @@ fn state_after_step(data: &CaseData, step: &str) -> Option<CaseState> {
         .steps
         .iter()
         .map(|s| s.id.as_str())
-        .filter(|id| *id == "cancel:in_app" || id.starts_with("close:"))
+        .filter(|id| tuiding_core::playbook::channel_of_step(id).is_some())
         .collect();
     let all_closed_with = |extra: &str| {
         channel_steps
@@ -411,7 +412,7 @@ fn state_after_step(data: &CaseData, step: &str) -> Option<CaseState> {
         "check_rules" => CaseState::RulesChecked,
         "contact_support" => CaseState::ChannelsClosed,
         "request_refund" => CaseState::RefundRequested,
-        s if s == "cancel:in_app" || s.starts_with("close:") => {
+        s if tuiding_core::playbook::channel_of_step(s).is_some() => {
             if all_closed_with(s) {
                 CaseState::ChannelsClosed
             } else if s == "cancel:in_app" {
@@ -441,12 +442,7 @@ fn mark_step(ctx: &Ctx, id: i64, step: &str, note: Option<String>) -> anyhow::Re
             },
         ));
     }
-    let close_channel = match step {
-        "cancel:in_app" => Some(Channel::InApp),
-        s => s
-            .strip_prefix("close:")
-            .and_then(|c| c.parse::<Channel>().ok()),
-    };
+    let close_channel = tuiding_core::playbook::channel_of_step(step);
     let mut refund = None;
     if step == "request_refund" && data.case.refund.requested_on.is_none() {
         refund = Some(RefundTrack {

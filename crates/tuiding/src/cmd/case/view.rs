@@ -4,9 +4,9 @@
 use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::complaint::LateChargeFact;
-use tuiding_core::playbook::{EvidenceKind, Step};
+use tuiding_core::playbook::{EvidenceKind, Playbooks, Step};
 use tuiding_core::policy::Policy;
-use tuiding_core::{Channel, Lang, Money};
+use tuiding_core::{Lang, Money};
 use tuiding_store::{SqliteStore, Store, StoredCase};
 use tuiding_vault::{Entry, Vault};
 
@@ -98,52 +98,82 @@ pub struct TransitionView {
 
 /// Loads a case with its membership, policy, steps and evidence.
 pub fn load(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<CaseData> {
-    let case = store.case(id).localize(ctx.lang)?;
-    let membership = case
-        .membership_id
-        .and_then(|mid| store.membership(mid).ok())
-        .map(|s| s.membership);
-    let policy = match case.membership_id {
-        Some(mid) => store
-            .policy(mid)
-            .ok()
-            .flatten()
-            .and_then(|p| Policy::from_toml(&p.text).ok()),
-        None => None,
-    };
-    let playbooks = ctx.playbooks()?;
-    let mut steps = membership
-        .as_ref()
-        .map(|m| playbooks.steps_for(m, policy.as_ref()))
-        .unwrap_or_default();
-    if let Some(mid) = case.membership_id {
-        for path in steps.iter_mut().flat_map(|s| s.paths.iter_mut()) {
-            path.steps = path.steps.replace("<ID>", &mid.to_string());
-        }
+    CaseSources::load(ctx, store)?.case(ctx, store, id)
+}
+
+/// What every case draws from outside its own rows: the playbooks, the vault's journal and
+/// the charges after cancellation found in the bills. Read once per command, however many
+/// cases it loads.
+pub struct CaseSources {
+    playbooks: Playbooks,
+    evidence: Vec<Entry>,
+    late_charges: Vec<(i64, LateChargeFact)>,
+}
+
+impl CaseSources {
+    /// Reads the playbooks, the journal and the bills once.
+    pub fn load(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<CaseSources> {
+        let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
+        Ok(CaseSources {
+            playbooks: ctx.playbooks()?,
+            evidence: vault.entries().localize_vault(ctx.lang)?,
+            late_charges: crate::cmd::streams::charge_alerts(ctx, store)?
+                .into_iter()
+                .map(|a| (a.membership_id, a.fact))
+                .collect(),
+        })
     }
-    let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
-    let evidence = vault
-        .entries()
-        .localize_vault(ctx.lang)?
-        .into_iter()
-        .filter(|e| e.case_id == id)
-        .collect();
-    let late_charges = match case.membership_id {
-        Some(mid) => crate::cmd::streams::charge_alerts(ctx, store)?
-            .into_iter()
-            .filter(|a| a.membership_id == mid)
-            .map(|a| a.fact)
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(CaseData {
-        case,
-        membership,
-        policy,
-        steps,
-        evidence,
-        late_charges,
-    })
+
+    /// Charges after cancellation in the bills, by membership id.
+    pub fn late_charges(&self) -> &[(i64, LateChargeFact)] {
+        &self.late_charges
+    }
+
+    /// Loads a case with its membership, policy, steps and evidence.
+    pub fn case(&self, ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<CaseData> {
+        let case = store.case(id).localize(ctx.lang)?;
+        let membership = case
+            .membership_id
+            .and_then(|mid| store.membership(mid).ok())
+            .map(|s| s.membership);
+        let policy = match case.membership_id {
+            Some(mid) => store
+                .policy(mid)
+                .ok()
+                .flatten()
+                .and_then(|p| Policy::from_toml(&p.text).ok()),
+            None => None,
+        };
+        let mut steps = membership
+            .as_ref()
+            .map(|m| self.playbooks.steps_for(m, policy.as_ref()))
+            .unwrap_or_default();
+        if let Some(mid) = case.membership_id {
+            for path in steps.iter_mut().flat_map(|s| s.paths.iter_mut()) {
+                path.steps = path.steps.replace("<ID>", &mid.to_string());
+            }
+        }
+        let evidence = self
+            .evidence
+            .iter()
+            .filter(|e| e.case_id == id)
+            .cloned()
+            .collect();
+        let late_charges = self
+            .late_charges
+            .iter()
+            .filter(|(mid, _)| case.membership_id == Some(*mid))
+            .map(|(_, fact)| fact.clone())
+            .collect();
+        Ok(CaseData {
+            case,
+            membership,
+            policy,
+            steps,
+            evidence,
+            late_charges,
+        })
+    }
 }
 
 /// Maps vault errors into worded errors.
@@ -287,12 +317,7 @@ pub fn step_done(data: &CaseData, id: &str) -> bool {
     if data.case.steps_done.iter().any(|d| d.step_id == id) {
         return true;
     }
-    let channel = match id {
-        "cancel:in_app" => Some(Channel::InApp),
-        s => s
-            .strip_prefix("close:")
-            .and_then(|c| c.parse::<Channel>().ok()),
-    };
+    let channel = tuiding_core::playbook::channel_of_step(id);
     let contract = channel.and_then(|c| data.membership.as_ref()?.contract(c));
     contract.is_some_and(|c| matches!(c.status, tuiding_core::ContractStatus::Closed(_)))
 }
