@@ -111,7 +111,7 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
             what: format!("{}{amount}", ctx.t("退款到账 ", "Refund received: ")),
         });
     }
-    for l in &f.late_charges {
+    for l in &f.data.late_charges {
         events.push(Event {
             when: l.date.to_string(),
             what: format!(

@@ -14,9 +14,7 @@ use tuiding_vault::dossier::{self, ManifestFile};
 use tuiding_vault::mask::mask_sensitive;
 use tuiding_vault::{Problem, Vault};
 
-use crate::cmd::case::{
-    CaseData, CaseView, Completeness, LocalizeVault, expected_refund_date, load, view,
-};
+use crate::cmd::case::{CaseData, CaseView, Completeness, LocalizeVault, load, view};
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
 use crate::output;
@@ -48,7 +46,6 @@ pub struct DossierFacts<'a> {
     pub grounds: &'a Grounds,
     /// Evidence entries with their path inside the zip.
     pub evidence_paths: Vec<String>,
-    pub late_charges: Vec<complaint::LateChargeFact>,
 }
 
 #[derive(Serialize)]
@@ -66,7 +63,6 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
     let data = load(ctx, &store, id)?;
     let v = view(ctx, &data);
     let currency = Currency::from_code(&data.case.currency).localize(ctx.lang)?;
-    let late_charges = data.late_charges.clone();
     let refund_by_terms = match (
         &data.membership,
         &data.policy,
@@ -81,9 +77,9 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
             .as_ref()
             .map_or(data.case.membership_label.as_str(), |m| m.platform.as_str()),
         currency,
-        late_charges: late_charges.clone(),
+        late_charges: data.late_charges.clone(),
         refund: data.case.refund,
-        refund_due: data.case.refund.due(expected_refund_date(ctx, &data)),
+        refund_due: v.refund.due,
         refund_by_terms,
         reminder_days: data
             .policy
@@ -110,7 +106,6 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
         view: &v,
         grounds: &grounds,
         evidence_paths,
-        late_charges,
     };
     let masked = |text: String| if mask { mask_sensitive(&text) } else { text };
     let mut docs = vec![
