@@ -4,7 +4,7 @@
 mod common;
 use common::json;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -286,19 +286,11 @@ fn zip_text(path: &Path, name: &str) -> String {
 
 /// Copies a zip, replacing one file's bytes.
 fn tamper(from: &Path, to: &Path, name: &str, bytes: &[u8]) {
-    let mut src = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
-    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
-    for i in 0..src.len() {
-        let mut f = src.by_index(i).unwrap();
-        let mut content = Vec::new();
-        f.read_to_end(&mut content).unwrap();
-        let file_name = f.name().unwrap().to_string();
-        out.start_file(file_name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(if file_name == name { bytes } else { &content })
-            .unwrap();
-    }
-    out.finish().unwrap();
+    common::rewrite_zip(from, to, |file, content| {
+        if file == name {
+            *content = bytes.to_vec();
+        }
+    });
 }
 
 #[test]

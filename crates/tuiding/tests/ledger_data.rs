@@ -4,7 +4,6 @@
 mod common;
 use common::json;
 
-use std::io::{Read, Write};
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -55,24 +54,14 @@ fn ledger(data: &Path, dir: &TempDir) {
 
 /// Copies a zip, replacing the bytes of the first file whose name starts with `prefix`.
 fn tamper(from: &Path, to: &Path, prefix: &str) {
-    let mut src = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
-    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
     let mut done = false;
-    for i in 0..src.len() {
-        let mut f = src.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut content = Vec::new();
-        f.read_to_end(&mut content).unwrap();
+    common::rewrite_zip(from, to, |name, content| {
         if !done && name.starts_with(prefix) {
             content[0] ^= 1;
             done = true;
         }
-        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&content).unwrap();
-    }
+    });
     assert!(done, "nothing under {prefix}");
-    out.finish().unwrap();
 }
 
 #[test]
