@@ -1,27 +1,18 @@
 //! # tuiding (退订)
 //!
-//! The command-line app: parses flags with clap, turns them into validated domain
-//! values, calls `tuiding-core` and `tuiding-store`, and prints text (zh-CN first) or
-//! JSON. It reads the clock once ([`clock`]) and reports every error in one place
-//! ([`main`]): exit 0 ok, 1 failure, 2 usage.
-
-mod cli;
-mod clock;
-mod cmd;
-mod context;
-mod error;
-mod input;
-mod output;
-mod prompt;
-mod view;
+//! The command-line app: parses flags with clap and hands them to `tuiding-app`, which
+//! validates them, does the work and prints text (zh-CN first) or JSON; `serve` and
+//! `remind` go to `tuiding-web`. This is the **only** place errors are printed: exit 0 ok,
+//! 1 failure, 2 usage.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::Cli;
-use crate::error::UserError;
+use tuiding_app::cli::Cli;
+use tuiding_app::error::{self, UserError};
+use tuiding_app::{cmd, context};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -59,6 +59,9 @@ pub struct StreamView {
     pub status: &'static str,
     pub confidence: f64,
     pub transactions: Vec<String>,
+    /// The last amount as people read it (`¥25.00`).
+    #[serde(skip)]
+    pub last_display: String,
 }
 
 impl StreamView {
@@ -81,6 +84,7 @@ impl StreamView {
                 .iter()
                 .map(|&i| transactions[i].source_id.to_string())
                 .collect(),
+            last_display: s.last_amount.to_string(),
         }
     }
 }

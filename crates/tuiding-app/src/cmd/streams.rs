@@ -9,7 +9,7 @@ use tuiding_bills::alerts::{channel_of, charged_after_cancellation};
 use tuiding_bills::{Kind, Stream, Transaction, detect_streams};
 use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::{AutoRenewContract, Billing, ContractStatus, Lang, Membership};
-use tuiding_store::{Store, StreamDecision};
+use tuiding_store::{SqliteStore, Store, StreamDecision};
 
 use crate::cmd::scan::{StreamView, frequency_label};
 use crate::cmd::show::print_membership;
@@ -50,26 +50,28 @@ pub enum StreamsAction {
     },
 }
 
+/// One stream as listed: its number is what `adopt N` and `dismiss N` take.
 #[derive(Serialize)]
-struct Listed {
-    number: usize,
-    key: String,
+pub struct Listed {
+    pub number: usize,
+    pub key: String,
     /// The membership made from it, if adopted.
-    membership_id: Option<i64>,
+    pub membership_id: Option<i64>,
     #[serde(flatten)]
-    stream: StreamView,
+    pub stream: StreamView,
 }
 
+/// A charge after a channel was closed.
 #[derive(Serialize)]
-pub(crate) struct Alert {
-    kind: &'static str,
-    pub(crate) membership_id: i64,
-    platform: String,
-    date: Date,
-    amount: String,
-    currency: &'static str,
+pub struct Alert {
+    pub kind: &'static str,
+    pub membership_id: i64,
+    pub platform: String,
+    pub date: Date,
+    pub amount: String,
+    pub currency: &'static str,
     #[serde(skip)]
-    display: String,
+    pub display: String,
     #[serde(skip)]
     channel_label: &'static str,
     channel: &'static str,
@@ -78,20 +80,87 @@ pub(crate) struct Alert {
     source_id: String,
     line: u32,
     #[serde(skip)]
-    pub(crate) fact: LateChargeFact,
+    pub fact: LateChargeFact,
 }
 
 /// Charges after cancellation in everything imported, for every adopted membership.
-pub(crate) fn charge_alerts(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Vec<Alert>> {
+pub fn charge_alerts(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Vec<Alert>> {
     alerts(ctx, store, &analyse(ctx, store)?)
 }
 
+/// Everything imported: the streams found (minus dismissed ones) and the alerts.
 #[derive(Serialize)]
-struct Report {
-    as_of: Date,
-    transactions_stored: usize,
-    streams: Vec<Listed>,
-    alerts: Vec<Alert>,
+pub struct Report {
+    pub as_of: Date,
+    pub transactions_stored: usize,
+    pub streams: Vec<Listed>,
+    pub alerts: Vec<Alert>,
+}
+
+/// What `streams dismiss` hid.
+#[derive(Serialize)]
+pub struct Dismissed {
+    #[serde(rename = "dismissed")]
+    pub key: String,
+    #[serde(skip)]
+    pub merchant: String,
+    #[serde(skip)]
+    pub description: String,
+}
+
+/// The streams in everything imported (`tuiding streams`).
+pub fn report(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Report> {
+    let analysis = analyse(ctx, store)?;
+    build_report(ctx, store, &analysis)
+}
+
+/// Adopts stream `number` as a membership, with the price changes its charges show;
+/// returns the new membership's id.
+pub fn adopt(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    number: usize,
+    category: Option<String>,
+) -> anyhow::Result<i64> {
+    let analysis = analyse(ctx, store)?;
+    let (stream, adopted) = pick(ctx, &analysis, number)?;
+    if let Some(id) = adopted {
+        return Err(UserError::failure(match ctx.lang {
+            Lang::Zh => format!("第 {number} 个已经记为会员 #{id}"),
+            Lang::En => format!("stream {number} is already membership #{id}"),
+        }));
+    }
+    let membership = membership_from(stream, &analysis.transactions, category, ctx.lang);
+    let id = store
+        .adopt_stream(&stream.key, &membership)
+        .localize(ctx.lang)?;
+    // The price as the charges show it changing, from the first full charge on.
+    let charges: Vec<_> = stream
+        .transactions
+        .iter()
+        .map(|&i| &analysis.transactions[i])
+        .map(|t| (t.time.date(), t.amount))
+        .filter(|(day, _)| membership.trial_until.is_none_or(|t| *day >= t))
+        .collect();
+    let changes = tuiding_core::price::changes_in_charges(&charges);
+    if !changes.is_empty() {
+        store
+            .record_price_changes(id, &changes)
+            .localize(ctx.lang)?;
+    }
+    Ok(id)
+}
+
+/// Hides stream `number` from now on.
+pub fn dismiss(ctx: &Ctx, store: &mut SqliteStore, number: usize) -> anyhow::Result<Dismissed> {
+    let analysis = analyse(ctx, store)?;
+    let (stream, _) = pick(ctx, &analysis, number)?;
+    store.dismiss_stream(&stream.key).localize(ctx.lang)?;
+    Ok(Dismissed {
+        key: stream.key.clone(),
+        merchant: stream.merchant.clone(),
+        description: stream.description.clone(),
+    })
 }
 
 struct Analysis {
@@ -126,36 +195,10 @@ fn analyse(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Analysis> {
 impl StreamsArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let mut store = ctx.open_store()?;
-        let analysis = analyse(ctx, &store)?;
         match &self.action {
-            None => list(ctx, &store, &analysis),
+            None => list(ctx, &store),
             Some(StreamsAction::Adopt { number, category }) => {
-                let (stream, adopted) = pick(ctx, &analysis, *number)?;
-                if let Some(id) = adopted {
-                    return Err(UserError::failure(match ctx.lang {
-                        Lang::Zh => format!("第 {number} 个已经记为会员 #{id}"),
-                        Lang::En => format!("stream {number} is already membership #{id}"),
-                    }));
-                }
-                let membership =
-                    membership_from(stream, &analysis.transactions, category.clone(), ctx.lang);
-                let id = store
-                    .adopt_stream(&stream.key, &membership)
-                    .localize(ctx.lang)?;
-                // The price as the charges show it changing, from the first full charge on.
-                let charges: Vec<_> = stream
-                    .transactions
-                    .iter()
-                    .map(|&i| &analysis.transactions[i])
-                    .map(|t| (t.time.date(), t.amount))
-                    .filter(|(day, _)| membership.trial_until.is_none_or(|t| *day >= t))
-                    .collect();
-                let changes = tuiding_core::price::changes_in_charges(&charges);
-                if !changes.is_empty() {
-                    store
-                        .record_price_changes(id, &changes)
-                        .localize(ctx.lang)?;
-                }
+                let id = adopt(ctx, &mut store, *number, category.clone())?;
                 if !ctx.json {
                     output::line(format!(
                         "{} #{id}",
@@ -165,19 +208,18 @@ impl StreamsArgs {
                 print_membership(ctx, &store, &store.membership(id).localize(ctx.lang)?)
             }
             Some(StreamsAction::Dismiss { number }) => {
-                let (stream, _) = pick(ctx, &analysis, *number)?;
-                store.dismiss_stream(&stream.key).localize(ctx.lang)?;
+                let gone = dismiss(ctx, &mut store, *number)?;
                 if ctx.json {
-                    return output::print_json(&serde_json::json!({"dismissed": stream.key}));
+                    return output::print_json(&gone);
                 }
                 output::line(match ctx.lang {
                     Lang::Zh => format!(
                         "已忽略 {}（{}），以后不再显示",
-                        stream.merchant, stream.description
+                        gone.merchant, gone.description
                     ),
                     Lang::En => format!(
                         "Dismissed {} ({}); it will not be shown again",
-                        stream.merchant, stream.description
+                        gone.merchant, gone.description
                     ),
                 })
             }
@@ -296,9 +338,9 @@ fn alerts(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<
     Ok(out)
 }
 
-fn list(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<()> {
+fn build_report(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<Report> {
     let alerts = alerts(ctx, store, analysis)?;
-    let report = Report {
+    Ok(Report {
         as_of: analysis.as_of,
         transactions_stored: analysis.transactions.len(),
         streams: analysis
@@ -313,12 +355,16 @@ fn list(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<()
             })
             .collect(),
         alerts,
-    };
+    })
+}
+
+fn list(ctx: &Ctx, store: &impl Store) -> anyhow::Result<()> {
+    let report = report(ctx, store)?;
     if ctx.json {
         return output::print_json(&report);
     }
     let lang = ctx.lang;
-    if analysis.transactions.is_empty() {
+    if report.transactions_stored == 0 {
         return output::line(ctx.t(
             "还没有导入账单。用 `tuiding import 账单.csv` 导入支付宝或微信支付账单。",
             "No bills imported yet. Import an Alipay or WeChat Pay export with `tuiding import FILE`.",
@@ -358,7 +404,8 @@ fn list(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<()
             Align::Left,
         ],
     );
-    for (listed, (s, _)) in report.streams.iter().zip(&analysis.streams) {
+    for listed in &report.streams {
+        let s = &listed.stream;
         let active = listed.stream.status == "active";
         let dim = (!active).then_some(output::DIM);
         table.row(vec![
@@ -366,7 +413,7 @@ fn list(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<()
             Cell::styled(s.merchant.clone(), dim),
             Cell::styled(s.description.clone(), dim),
             Cell::styled(frequency_label(listed.stream.frequency, lang), dim),
-            Cell::styled(s.last_amount.to_string(), dim),
+            Cell::styled(s.last_display.clone(), dim),
             Cell::styled(s.last_date.to_string(), dim),
             Cell::styled(
                 s.next_date

@@ -136,9 +136,7 @@ impl CaseArgs {
         match &self.command {
             CaseCommand::Open { membership } => {
                 let mut store = ctx.open_store()?;
-                let id = store
-                    .open_case(*membership, ctx.today, crate::clock::now())
-                    .localize(ctx.lang)?;
+                let id = open(ctx, &mut store, *membership)?;
                 if !ctx.json {
                     output::line(format!("{} #{id}", ctx.t("已开启案件", "Opened case")))?;
                 }
@@ -148,7 +146,11 @@ impl CaseArgs {
             CaseCommand::List => list(ctx),
             CaseCommand::Step {
                 case, step, note, ..
-            } => mark_step(ctx, *case, step, note.clone()),
+            } => {
+                let mut store = ctx.open_store()?;
+                mark_step(ctx, &mut store, *case, step, note.clone())?;
+                show(ctx, &store, *case)
+            }
             CaseCommand::Refund {
                 case,
                 requested,
@@ -179,6 +181,13 @@ impl CaseArgs {
             }
         }
     }
+}
+
+/// Opens a case for a membership; returns its id.
+pub fn open(ctx: &Ctx, store: &mut SqliteStore, membership: i64) -> anyhow::Result<i64> {
+    store
+        .open_case(membership, ctx.today, crate::clock::now())
+        .localize(ctx.lang)
 }
 
 fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
@@ -336,28 +345,38 @@ fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
     output::line(out.join("\n"))
 }
 
+/// One case in the list.
 #[derive(Serialize)]
-struct ListItem {
-    id: i64,
-    membership: String,
-    state: &'static str,
-    opened_on: Date,
-    steps_done: usize,
+pub struct ListItem {
+    pub id: i64,
+    pub membership_id: i64,
+    pub membership: String,
+    pub state: &'static str,
+    #[serde(skip)]
+    pub state_label: &'static str,
+    pub opened_on: Date,
+    pub steps_done: usize,
 }
 
-fn list(ctx: &Ctx) -> anyhow::Result<()> {
-    let store = ctx.open_store()?;
+/// Every case, newest last (`tuiding case list`).
+pub fn list_items(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<Vec<ListItem>> {
     let cases = store.cases().localize(ctx.lang)?;
-    let items: Vec<ListItem> = cases
+    Ok(cases
         .iter()
         .map(|c| ListItem {
             id: c.id,
+            membership_id: c.membership_id,
             membership: c.membership_label.clone(),
             state: c.state.as_str(),
+            state_label: c.state.label(ctx.lang),
             opened_on: c.opened_on,
             steps_done: c.steps_done.len(),
         })
-        .collect();
+        .collect())
+}
+
+fn list(ctx: &Ctx) -> anyhow::Result<()> {
+    let items = list_items(ctx, &ctx.open_store()?)?;
     if ctx.json {
         return output::print_json(&items);
     }
@@ -383,11 +402,11 @@ fn list(ctx: &Ctx) -> anyhow::Result<()> {
             Align::Right,
         ],
     );
-    for (item, c) in items.iter().zip(&cases) {
+    for item in &items {
         table.row(vec![
             item.id.to_string().into(),
             item.membership.clone().into(),
-            c.state.label(ctx.lang).into(),
+            item.state_label.into(),
             item.opened_on.to_string().into(),
             item.steps_done.to_string().into(),
         ]);
@@ -426,9 +445,15 @@ fn state_after_step(data: &CaseData, step: &str) -> Option<CaseState> {
     (target > data.case.state && data.case.state.check(target).is_ok()).then_some(target)
 }
 
-fn mark_step(ctx: &Ctx, id: i64, step: &str, note: Option<String>) -> anyhow::Result<()> {
-    let mut store = ctx.open_store()?;
-    let data = load(ctx, &store, id)?;
+/// Marks a step of a case done (moving the case forward, closing the step's channel).
+pub fn mark_step(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    id: i64,
+    step: &str,
+    note: Option<String>,
+) -> anyhow::Result<()> {
+    let data = load(ctx, store, id)?;
     if !data.steps.iter().any(|s| s.id == step) {
         let ids: Vec<&str> = data.steps.iter().map(|s| s.id.as_str()).collect();
         return Err(UserError::usage(
@@ -460,7 +485,7 @@ fn mark_step(ctx: &Ctx, id: i64, step: &str, note: Option<String>) -> anyhow::Re
     store
         .change_case(id, data.case.revision, &change, crate::clock::now())
         .localize(ctx.lang)?;
-    show(ctx, &store, id)
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
