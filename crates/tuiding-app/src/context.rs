@@ -70,6 +70,18 @@ impl Ctx {
         })
     }
 
+    /// A context for a service (the web app): nothing is printed (`json`), no colour, and
+    /// the data directory is fixed.
+    pub fn for_service(lang: Lang, today: Date, data_dir: PathBuf) -> Ctx {
+        Ctx {
+            lang,
+            today,
+            json: true,
+            color: false,
+            data_dir: Some(data_dir),
+        }
+    }
+
     /// Picks the text for the user's language.
     pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(zh, en)

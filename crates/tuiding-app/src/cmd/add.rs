@@ -43,39 +43,55 @@ pub struct AddArgs {
 impl AddArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let no_flags = self.fields.is_empty() && self.policy.is_none() && self.template.is_none();
-        let mut fields = if no_flags && ctx.interactive() && !ctx.json {
+        let fields = if no_flags && ctx.interactive() && !ctx.json {
             let stdin = std::io::stdin();
             prompt::ask_fields(ctx, &mut stdin.lock(), &mut std::io::stderr())?
         } else {
             self.fields.clone()
         };
-        // Read and check everything before touching the database.
-        let policy = match (&self.policy, &self.template) {
-            (Some(file), _) => Some(read_policy_file(ctx, file)?),
-            (None, Some(name)) => {
-                let (text, origin) = template_text(ctx, name)?;
-                let template = Policy::from_toml(&text).localize(ctx.lang)?;
-                if let Some(plan) = &template.plan {
-                    fill_from_template(&mut fields, plan);
-                }
-                Some((text, origin))
-            }
-            (None, None) => None,
+        let policy = match &self.policy {
+            Some(file) => Some(read_policy_file(ctx, file)?),
+            None => None,
         };
-        let membership = fields.to_new_membership(ctx)?;
-        let mut store = ctx.open_store()?;
-        let input = policy
-            .as_ref()
-            .map(|(text, origin)| PolicyInput { text, origin });
-        let id = store
-            .add_membership_with_policy(&membership, input)
-            .localize(ctx.lang)?;
+        let id = add(ctx, fields, policy, self.template.as_deref())?;
+        let store = ctx.open_store()?;
         let stored = store.membership(id).localize(ctx.lang)?;
         if !ctx.json {
             crate::output::line(format!("{} #{id}", ctx.t("已添加", "Added")))?;
         }
         print_membership(ctx, &store, &stored)
     }
+}
+
+/// Adds a membership from its fields, with a policy (text, origin) or a catalogue
+/// template that fills the fields not given; everything is checked before anything is
+/// written. Returns the new id.
+pub fn add(
+    ctx: &Ctx,
+    mut fields: MembershipFields,
+    policy: Option<(String, String)>,
+    template: Option<&str>,
+) -> anyhow::Result<i64> {
+    let policy = match (policy, template) {
+        (Some(policy), _) => Some(policy),
+        (None, Some(name)) => {
+            let (text, origin) = template_text(ctx, name)?;
+            let template = Policy::from_toml(&text).localize(ctx.lang)?;
+            if let Some(plan) = &template.plan {
+                fill_from_template(&mut fields, plan);
+            }
+            Some((text, origin))
+        }
+        (None, None) => None,
+    };
+    let membership = fields.to_new_membership(ctx)?;
+    let mut store = ctx.open_store()?;
+    let input = policy
+        .as_ref()
+        .map(|(text, origin)| PolicyInput { text, origin });
+    store
+        .add_membership_with_policy(&membership, input)
+        .localize(ctx.lang)
 }
 
 /// Fills the fields the user did not give from a template's `[plan]` table.

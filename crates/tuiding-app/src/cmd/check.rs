@@ -6,7 +6,7 @@ use serde::Serialize;
 use tuiding_core::checkup::{self, Checkup, Notice};
 use tuiding_core::policy::Policy;
 use tuiding_core::{ContractStatus, Lang, Localized};
-use tuiding_store::Store;
+use tuiding_store::{SqliteStore, Store, StoredMembership};
 
 use crate::cmd::list::price_label;
 use crate::context::Ctx;
@@ -119,8 +119,24 @@ impl CheckArgs {
             None => ctx.today,
         };
         let store = ctx.open_store()?;
-        let stored = store.membership(self.id).localize(ctx.lang)?;
-        let policy_record = store.policy(self.id).localize(ctx.lang)?;
+        let (stored, view) = check_view(ctx, &store, self.id, on)?;
+        if ctx.json {
+            return output::print_json(&view);
+        }
+        output::line(render(ctx, &stored.membership, &view))
+    }
+}
+
+/// The rule check of membership `id` on day `on` (`tuiding check`).
+pub fn check_view(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    id: i64,
+    on: Date,
+) -> anyhow::Result<(StoredMembership, CheckView)> {
+    {
+        let stored = store.membership(id).localize(ctx.lang)?;
+        let policy_record = store.policy(id).localize(ctx.lang)?;
         let policy = policy_record
             .as_ref()
             .map(|p| Policy::from_toml(&p.text))
@@ -135,16 +151,13 @@ impl CheckArgs {
             .price_changes()
             .localize(ctx.lang)?
             .into_iter()
-            .find(|(id, _)| *id == self.id)
+            .find(|(with, _)| *with == id)
             .map(|(_, change)| change.old);
         if let Some(notice) = first_paid.and_then(|first| checkup::price_rise_notice(m, first)) {
             c.warnings.push(notice);
         }
         let view = build_view(ctx, stored.id, m, &c, policy_record.map(|p| p.origin));
-        if ctx.json {
-            return output::print_json(&view);
-        }
-        output::line(render(ctx, m, &view))
+        Ok((stored, view))
     }
 }
 

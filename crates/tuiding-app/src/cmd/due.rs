@@ -43,31 +43,7 @@ pub struct DueItem {
 
 impl DueArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let mut store = ctx.open_store()?;
-        // Bills, journal and playbooks are read once for every case below.
-        let sources = CaseSources::load(ctx, &store)?;
-        let mut items = refunds_and_steps(ctx, &mut store, &sources)?;
-        items.extend(cancel_days(ctx, &store, self.within)?);
-        let cases = store.cases().localize(ctx.lang)?;
-        for (membership_id, f) in sources.late_charges() {
-            let membership_id = *membership_id;
-            // The charge belongs to the open case of its membership, if there is one.
-            let case_id = cases
-                .iter()
-                .find(|c| c.membership_id == Some(membership_id) && c.state != CaseState::Closed)
-                .map(|c| c.id);
-            items.push(DueItem {
-                kind: "charged_after_cancellation",
-                date: f.date,
-                membership_id: Some(membership_id),
-                case_id,
-                text: match ctx.lang {
-                    Lang::Zh => format!("{} 经{}扣款 {}，该渠道已于 {} 关闭：开案件并要求退还", f.date, f.channel.label(Lang::Zh), f.amount, f.closed_on),
-                    Lang::En => format!("{} charged through {} on {} after it was closed on {}: open a case and claim it back", f.amount, f.channel.label(Lang::En), f.date, f.closed_on),
-                },
-            });
-        }
-        items.sort_by_key(|i| (i.date, i.kind));
+        let items = items(ctx, self.within)?;
         if ctx.json {
             return output::print_json(&items);
         }
@@ -91,12 +67,9 @@ impl DueArgs {
             ],
         );
         for i in &items {
-            let kind = match (i.kind, ctx.lang) {
-                ("refund_overdue", Lang::Zh) => "退款逾期",
-                ("last_safe_cancel_day", Lang::Zh) => "最后安全取消日",
-                ("step_waiting", Lang::Zh) => "待办步骤",
-                ("charged_after_cancellation", Lang::Zh) => "取消后仍扣款",
-                (k, _) => k,
+            let kind = match ctx.lang {
+                Lang::Zh => kind_label(i.kind, ctx.lang),
+                Lang::En => i.kind,
             };
             let id = |v: Option<i64>| v.map(|v| format!("#{v}")).unwrap_or_default();
             table.row(vec![
@@ -108,6 +81,53 @@ impl DueArgs {
             ]);
         }
         output::line(table.render(ctx.color).trim_end())
+    }
+}
+
+/// Everything that needs action (`tuiding due`): overdue refunds (the case is marked
+/// overdue), last safe cancel days within `within` days (default: each membership's
+/// longest reminder lead), the next step of every open case, charges after cancellation.
+pub fn items(ctx: &Ctx, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
+    let mut store = ctx.open_store()?;
+    // Bills, journal and playbooks are read once for every case below.
+    let sources = CaseSources::load(ctx, &store)?;
+    let mut items = refunds_and_steps(ctx, &mut store, &sources)?;
+    items.extend(cancel_days(ctx, &store, within)?);
+    let cases = store.cases().localize(ctx.lang)?;
+    for (membership_id, f) in sources.late_charges() {
+        let membership_id = *membership_id;
+        // The charge belongs to the open case of its membership, if there is one.
+        let case_id = cases
+            .iter()
+            .find(|c| c.membership_id == Some(membership_id) && c.state != CaseState::Closed)
+            .map(|c| c.id);
+        items.push(DueItem {
+                kind: "charged_after_cancellation",
+                date: f.date,
+                membership_id: Some(membership_id),
+                case_id,
+                text: match ctx.lang {
+                    Lang::Zh => format!("{} 经{}扣款 {}，该渠道已于 {} 关闭：开案件并要求退还", f.date, f.channel.label(Lang::Zh), f.amount, f.closed_on),
+                    Lang::En => format!("{} charged through {} on {} after it was closed on {}: open a case and claim it back", f.amount, f.channel.label(Lang::En), f.date, f.closed_on),
+                },
+            });
+    }
+    items.sort_by_key(|i| (i.date, i.kind));
+    Ok(items)
+}
+
+/// The label of an item's kind.
+pub fn kind_label(kind: &str, lang: Lang) -> &str {
+    match (kind, lang) {
+        ("refund_overdue", Lang::Zh) => "退款逾期",
+        ("last_safe_cancel_day", Lang::Zh) => "最后安全取消日",
+        ("step_waiting", Lang::Zh) => "待办步骤",
+        ("charged_after_cancellation", Lang::Zh) => "取消后仍扣款",
+        ("refund_overdue", Lang::En) => "refund overdue",
+        ("last_safe_cancel_day", Lang::En) => "last safe cancel day",
+        ("step_waiting", Lang::En) => "step waiting",
+        ("charged_after_cancellation", Lang::En) => "charged after cancellation",
+        (k, _) => k,
     }
 }
 

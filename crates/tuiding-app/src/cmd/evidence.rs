@@ -71,6 +71,81 @@ fn vault(ctx: &Ctx) -> anyhow::Result<Vault> {
     Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)
 }
 
+/// Stores files as evidence of a case (`tuiding evidence add`): every file is checked
+/// before the first is stored.
+pub fn add(
+    ctx: &Ctx,
+    case: i64,
+    files: &[PathBuf],
+    kind: &str,
+    step: Option<String>,
+    note: Option<String>,
+) -> anyhow::Result<Vec<tuiding_vault::Entry>> {
+    let kind = EvidenceKind::parse(kind).ok_or_else(|| {
+        UserError::usage(
+            "--kind",
+            ctx.t(
+                "应为 operation（操作记录）、communication（沟通记录）或 payment（支付凭证）",
+                "must be operation, communication or payment",
+            ),
+        )
+    })?;
+    let store = ctx.open_store()?;
+    let data = load(ctx, &store, case)?;
+    if let Some(step) = &step
+        && !data.steps.iter().any(|s| &s.id == step)
+    {
+        let ids: Vec<&str> = data.steps.iter().map(|s| s.id.as_str()).collect();
+        return Err(UserError::usage(
+            "--step",
+            format!("{step:?}: {}", ids.join(", ")),
+        ));
+    }
+    for file in files {
+        if !file.is_file() {
+            return Err(UserError::usage(
+                "FILE",
+                format!(
+                    "{}: {}",
+                    file.display(),
+                    ctx.t("不是可读的文件", "not a readable file")
+                ),
+            ));
+        }
+    }
+    let vault = vault(ctx)?;
+    let captured_at = crate::clock::now().to_string();
+    let mut added = Vec::new();
+    // Many large files take seconds (each is hashed twice and fsynced).
+    let bar = if ctx.json || files.len() < 20 {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(files.len() as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    for file in files {
+        bar.inc(1);
+        let meta = AddMeta {
+            case_id: case,
+            step: step.clone(),
+            kind: kind.as_str().into(),
+            note: note.clone(),
+            captured_at: captured_at.clone(),
+        };
+        added.push(vault.add_file(file, meta).localize_vault(ctx.lang)?);
+    }
+    bar.finish_and_clear();
+    Ok(added)
+}
+
+/// Verifies every file of the vault and its journal's chain (`tuiding vault verify`).
+pub fn verify(ctx: &Ctx) -> anyhow::Result<tuiding_vault::VerifyReport> {
+    vault(ctx)?.verify().localize_vault(ctx.lang)
+}
+
 impl EvidenceArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         match &self.command {
@@ -81,57 +156,7 @@ impl EvidenceArgs {
                 step,
                 note,
             } => {
-                let kind = EvidenceKind::parse(kind).ok_or_else(|| {
-                    UserError::usage("--kind", ctx.t("应为 operation（操作记录）、communication（沟通记录）或 payment（支付凭证）", "must be operation, communication or payment"))
-                })?;
-                let store = ctx.open_store()?;
-                let data = load(ctx, &store, *case)?;
-                if let Some(step) = step
-                    && !data.steps.iter().any(|s| &s.id == step)
-                {
-                    let ids: Vec<&str> = data.steps.iter().map(|s| s.id.as_str()).collect();
-                    return Err(UserError::usage(
-                        "--step",
-                        format!("{step:?}: {}", ids.join(", ")),
-                    ));
-                }
-                for file in files {
-                    if !file.is_file() {
-                        return Err(UserError::usage(
-                            "FILE",
-                            format!(
-                                "{}: {}",
-                                file.display(),
-                                ctx.t("不是可读的文件", "not a readable file")
-                            ),
-                        ));
-                    }
-                }
-                let vault = vault(ctx)?;
-                let captured_at = crate::clock::now().to_string();
-                let mut added = Vec::new();
-                // Many large files take seconds (each is hashed twice and fsynced).
-                let bar = if ctx.json || files.len() < 20 {
-                    ProgressBar::hidden()
-                } else {
-                    ProgressBar::new(files.len() as u64)
-                };
-                bar.set_style(
-                    ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-                for file in files {
-                    bar.inc(1);
-                    let meta = AddMeta {
-                        case_id: *case,
-                        step: step.clone(),
-                        kind: kind.as_str().into(),
-                        note: note.clone(),
-                        captured_at: captured_at.clone(),
-                    };
-                    added.push(vault.add_file(file, meta).localize_vault(ctx.lang)?);
-                }
-                bar.finish_and_clear();
+                let added = add(ctx, *case, files, kind, step.clone(), note.clone())?;
                 if ctx.json {
                     return output::print_json(&added);
                 }
@@ -228,7 +253,7 @@ impl VaultArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         match self.command {
             VaultCommand::Verify => {
-                let report = vault(ctx)?.verify().localize_vault(ctx.lang)?;
+                let report = verify(ctx)?;
                 let ok = report.problems.is_empty();
                 if ctx.json {
                     output::print_json(&VerifyView {

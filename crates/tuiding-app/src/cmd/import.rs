@@ -27,61 +27,28 @@ pub struct ImportArgs {
     pub mapping: Vec<PathBuf>,
 }
 
+/// What one imported file held.
 #[derive(Serialize)]
-struct FileSummary {
-    file: String,
-    format: &'static str,
+pub struct FileSummary {
+    pub file: String,
+    pub format: &'static str,
     /// The bank mapping used, for statements.
-    bank: Option<String>,
-    encoding: &'static str,
-    read: usize,
-    added: usize,
-    period_start: Option<jiff::civil::Date>,
-    period_end: Option<jiff::civil::Date>,
+    pub bank: Option<String>,
+    pub encoding: &'static str,
+    pub read: usize,
+    pub added: usize,
+    pub period_start: Option<jiff::civil::Date>,
+    pub period_end: Option<jiff::civil::Date>,
 }
 
 impl ImportArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        // Every file is read and checked before anything is written.
-        let exports = read_exports(ctx, &self.files, &self.mapping)?;
-        let mut store = ctx.open_store()?;
-        let total: usize = exports.iter().map(|e| e.transactions.len()).sum();
-        let bar = if ctx.json {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::new(total as u64)
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        let tick = || bar.inc(1);
-        let mut summaries = Vec::new();
-        for (path, export) in self.files.iter().zip(&exports) {
-            let file = path.display().to_string();
-            bar.set_message(file.clone());
-            let counts = store
-                .import_bills(&BillImport {
-                    file: &file,
-                    format: export.format.label(),
-                    transactions: &export.transactions,
-                    period_start: export.period_start,
-                    period_end: export.period_end,
-                    progress: Some(&tick),
-                })
-                .localize(ctx.lang)?;
-            summaries.push(FileSummary {
-                file,
-                format: export.format.label(),
-                bank: export.bank.clone(),
-                encoding: export.encoding,
-                read: counts.read,
-                added: counts.added,
-                period_start: export.period_start,
-                period_end: export.period_end,
-            });
-        }
-        bar.finish_and_clear();
+        let files: Vec<(PathBuf, String)> = self
+            .files
+            .iter()
+            .map(|p| (p.clone(), p.display().to_string()))
+            .collect();
+        let summaries = import(ctx, &files, &self.mapping)?;
         if ctx.json {
             return output::print_json(&summaries);
         }
@@ -123,4 +90,54 @@ impl ImportArgs {
         );
         output::line(lines.join("\n"))
     }
+}
+
+/// Stores bill exports, each under a label (its file name); every file is read and
+/// checked before anything is written, and re-importing adds nothing twice.
+pub fn import(
+    ctx: &Ctx,
+    files: &[(PathBuf, String)],
+    mapping: &[PathBuf],
+) -> anyhow::Result<Vec<FileSummary>> {
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let exports = read_exports(ctx, &paths, mapping)?;
+    let mut store = ctx.open_store()?;
+    let total: usize = exports.iter().map(|e| e.transactions.len()).sum();
+    let bar = if ctx.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(total as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let tick = || bar.inc(1);
+    let mut summaries = Vec::new();
+    for ((_, file), export) in files.iter().zip(&exports) {
+        let file = file.clone();
+        bar.set_message(file.clone());
+        let counts = store
+            .import_bills(&BillImport {
+                file: &file,
+                format: export.format.label(),
+                transactions: &export.transactions,
+                period_start: export.period_start,
+                period_end: export.period_end,
+                progress: Some(&tick),
+            })
+            .localize(ctx.lang)?;
+        summaries.push(FileSummary {
+            file,
+            format: export.format.label(),
+            bank: export.bank.clone(),
+            encoding: export.encoding,
+            read: counts.read,
+            added: counts.added,
+            period_start: export.period_start,
+            period_end: export.period_end,
+        });
+    }
+    bar.finish_and_clear();
+    Ok(summaries)
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_core::catalogue::Origin;
 use tuiding_core::policy::Policy;
-use tuiding_store::{PolicyInput, Store};
+use tuiding_store::{PolicyInput, SqliteStore, Store};
+use tuiding_terms::Reading;
 
 use crate::context::{Ctx, policy_error_in_file};
 use crate::error::{Localize, UserError};
@@ -231,16 +232,7 @@ fn import(ctx: &Ctx, id: i64, file: &str, yes: bool) -> anyhow::Result<()> {
             ));
         }
     }
-    let origin = format!("terms:{name}");
-    store
-        .set_policy(
-            id,
-            PolicyInput {
-                text: &toml,
-                origin: &origin,
-            },
-        )
-        .localize(ctx.lang)?;
+    let origin = attach_reading(ctx, &mut store, id, &name, &reading)?;
     if ctx.json {
         return output::print_json(
             &serde_json::json!({"id": id, "origin": origin, "reading": reading, "policy": Policy::from_toml(&toml).localize(ctx.lang)?}),
@@ -254,6 +246,30 @@ fn import(ctx: &Ctx, id: i64, file: &str, yes: bool) -> anyhow::Result<()> {
             "Saved as the policy of #{id} (from {origin}). Run `tuiding check {id}` for the rule check."
         ),
     })
+}
+
+/// Saves the policy draft of an agreement reading as membership `id`'s policy; returns
+/// its origin (`terms:NAME`).
+pub fn attach_reading(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    id: i64,
+    name: &str,
+    reading: &Reading,
+) -> anyhow::Result<String> {
+    let toml = reading.policy_toml(name);
+    Policy::from_toml(&toml).localize(ctx.lang)?;
+    let origin = format!("terms:{name}");
+    store
+        .set_policy(
+            id,
+            PolicyInput {
+                text: &toml,
+                origin: &origin,
+            },
+        )
+        .localize(ctx.lang)?;
+    Ok(origin)
 }
 
 fn show(ctx: &Ctx, store: &impl Store, id: i64) -> anyhow::Result<()> {

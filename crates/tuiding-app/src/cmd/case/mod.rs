@@ -349,7 +349,7 @@ fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
 #[derive(Serialize)]
 pub struct ListItem {
     pub id: i64,
-    pub membership_id: i64,
+    pub membership_id: Option<i64>,
     pub membership: String,
     pub state: &'static str,
     #[serde(skip)]

@@ -57,8 +57,76 @@ struct ExportView<'a> {
     files: &'a [ManifestFile],
 }
 
-/// Writes the dossier of case `id` to `out`.
+/// A dossier written: what it holds.
+pub struct Written {
+    pub completeness: Completeness,
+    pub grounds: Grounds,
+    pub files: Vec<ManifestFile>,
+    pub evidence: usize,
+}
+
+/// Writes the dossier of case `id` to `out` and prints what it holds (`case export`).
 pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> {
+    let written = write(ctx, id, out, mask, |c| warn_incomplete(ctx, c))?;
+    let (grounds, manifest_files) = (&written.grounds, &written.files);
+    if ctx.json {
+        return output::print_json(&ExportView {
+            out: out.display().to_string(),
+            masked: mask,
+            completeness: &written.completeness,
+            grounds,
+            files: manifest_files,
+        });
+    }
+    let mut lines = vec![match ctx.lang {
+        Lang::Zh => format!(
+            "已导出 {}：{} 个文件（报告、12315 投诉表、{} 份证据、清单）。",
+            out.display(),
+            manifest_files.len() + 1,
+            written.evidence
+        ),
+        Lang::En => format!(
+            "Exported {}: {} files (report, 12315 complaint, {} evidence files, manifest).",
+            out.display(),
+            manifest_files.len() + 1,
+            written.evidence
+        ),
+    }];
+    for b in &grounds.breaches {
+        lines.push(format!("  ⚠ {}", b.fact.text(ctx.lang)));
+    }
+    lines.push(format!(
+        "{}{}",
+        ctx.t("诉求合计：", "Claimed in total: "),
+        grounds.total
+    ));
+    if !mask {
+        lines.push(
+            ctx.t(
+                "注意：未遮盖身份证、银行卡和手机号。",
+                "Note: ID, card and phone numbers are not masked.",
+            )
+            .to_string(),
+        );
+    }
+    lines.push(format!(
+        "{}tuiding dossier verify {}",
+        ctx.t("校验：", "Check it with: "),
+        out.display()
+    ));
+    output::line(lines.join("\n"))
+}
+
+/// Writes the dossier of case `id` to `out` (the report, the 12315 complaint, the
+/// evidence byte for byte, the journal excerpt, the manifest). `incomplete` hears about
+/// missing evidence before anything is written.
+pub fn write(
+    ctx: &Ctx,
+    id: i64,
+    out: &Path,
+    mask: bool,
+    incomplete: impl FnOnce(&Completeness),
+) -> anyhow::Result<Written> {
     let store = ctx.open_store()?;
     let data = load(ctx, &store, id)?;
     let v = view(ctx, &data);
@@ -91,7 +159,7 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
     let grounds = complaint::grounds(&facts).localize(ctx.lang)?;
 
     if !v.completeness.complete {
-        warn_incomplete(ctx, &v.completeness);
+        incomplete(&v.completeness);
     }
     let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -130,52 +198,12 @@ pub fn export(ctx: &Ctx, id: i64, out: &Path, mask: bool) -> anyhow::Result<()> 
     docs.append(&mut files);
     let manifest =
         dossier::write(out, &crate::clock::now().to_string(), &docs).localize_vault(ctx.lang)?;
-    if ctx.json {
-        return output::print_json(&ExportView {
-            out: out.display().to_string(),
-            masked: mask,
-            completeness: &v.completeness,
-            grounds: &grounds,
-            files: &manifest.files,
-        });
-    }
-    let mut lines = vec![match ctx.lang {
-        Lang::Zh => format!(
-            "已导出 {}：{} 个文件（报告、12315 投诉表、{} 份证据、清单）。",
-            out.display(),
-            manifest.files.len() + 1,
-            data.evidence.len()
-        ),
-        Lang::En => format!(
-            "Exported {}: {} files (report, 12315 complaint, {} evidence files, manifest).",
-            out.display(),
-            manifest.files.len() + 1,
-            data.evidence.len()
-        ),
-    }];
-    for b in &grounds.breaches {
-        lines.push(format!("  ⚠ {}", b.fact.text(ctx.lang)));
-    }
-    lines.push(format!(
-        "{}{}",
-        ctx.t("诉求合计：", "Claimed in total: "),
-        grounds.total
-    ));
-    if !mask {
-        lines.push(
-            ctx.t(
-                "注意：未遮盖身份证、银行卡和手机号。",
-                "Note: ID, card and phone numbers are not masked.",
-            )
-            .to_string(),
-        );
-    }
-    lines.push(format!(
-        "{}tuiding dossier verify {}",
-        ctx.t("校验：", "Check it with: "),
-        out.display()
-    ));
-    output::line(lines.join("\n"))
+    Ok(Written {
+        completeness: v.completeness,
+        grounds,
+        files: manifest.files,
+        evidence: data.evidence.len(),
+    })
 }
 
 fn warn_incomplete(ctx: &Ctx, c: &Completeness) {
