@@ -112,6 +112,12 @@ pub enum Command {
     Backup(cmd::backup::BackupArgs),
     /// 恢复 / Restore a backup: every digest, the database and the vault are checked first
     Restore(cmd::backup::RestoreArgs),
+    /// 网页版 / Run the web app (dashboard, import, terms, cases) and the JSON API
+    Serve(cmd::web::ServeArgs),
+    /// 发送提醒 / Send the reminders due today (cron-friendly; each is sent once per channel)
+    Remind(cmd::remind::RemindArgs),
+    /// 网页登录 / The web app's login: set-password (needed to listen beyond this machine)
+    User(cmd::web::UserArgs),
     /// 工作日计算 / Working days in mainland China (holidays and adjusted workdays)
     Workdays(cmd::workdays::WorkdaysArgs),
     /// 生成 shell 补全脚本 / Print shell completions

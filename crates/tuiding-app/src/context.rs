@@ -282,6 +282,9 @@ pub struct Config {
     /// Reminders.
     #[serde(default)]
     pub reminders: RemindersConfig,
+    /// Where reminders are sent (`[[notify]]`, any number).
+    #[serde(default)]
+    pub notify: Vec<crate::cmd::remind::NotifyChannel>,
 }
 
 /// `[reminders]`.

@@ -10,6 +10,7 @@ use tuiding_core::{Lang, Localized};
 pub struct UserError {
     message: String,
     usage: bool,
+    not_found: bool,
 }
 
 impl UserError {
@@ -24,6 +25,7 @@ impl UserError {
         anyhow::Error::new(UserError {
             message,
             usage: true,
+            not_found: false,
         })
     }
 
@@ -32,7 +34,22 @@ impl UserError {
         anyhow::Error::new(UserError {
             message: message.into(),
             usage: false,
+            not_found: false,
         })
+    }
+
+    /// A thing asked for that does not exist (a record id): exit code 1, HTTP 404.
+    pub fn not_found(message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(UserError {
+            message: message.into(),
+            usage: false,
+            not_found: true,
+        })
+    }
+
+    /// Whether this says a thing asked for does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.not_found
     }
 
     /// Whether this is a usage error.
@@ -59,7 +76,10 @@ pub trait Localize<T> {
 
 impl<T, E: Localized> Localize<T> for Result<T, E> {
     fn localize(self, lang: Lang) -> anyhow::Result<T> {
-        self.map_err(|e| UserError::failure(e.localized(lang)))
+        self.map_err(|e| match e.is_not_found() {
+            true => UserError::not_found(e.localized(lang)),
+            false => UserError::failure(e.localized(lang)),
+        })
     }
 
     fn for_flag(self, flag: &str, lang: Lang) -> anyhow::Result<T> {

@@ -70,4 +70,9 @@ impl fmt::Display for Lang {
 pub trait Localized {
     /// One sentence a user can act on: what was wrong, where, and what to do.
     fn localized(&self, lang: Lang) -> String;
+
+    /// Whether the error says a thing asked for does not exist (a web API answers 404).
+    fn is_not_found(&self) -> bool {
+        false
+    }
 }

@@ -36,10 +36,36 @@ pub fn reminder_dates(key: Date, lead_days: &[u32]) -> Vec<(u32, Date)> {
         .collect()
 }
 
+/// The reminder due on `today` for a key day: the shortest lead whose day has come, as
+/// long as the key day itself has not passed. A reminder run that was missed for days
+/// still sends one reminder (the latest due), never a burst of stale ones.
+pub fn due_lead(key: Date, lead_days: &[u32], today: Date) -> Option<u32> {
+    if today > key {
+        return None;
+    }
+    reminder_dates(key, lead_days)
+        .into_iter()
+        .filter(|(_, day)| *day <= today)
+        .map(|(lead, _)| lead)
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn the_latest_due_reminder_is_the_one_sent() {
+        let key = date(2026, 12, 10);
+        assert_eq!(due_lead(key, &[7, 1], date(2026, 12, 2)), None);
+        assert_eq!(due_lead(key, &[7, 1], date(2026, 12, 3)), Some(7));
+        assert_eq!(due_lead(key, &[7, 1], date(2026, 12, 8)), Some(7));
+        assert_eq!(due_lead(key, &[7, 1], date(2026, 12, 9)), Some(1));
+        assert_eq!(due_lead(key, &[7, 1], date(2026, 12, 10)), Some(1));
+        assert_eq!(due_lead(key, &[7, 1, 0], date(2026, 12, 10)), Some(0));
+        assert_eq!(due_lead(key, &[7, 1], date(2026, 12, 11)), None);
+    }
 
     #[test]
     fn lead_days_are_sorted_unique_and_bounded() {

@@ -82,6 +82,15 @@ pub enum StoreError {
 }
 
 impl Localized for StoreError {
+    fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            StoreError::NotFound { .. }
+                | StoreError::CaseNotFound { .. }
+                | StoreError::MemberNotFound(_)
+        )
+    }
+
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {
             (StoreError::Invalid(e), _) => e.localized(lang),

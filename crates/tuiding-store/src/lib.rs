@@ -313,4 +313,26 @@ pub trait Store {
 
     /// Every membership's own lead days, by membership id.
     fn reminder_days(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError>;
+
+    /// Whether a reminder was sent through `channel`.
+    fn reminder_was_sent(&self, key: &ReminderKey, channel: &str) -> Result<bool, StoreError>;
+
+    /// Remembers that a reminder was sent through `channel` (sending it again is a no-op).
+    fn record_reminder_sent(
+        &mut self,
+        key: &ReminderKey,
+        channel: &str,
+        sent_at: jiff::Timestamp,
+    ) -> Result<(), StoreError>;
+}
+
+/// One reminder: a membership's key day (a last safe cancel day) and the lead it was sent at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderKey {
+    /// The membership.
+    pub membership_id: i64,
+    /// The last safe cancel day the reminder is about.
+    pub key_day: jiff::civil::Date,
+    /// Days before the key day.
+    pub lead_days: u32,
 }

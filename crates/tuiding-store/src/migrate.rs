@@ -42,6 +42,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126070000_price_history",
         include_str!("../migrations/20261126070000_price_history.sql"),
     ),
+    (
+        "20261126080000_reminders_sent",
+        include_str!("../migrations/20261126080000_reminders_sent.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -13,8 +13,8 @@ use tuiding_core::{
 
 use crate::migrate::migrate;
 use crate::{
-    BillImport, ImportCounts, PolicyInput, Store, StoreError, StoredMembership, StoredPolicy,
-    StreamDecision,
+    BillImport, ImportCounts, PolicyInput, ReminderKey, Store, StoreError, StoredMembership,
+    StoredPolicy, StreamDecision,
 };
 use tuiding_core::policy::Policy as PolicyTerms;
 use tuiding_core::transaction::Transaction as BillTransaction;
@@ -147,6 +147,31 @@ impl Store for SqliteStore {
 
     fn reminder_days(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError> {
         self.reminder_days_impl()
+    }
+
+    fn reminder_was_sent(&self, key: &ReminderKey, channel: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM reminder_sent WHERE membership_id = ?1 AND key_day = ?2 AND lead_days = ?3 AND channel = ?4",
+                params![key.membership_id, key.key_day.to_string(), key.lead_days, channel],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    fn record_reminder_sent(
+        &mut self,
+        key: &ReminderKey,
+        channel: &str,
+        sent_at: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO reminder_sent (membership_id, key_day, lead_days, channel, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel, sent_at.to_string()],
+        )?;
+        Ok(())
     }
 
     fn change_case(

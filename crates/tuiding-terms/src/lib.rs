@@ -125,6 +125,12 @@ impl tuiding_core::Localized for TermsError {
     }
 }
 
+/// Decodes an agreement's bytes (UTF-8, GBK or GB18030) into the text whose character
+/// offsets the findings of [`read_bytes`] give.
+pub fn decode_text(bytes: &[u8]) -> Result<String, TermsError> {
+    text::decode(bytes).map_err(|_| TermsError::NotText)
+}
+
 /// Reads an agreement from bytes (UTF-8, GBK or GB18030; text or HTML).
 pub fn read_bytes(bytes: &[u8]) -> Result<Reading, TermsError> {
     let text = text::decode(bytes).map_err(|_| TermsError::NotText)?;

@@ -1,6 +1,373 @@
 //! # tuiding-web
 //!
-//! The local web app: axum server with HTML pages, the JSON API, the calendar feed and notifications (issue 7).
+//! The local web app of tuiding (退订) and its reminders:
 //!
-//! This crate marks the boundary laid out in DESIGN.md and ARCHITECTURE.md; it holds no
-//! code yet. It may depend on `tuiding-core` only (and, when built, the other library crates).
+//! - [`pages`]: server-rendered HTML (maud), zh-CN first with an English switch, usable on
+//!   a phone; [`api`]: the JSON API under `/api/v1` with its OpenAPI document;
+//!   `/calendar.ics`: renewals, last safe cancel days and refund due dates (RFC 5545).
+//! - [`remind`] and [`notify`]: the reminders due today, sent once per channel (webhook,
+//!   ntfy, Bark, WeCom / DingTalk / Feishu robots, SMTP), by `tuiding remind` and on a
+//!   schedule inside `tuiding serve`.
+//! - [`security`]: loopback by default, a password (argon2) and session cookie to listen
+//!   anywhere else, CSRF protection, upload limits, security headers.
+//!
+//! Every handler runs an operation of `tuiding-app`, the same one the CLI runs: this
+//! crate adds HTTP, HTML and sending, no logic of its own.
+
+pub mod api;
+pub mod error;
+pub mod notify;
+pub mod pages;
+pub mod remind;
+pub mod security;
+pub mod state;
+pub mod upload;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tower_http::csrf::CsrfLayer;
+use tuiding_app::cmd::remind::RemindArgs;
+use tuiding_app::cmd::web::{ServeArgs, UserArgs, UserCommand};
+use tuiding_app::context::Ctx;
+use tuiding_app::error::UserError;
+
+use crate::state::{AppState, ReqLang};
+
+/// The routes: pages, the API, the calendar feed and the static files, with the
+/// security layers around them.
+pub fn router(state: AppState) -> Router {
+    use pages::{bills, cases, dashboard, login, memberships, terms};
+    let api = Router::new()
+        .route("/openapi.json", get(api::docs::openapi))
+        .route("/login", post(api::login))
+        .route(
+            "/memberships",
+            get(api::list_memberships).post(api::add_membership),
+        )
+        .route(
+            "/memberships/{id}",
+            get(api::get_membership)
+                .patch(api::edit_membership)
+                .delete(api::remove_membership),
+        )
+        .route("/memberships/{id}/check", get(api::check))
+        .route(
+            "/memberships/{id}/policy",
+            axum::routing::put(api::attach_policy),
+        )
+        .route("/terms/read", post(api::read_terms))
+        .route("/summary", get(api::get_summary))
+        .route("/renewals", get(api::get_renewals))
+        .route("/due", get(api::get_due))
+        .route("/reminders", get(api::get_reminders))
+        .route("/imports", post(api::import_bills))
+        .route("/streams", get(api::get_streams))
+        .route("/streams/{number}/adopt", post(api::adopt_stream))
+        .route("/streams/{number}/dismiss", post(api::dismiss_stream))
+        .route("/cases", get(api::list_cases).post(api::open_case))
+        .route("/cases/{id}", get(api::get_case))
+        .route("/cases/{id}/steps/{step}", post(api::mark_step))
+        .route("/cases/{id}/move", post(api::move_case))
+        .route("/cases/{id}/evidence", post(api::add_evidence))
+        .route("/cases/{id}/dossier", get(api::dossier))
+        .route("/vault/verify", get(api::verify_vault))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route(
+            "/memberships",
+            get(memberships::list).post(memberships::create),
+        )
+        .route("/memberships/new", get(memberships::new))
+        .route("/memberships/{id}", get(memberships::show))
+        .route(
+            "/memberships/{id}/edit",
+            get(memberships::edit).post(memberships::update),
+        )
+        .route("/memberships/{id}/close", post(memberships::close))
+        .route("/memberships/{id}/delete", post(memberships::delete))
+        .route("/memberships/{id}/case", post(memberships::open_case))
+        .route("/import", get(bills::show).post(bills::upload))
+        .route("/streams/{number}/adopt", post(bills::adopt))
+        .route("/streams/{number}/dismiss", post(bills::dismiss))
+        .route("/terms", get(terms::show).post(terms::read))
+        .route("/terms/attach", post(terms::attach))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/steps/{step}", post(cases::step))
+        .route("/cases/{id}/move", post(cases::move_to))
+        .route("/cases/{id}/evidence", post(cases::add_evidence))
+        .route("/cases/{id}/dossier.zip", get(cases::dossier))
+        .route("/login", get(login::show).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::switch))
+        .route("/calendar.ics", get(calendar))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+        .nest("/api/v1", api)
+        .layer(middleware::from_fn(security::csrf_cookie))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::require_login,
+        ))
+        .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES))
+        .layer(CsrfLayer::new())
+        .layer(middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// `GET /calendar.ics`: the same calendar as `tuiding export --format ics`.
+async fn calendar(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
+    match state.run(lang, tuiding_app::cmd::export::calendar).await {
+        Ok(text) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/calendar; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("inline; filename=\"tuiding.ics\""),
+                ),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../static/app.js"),
+    )
+        .into_response()
+}
+
+/// `tuiding serve`: refuses to listen beyond loopback without a password, then serves
+/// until Ctrl-C, sending reminders every `--remind-every` minutes.
+pub fn serve(
+    ctx: &Ctx,
+    args: &ServeArgs,
+    fixed_today: Option<jiff::civil::Date>,
+) -> anyhow::Result<()> {
+    let data_dir = ctx.data_dir()?;
+    tuiding_app::context::create_private_dir(&data_dir)?;
+    // Opening the ledger first applies migrations and fails early on a bad data dir.
+    drop(ctx.open_store()?);
+    ctx.config()?;
+    let password = security::read_password(&data_dir)?;
+    if !args.listen.ip().is_loopback() && password.is_none() {
+        return Err(UserError::usage(
+            "--listen",
+            ctx.t(
+                "监听本机以外的地址需要登录密码：先运行 `tuiding user set-password`",
+                "listening beyond this machine needs a password: run `tuiding user set-password` first",
+            ),
+        ));
+    }
+    let state = AppState::new(data_dir, fixed_today, ctx.lang, password);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| UserError::failure(format!("{}: {e}", args.listen)))?;
+        let addr: SocketAddr = listener.local_addr()?;
+        eprintln!(
+            "{} http://{addr}/ ({})",
+            ctx.t("tuiding 网页版：", "tuiding web app:"),
+            ctx.t("Ctrl-C 停止", "Ctrl-C to stop")
+        );
+        if args.remind_every > 0 {
+            tokio::spawn(reminder_schedule(
+                state.clone(),
+                Duration::from_secs(args.remind_every * 60),
+            ));
+        }
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}
+
+/// Sends the reminders due, now and then every `every`; never prints (no channel: nothing
+/// is sent, `tuiding remind` prints them instead).
+async fn reminder_schedule(state: AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let lang = state.0.default_lang;
+        match state
+            .run(lang, |ctx| remind::run_once(ctx, false, false))
+            .await
+        {
+            Ok(report) => {
+                for s in &report.sent {
+                    eprintln!(
+                        "tuiding serve: reminder #{} ({} {}) → {}",
+                        s.membership_id, s.key_day, s.lead_days, s.channel
+                    );
+                }
+                for f in &report.failed {
+                    eprintln!(
+                        "tuiding serve: reminder #{} → {} failed: {}",
+                        f.membership_id, f.channel, f.error
+                    );
+                }
+            }
+            Err(e) => eprintln!("tuiding serve: reminders: {}", e.message),
+        }
+    }
+}
+
+/// `tuiding remind`: sends (or with `--dry-run` lists) the reminders due today; exit 1
+/// when a channel failed, so cron reports it.
+pub fn remind_command(ctx: &Ctx, args: &RemindArgs) -> anyhow::Result<()> {
+    let report = remind::run_once(ctx, args.dry_run, true)?;
+    if ctx.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else if args.dry_run {
+        if report.due.is_empty() {
+            println!(
+                "{}",
+                ctx.t("今天没有到期的提醒。", "No reminders are due today.")
+            );
+        }
+        for r in &report.due {
+            println!("{}\n  {}", r.title, r.text);
+        }
+    } else {
+        for s in &report.sent {
+            if s.channel == remind::STDOUT {
+                println!("{}", s.text);
+            } else {
+                println!(
+                    "{} #{} → {}",
+                    ctx.t("已发送", "Sent"),
+                    s.membership_id,
+                    s.channel
+                );
+            }
+        }
+        if report.sent.is_empty() && report.failed.is_empty() {
+            println!("{}", ctx.t("没有需要发送的提醒。", "Nothing to send."));
+        }
+    }
+    if let Some(first) = report.failed.first() {
+        return Err(UserError::failure(format!(
+            "{} {} ({}): {}",
+            report.failed.len(),
+            ctx.t(
+                "个提醒发送失败，下次运行会重试",
+                "reminders failed; the next run tries again"
+            ),
+            first.channel,
+            first.error
+        )));
+    }
+    Ok(())
+}
+
+/// `tuiding user set-password | clear-password`.
+pub fn user_command(ctx: &Ctx, args: &UserArgs) -> anyhow::Result<()> {
+    let data_dir = ctx.data_dir()?;
+    tuiding_app::context::create_private_dir(&data_dir)?;
+    let file = security::password_file(&data_dir);
+    match args.command {
+        UserCommand::ClearPassword => {
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(UserError::failure(format!("{}: {e}", file.display()))),
+            }
+            println!(
+                "{}",
+                ctx.t(
+                    "已删除密码；网页版只能在本机访问。",
+                    "Password removed; the web app serves this machine only."
+                )
+            );
+            Ok(())
+        }
+        UserCommand::SetPassword { password_stdin } => {
+            let password = read_new_password(ctx, password_stdin)?;
+            if password.chars().count() < 8 {
+                return Err(UserError::usage(
+                    "PASSWORD",
+                    ctx.t("至少 8 个字符", "use at least 8 characters"),
+                ));
+            }
+            let hash = security::hash_password(&password)?;
+            tuiding_app::output::write_atomic(&file, format!("{hash}\n").as_bytes())
+                .map_err(|e| UserError::failure(format!("{}: {e}", file.display())))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+            println!(
+                "{} {}",
+                ctx.t(
+                    "已设置网页登录密码（argon2）：",
+                    "Web app password set (argon2):"
+                ),
+                file.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn read_new_password(ctx: &Ctx, from_stdin: bool) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let read_line = |prompt: &str| -> anyhow::Result<String> {
+        if !prompt.is_empty() {
+            eprint!("{prompt}");
+            std::io::stderr().flush()?;
+        }
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    };
+    if from_stdin || !stdin.is_terminal() {
+        return read_line("");
+    }
+    // Typed twice, not echoed.
+    let first = rpassword::prompt_password(ctx.t("新密码：", "New password: "))?;
+    let second = rpassword::prompt_password(ctx.t("再输入一次：", "Again: "))?;
+    if first != second {
+        return Err(UserError::usage(
+            "PASSWORD",
+            ctx.t("两次输入不一致", "the two entries differ"),
+        ));
+    }
+    Ok(first)
+}

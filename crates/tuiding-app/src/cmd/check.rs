@@ -400,14 +400,7 @@ fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
         out.extend(list.iter().map(|n| format!("  • {}", n.message)));
     }
     out.push(String::new());
-    let action = match v.advice.action {
-        "cancel_now" => t("现在退订", "cancel now"),
-        "keep_until_period_end" => t(
-            "用到本期结束，期末前关闭自动续费",
-            "keep until the period ends, close auto-renew before then",
-        ),
-        _ => t("联系客服处理", "contact customer service"),
-    };
+    let action = advice_label(v.advice.action, lang);
     let advice = format!(
         "{}{action}{}",
         t("建议：", "Advice: "),
@@ -416,4 +409,16 @@ fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
     out.push(output::paint(&advice, Some(output::BOLD), ctx.color));
     out.extend(v.advice.reasons.iter().map(|r| format!("  • {r}")));
     out.join("\n")
+}
+
+/// The advice in words.
+pub fn advice_label(action: &str, lang: Lang) -> &'static str {
+    match action {
+        "cancel_now" => lang.pick("现在退订", "cancel now"),
+        "keep_until_period_end" => lang.pick(
+            "用到本期结束，期末前关闭自动续费",
+            "keep until the period ends, close auto-renew before then",
+        ),
+        _ => lang.pick("联系客服处理", "contact customer service"),
+    }
 }

@@ -206,21 +206,33 @@ fn refunds_and_steps(
     Ok(items)
 }
 
+/// A membership's next last safe cancel day, with what it guards.
+pub struct KeyDay {
+    pub membership_id: i64,
+    pub platform: String,
+    pub plan: String,
+    pub price: tuiding_core::Money,
+    /// The renewal (or a trial's conversion) the day guards.
+    pub renewal: Date,
+    pub trial_converts: bool,
+    pub last_safe: Date,
+    /// The membership's reminder lead days (its own, else the config's).
+    pub lead_days: Vec<u32>,
+}
+
 /// Memberships whose last safe cancel day falls within `within` days (default: their
-/// longest reminder lead).
-fn cancel_days(
+/// longest reminder lead), soonest first.
+pub fn key_days(
     ctx: &Ctx,
     store: &SqliteStore,
     within: Option<u32>,
-) -> anyhow::Result<Vec<DueItem>> {
+) -> anyhow::Result<Vec<KeyDay>> {
     let calendar = ctx.calendar()?;
     let lead = crate::cmd::reminders::LeadDays::load(ctx, store)?;
-    let mut items = Vec::new();
+    let mut out = Vec::new();
     for stored in store.memberships().localize(ctx.lang)? {
-        let within = match within {
-            Some(days) => days,
-            None => lead.of(ctx, stored.id)?.0.into_iter().max().unwrap_or(7),
-        };
+        let lead_days = lead.of(ctx, stored.id)?.0;
+        let within = within.unwrap_or_else(|| lead_days.iter().copied().max().unwrap_or(7));
         let horizon = ctx
             .today
             .checked_add(jiff::Span::new().days(i64::from(within)))
@@ -242,16 +254,41 @@ fn cancel_days(
         if last < ctx.today || last > horizon {
             continue;
         }
-        items.push(DueItem {
-            kind: "last_safe_cancel_day",
-            date: last,
-            membership_id: Some(stored.id),
-            case_id: None,
-            text: match ctx.lang {
-                Lang::Zh => format!("{} {}：{renewal} 续费 {}，不想续就在 {last} 前取消（tuiding check {}）", m.platform, m.plan, m.price, stored.id),
-                Lang::En => format!("{} {}: renews on {renewal} for {}; cancel by {last} to avoid it (tuiding check {})", m.platform, m.plan, m.price, stored.id),
-            },
+        out.push(KeyDay {
+            membership_id: stored.id,
+            platform: m.platform.clone(),
+            plan: m.plan.clone(),
+            price: m.price,
+            renewal,
+            trial_converts: m.trial_until == Some(renewal),
+            last_safe: last,
+            lead_days,
         });
     }
-    Ok(items)
+    out.sort_by_key(|k| (k.last_safe, k.membership_id));
+    Ok(out)
+}
+
+/// Memberships whose last safe cancel day falls within `within` days, as due items.
+fn cancel_days(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    within: Option<u32>,
+) -> anyhow::Result<Vec<DueItem>> {
+    Ok(key_days(ctx, store, within)?
+        .into_iter()
+        .map(|k| {
+            let (last, renewal) = (k.last_safe, k.renewal);
+            DueItem {
+                kind: "last_safe_cancel_day",
+                date: last,
+                membership_id: Some(k.membership_id),
+                case_id: None,
+                text: match ctx.lang {
+                    Lang::Zh => format!("{} {}：{renewal} 续费 {}，不想续就在 {last} 前取消（tuiding check {}）", k.platform, k.plan, k.price, k.membership_id),
+                    Lang::En => format!("{} {}: renews on {renewal} for {}; cancel by {last} to avoid it (tuiding check {})", k.platform, k.plan, k.price, k.membership_id),
+                },
+            }
+        })
+        .collect())
 }

@@ -49,6 +49,18 @@ pub struct EditArgs {
 
 impl EditArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        self.save(ctx)?;
+        let store = ctx.open_store()?;
+        let updated = store.membership(self.id).localize(ctx.lang)?;
+        if !ctx.json {
+            crate::output::line(format!("{} #{}", ctx.t("已更新", "Updated"), self.id))?;
+        }
+        print_membership(ctx, &store, &updated)
+    }
+
+    /// Applies the changes: everything is checked first, then one transaction writes the
+    /// membership and, when the price changed, the price change.
+    pub fn save(&self, ctx: &Ctx) -> anyhow::Result<()> {
         if self.fields.is_empty()
             && self.close.is_empty()
             && self.drop_channel.is_empty()
@@ -117,11 +129,7 @@ impl EditArgs {
         store
             .update_membership_noting_price(self.id, stored.revision, &m, change.as_ref())
             .localize(ctx.lang)?;
-        let updated = store.membership(self.id).localize(ctx.lang)?;
-        if !ctx.json {
-            crate::output::line(format!("{} #{}", ctx.t("已更新", "Updated"), self.id))?;
-        }
-        print_membership(ctx, &store, &updated)
+        Ok(())
     }
 
     fn apply(&self, ctx: &Ctx, m: &mut Membership) -> anyhow::Result<()> {

@@ -155,15 +155,7 @@ impl ExportArgs {
                 text.into_bytes()
             }
             Format::Csv => csv_bytes(&memberships)?,
-            Format::Ics => {
-                let events = calendar_events(ctx, &store, &stored)?;
-                tuiding_core::ical::calendar(
-                    ctx.t("退订 · 会员关键日期", "tuiding · membership dates"),
-                    ctx.today,
-                    &events,
-                )
-                .into_bytes()
-            }
+            Format::Ics => calendar_text(ctx, &store, &stored)?.into_bytes(),
         };
         match &self.out {
             None => {
@@ -237,6 +229,26 @@ fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
         ])?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!(e.to_string()))
+}
+
+/// The calendar (RFC 5545) of `export --format ics` and the web app's `/calendar.ics`.
+pub fn calendar(ctx: &Ctx) -> anyhow::Result<String> {
+    let store = ctx.open_store()?;
+    let stored = store.memberships().localize(ctx.lang)?;
+    calendar_text(ctx, &store, &stored)
+}
+
+fn calendar_text(
+    ctx: &Ctx,
+    store: &tuiding_store::SqliteStore,
+    stored: &[tuiding_store::StoredMembership],
+) -> anyhow::Result<String> {
+    let events = calendar_events(ctx, store, stored)?;
+    Ok(tuiding_core::ical::calendar(
+        ctx.t("退订 · 会员关键日期", "tuiding · membership dates"),
+        ctx.today,
+        &events,
+    ))
 }
 
 /// Renewals and last safe cancel days for a year ahead, and the due day of every refund

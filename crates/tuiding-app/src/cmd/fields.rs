@@ -139,6 +139,47 @@ impl MembershipFields {
         Ok(membership)
     }
 
+    /// Every problem of the fields at once, as (flag, message), for a form that shows each
+    /// beside its field; empty when [`Self::to_new_membership`] would succeed.
+    pub fn problems(&self, ctx: &Ctx) -> Vec<(String, String)> {
+        let lang = ctx.lang;
+        let mut out = Vec::new();
+        let mut note = |result: anyhow::Result<()>| {
+            if let Err(e) = result {
+                out.push(flag_and_message(&e));
+            }
+        };
+        if self.platform.as_deref().is_none_or(|p| p.trim().is_empty()) {
+            note(Err(UserError::usage("--platform", required(lang))));
+        }
+        note(self.billing(lang).map(drop));
+        let currency = input::parse_currency(self.currency.as_deref(), lang);
+        if let (Some(text), Ok(explicit)) = (&self.price, &currency) {
+            let default = explicit.unwrap_or(Currency::CNY);
+            note(input::parse_price("--price", text, *explicit, default, lang).map(drop));
+        }
+        note(currency.map(drop));
+        let start = self
+            .start
+            .as_deref()
+            .map(|t| input::parse_date("--start", t, lang))
+            .transpose();
+        if let Some(t) = &self.paid_through {
+            note(input::parse_date("--paid-through", t, lang).map(drop));
+        }
+        if let Ok(start) = &start {
+            note(self.trial_until(start.unwrap_or(ctx.today), lang).map(drop));
+        }
+        note(start.map(drop));
+        note(input::parse_contracts("--auto-renew", &self.auto_renew, ctx.today, lang).map(drop));
+        if out.is_empty()
+            && let Err(e) = self.to_new_membership(ctx)
+        {
+            out.push(flag_and_message(&e));
+        }
+        out
+    }
+
     /// The trial's end from `--trial-until` or `--trial-days` (counted from `start`).
     pub fn trial_until(&self, start: Date, lang: Lang) -> anyhow::Result<Option<Date>> {
         if let Some(text) = &self.trial_until {
@@ -174,6 +215,15 @@ pub fn non_empty(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
+}
+
+/// Splits a usage error's "--flag: message" into the flag and the message.
+pub fn flag_and_message(err: &anyhow::Error) -> (String, String) {
+    let text = err.to_string();
+    match text.split_once(": ") {
+        Some((flag, message)) if flag.starts_with("--") => (flag.to_string(), message.to_string()),
+        _ => (String::new(), text),
+    }
 }
 
 fn required(lang: Lang) -> &'static str {

@@ -17,6 +17,7 @@ pub mod import;
 pub mod import_from;
 pub mod list;
 pub mod policy;
+pub mod remind;
 pub mod reminders;
 pub mod renewals;
 pub mod rm;
@@ -25,6 +26,7 @@ pub mod show;
 pub mod streams;
 pub mod summary;
 pub mod terms;
+pub mod web;
 pub mod workdays;
 
 use crate::cli::{Cli, Command};
@@ -66,5 +68,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportFrom(args) => args.run(&ctx),
         Command::Restore(args) => args.run(&ctx),
         Command::Completions(_) => unreachable!("handled above"),
+        Command::Serve(_) | Command::Remind(_) | Command::User(_) => {
+            Err(crate::error::UserError::failure(
+                "serve, remind and user are run by the tuiding binary",
+            ))
+        }
     }
 }

@@ -52,6 +52,9 @@ pub struct RenewalItem {
     pub currency: &'static str,
     /// Channels that can still charge.
     pub channels: Vec<&'static str>,
+    /// The charge as money.
+    #[serde(skip)]
+    pub money: Option<Money>,
 }
 
 /// A sum in one currency.
@@ -116,6 +119,7 @@ pub fn build(
                     .filter(|c| c.status.can_charge())
                     .map(|c| c.channel.as_str())
                     .collect(),
+                money: key.charges.then_some(m.price),
             });
         }
     }
@@ -133,6 +137,37 @@ pub fn build(
             })
             .collect(),
     })
+}
+
+/// The charges of a report per calendar month (`YYYY-MM`) and currency, in order.
+pub fn by_month(report: &RenewalsReport) -> anyhow::Result<Vec<(String, Vec<CurrencyTotal>)>> {
+    let mut months: BTreeMap<String, BTreeMap<&'static str, Money>> = BTreeMap::new();
+    for r in &report.renewals {
+        let Some(money) = r.money else { continue };
+        let month = format!("{:04}-{:02}", r.date.year(), r.date.month());
+        let total = months
+            .entry(month)
+            .or_default()
+            .entry(r.currency)
+            .or_insert(Money::zero(money.currency()));
+        *total = total
+            .checked_add(money)
+            .map_err(|e| UserError::failure(e.to_string()))?;
+    }
+    Ok(months
+        .into_iter()
+        .map(|(month, totals)| {
+            let totals = totals
+                .into_iter()
+                .map(|(currency, money)| CurrencyTotal {
+                    currency,
+                    amount: money.amount_string(),
+                    money,
+                })
+                .collect();
+            (month, totals)
+        })
+        .collect())
 }
 
 /// The report as text.

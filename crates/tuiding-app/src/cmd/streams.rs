@@ -73,12 +73,12 @@ pub struct Alert {
     #[serde(skip)]
     pub display: String,
     #[serde(skip)]
-    channel_label: &'static str,
-    channel: &'static str,
-    closed_on: Date,
-    source: &'static str,
-    source_id: String,
-    line: u32,
+    pub channel_label: &'static str,
+    pub channel: &'static str,
+    pub closed_on: Date,
+    pub source: &'static str,
+    pub source_id: String,
+    pub line: u32,
     #[serde(skip)]
     pub fact: LateChargeFact,
 }

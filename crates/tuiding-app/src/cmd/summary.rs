@@ -87,9 +87,9 @@ pub struct CostLine {
     pub monthly: String,
     pub yearly: String,
     #[serde(skip)]
-    monthly_money: Money,
+    pub monthly_money: Money,
     #[serde(skip)]
-    yearly_money: Money,
+    pub yearly_money: Money,
 }
 
 #[derive(Default)]

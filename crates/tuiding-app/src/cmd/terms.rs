@@ -89,7 +89,8 @@ pub fn read_agreement(ctx: &Ctx, file: &str) -> anyhow::Result<Reading> {
     read_bytes(&bytes).map_err(|e| UserError::failure(format!("{file}: {}", e.localized(ctx.lang))))
 }
 
-fn field_label(field: &str, lang: Lang) -> &'static str {
+/// The label of a field of the reading.
+pub fn field_label(field: &str, lang: Lang) -> &'static str {
     match field {
         "renewal_cycle" => lang.pick("续费周期", "renewal cycle"),
         "renewal_price" => lang.pick("续费价格", "renewal price"),
@@ -109,7 +110,8 @@ fn field_label(field: &str, lang: Lang) -> &'static str {
     }
 }
 
-fn describe(field: &str, value: &serde_json::Value, lang: Lang) -> String {
+/// A finding's value in words.
+pub fn describe(field: &str, value: &serde_json::Value, lang: Lang) -> String {
     let n = |key: &str| {
         value[key]
             .as_u64()

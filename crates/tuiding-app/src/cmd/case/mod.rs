@@ -584,6 +584,19 @@ fn refund(
 
 fn transition(ctx: &Ctx, id: i64, to: CaseState, note: Option<String>) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
+    move_case(ctx, &mut store, id, to, note)?;
+    show(ctx, &store, id)
+}
+
+/// Moves a case to `to` (escalate, resolve, close); an illegal move is refused with the
+/// moves that are allowed.
+pub fn move_case(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    id: i64,
+    to: CaseState,
+    note: Option<String>,
+) -> anyhow::Result<()> {
     let case = store.case(id).localize(ctx.lang)?;
     let change = CaseChange {
         to: Some(to),
@@ -593,5 +606,5 @@ fn transition(ctx: &Ctx, id: i64, to: CaseState, note: Option<String>) -> anyhow
     store
         .change_case(id, case.revision, &change, crate::clock::now())
         .localize(ctx.lang)?;
-    show(ctx, &store, id)
+    Ok(())
 }

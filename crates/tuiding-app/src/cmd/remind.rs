@@ -1,0 +1,217 @@
+//! `tuiding remind`: the reminders due today (a last safe cancel day coming up, at each
+//! of the membership's lead days), worded for the user, and the channels they go to
+//! (`[[notify]]` in `config.toml`). Sending is `tuiding-web`'s job (`notify`); this module
+//! says what is due, so the CLI and the server's schedule send the same reminders.
+
+use clap::Args;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use tuiding_core::Lang;
+use tuiding_core::reminder::due_lead;
+use tuiding_store::{ReminderKey, SqliteStore};
+
+use crate::cmd::due::key_days;
+use crate::context::Ctx;
+
+const EXAMPLES: &str = "\
+示例 / Examples:
+  tuiding remind                 # 发送今天到期的提醒（每个渠道只发一次）/ send what is due, once per channel
+  tuiding remind --dry-run       # 只列出，不发送也不记录 / list only; send and record nothing
+  # cron，每天 9 点 / cron, daily at 9:00:
+  0 9 * * * tuiding remind
+
+渠道在数据目录的 config.toml 中配置 / Channels are set in config.toml in the data dir:
+  [[notify]]
+  kind = \"ntfy\"                  # webhook | ntfy | bark | wecom | dingtalk | feishu | smtp
+  url = \"https://ntfy.sh\"
+  topic = \"my-tuiding\"
+没有配置渠道时提醒打印到标准输出 / With no channel, reminders are printed to stdout.";
+
+/// Send the reminders due today.
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub struct RemindArgs {
+    /// 只列出到期提醒，不发送、不记录 / List what is due; send and record nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// One reminder due today.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reminder {
+    pub membership_id: i64,
+    pub platform: String,
+    pub plan: String,
+    /// The last safe cancel day.
+    pub key_day: Date,
+    /// The lead this reminder is for (days before `key_day`).
+    pub lead_days: u32,
+    pub days_left: i64,
+    pub renewal: Date,
+    pub trial_converts: bool,
+    pub price: String,
+    pub currency: &'static str,
+    pub title: String,
+    pub text: String,
+}
+
+impl Reminder {
+    /// What identifies it in the sent log.
+    pub fn key(&self) -> ReminderKey {
+        ReminderKey {
+            membership_id: self.membership_id,
+            key_day: self.key_day,
+            lead_days: self.lead_days,
+        }
+    }
+}
+
+/// The reminders due today, whatever was sent already: for each membership whose last
+/// safe cancel day is within its longest lead, the shortest lead whose day has come.
+pub fn pending(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<Vec<Reminder>> {
+    let mut out = Vec::new();
+    for k in key_days(ctx, store, None)? {
+        let Some(lead) = due_lead(k.last_safe, &k.lead_days, ctx.today) else {
+            continue;
+        };
+        let days_left = (k.last_safe - ctx.today).get_days().into();
+        let (renewal, last) = (k.renewal, k.last_safe);
+        let name = format!("{} {}", k.platform, k.plan).trim().to_string();
+        let (title, text) = match (ctx.lang, k.trial_converts) {
+            (Lang::Zh, converts) => (
+                format!("退订提醒：{name}，还剩 {days_left} 天"),
+                format!(
+                    "{name} 将于 {renewal} {} {}。不想继续就在 {last} 前取消（还剩 {days_left} 天）。规则体检：tuiding check {}",
+                    if converts {
+                        "试用转正扣费"
+                    } else {
+                        "自动续费"
+                    },
+                    k.price,
+                    k.membership_id
+                ),
+            ),
+            (Lang::En, converts) => (
+                format!("tuiding: {name}, {days_left} days left to cancel"),
+                format!(
+                    "{name} {} on {renewal} for {}. Cancel by {last} ({days_left} days left) to avoid it. Rule check: tuiding check {}",
+                    if converts {
+                        "converts from its trial"
+                    } else {
+                        "renews"
+                    },
+                    k.price,
+                    k.membership_id
+                ),
+            ),
+        };
+        out.push(Reminder {
+            membership_id: k.membership_id,
+            platform: k.platform,
+            plan: k.plan,
+            key_day: last,
+            lead_days: lead,
+            days_left,
+            renewal,
+            trial_converts: k.trial_converts,
+            price: k.price.amount_string(),
+            currency: k.price.currency().code(),
+            title,
+            text,
+        });
+    }
+    Ok(out)
+}
+
+/// One channel reminders go to: `[[notify]]` in `config.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum NotifyChannel {
+    /// Any URL: a JSON POST with the reminder's fields.
+    Webhook { url: String, name: Option<String> },
+    /// ntfy (https://ntfy.sh or a self-hosted server).
+    Ntfy {
+        #[serde(default = "ntfy_server")]
+        url: String,
+        topic: String,
+        /// An access token, for protected topics.
+        token: Option<String>,
+        name: Option<String>,
+    },
+    /// Bark (iOS push): the server and the device key.
+    Bark {
+        #[serde(default = "bark_server")]
+        url: String,
+        device_key: String,
+        name: Option<String>,
+    },
+    /// A WeCom (企业微信) group robot's webhook URL.
+    Wecom { url: String, name: Option<String> },
+    /// A DingTalk (钉钉) group robot's webhook URL, and its signing secret if set.
+    Dingtalk {
+        url: String,
+        secret: Option<String>,
+        name: Option<String>,
+    },
+    /// A Feishu / Lark (飞书) group robot's webhook URL, and its signing secret if set.
+    Feishu {
+        url: String,
+        secret: Option<String>,
+        name: Option<String>,
+    },
+    /// E-mail through an SMTP server.
+    Smtp {
+        host: String,
+        /// Default: 465 for `tls`, 587 for `starttls`, 25 for `none`.
+        port: Option<u16>,
+        /// `tls` (implicit, port 465), `starttls` or `none`.
+        #[serde(default = "smtp_tls")]
+        tls: String,
+        username: Option<String>,
+        password: Option<String>,
+        from: String,
+        to: Vec<String>,
+        name: Option<String>,
+    },
+}
+
+fn ntfy_server() -> String {
+    "https://ntfy.sh".into()
+}
+
+fn bark_server() -> String {
+    "https://api.day.app".into()
+}
+
+fn smtp_tls() -> String {
+    "tls".into()
+}
+
+impl NotifyChannel {
+    /// The channel's name in the sent log: its `name`, else its kind and address.
+    pub fn id(&self) -> String {
+        let (kind, address, name) = match self {
+            NotifyChannel::Webhook { url, name } => ("webhook", url.clone(), name),
+            NotifyChannel::Ntfy {
+                url, topic, name, ..
+            } => (
+                "ntfy",
+                format!("{}/{topic}", url.trim_end_matches('/')),
+                name,
+            ),
+            NotifyChannel::Bark {
+                url,
+                device_key,
+                name,
+            } => ("bark", format!("{url}#{device_key}"), name),
+            NotifyChannel::Wecom { url, name } => ("wecom", url.clone(), name),
+            NotifyChannel::Dingtalk { url, name, .. } => ("dingtalk", url.clone(), name),
+            NotifyChannel::Feishu { url, name, .. } => ("feishu", url.clone(), name),
+            NotifyChannel::Smtp { to, name, .. } => ("smtp", to.join(","), name),
+        };
+        match name {
+            Some(name) => name.clone(),
+            None => format!("{kind}:{address}"),
+        }
+    }
+}

@@ -1,0 +1,775 @@
+//! The JSON API under `/api/v1`: the same operations as the pages and the CLI, with the
+//! JSON of the CLI's `--json` output. Bad input answers 4xx with
+//! `{"error": {"status", "message", "field"}}` and writes nothing.
+
+pub mod docs;
+
+use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tuiding_app::cmd::{case, due, evidence, remind, renewals, streams, summary};
+use tuiding_app::context::Ctx;
+use tuiding_app::error::{Localize, UserError};
+use tuiding_app::view::{MembershipView, views};
+use tuiding_core::case::CaseState;
+use tuiding_store::Store;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult, FieldProblem, WebError};
+use crate::state::{AppState, ReqLang};
+use crate::upload;
+
+/// A JSON body whose rejection answers as an API error.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Body<T>(pub T);
+
+/// An optional JSON body: none (or empty) is the default.
+fn optional_body<T: serde::de::DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(bytes).map_err(|e| WebError::bad_field("body", e.to_string()).into())
+}
+
+/// A path parameter whose rejection answers as an API error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Id<T>(pub T);
+
+/// A query whose rejection answers as an API error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Q<T>(pub T);
+
+fn membership_json(ctx: &Ctx, id: i64) -> anyhow::Result<MembershipView> {
+    let store = ctx.open_store()?;
+    let stored = store.membership(id).localize(ctx.lang)?;
+    let history = store.price_changes().localize(ctx.lang)?;
+    Ok(MembershipView::new(&stored, ctx.today)
+        .map_err(|e| UserError::failure(e.to_string()))?
+        .with_price_history(&history))
+}
+
+/// Every membership (as `tuiding list --json`).
+#[utoipa::path(get, path = "/api/v1/memberships", tag = "memberships",
+    responses((status = 200, description = "Memberships as `tuiding list --json`", body = Object)))]
+pub async fn list_memberships(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Json<Value>> {
+    let list = s
+        .run(lang, |ctx| {
+            let store = ctx.open_store()?;
+            let stored = store.memberships().localize(ctx.lang)?;
+            let history = store.price_changes().localize(ctx.lang)?;
+            let list: Vec<MembershipView> = views(&stored, ctx.today, ctx.lang)?
+                .into_iter()
+                .map(|v| v.with_price_history(&history))
+                .collect();
+            Ok(serde_json::to_value(list)?)
+        })
+        .await?;
+    Ok(Json(list))
+}
+
+/// A new membership: the fields of `tuiding add`.
+#[derive(Debug, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MembershipInput {
+    /// Platform or brand (required).
+    pub platform: Option<String>,
+    /// Plan name.
+    pub plan: Option<String>,
+    /// `month`, `quarter`, `half-year`, `year`, `week`, or `30d`, `2m`, …
+    pub period: Option<String>,
+    /// A one-time buy-out (does not renew).
+    pub one_time: bool,
+    /// A gifted or promotional membership.
+    pub gifted: bool,
+    /// `25`, `25.00`, `¥25`, `$9.99`.
+    pub price: Option<String>,
+    /// ISO 4217; default CNY.
+    pub currency: Option<String>,
+    /// YYYY-MM-DD; default today.
+    pub start: Option<String>,
+    /// Last day already paid for (YYYY-MM-DD).
+    pub paid_through: Option<String>,
+    /// The day a trial converts (YYYY-MM-DD).
+    pub trial_until: Option<String>,
+    /// Trial length in days from the start.
+    pub trial_days: Option<u32>,
+    /// `CHANNEL[:active|unknown|closed[:DATE]]`, e.g. `wechat_pay`.
+    pub auto_renew: Vec<String>,
+    /// `NAME:QUANTITY[:UNIT_VALUE[:REDEEMED]]`.
+    pub benefits: Vec<String>,
+    /// Category, e.g. 视频, 音乐.
+    pub category: Option<String>,
+    /// Free notes.
+    pub notes: Option<String>,
+    /// A catalogue template that fills the fields not given and becomes the policy.
+    pub template: Option<String>,
+}
+
+impl MembershipInput {
+    fn fields(&self) -> tuiding_app::cmd::fields::MembershipFields {
+        tuiding_app::cmd::fields::MembershipFields {
+            platform: self.platform.clone(),
+            plan: self.plan.clone(),
+            period: self.period.clone(),
+            one_time: self.one_time,
+            gifted: self.gifted,
+            price: self.price.clone(),
+            currency: self.currency.clone(),
+            start: self.start.clone(),
+            paid_through: self.paid_through.clone(),
+            trial_until: self.trial_until.clone(),
+            trial_days: self.trial_days,
+            auto_renew: self.auto_renew.clone(),
+            benefits: self.benefits.clone(),
+            category: self.category.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+fn problems_error(problems: Vec<(String, String)>) -> WebError {
+    let problems: Vec<FieldProblem> = problems
+        .into_iter()
+        .map(|(flag, message)| FieldProblem {
+            field: flag.trim_start_matches('-').replace('-', "_"),
+            message,
+        })
+        .collect();
+    let first = &problems[0];
+    WebError {
+        status: StatusCode::BAD_REQUEST,
+        message: if first.field.is_empty() {
+            first.message.clone()
+        } else {
+            format!("{}: {}", first.field, first.message)
+        },
+        field: Some(first.field.clone()).filter(|f| !f.is_empty()),
+        problems,
+    }
+}
+
+/// Adds a membership (as `tuiding add`); every field's problem is listed in one 400.
+#[utoipa::path(post, path = "/api/v1/memberships", tag = "memberships", request_body = MembershipInput,
+    responses((status = 201, description = "The new membership", body = Object),
+              (status = 400, description = "Bad fields; nothing written", body = crate::error::ErrorBody)))]
+pub async fn add_membership(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Body(input): Body<MembershipInput>,
+) -> ApiResult<Response> {
+    let view = s
+        .run(lang, move |ctx| {
+            let fields = input.fields();
+            let problems = fields.problems(ctx);
+            if !problems.is_empty() {
+                return Ok(Err(problems));
+            }
+            let id = tuiding_app::cmd::add::add(ctx, fields, None, input.template.as_deref())?;
+            Ok(Ok(membership_json(ctx, id)?))
+        })
+        .await?
+        .map_err(problems_error)?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// One membership (as `tuiding show --json`).
+#[utoipa::path(get, path = "/api/v1/memberships/{id}", tag = "memberships", params(("id" = i64, Path)),
+    responses((status = 200, description = "The membership", body = Object), (status = 404, description = "No such membership", body = crate::error::ErrorBody)))]
+pub async fn get_membership(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+) -> ApiResult<Json<MembershipView>> {
+    Ok(Json(
+        s.run(lang, move |ctx| membership_json(ctx, id)).await?,
+    ))
+}
+
+/// Changes to a membership: the flags of `tuiding edit` (give only what changes).
+#[derive(Debug, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EditInput {
+    /// Platform or brand.
+    pub platform: Option<String>,
+    /// Plan name.
+    pub plan: Option<String>,
+    /// Billing period: `month`, `quarter`, `half-year`, `year`, `week`, `30d`, `2m`, …
+    pub period: Option<String>,
+    /// A one-time buy-out (does not renew).
+    pub one_time: bool,
+    /// A gifted or promotional membership.
+    pub gifted: bool,
+    /// Price per period: `25`, `¥25`, `$9.99`.
+    pub price: Option<String>,
+    /// ISO 4217 currency; default CNY.
+    pub currency: Option<String>,
+    /// First day of the first paid period (YYYY-MM-DD).
+    pub start: Option<String>,
+    /// A date, or `none` to clear it.
+    pub paid_through: Option<String>,
+    /// A date, or `none` to clear it.
+    pub trial_until: Option<String>,
+    /// Trial length in days from the start.
+    pub trial_days: Option<u32>,
+    /// Channels to add or change: `CHANNEL[:STATUS[:DATE]]`.
+    pub auto_renew: Vec<String>,
+    /// Benefits: `NAME:QUANTITY[:UNIT_VALUE[:REDEEMED]]`.
+    pub benefits: Vec<String>,
+    /// Category, e.g. 视频, 音乐.
+    pub category: Option<String>,
+    /// Free notes.
+    pub notes: Option<String>,
+    /// Channels closed: `CHANNEL[:DATE]`.
+    pub close: Vec<String>,
+    /// Drop channel.
+    pub drop_channel: Vec<String>,
+    /// `NAME[:N]` benefits used.
+    pub redeem: Vec<String>,
+    /// Drop benefit.
+    pub drop_benefit: Vec<String>,
+    /// `edit` or `notice` (a price change announced by the platform).
+    pub price_source: Option<String>,
+    /// Price on.
+    pub price_on: Option<String>,
+}
+
+/// Changes a membership (as `tuiding edit`).
+#[utoipa::path(patch, path = "/api/v1/memberships/{id}", tag = "memberships", params(("id" = i64, Path)), request_body = EditInput,
+    responses((status = 200, description = "The membership after the change", body = Object),
+              (status = 400, description = "Bad fields; nothing written", body = crate::error::ErrorBody),
+              (status = 404, description = "No such membership", body = crate::error::ErrorBody)))]
+pub async fn edit_membership(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+    Body(input): Body<EditInput>,
+) -> ApiResult<Json<MembershipView>> {
+    let price_source = input.price_source.clone().unwrap_or_else(|| "edit".into());
+    if !matches!(price_source.as_str(), "edit" | "notice") {
+        return Err(WebError::bad_field("price_source", "edit | notice").into());
+    }
+    let args = tuiding_app::cmd::edit::EditArgs {
+        id,
+        fields: tuiding_app::cmd::fields::MembershipFields {
+            platform: input.platform,
+            plan: input.plan,
+            period: input.period,
+            one_time: input.one_time,
+            gifted: input.gifted,
+            price: input.price,
+            currency: input.currency,
+            start: input.start,
+            paid_through: input.paid_through,
+            trial_until: input.trial_until,
+            trial_days: input.trial_days,
+            auto_renew: input.auto_renew,
+            benefits: input.benefits,
+            category: input.category,
+            notes: input.notes,
+        },
+        close: input.close,
+        drop_channel: input.drop_channel,
+        redeem: input.redeem,
+        drop_benefit: input.drop_benefit,
+        price_source,
+        price_on: input.price_on,
+    };
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            args.save(ctx)?;
+            membership_json(ctx, id)
+        })
+        .await?,
+    ))
+}
+
+/// Removes a membership (as `tuiding rm`).
+#[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "memberships", params(("id" = i64, Path)),
+    responses((status = 204, description = "Removed"), (status = 404, description = "No such membership", body = crate::error::ErrorBody)))]
+pub async fn remove_membership(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+) -> ApiResult<StatusCode> {
+    s.run(lang, move |ctx| {
+        ctx.open_store()?.remove_membership(id).localize(ctx.lang)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?on=YYYY-MM-DD`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct OnQuery {
+    /// The day to check on; default today.
+    pub on: Option<String>,
+}
+
+/// The rule check (as `tuiding check --json`).
+#[utoipa::path(get, path = "/api/v1/memberships/{id}/check", tag = "memberships", params(("id" = i64, Path), OnQuery),
+    responses((status = 200, description = "The rule check", body = Object), (status = 404, description = "No such membership", body = crate::error::ErrorBody)))]
+pub async fn check(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+    Q(q): Q<OnQuery>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            let on = match &q.on {
+                Some(text) => tuiding_app::input::parse_date("on", text, ctx.lang)?,
+                None => ctx.today,
+            };
+            let (_, view) = tuiding_app::cmd::check::check_view(ctx, &ctx.open_store()?, id, on)?;
+            Ok(serde_json::to_value(view)?)
+        })
+        .await?,
+    ))
+}
+
+/// An agreement's text.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementInput {
+    /// The agreement (plain text or HTML).
+    pub text: String,
+    /// A name for where it came from (`iqiyi-vip.html`); default `agreement.txt`.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Reads an agreement (as `tuiding terms read --json`); stores nothing.
+#[utoipa::path(post, path = "/api/v1/terms/read", tag = "terms", request_body = AgreementInput,
+    responses((status = 200, description = "Findings with quotes and character offsets", body = Object), (status = 400, description = "Empty text", body = crate::error::ErrorBody)))]
+pub async fn read_terms(
+    ReqLang(lang): ReqLang,
+    Body(input): Body<AgreementInput>,
+) -> ApiResult<Json<tuiding_terms::Reading>> {
+    if input.text.trim().is_empty() {
+        return Err(WebError::bad_field(
+            "text",
+            lang.pick("协议文本为空", "the agreement is empty"),
+        )
+        .into());
+    }
+    Ok(Json(tuiding_terms::read(&input.text)))
+}
+
+/// Attaches an agreement's reading as a membership's policy (as `tuiding policy import`).
+#[utoipa::path(put, path = "/api/v1/memberships/{id}/policy", tag = "terms", params(("id" = i64, Path)), request_body = AgreementInput,
+    responses((status = 200, description = "The origin and the policy's TOML", body = Object),
+              (status = 400, description = "Empty text", body = crate::error::ErrorBody), (status = 404, description = "No such membership", body = crate::error::ErrorBody)))]
+pub async fn attach_policy(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+    Body(input): Body<AgreementInput>,
+) -> ApiResult<Json<Value>> {
+    if input.text.trim().is_empty() {
+        return Err(WebError::bad_field(
+            "text",
+            lang.pick("协议文本为空", "the agreement is empty"),
+        )
+        .into());
+    }
+    let name = crate::security::safe_file_name(input.name.as_deref().unwrap_or("agreement.txt"));
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            let mut store = ctx.open_store()?;
+            store.membership(id).localize(ctx.lang)?;
+            let reading = tuiding_terms::read(&input.text);
+            let origin =
+                tuiding_app::cmd::policy::attach_reading(ctx, &mut store, id, &name, &reading)?;
+            let toml = store.policy(id).localize(ctx.lang)?.map(|p| p.text);
+            Ok(json!({"id": id, "origin": origin, "policy_toml": toml}))
+        })
+        .await?,
+    ))
+}
+
+/// Monthly and yearly cost (as `tuiding summary --json`).
+#[utoipa::path(get, path = "/api/v1/summary", tag = "overview", responses((status = 200, description = "Costs per currency and category", body = Object)))]
+pub async fn get_summary(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Json<summary::Summary>> {
+    Ok(Json(
+        s.run(lang, |ctx| {
+            summary::build(ctx, &ctx.open_store()?.memberships().localize(ctx.lang)?)
+        })
+        .await?,
+    ))
+}
+
+/// `?within=30d`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct WithinQuery {
+    /// A window: `30`, `30d`, `2w`, `3m`, `1y`; default 30 days.
+    pub within: Option<String>,
+}
+
+/// Renewals and service ends in a window (as `tuiding renewals --json`).
+#[utoipa::path(get, path = "/api/v1/renewals", tag = "overview", params(WithinQuery), responses((status = 200, description = "Key dates in the window", body = Object), (status = 400, description = "Bad window", body = crate::error::ErrorBody)))]
+pub async fn get_renewals(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Q(q): Q<WithinQuery>,
+) -> ApiResult<Json<renewals::RenewalsReport>> {
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            let until = tuiding_app::input::parse_window(
+                q.within.as_deref().unwrap_or("30d"),
+                ctx.today,
+                ctx.lang,
+            )?;
+            renewals::build(
+                ctx,
+                &ctx.open_store()?.memberships().localize(ctx.lang)?,
+                until,
+            )
+        })
+        .await?,
+    ))
+}
+
+/// `?days=14`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DaysQuery {
+    /// Days ahead for last safe cancel days; default each membership's longest lead.
+    pub days: Option<u32>,
+}
+
+/// What needs action (as `tuiding due --json`).
+#[utoipa::path(get, path = "/api/v1/due", tag = "overview", params(DaysQuery), responses((status = 200, description = "Items, soonest first", body = Object)))]
+pub async fn get_due(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Q(q): Q<DaysQuery>,
+) -> ApiResult<Json<Vec<due::DueItem>>> {
+    Ok(Json(s.run(lang, move |ctx| due::items(ctx, q.days)).await?))
+}
+
+/// The reminders due today, whatever was sent (as `tuiding remind --dry-run`).
+#[utoipa::path(get, path = "/api/v1/reminders", tag = "overview", responses((status = 200, description = "Reminders due today", body = Object)))]
+pub async fn get_reminders(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Json<Vec<remind::Reminder>>> {
+    Ok(Json(
+        s.run(lang, |ctx| remind::pending(ctx, &ctx.open_store()?))
+            .await?,
+    ))
+}
+
+/// Stores bill exports (multipart, field `files`, several allowed; as `tuiding import`).
+#[utoipa::path(post, path = "/api/v1/imports", tag = "bills",
+    request_body(content_type = "multipart/form-data", description = "`files`: Alipay / WeChat Pay CSV or XLSX, bank CSV"),
+    responses((status = 200, description = "Per file: read and added", body = Object),
+              (status = 400, description = "No file, or a file that is no known export; nothing written", body = crate::error::ErrorBody),
+              (status = 413, description = "Larger than 32 MiB", body = crate::error::ErrorBody)))]
+pub async fn import_bills(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Json<Value>> {
+    let up = upload::read(multipart?).await?;
+    if up.files.is_empty() {
+        return Err(WebError::bad_field(
+            "files",
+            lang.pick("请上传账单文件", "upload an export file"),
+        )
+        .into());
+    }
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            let summaries = tuiding_app::cmd::import::import(ctx, &up.files, &[])?;
+            drop(up);
+            Ok(serde_json::to_value(summaries)?)
+        })
+        .await?,
+    ))
+}
+
+/// Recurring charges in everything imported (as `tuiding streams --json`).
+#[utoipa::path(get, path = "/api/v1/streams", tag = "bills", responses((status = 200, description = "Streams and alerts", body = Object)))]
+pub async fn get_streams(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Json<streams::Report>> {
+    Ok(Json(
+        s.run(lang, |ctx| streams::report(ctx, &ctx.open_store()?))
+            .await?,
+    ))
+}
+
+/// Adopting a stream.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdoptInput {
+    /// A category for the new membership.
+    pub category: Option<String>,
+}
+
+/// Adopts stream N as a membership (as `tuiding streams adopt N`).
+#[utoipa::path(post, path = "/api/v1/streams/{number}/adopt", tag = "bills", params(("number" = usize, Path, description = "The stream's number in GET /api/v1/streams")), request_body = AdoptInput,
+    responses((status = 201, description = "The new membership", body = Object), (status = 400, description = "No such stream", body = crate::error::ErrorBody), (status = 422, description = "Already adopted", body = crate::error::ErrorBody)))]
+pub async fn adopt_stream(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(number): Id<usize>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let category = optional_body::<AdoptInput>(&body)?.category;
+    let view = s
+        .run(lang, move |ctx| {
+            let id = streams::adopt(ctx, &mut ctx.open_store()?, number, category)?;
+            membership_json(ctx, id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// Dismisses stream N (as `tuiding streams dismiss N`).
+#[utoipa::path(post, path = "/api/v1/streams/{number}/dismiss", tag = "bills", params(("number" = usize, Path)),
+    responses((status = 200, description = "The dismissed stream's key", body = Object), (status = 400, description = "No such stream", body = crate::error::ErrorBody)))]
+pub async fn dismiss_stream(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(number): Id<usize>,
+) -> ApiResult<Json<streams::Dismissed>> {
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            streams::dismiss(ctx, &mut ctx.open_store()?, number)
+        })
+        .await?,
+    ))
+}
+
+/// Every case (as `tuiding case list --json`).
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", responses((status = 200, description = "Cases", body = Object)))]
+pub async fn list_cases(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Json<Vec<case::ListItem>>> {
+    Ok(Json(
+        s.run(lang, |ctx| case::list_items(ctx, &ctx.open_store()?))
+            .await?,
+    ))
+}
+
+/// Opening a case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenCaseInput {
+    /// The membership to leave.
+    pub membership_id: i64,
+}
+
+fn case_json(ctx: &Ctx, id: i64) -> anyhow::Result<Value> {
+    let store = ctx.open_store()?;
+    Ok(serde_json::to_value(case::view(
+        ctx,
+        &case::load(ctx, &store, id)?,
+    ))?)
+}
+
+/// Opens a case (as `tuiding case open`).
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = OpenCaseInput,
+    responses((status = 201, description = "The case", body = Object), (status = 404, description = "No such membership", body = crate::error::ErrorBody)))]
+pub async fn open_case(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Body(input): Body<OpenCaseInput>,
+) -> ApiResult<Response> {
+    let view = s
+        .run(lang, move |ctx| {
+            let id = case::open(ctx, &mut ctx.open_store()?, input.membership_id)?;
+            case_json(ctx, id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// One case (as `tuiding case show --json`).
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, description = "Steps, refund, completeness, evidence", body = Object), (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn get_case(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(s.run(lang, move |ctx| case_json(ctx, id)).await?))
+}
+
+/// A note for a step or a move.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoteInput {
+    /// A note kept with the record.
+    pub note: Option<String>,
+}
+
+/// Marks a step done (as `tuiding case step ID STEP --done`).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/steps/{step}", tag = "cases", params(("id" = i64, Path), ("step" = String, Path, description = "e.g. cancel:in_app, close:wechat_pay, request_refund")), request_body = NoteInput,
+    responses((status = 200, description = "The case", body = Object), (status = 400, description = "No such step", body = crate::error::ErrorBody), (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn mark_step(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id((id, step)): Id<(i64, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let note = optional_body::<NoteInput>(&body)?.note;
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            case::mark_step(ctx, &mut ctx.open_store()?, id, &step, note)?;
+            case_json(ctx, id)
+        })
+        .await?,
+    ))
+}
+
+/// Moving a case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    /// `escalated`, `resolved` or `closed`.
+    pub to: String,
+    #[serde(default)]
+    /// A note kept with the record.
+    pub note: Option<String>,
+}
+
+/// Escalates, resolves or closes a case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/move", tag = "cases", params(("id" = i64, Path)), request_body = MoveInput,
+    responses((status = 200, description = "The case", body = Object), (status = 400, description = "Unknown state", body = crate::error::ErrorBody), (status = 422, description = "Not allowed from the current state", body = crate::error::ErrorBody)))]
+pub async fn move_case(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+    Body(input): Body<MoveInput>,
+) -> ApiResult<Json<Value>> {
+    let to = match input.to.as_str() {
+        "escalated" => CaseState::Escalated,
+        "resolved" => CaseState::Resolved,
+        "closed" => CaseState::Closed,
+        _ => return Err(WebError::bad_field("to", "escalated | resolved | closed").into()),
+    };
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            case::move_case(ctx, &mut ctx.open_store()?, id, to, input.note)?;
+            case_json(ctx, id)
+        })
+        .await?,
+    ))
+}
+
+/// Stores evidence (multipart: `files`, `kind`, `step`, `note`; as `tuiding evidence add`).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/evidence", tag = "cases", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "`files` (several), `kind` (operation | communication | payment), `step`, `note`"),
+    responses((status = 201, description = "The journal entries", body = Object), (status = 400, description = "No file, bad kind or step; nothing stored", body = crate::error::ErrorBody), (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn add_evidence(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    let up = upload::read(multipart?).await?;
+    let added = crate::pages::cases::store_evidence(&s, lang, id, up).await?;
+    Ok((StatusCode::CREATED, Json(added)).into_response())
+}
+
+/// `?mask=0` leaves numbers unmasked.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MaskQuery {
+    /// `0`: do not mask ID, card and phone numbers.
+    pub mask: Option<u8>,
+}
+
+/// The complaint dossier as a zip (as `tuiding case export`).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/dossier", tag = "cases", params(("id" = i64, Path), MaskQuery),
+    responses((status = 200, description = "The dossier zip", content_type = "application/zip"), (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn dossier(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+    Q(q): Q<MaskQuery>,
+) -> ApiResult<Response> {
+    Ok(crate::pages::cases::dossier_response(&s, lang, id, q.mask != Some(0)).await?)
+}
+
+/// Verifies the evidence vault (as `tuiding vault verify --json`).
+#[utoipa::path(get, path = "/api/v1/vault/verify", tag = "cases", responses((status = 200, description = "`ok`, entries, objects, problems", body = Object)))]
+pub async fn verify_vault(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        s.run(lang, |ctx| {
+            let report = evidence::verify(ctx)?;
+            let mut value = serde_json::to_value(&report)?;
+            value["ok"] = Value::Bool(report.problems.is_empty());
+            Ok(value)
+        })
+        .await?,
+    ))
+}
+
+/// The password, to log in.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    /// The password.
+    pub password: String,
+}
+
+/// Logs in (only when a password is set): answers with the session cookie.
+#[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = LoginInput,
+    responses((status = 204, description = "Logged in; the session cookie is set"), (status = 401, description = "Wrong password", body = crate::error::ErrorBody), (status = 404, description = "No password is set", body = crate::error::ErrorBody)))]
+pub async fn login(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Body(input): Body<LoginInput>,
+) -> ApiResult<Response> {
+    if s.0.password.is_none() {
+        return Err(WebError::new(
+            StatusCode::NOT_FOUND,
+            lang.pick(
+                "未设置密码，无需登录",
+                "no password is set; no login needed",
+            ),
+        )
+        .into());
+    }
+    match crate::pages::login::start_session(&s, input.password).await {
+        Some(token) => Ok(crate::pages::login::with_session(
+            StatusCode::NO_CONTENT.into_response(),
+            &token,
+        )),
+        None => Err(WebError::new(
+            StatusCode::UNAUTHORIZED,
+            lang.pick("密码不正确", "wrong password"),
+        )
+        .into()),
+    }
+}
+
+/// Any other path under `/api`.
+pub async fn not_found(ReqLang(lang): ReqLang) -> Response {
+    WebError::new(
+        StatusCode::NOT_FOUND,
+        lang.pick(
+            "没有这个 API，见 /api/v1/openapi.json",
+            "no such API; see /api/v1/openapi.json",
+        ),
+    )
+    .json()
+}

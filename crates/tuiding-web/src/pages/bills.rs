@@ -1,0 +1,210 @@
+//! Import: upload Alipay, WeChat Pay or bank exports, see the recurring charges found in
+//! everything imported, adopt each as a membership or dismiss it.
+
+use axum::Extension;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tuiding_app::cmd::import::FileSummary;
+use tuiding_app::cmd::scan::frequency_label;
+use tuiding_app::cmd::streams::{self, Report};
+use tuiding_core::Lang;
+
+use super::{Chrome, OrPage, PageResult, notice, page};
+use crate::security::{CsrfToken, check_form_token};
+use crate::state::{AppState, ReqLang};
+use crate::upload;
+
+fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
+    Chrome {
+        lang,
+        csrf: csrf.0,
+        nav: "import",
+        login: state.0.password.is_some(),
+    }
+}
+
+/// `?done=dismissed`.
+#[derive(Debug, Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// `GET /import`.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(done): Query<Done>,
+) -> PageResult {
+    let report = state
+        .run(lang, |ctx| streams::report(ctx, &ctx.open_store()?))
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let note = match done.done.as_deref() {
+        Some("dismissed") => Some(c.t(
+            "已忽略，以后不再显示。",
+            "Dismissed; it will not be shown again.",
+        )),
+        _ => None,
+    };
+    let body = html! { (notice(note)) (render(&c, &[], &report)) };
+    Ok(page(&c, c.t("账单导入", "Import bills"), body).into_response())
+}
+
+/// `POST /import`: stores the uploaded exports, then shows what was found.
+pub async fn upload(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> PageResult {
+    let up = upload::read(multipart).await.or_page(lang)?;
+    check_form_token(&headers, up.field("csrf")).or_page(lang)?;
+    if up.files.is_empty() {
+        return Err(super::PageError::new(
+            crate::error::WebError::bad_field(
+                "file",
+                lang.pick("请选择账单文件", "choose an export file"),
+            ),
+            lang,
+        ));
+    }
+    let (summaries, report) = state
+        .run(lang, move |ctx| {
+            let summaries = tuiding_app::cmd::import::import(ctx, &up.files, &[])?;
+            drop(up);
+            Ok((summaries, streams::report(ctx, &ctx.open_store()?)?))
+        })
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    Ok(page(
+        &c,
+        c.t("账单导入", "Import bills"),
+        render(&c, &summaries, &report),
+    )
+    .into_response())
+}
+
+fn render(c: &Chrome, imported: &[FileSummary], report: &Report) -> Markup {
+    html! {
+        @if !imported.is_empty() {
+            section.card.ok #imported role="status" {
+                @for s in imported {
+                    p { strong { (s.file) } " — " (s.bank.as_deref().unwrap_or(s.format)) "，" (s.encoding) "："
+                        (match c.lang { Lang::Zh => format!("读取 {} 笔，新增 {} 笔", s.read, s.added), Lang::En => format!("read {}, added {}", s.read, s.added) }) }
+                }
+            }
+        }
+        section.card {
+            form.stack.dropzone method="post" action="/import" enctype="multipart/form-data" {
+                (c.csrf_field())
+                label for="files" { (c.t("支付宝、微信支付（CSV / XLSX）或银行账单，可多选或拖放到此处", "Alipay, WeChat Pay (CSV / XLSX) or bank exports: choose several or drop them here")) }
+                input #files type="file" name="files" multiple accept=".csv,.xlsx,.txt";
+                button type="submit" { (c.t("导入", "Import")) }
+            }
+            p.muted.small { (c.t("重复导入不会重复记录。文件只在本机处理。", "Importing the same file twice adds nothing twice. Files stay on this machine.")) }
+        }
+        @if !report.alerts.is_empty() {
+            section.card.alert #charge-alerts {
+                h2 { (c.t("退订后仍被扣费", "Charged after cancellation")) }
+                ul { @for a in &report.alerts {
+                    li { (a.date) " " (a.platform) " " (a.display) " — " (a.channel_label) (c.t(" 已于 ", " closed on ")) (a.closed_on) (c.t(" 关闭", "")) " " a href={"/memberships/" (a.membership_id)} { "→" } }
+                } }
+            }
+        }
+        section.card #streams {
+            h2 { (c.t("识别出的周期扣费", "Recurring charges found")) }
+            @if report.transactions_stored == 0 {
+                p.muted { (c.t("还没有导入账单。", "No bills imported yet.")) }
+            } @else {
+                p.muted { (match c.lang {
+                    Lang::Zh => format!("已导入 {} 笔交易，截至 {}。", report.transactions_stored, report.as_of),
+                    Lang::En => format!("{} transactions imported, as of {}.", report.transactions_stored, report.as_of),
+                }) }
+                table.list {
+                    thead { tr { th { "#" } th { (c.t("商户", "Merchant")) } th { (c.t("周期", "Every")) } th.num { (c.t("最近金额", "Last amount")) } th { (c.t("最近扣费", "Last charge")) } th { (c.t("下次", "Next")) } th {} } }
+                    tbody { @for l in &report.streams {
+                        @let s = &l.stream;
+                        tr.ended[s.status != "active"] {
+                            td { (l.number) }
+                            td { (s.merchant) br; small.muted { (s.description) } }
+                            td { (frequency_label(s.frequency, c.lang)) }
+                            td.num { (s.last_display) }
+                            td { (s.last_date) }
+                            td { @if let Some(d) = s.next_date { (d) } @else { "—" } }
+                            td.actions {
+                                @if let Some(id) = l.membership_id {
+                                    a href={"/memberships/" (id)} { (c.t("会员 #", "membership #")) (id) }
+                                } @else {
+                                    form.inline method="post" action={"/streams/" (l.number) "/adopt"} {
+                                        (c.csrf_field())
+                                        button.small type="submit" { (c.t("记为会员", "Adopt")) }
+                                    }
+                                    form.inline method="post" action={"/streams/" (l.number) "/dismiss"} {
+                                        (c.csrf_field())
+                                        button.small.secondary type="submit" { (c.t("忽略", "Dismiss")) }
+                                    }
+                                }
+                            }
+                        }
+                    } }
+                }
+            }
+        }
+    }
+}
+
+/// The adopt form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct AdoptForm {
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// Category, e.g. 视频, 音乐.
+    pub category: String,
+}
+
+/// `POST /streams/{n}/adopt`.
+pub async fn adopt(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(number): Path<usize>,
+    Form(f): Form<AdoptForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let category = Some(f.category.trim().to_string()).filter(|c| !c.is_empty());
+    let id = state
+        .run(lang, move |ctx| {
+            streams::adopt(ctx, &mut ctx.open_store()?, number, category)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/memberships/{id}?done=adopted")).into_response())
+}
+
+/// `POST /streams/{n}/dismiss`.
+pub async fn dismiss(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(number): Path<usize>,
+    Form(f): Form<super::memberships::TokenForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    state
+        .run(lang, move |ctx| {
+            streams::dismiss(ctx, &mut ctx.open_store()?, number)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to("/import?done=dismissed").into_response())
+}

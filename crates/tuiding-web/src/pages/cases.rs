@@ -1,0 +1,359 @@
+//! Cases: each step with its playbook paths, marking steps done, evidence upload (drag
+//! and drop, several files), the completeness check, the dossier download, the vault's
+//! verification status, and escalating, resolving or closing.
+
+use axum::Extension;
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+use tuiding_app::cmd::case::{self, CaseView};
+use tuiding_app::cmd::evidence;
+use tuiding_core::Lang;
+use tuiding_core::case::CaseState;
+use tuiding_core::playbook::EvidenceKind;
+use tuiding_vault::VerifyReport;
+
+use super::{Chrome, OrPage, PageResult, notice, page};
+use crate::error::WebError;
+use crate::security::{CsrfToken, check_form_token};
+use crate::state::{AppState, ReqLang};
+use crate::upload;
+
+fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
+    Chrome {
+        lang,
+        csrf: csrf.0,
+        nav: "cases",
+        login: state.0.password.is_some(),
+    }
+}
+
+/// `?done=…` after a form.
+#[derive(Debug, Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// `GET /cases`.
+pub async fn list(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    let items = state
+        .run(lang, |ctx| case::list_items(ctx, &ctx.open_store()?))
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let body = html! {
+        @if items.is_empty() {
+            p.muted { (c.t("还没有案件。在会员页面点“开始退订”开启。", "No cases yet. Open one with “Start cancelling” on a membership's page.")) }
+        } @else {
+            table.list #cases {
+                thead { tr { th { "#" } th { (c.t("会员", "Membership")) } th { (c.t("状态", "State")) } th { (c.t("开启", "Opened")) } th.num { (c.t("已完成步骤", "Steps done")) } } }
+                tbody { @for i in &items { tr {
+                    td { (i.id) } td { a href={"/cases/" (i.id)} { (i.membership) } } td { (i.state_label) } td { (i.opened_on) } td.num { (i.steps_done) }
+                } } }
+            }
+        }
+    };
+    Ok(page(&c, c.t("退订案件", "Cases"), body).into_response())
+}
+
+/// The case view and the vault's verification.
+fn load(ctx: &tuiding_app::context::Ctx, id: i64) -> anyhow::Result<(CaseView, VerifyReport)> {
+    let store = ctx.open_store()?;
+    let data = case::load(ctx, &store, id)?;
+    let view = case::view(ctx, &data);
+    Ok((view, evidence::verify(ctx)?))
+}
+
+/// `GET /cases/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> PageResult {
+    let (v, vault) = state
+        .run(lang, move |ctx| load(ctx, id))
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let note = match done.done.as_deref() {
+        Some("opened") => Some(c.t(
+            "已开启案件。按下面的步骤逐一完成，每步留存截图。",
+            "Case opened. Work through the steps below and keep a screenshot of each.",
+        )),
+        Some("step") => Some(c.t("已记录该步骤完成。", "Step recorded as done.")),
+        Some("evidence") => Some(c.t("证据已存入证据库。", "Evidence stored in the vault.")),
+        Some("moved") => Some(c.t("案件状态已更新。", "Case state updated.")),
+        _ => None,
+    };
+    let title = format!("{} #{} · {}", c.t("案件", "Case"), v.id, v.membership);
+    let body = html! {
+        (notice(note))
+        section.card {
+            dl.facts {
+                dt { (c.t("状态", "State")) } dd #state { (state_label(v.state, lang)) }
+                dt { (c.t("开启于", "Opened on")) } dd { (v.opened_on) }
+                @if let Some(m) = v.membership_id { dt { (c.t("会员", "Membership")) } dd { a href={"/memberships/" (m)} { (v.membership) } } }
+                @if let Some(d) = v.refund.requested_on { dt { (c.t("申请退款", "Refund requested")) } dd { (d) } }
+                @if let Some(p) = &v.refund.promised { dt { (c.t("承诺退款", "Refund promised")) } dd { (p) " " (v.refund.currency) } }
+                @if let Some(d) = v.refund.due { dt { (c.t("退款应到账", "Refund due")) } dd.key[v.refund.overdue] { (d) @if v.refund.overdue { " " strong { (c.t("已逾期", "overdue")) } } } }
+                @if let Some(r) = &v.refund.received { dt { (c.t("已收到退款", "Refund received")) } dd { (r) " " (v.refund.currency) } }
+            }
+        }
+        @if !v.late_charges.is_empty() {
+            section.card.alert {
+                h2 { (c.t("关闭后仍被扣款", "Charged after closing")) }
+                ul { @for l in &v.late_charges { li { (l.date) " " (l.amount) " " (l.currency) " — " (l.channel) (c.t(" 已于 ", " closed on ")) (l.closed_on) } } }
+            }
+        }
+        section.card #steps {
+            h2 { (c.t("步骤", "Steps")) }
+            ol.steps { @for s in &v.steps {
+                li.done[s.done] id={"step-" (s.id.replace(':', "-"))} {
+                    div.steptitle {
+                        strong { (s.title) }
+                        @if s.done { " ✓ " small.muted { (s.done_at.as_deref().unwrap_or("")) } }
+                        @else {
+                            form.inline method="post" action={"/cases/" (v.id) "/steps/" (s.id)} {
+                                (c.csrf_field())
+                                button.small type="submit" { (c.t("标为完成", "Mark done")) }
+                            }
+                        }
+                    }
+                    @if !s.paths.is_empty() { ul.paths { @for p in &s.paths { li { (p) } } } }
+                    @if !s.success.is_empty() { p.small { (c.t("成功的标志：", "You know it worked when: ")) (s.success) } }
+                    @if !s.evidence_wanted.is_empty() { p.small.muted { (c.t("需留存：", "Keep: ")) (s.evidence_wanted.join("；")) " · " (s.evidence_count) (c.t(" 份已存", " stored")) } }
+                    @for n in &s.notes { p.small.muted { (n) } }
+                }
+            } }
+        }
+        section.card #evidence {
+            h2 { (c.t("证据", "Evidence")) }
+            form.stack.dropzone #evidence-form method="post" action={"/cases/" (v.id) "/evidence"} enctype="multipart/form-data" {
+                (c.csrf_field())
+                label for="files" { (c.t("截图、聊天记录、支付凭证：可多选，或拖放到此处", "Screenshots, chats, receipts: choose several or drop them here")) }
+                input #files type="file" name="files" multiple;
+                div.row {
+                    label for="kind" { (c.t("类型", "Kind")) }
+                    select #kind name="kind" { @for k in EvidenceKind::ALL { option value=(k.as_str()) { (k.label(lang)) } } }
+                    label for="step" { (c.t("对应步骤", "Step")) }
+                    select #step name="step" {
+                        option value="" { "—" }
+                        @for s in &v.steps { option value=(s.id) { (s.title) } }
+                    }
+                }
+                input type="text" name="note" placeholder=(c.t("备注（可选）", "Note (optional)"));
+                button type="submit" { (c.t("存证", "Store as evidence")) }
+            }
+            @if !v.evidence.is_empty() {
+                table.list {
+                    thead { tr { th { "#" } th { (c.t("文件", "File")) } th { (c.t("类型", "Kind")) } th { (c.t("步骤", "Step")) } th { "SHA-256" } } }
+                    tbody { @for e in &v.evidence { tr {
+                        td { (e.seq) } td { (e.name) br; small.muted { (e.size) " B · " (e.captured_at) } }
+                        td { (EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(lang))) }
+                        td { (e.step.as_deref().unwrap_or("—")) } td { code { (&e.sha256[..16]) "…" } }
+                    } } }
+                }
+            }
+            div #completeness {
+                @if v.completeness.complete {
+                    p.ok { (c.t("证据齐全。", "The evidence is complete.")) }
+                } @else {
+                    p.warn { (c.t("证据尚不完整：", "The evidence is not complete yet: "))
+                        @for g in &v.completeness.empty_groups { (EvidenceKind::parse(g).map_or(*g, |k| k.label(lang))) (c.t("缺失；", " missing; ")) }
+                        @for s in &v.completeness.unproven_steps { (s) (c.t(" 无证据；", " has no evidence; ")) } }
+                }
+            }
+            p #vault class=(if vault.problems.is_empty() { "ok" } else { "error" }) {
+                @if vault.problems.is_empty() {
+                    (c.t("证据库校验通过：", "Vault verified: ")) (vault.entries) (c.t(" 条记录，", " entries, ")) (vault.objects) (c.t(" 个文件未被改动。", " files unchanged."))
+                } @else {
+                    (c.t("证据库校验失败：", "Vault verification failed: ")) (vault.problems.len()) (c.t(" 处问题（运行 tuiding vault verify 查看）", " problems (run tuiding vault verify)"))
+                }
+            }
+        }
+        section.card #dossier {
+            h2 { (c.t("投诉材料", "Complaint dossier")) }
+            p { (c.t("报告、12315 投诉表、全部证据原件和校验清单，打包为 zip。身份证、银行卡、手机号默认遮盖。", "The report, the 12315 complaint, every evidence file and a manifest of digests, in one zip. ID, card and phone numbers are masked.")) }
+            p { a.button #download href={"/cases/" (v.id) "/dossier.zip"} download { (c.t("下载投诉材料", "Download the dossier")) } }
+        }
+        section.card #moves {
+            h2 { (c.t("案件进展", "Move the case")) }
+            @for (to, label) in [("escalated", c.t("升级投诉（12315 / 平台）", "Escalate (12315 / the platform)")), ("resolved", c.t("已解决", "Resolved")), ("closed", c.t("关闭案件", "Close the case"))] {
+                form.inline method="post" action={"/cases/" (v.id) "/move"} {
+                    (c.csrf_field())
+                    input type="hidden" name="to" value=(to);
+                    button.secondary.small type="submit" { (label) }
+                }
+                " "
+            }
+        }
+    };
+    Ok(page(&c, &title, body).into_response())
+}
+
+fn state_label(state: &str, lang: Lang) -> &'static str {
+    state.parse::<CaseState>().map_or("", |s| s.label(lang))
+}
+
+/// `POST /cases/{id}/steps/{step}`.
+pub async fn step(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path((id, step)): Path<(i64, String)>,
+    Form(f): Form<super::memberships::TokenForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    state
+        .run(lang, move |ctx| {
+            case::mark_step(ctx, &mut ctx.open_store()?, id, &step, None)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=step#steps")).into_response())
+}
+
+/// The move form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// The state to move to.
+    pub to: String,
+}
+
+/// `POST /cases/{id}/move`: escalate, resolve or close.
+pub async fn move_to(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let to = match f.to.as_str() {
+        "escalated" => CaseState::Escalated,
+        "resolved" => CaseState::Resolved,
+        "closed" => CaseState::Closed,
+        _ => {
+            return Err(super::PageError::new(
+                WebError::bad_field("to", "escalated | resolved | closed"),
+                lang,
+            ));
+        }
+    };
+    state
+        .run(lang, move |ctx| {
+            case::move_case(ctx, &mut ctx.open_store()?, id, to, None)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=moved")).into_response())
+}
+
+/// `POST /cases/{id}/evidence`: stores every uploaded file.
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> PageResult {
+    let up = upload::read(multipart).await.or_page(lang)?;
+    check_form_token(&headers, up.field("csrf")).or_page(lang)?;
+    store_evidence(&state, lang, id, up).await.or_page(lang)?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=evidence#evidence")).into_response())
+}
+
+/// Stores an upload's files as evidence of case `id` (also the API's).
+pub async fn store_evidence(
+    state: &AppState,
+    lang: Lang,
+    id: i64,
+    up: upload::Upload,
+) -> Result<Vec<tuiding_vault::Entry>, WebError> {
+    if up.files.is_empty() {
+        return Err(WebError::bad_field(
+            "files",
+            lang.pick("请选择要存证的文件", "choose the files to store"),
+        ));
+    }
+    let kind = match up.field("kind") {
+        "" => "operation".to_string(),
+        k => k.to_string(),
+    };
+    let step = Some(up.field("step").trim().to_string()).filter(|s| !s.is_empty());
+    let note = Some(up.field("note").trim().to_string()).filter(|s| !s.is_empty());
+    state
+        .run(lang, move |ctx| {
+            // Each file already carries the (made safe) name the user gave it.
+            let named: Vec<std::path::PathBuf> =
+                up.files.iter().map(|(path, _)| path.clone()).collect();
+            let added = evidence::add(ctx, id, &named, &kind, step, note)?;
+            drop(up);
+            Ok(added)
+        })
+        .await
+}
+
+/// The dossier's options.
+#[derive(Debug, Deserialize, Default)]
+pub struct DossierQuery {
+    /// `0` leaves ID, card and phone numbers unmasked.
+    #[serde(default)]
+    pub mask: Option<String>,
+}
+
+/// `GET /cases/{id}/dossier.zip`: the dossier, written and sent as a download.
+pub async fn dossier(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    Query(q): Query<DossierQuery>,
+) -> Result<Response, super::PageError> {
+    dossier_response(&state, lang, id, q.mask.as_deref() != Some("0"))
+        .await
+        .or_page(lang)
+}
+
+/// Writes the dossier of a case into a temporary file and answers with its bytes.
+pub async fn dossier_response(
+    state: &AppState,
+    lang: Lang,
+    id: i64,
+    mask: bool,
+) -> Result<Response, WebError> {
+    let bytes = state
+        .run(lang, move |ctx| {
+            let dir = tempfile::Builder::new()
+                .prefix("tuiding-dossier-")
+                .tempdir()?;
+            let out = dir.path().join("dossier.zip");
+            tuiding_app::cmd::dossier::write(ctx, id, &out, mask, |_| {})?;
+            Ok(std::fs::read(&out)?)
+        })
+        .await?;
+    let mut response = Response::new(Body::from(bytes));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"tuiding-case-{id}.zip\""))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}

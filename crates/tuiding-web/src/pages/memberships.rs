@@ -1,0 +1,559 @@
+//! Memberships: the list, the add and edit forms (each problem shown beside its field),
+//! and the detail page with the rule check, the channels to close and the advice.
+
+use axum::Extension;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tuiding_app::cmd::check::{CheckView, advice_label, check_view};
+use tuiding_app::cmd::edit::EditArgs;
+use tuiding_app::cmd::fields::{MembershipFields, flag_and_message};
+use tuiding_app::cmd::list::{channels_label, price_label, status_label};
+use tuiding_app::context::Ctx;
+use tuiding_app::error::Localize;
+use tuiding_app::view::{MembershipView, views};
+use tuiding_core::{Channel, Lang};
+use tuiding_store::{Store, StoredMembership};
+
+use super::{Chrome, OrPage, PageResult, notice, page};
+use crate::security::{CsrfToken, check_form_token};
+use crate::state::{AppState, ReqLang};
+
+fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
+    Chrome {
+        lang,
+        csrf: csrf.0,
+        nav: "memberships",
+        login: state.0.password.is_some(),
+    }
+}
+
+/// A note to show after a redirect (`?done=added`).
+#[derive(Debug, Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+fn done_text(c: &Chrome, done: &Done) -> Option<&'static str> {
+    match done.done.as_deref()? {
+        "added" => Some(c.t("已添加。", "Added.")),
+        "saved" => Some(c.t("已保存。", "Saved.")),
+        "closed" => Some(c.t("已记录该渠道关闭。", "The channel is recorded as closed.")),
+        "removed" => Some(c.t("已删除。", "Removed.")),
+        "adopted" => Some(c.t("已从账单记为会员。", "Adopted from your bills.")),
+        "policy" => Some(c.t("已保存为退款规则。", "Saved as the refund policy.")),
+        _ => None,
+    }
+}
+
+/// `GET /memberships`.
+pub async fn list(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(done): Query<Done>,
+) -> PageResult {
+    let (stored, views) = state
+        .run(lang, |ctx| {
+            let stored = ctx.open_store()?.memberships().localize(ctx.lang)?;
+            let views = views(&stored, ctx.today, ctx.lang)?;
+            Ok((stored, views))
+        })
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let body = html! {
+        (notice(done_text(&c, &done)))
+        p { a.button href="/memberships/new" { (c.t("添加会员", "Add a membership")) } }
+        @if views.is_empty() {
+            p.muted { (c.t("还没有会员。", "No memberships yet.")) }
+        } @else {
+            table.list #memberships {
+                thead { tr {
+                    th { "#" } th { (c.t("会员", "Membership")) } th.num { (c.t("价格", "Price")) }
+                    th { (c.t("状态", "Status")) } th { (c.t("下次续费", "Next renewal")) } th { (c.t("自动续费渠道", "Auto-renew")) }
+                } }
+                tbody { @for (s, v) in stored.iter().zip(&views) {
+                    tr {
+                        td { (v.id) }
+                        td { a href={"/memberships/" (v.id)} { (v.platform) " " (v.plan) } @if let Some(cat) = &v.category { br; small.muted { (cat) } } }
+                        td.num { (price_label(&s.membership, lang)) }
+                        td { (status_label(v, lang)) }
+                        td { @if let Some(d) = v.next_renewal { (d) } @else { "—" } }
+                        td { (channels_label(&s.membership, lang)) }
+                    }
+                } }
+            }
+        }
+    };
+    Ok(page(&c, c.t("会员", "Memberships"), body).into_response())
+}
+
+/// The fields of the add and edit forms.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct MembershipForm {
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// Platform or brand.
+    pub platform: String,
+    /// Plan name.
+    pub plan: String,
+    /// `month`, `quarter`, `year`, … or `one_time`, `gifted`.
+    pub billing: String,
+    /// Price per period: `25`, `¥25`, `$9.99`.
+    pub price: String,
+    /// ISO 4217 currency; default CNY.
+    pub currency: String,
+    /// First day of the first paid period (YYYY-MM-DD).
+    pub start: String,
+    /// Last day already paid for (YYYY-MM-DD).
+    pub paid_through: String,
+    /// The day a trial converts (YYYY-MM-DD).
+    pub trial_until: String,
+    /// One channel, contracted and active.
+    pub auto_renew: String,
+    /// Category, e.g. 视频, 音乐.
+    pub category: String,
+    /// Free notes.
+    pub notes: String,
+    /// A policy template from the catalogue.
+    pub template: String,
+}
+
+fn opt(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+impl MembershipForm {
+    /// The fields as the CLI's flags would give them.
+    pub fn fields(&self) -> MembershipFields {
+        let billing = self.billing.trim();
+        MembershipFields {
+            platform: opt(&self.platform),
+            plan: opt(&self.plan),
+            period: (!matches!(billing, "" | "one_time" | "gifted")).then(|| billing.to_string()),
+            one_time: billing == "one_time",
+            gifted: billing == "gifted",
+            price: opt(&self.price),
+            currency: opt(&self.currency),
+            start: opt(&self.start),
+            paid_through: opt(&self.paid_through),
+            trial_until: opt(&self.trial_until),
+            trial_days: None,
+            auto_renew: opt(&self.auto_renew).into_iter().collect(),
+            benefits: vec![],
+            category: opt(&self.category),
+            notes: opt(&self.notes),
+        }
+    }
+
+    fn from_stored(s: &StoredMembership, v: &MembershipView) -> MembershipForm {
+        let m = &s.membership;
+        MembershipForm {
+            platform: m.platform.clone(),
+            plan: m.plan.clone(),
+            billing: match v.billing {
+                "periodic" => v.period.clone().unwrap_or_default(),
+                other => other.to_string(),
+            },
+            price: v.price.clone(),
+            currency: v.currency.to_string(),
+            start: m.start.to_string(),
+            paid_through: m.paid_through.map(|d| d.to_string()).unwrap_or_default(),
+            trial_until: m.trial_until.map(|d| d.to_string()).unwrap_or_default(),
+            category: m.category.clone().unwrap_or_default(),
+            notes: m.notes.clone().unwrap_or_default(),
+            ..MembershipForm::default()
+        }
+    }
+}
+
+/// Problems by field name (`price`), and those of no field under "".
+type Problems = Vec<(String, String)>;
+
+fn field_of(flag: &str) -> String {
+    flag.trim_start_matches('-').replace('-', "_")
+}
+
+fn form(
+    c: &Chrome,
+    action: &str,
+    f: &MembershipForm,
+    problems: &Problems,
+    editing: bool,
+) -> Markup {
+    let problem = |name: &str| {
+        problems
+            .iter()
+            .filter(|(field, _)| field == name)
+            .map(|(_, m)| m.clone())
+            .collect::<Vec<_>>()
+    };
+    let field = |name: &'static str, label: &str, input: Markup, hint: &str| {
+        let errs = problem(name);
+        html! {
+            div.field.invalid[!errs.is_empty()] {
+                label for=(name) { (label) }
+                (input)
+                @if !hint.is_empty() { small.hint { (hint) } }
+                @for e in &errs { span.problem id={(name) "-problem"} role="alert" { (e) } }
+            }
+        }
+    };
+    let billings = [
+        ("month", c.t("每月", "monthly")),
+        ("quarter", c.t("每季", "quarterly")),
+        ("half-year", c.t("每半年", "half-yearly")),
+        ("year", c.t("每年", "yearly")),
+        ("week", c.t("每周", "weekly")),
+        ("one_time", c.t("一次性买断", "one-time buy-out")),
+        ("gifted", c.t("赠送 / 活动", "gifted / promotional")),
+    ];
+    let general: Vec<&String> = problems
+        .iter()
+        .filter(|(f, _)| f.is_empty())
+        .map(|(_, m)| m)
+        .collect();
+    let text = |name: &'static str, value: &str, kind: &'static str| {
+        html! { input type=(kind) id=(name) name=(name) value=(value) aria-invalid=[(!problem(name).is_empty()).then_some("true")]; }
+    };
+    html! {
+        @for g in general { p.error role="alert" { (g) } }
+        form.stack method="post" action=(action) novalidate {
+            (c.csrf_field())
+            (field("platform", c.t("平台 *", "Platform *"), text("platform", &f.platform, "text"), c.t("如 爱奇艺、网易云音乐", "e.g. iQIYI, Spotify")))
+            (field("plan", c.t("套餐", "Plan"), text("plan", &f.plan, "text"), c.t("如 黄金VIP连续包月", "e.g. Premium monthly")))
+            (field("billing", c.t("计费方式 *", "Billing *"), html! {
+                select id="billing" name="billing" {
+                    @for (value, label) in billings { option value=(value) selected[f.billing == value] { (label) } }
+                }
+            }, c.t("也可填 30d、2m 等", "")))
+            (field("price", c.t("价格 *", "Price *"), text("price", &f.price, "text"), c.t("如 25、¥25、$9.99", "e.g. 25, ¥25, $9.99")))
+            (field("currency", c.t("币种", "Currency"), text("currency", &f.currency, "text"), c.t("默认 CNY", "default CNY")))
+            (field("start", c.t("开始日期", "Start date"), text("start", &f.start, "date"), c.t("首个付费周期第一天，默认今天", "first day of the first paid period; default today")))
+            (field("paid_through", c.t("已付费至", "Paid through"), text("paid_through", &f.paid_through, "date"), ""))
+            (field("trial_until", c.t("试用至（转正扣费日）", "Trial converts on"), text("trial_until", &f.trial_until, "date"), ""))
+            @if !editing {
+                (field("auto_renew", c.t("自动续费渠道", "Auto-renew through"), html! {
+                    select id="auto_renew" name="auto_renew" {
+                        option value="" { (c.t("无 / 不知道", "none / unknown")) }
+                        @for ch in Channel::ALL { option value=(ch.as_str()) selected[f.auto_renew == ch.as_str()] { (ch.label(c.lang)) } }
+                    }
+                }, ""))
+                (field("template", c.t("规则模板", "Policy template"), text("template", &f.template, "text"), c.t("可选，如 video-monthly-vip", "optional, e.g. video-monthly-vip")))
+            }
+            (field("category", c.t("类别", "Category"), text("category", &f.category, "text"), c.t("如 视频、音乐、网盘", "e.g. video, music, storage")))
+            (field("notes", c.t("备注", "Notes"), html! { textarea id="notes" name="notes" rows="2" { (f.notes) } }, ""))
+            button type="submit" { (if editing { c.t("保存", "Save") } else { c.t("添加", "Add") }) }
+        }
+    }
+}
+
+/// `GET /memberships/new`.
+pub async fn new(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    let c = chrome(&state, lang, csrf);
+    let f = MembershipForm {
+        billing: "month".into(),
+        ..MembershipForm::default()
+    };
+    Ok(page(
+        &c,
+        c.t("添加会员", "Add a membership"),
+        form(&c, "/memberships", &f, &vec![], false),
+    )
+    .into_response())
+}
+
+/// `POST /memberships`: adds, or shows the form again with each problem beside its field.
+pub async fn create(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Form(f): Form<MembershipForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let fields = f.fields();
+    let template = opt(&f.template);
+    let outcome = state
+        .run(lang, move |ctx| {
+            let problems = fields.problems(ctx);
+            if !problems.is_empty() {
+                return Ok(Err(problems));
+            }
+            match tuiding_app::cmd::add::add(ctx, fields, None, template.as_deref()) {
+                Ok(id) => Ok(Ok(id)),
+                Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
+                    Ok(Err(vec![flag_and_message(&e)]))
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .or_page(lang)?;
+    match outcome {
+        Ok(id) => Ok(Redirect::to(&format!("/memberships/{id}?done=added")).into_response()),
+        Err(problems) => {
+            let c = chrome(&state, lang, csrf);
+            let problems = problems
+                .into_iter()
+                .map(|(flag, m)| (field_of(&flag), m))
+                .collect();
+            let body = form(&c, "/memberships", &f, &problems, false);
+            Ok((
+                StatusCode::BAD_REQUEST,
+                page(&c, c.t("添加会员", "Add a membership"), body),
+            )
+                .into_response())
+        }
+    }
+}
+
+fn load(ctx: &Ctx, id: i64) -> anyhow::Result<(StoredMembership, MembershipView, CheckView)> {
+    let store = ctx.open_store()?;
+    let (stored, check) = check_view(ctx, &store, id, ctx.today)?;
+    let view = MembershipView::new(&stored, ctx.today)
+        .map_err(|e| tuiding_app::error::UserError::failure(e.to_string()))?;
+    Ok((stored, view, check))
+}
+
+/// `GET /memberships/{id}`: the membership, the rule check and the advice.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> PageResult {
+    let (stored, v, check) = state
+        .run(lang, move |ctx| load(ctx, id))
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let title = format!("{} {}", v.platform, v.plan);
+    let body = html! {
+        (notice(done_text(&c, &done)))
+        section.card {
+            dl.facts {
+                dt { (c.t("价格", "Price")) } dd { (price_label(&stored.membership, lang)) }
+                dt { (c.t("状态", "Status")) } dd { (status_label(&v, lang)) }
+                @if let Some(p) = &v.current_period { dt { (c.t("本期", "This period")) } dd { (p.start) " ~ " (p.last_day) } }
+                dt { (c.t("下次续费", "Next renewal")) } dd { @if let Some(d) = v.next_renewal { (d) } @else { "—" } }
+                dt { (c.t("最后安全取消日", "Last safe day to cancel")) } dd.key { @if let Some(d) = check.last_safe_cancel_day { strong { (d) } } @else { "—" } }
+                @if let Some(m) = &v.monthly_cost { dt { (c.t("每月", "Per month")) } dd { (m) " " (v.currency) } }
+                @if let Some(cat) = &v.category { dt { (c.t("类别", "Category")) } dd { (cat) } }
+                dt { (c.t("退款规则", "Refund policy")) } dd { @if let Some(o) = &check.policy_origin { (o) } @else { (c.t("未设置（在“条款阅读”中粘贴协议即可生成）", "none (paste the agreement under Read terms)")) } }
+            }
+            p {
+                a.button.secondary href={"/memberships/" (id) "/edit"} { (c.t("修改", "Edit")) } " "
+                form.inline method="post" action={"/memberships/" (id) "/case"} {
+                    (c.csrf_field())
+                    button type="submit" { (c.t("开始退订（开启案件）", "Start cancelling (open a case)")) }
+                }
+            }
+        }
+        section.card #check {
+            h2 { (c.t("规则体检", "Rule check")) }
+            p.advice { strong { (c.t("建议：", "Advice: ")) (advice_label(check.advice.action, lang)) } }
+            ul { @for r in &check.advice.reasons { li { (r) } } }
+            @if let Some(r) = &check.refund {
+                h3 { (c.t("今天退订可退", "Refund if you cancel today")) " " (r.display) }
+                ul.small { @for l in &r.lines { li { (l) } } }
+            }
+            @for (title, list) in [(c.t("警告", "Warnings"), &check.warnings), (c.t("风险", "Risks"), &check.risks), (c.t("缺少的信息", "Missing facts"), &check.missing_facts)] {
+                @if !list.is_empty() { h3 { (title) } ul { @for n in list.iter() { li { (n.message) } } } }
+            }
+        }
+        section.card #channels {
+            h2 { (c.t("需要关闭的自动续费渠道", "Auto-renew channels to close")) }
+            @if check.channels_to_close.is_empty() { p.muted { (c.t("没有仍可扣费的渠道。", "No channel can still charge.")) } }
+            ul.steps { @for ch in &check.channels_to_close {
+                li {
+                    strong { (ch.channel.parse::<Channel>().map_or(ch.channel, |x| x.label(lang))) } " — " (ch.how)
+                    form.inline method="post" action={"/memberships/" (id) "/close"} {
+                        (c.csrf_field())
+                        input type="hidden" name="channel" value=(ch.channel);
+                        button.small type="submit" { (c.t("我已关闭", "I closed it")) }
+                    }
+                }
+            } }
+        }
+        section.card.danger {
+            form.inline method="post" action={"/memberships/" (id) "/delete"} {
+                (c.csrf_field())
+                button.secondary type="submit" data-confirm=(c.t("确定删除这个会员？", "Remove this membership?")) { (c.t("删除会员", "Remove membership")) }
+            }
+        }
+    };
+    Ok(page(&c, &title, body).into_response())
+}
+
+/// `GET /memberships/{id}/edit`.
+pub async fn edit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let (stored, v, _) = state
+        .run(lang, move |ctx| load(ctx, id))
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let f = MembershipForm::from_stored(&stored, &v);
+    let body = form(&c, &format!("/memberships/{id}/edit"), &f, &vec![], true);
+    Ok(page(&c, c.t("修改会员", "Edit membership"), body).into_response())
+}
+
+/// `POST /memberships/{id}/edit`.
+pub async fn update(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<MembershipForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let mut fields = f.fields();
+    fields.auto_renew.clear();
+    // Cleared dates: the CLI says "none".
+    for (value, slot) in [
+        (&f.paid_through, &mut fields.paid_through),
+        (&f.trial_until, &mut fields.trial_until),
+    ] {
+        if value.trim().is_empty() {
+            *slot = Some("none".into());
+        }
+    }
+    fields.category = Some(f.category.trim().to_string());
+    fields.notes = Some(f.notes.trim().to_string());
+    let args = EditArgs {
+        id,
+        fields,
+        close: vec![],
+        drop_channel: vec![],
+        redeem: vec![],
+        drop_benefit: vec![],
+        price_source: "edit".into(),
+        price_on: None,
+    };
+    let saved = state
+        .run(lang, move |ctx| match args.save(ctx) {
+            Ok(()) => Ok(Ok(())),
+            Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
+                Ok(Err(flag_and_message(&e)))
+            }
+            Err(e) => Err(e),
+        })
+        .await
+        .or_page(lang)?;
+    match saved {
+        Ok(()) => Ok(Redirect::to(&format!("/memberships/{id}?done=saved")).into_response()),
+        Err((flag, message)) => {
+            let c = chrome(&state, lang, csrf);
+            let body = form(
+                &c,
+                &format!("/memberships/{id}/edit"),
+                &f,
+                &vec![(field_of(&flag), message)],
+                true,
+            );
+            Ok((
+                StatusCode::BAD_REQUEST,
+                page(&c, c.t("修改会员", "Edit membership"), body),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// A form with only the CSRF token.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TokenForm {
+    /// The form's CSRF token.
+    pub csrf: String,
+}
+
+/// A channel the user closed.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct CloseForm {
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// The channel.
+    pub channel: String,
+}
+
+/// `POST /memberships/{id}/close`: records a channel as closed today (`edit --close`).
+pub async fn close(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let args = EditArgs {
+        id,
+        fields: MembershipFields::default(),
+        close: vec![f.channel.clone()],
+        drop_channel: vec![],
+        redeem: vec![],
+        drop_benefit: vec![],
+        price_source: "edit".into(),
+        price_on: None,
+    };
+    state
+        .run(lang, move |ctx| args.save(ctx))
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/memberships/{id}?done=closed")).into_response())
+}
+
+/// `POST /memberships/{id}/delete`.
+pub async fn delete(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    state
+        .run(lang, move |ctx| {
+            ctx.open_store()?.remove_membership(id).localize(ctx.lang)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to("/memberships?done=removed").into_response())
+}
+
+/// `POST /memberships/{id}/case`: opens a cancellation case.
+pub async fn open_case(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let case = state
+        .run(lang, move |ctx| {
+            tuiding_app::cmd::case::open(ctx, &mut ctx.open_store()?, id)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/cases/{case}?done=opened")).into_response())
+}

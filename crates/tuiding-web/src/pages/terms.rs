@@ -1,0 +1,266 @@
+//! Read terms: paste or upload an agreement, see what it says about renewal, cancelling
+//! and refunds highlighted in the text itself, and attach the result as a membership's
+//! refund policy.
+
+use axum::Extension;
+use axum::Form;
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tuiding_app::cmd::terms::{describe, field_label};
+use tuiding_app::error::{Localize, UserError};
+use tuiding_core::{Lang, Localized};
+use tuiding_store::Store;
+use tuiding_terms::{FIELD_ORDER, Reading};
+
+use super::{Chrome, OrPage, PageResult, page};
+use crate::error::WebError;
+use crate::security::{CsrfToken, check_form_token};
+use crate::state::{AppState, ReqLang};
+use crate::upload;
+
+fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
+    Chrome {
+        lang,
+        csrf: csrf.0,
+        nav: "terms",
+        login: state.0.password.is_some(),
+    }
+}
+
+/// `GET /terms`.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    let c = chrome(&state, lang, csrf);
+    Ok(page(&c, c.t("条款阅读", "Read terms"), input_form(&c, "")).into_response())
+}
+
+fn input_form(c: &Chrome, text: &str) -> Markup {
+    html! {
+        section.card {
+            form.stack.dropzone method="post" action="/terms" enctype="multipart/form-data" {
+                (c.csrf_field())
+                label for="text" { (c.t("粘贴会员服务协议（或自动续费规则）全文", "Paste the membership agreement (or auto-renewal terms)")) }
+                textarea #text name="text" rows="8" { (text) }
+                label for="file" { (c.t("或上传文件（TXT / HTML，UTF-8 或 GBK）", "or upload a file (TXT / HTML, UTF-8 or GBK)")) }
+                input #file type="file" name="file" accept=".txt,.html,.htm";
+                button type="submit" { (c.t("阅读", "Read")) }
+            }
+        }
+    }
+}
+
+/// `POST /terms`: reads the pasted or uploaded agreement.
+pub async fn read(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> PageResult {
+    let up = upload::read(multipart).await.or_page(lang)?;
+    check_form_token(&headers, up.field("csrf")).or_page(lang)?;
+    let (name, text) = match up.files.first() {
+        Some((path, name)) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| WebError::internal(e.into()))
+                .or_page(lang)?;
+            let text = tuiding_terms::decode_text(&bytes)
+                .map_err(|e| WebError::bad_field("file", e.localized(lang)))
+                .or_page(lang)?;
+            (crate::security::safe_file_name(name), text)
+        }
+        None => ("pasted.txt".to_string(), up.field("text").to_string()),
+    };
+    if text.trim().is_empty() {
+        return Err(super::PageError::new(
+            WebError::bad_field(
+                "text",
+                lang.pick(
+                    "请粘贴协议文本或上传文件",
+                    "paste the agreement or upload a file",
+                ),
+            ),
+            lang,
+        ));
+    }
+    let reading = tuiding_terms::read(&text);
+    let memberships = state
+        .run(lang, |ctx| {
+            let stored = ctx.open_store()?.memberships().localize(ctx.lang)?;
+            Ok(stored
+                .into_iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        format!("{} {}", s.membership.platform, s.membership.plan),
+                    )
+                })
+                .collect::<Vec<_>>())
+        })
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let body = html! {
+        (findings(&c, &reading))
+        section.card #attach {
+            h2 { (c.t("保存为退款规则", "Attach as a refund policy")) }
+            @if memberships.is_empty() {
+                p.muted { (c.t("先添加会员，再把协议保存为它的规则。", "Add the membership first, then attach the agreement to it.")) }
+            } @else {
+                form.stack method="post" action="/terms/attach" {
+                    (c.csrf_field())
+                    input type="hidden" name="name" value=(name);
+                    textarea hidden name="text" { (text) }
+                    label for="membership" { (c.t("会员", "Membership")) }
+                    select #membership name="membership" { @for (id, label) in &memberships { option value=(id) { "#" (id) " " (label) } } }
+                    button type="submit" { (c.t("保存为规则", "Attach")) }
+                }
+            }
+        }
+        section.card #agreement {
+            h2 { (c.t("原文（标出的句子即依据）", "The text (marked sentences are the sources)")) }
+            div.agreement { (highlighted(&c, &text, &reading)) }
+        }
+    };
+    Ok(page(&c, c.t("条款阅读", "Read terms"), body).into_response())
+}
+
+fn findings(c: &Chrome, r: &Reading) -> Markup {
+    html! {
+        section.card #findings {
+            h2 { (c.t("读到的条款", "What the terms say")) }
+            dl.facts {
+                @for field in FIELD_ORDER {
+                    @if let Some(list) = r.fields.get(field) {
+                        @for f in list {
+                            dt { (field_label(field, c.lang)) }
+                            dd { (describe(field, &f.value, c.lang)) " " a href={"#m-" (f.start)} { "¶" } }
+                        }
+                    }
+                }
+            }
+            @if r.fields.is_empty() { p.muted { (c.t("没有读到续费、取消或退款条款。", "Nothing about renewal, cancelling or refunds was found.")) } }
+            @if !r.flags.is_empty() {
+                h3 { (c.t("可争议的条款", "Contestable terms")) }
+                ul { @for f in &r.flags { li.flag { (c.lang.pick(f.why_zh, f.why_en)) " " a href={"#m-" (f.start)} { "¶" } } } }
+            }
+            h3 { (c.t("法定告知检查", "Required disclosures")) }
+            ul { @for d in &r.disclosures {
+                li class=(d.status) { strong { (d.requirement) } " — " (d.status) "：" (c.lang.pick(&d.reason_zh, &d.reason)) }
+            } }
+        }
+    }
+}
+
+/// A marked sentence: its start, its label, and whether it is a contestable term.
+type Mark = (usize, String, bool);
+
+/// The text with each finding's sentence marked (by character offset); overlapping marks
+/// are merged into the first.
+fn highlighted(c: &Chrome, text: &str, r: &Reading) -> Markup {
+    let mut spans: Vec<(usize, usize, String, bool)> = Vec::new();
+    for (field, list) in &r.fields {
+        for f in list {
+            spans.push((
+                f.start,
+                f.end,
+                field_label(field, c.lang).to_string(),
+                false,
+            ));
+        }
+    }
+    for f in &r.flags {
+        spans.push((
+            f.start,
+            f.end,
+            c.lang.pick(f.why_zh, f.why_en).to_string(),
+            true,
+        ));
+    }
+    spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
+    let chars: Vec<char> = text.chars().collect();
+    let mut pieces: Vec<(String, Option<Mark>)> = Vec::new();
+    let mut at = 0;
+    for (start, end, label, flag) in spans {
+        let (start, end) = (start.min(chars.len()), end.min(chars.len()));
+        if start < at || start >= end {
+            if let Some((_, Some((_, l, f)))) = pieces.last_mut().filter(|_| start < at) {
+                l.push_str(" · ");
+                l.push_str(&label);
+                *f |= flag;
+            }
+            continue;
+        }
+        pieces.push((chars[at..start].iter().collect(), None));
+        pieces.push((
+            chars[start..end].iter().collect(),
+            Some((start, label, flag)),
+        ));
+        at = end;
+    }
+    pieces.push((chars[at..].iter().collect(), None));
+    html! {
+        @for (piece, mark) in pieces {
+            @match mark {
+                Some((start, label, flag)) => mark id={"m-" (start)} class=(if flag { "flag" } else { "field" }) title=(label) { (piece) },
+                None => (piece),
+            }
+        }
+    }
+}
+
+/// The attach form.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct AttachForm {
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// The membership chosen.
+    pub membership: String,
+    /// The agreement's file name.
+    pub name: String,
+    /// The agreement's text.
+    pub text: String,
+}
+
+/// `POST /terms/attach`: the reading's policy draft becomes the membership's policy.
+pub async fn attach(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Form(f): Form<AttachForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let id: i64 = f
+        .membership
+        .trim()
+        .parse()
+        .map_err(|_| {
+            WebError::bad_field("membership", lang.pick("请选择会员", "choose a membership"))
+        })
+        .or_page(lang)?;
+    let name = crate::security::safe_file_name(&f.name);
+    let text = f.text;
+    state
+        .run(lang, move |ctx| {
+            let mut store = ctx.open_store()?;
+            store.membership(id).localize(ctx.lang)?;
+            if text.trim().is_empty() {
+                return Err(UserError::usage(
+                    "--text",
+                    ctx.t("协议文本为空", "the agreement is empty"),
+                ));
+            }
+            let reading = tuiding_terms::read(&text);
+            tuiding_app::cmd::policy::attach_reading(ctx, &mut store, id, &name, &reading)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/memberships/{id}?done=policy")).into_response())
+}

@@ -1,0 +1,271 @@
+//! Safety of the server: the login (an argon2 password hash in the data directory and
+//! session cookies), the CSRF token of every form, and the response headers.
+//!
+//! Cross-site requests are refused before any handler runs (`tower_http::csrf`: the
+//! `Sec-Fetch-Site` and `Origin` headers); on top of that every HTML form carries a token
+//! that must equal the `tuiding_csrf` cookie (SameSite=Strict), so a forged form post fails
+//! twice. Cookies are HttpOnly and SameSite=Strict; uploads are bounded; no name from a
+//! request becomes a path without [`safe_file_name`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// The file in the data directory holding the password's argon2 hash (PHC string).
+pub const PASSWORD_FILE: &str = "web-password";
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "tuiding_session";
+/// The CSRF cookie; forms repeat its value in the `csrf` field.
+pub const CSRF_COOKIE: &str = "tuiding_csrf";
+/// How long a login lasts.
+const SESSION_DAYS: i64 = 30;
+
+/// Logged-in sessions: token → expiry. Kept in memory: a restart logs everyone out.
+#[derive(Default)]
+pub struct Sessions(Mutex<HashMap<String, Timestamp>>);
+
+impl Sessions {
+    /// Starts a session; returns its token.
+    pub fn start(&self) -> String {
+        let token = random_token();
+        let expires = tuiding_app::clock::now() + SignedDuration::from_hours(24 * SESSION_DAYS);
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = tuiding_app::clock::now();
+        map.retain(|_, until| *until > now);
+        map.insert(token.clone(), expires);
+        token
+    }
+
+    /// Whether a token is a live session.
+    pub fn is_valid(&self, token: &str) -> bool {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(token)
+            .is_some_and(|until| *until > tuiding_app::clock::now())
+    }
+
+    /// Ends a session.
+    pub fn end(&self, token: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(token);
+    }
+}
+
+/// 32 random bytes as hex, from the operating system.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A cookie's value.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, for the whole site.
+pub fn set_cookie(name: &str, value: &str, max_age_days: i64) -> HeaderValue {
+    let text = format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+        max_age_days * 86_400
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The CSRF token of this request (its cookie, or a new one the response sets).
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// Gives every request a CSRF token and sets the cookie when the browser has none.
+pub async fn csrf_cookie(mut request: Request, next: Next) -> Response {
+    let existing = cookie(request.headers(), CSRF_COOKIE).filter(|t| t.len() == 64);
+    let token = existing.clone().unwrap_or_else(random_token);
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(request).await;
+    if existing.is_none() {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &token, 365));
+    }
+    response
+}
+
+/// Checks a form's `csrf` field against the cookie.
+pub fn check_form_token(headers: &HeaderMap, submitted: &str) -> Result<(), WebError> {
+    match cookie(headers, CSRF_COOKIE) {
+        Some(expected) if !submitted.is_empty() && expected == submitted => Ok(()),
+        _ => Err(WebError::new(
+            StatusCode::FORBIDDEN,
+            "表单已过期或来自其他网站，请刷新页面后重试 / the form expired or came from another site; reload the page and try again",
+        )),
+    }
+}
+
+/// When a password is set, every page and API call but the login needs a session.
+pub async fn require_login(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if state.0.password.is_none() {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    let open = path == "/login" || path == "/api/v1/login" || path.starts_with("/static/");
+    let logged_in =
+        cookie(request.headers(), SESSION_COOKIE).is_some_and(|t| state.0.sessions.is_valid(&t));
+    if open || logged_in {
+        return next.run(request).await;
+    }
+    if path.starts_with("/api/") || path == "/calendar.ics" {
+        return WebError::new(
+            StatusCode::UNAUTHORIZED,
+            "需要登录：POST /api/v1/login {\"password\": …} / log in first: POST /api/v1/login",
+        )
+        .json();
+    }
+    Redirect::to("/login").into_response()
+}
+
+/// Security headers on every response.
+pub async fn headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, "cache-control", "no-store");
+    }
+    response
+}
+
+/// The password file of a data directory.
+pub fn password_file(data_dir: &Path) -> PathBuf {
+    data_dir.join(PASSWORD_FILE)
+}
+
+/// The stored password hash, if one is set.
+pub fn read_password(data_dir: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(password_file(data_dir)) {
+        Ok(text) if !text.trim().is_empty() => Ok(Some(text.trim().to_string())),
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(anyhow::anyhow!(
+            "{}: {e}",
+            password_file(data_dir).display()
+        )),
+    }
+}
+
+/// The argon2id hash (PHC string) of a password, with a random salt.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+}
+
+/// Whether a password matches a stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+/// A file name from a request, reduced to something safe to create inside a directory
+/// of ours: its last path component, without control characters, leading dots or
+/// separators, at most 100 characters; `upload` when nothing is left.
+pub fn safe_file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .take(100)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
+    if cleaned.is_empty() {
+        "upload".into()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_names_never_leave_the_directory() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("..\\..\\boot.ini"), "boot.ini");
+        assert_eq!(safe_file_name(".."), "upload");
+        assert_eq!(safe_file_name("/"), "upload");
+        assert_eq!(safe_file_name(".bashrc"), "bashrc");
+        assert_eq!(safe_file_name("a\u{0}b\nc.png"), "abc.png");
+        assert_eq!(safe_file_name("支付宝账单.csv"), "支付宝账单.csv");
+        assert_eq!(safe_file_name(&"x".repeat(300)).len(), 100);
+    }
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong", &hash));
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; lang=en; b=2"),
+        );
+        assert_eq!(cookie(&h, "lang").as_deref(), Some("en"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn sessions_start_and_end() {
+        let s = Sessions::default();
+        let t = s.start();
+        assert!(s.is_valid(&t));
+        assert!(!s.is_valid("nope"));
+        s.end(&t);
+        assert!(!s.is_valid(&t));
+    }
+}

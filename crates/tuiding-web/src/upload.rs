@@ -1,0 +1,86 @@
+//! Multipart uploads: the text fields and the files of a form, the files written into a
+//! fresh private temporary directory under names made safe ([`safe_file_name`]), so
+//! nothing a request names reaches the filesystem unchecked.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+
+use crate::error::WebError;
+use crate::security::safe_file_name;
+
+/// The largest request body accepted (every upload of one request together).
+pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+
+/// A form's fields and its files on disk (removed when this is dropped).
+pub struct Upload {
+    /// Text fields by name (the last value of a repeated name).
+    pub fields: HashMap<String, String>,
+    /// Files in the order sent: their path and the name the user gave them.
+    pub files: Vec<(PathBuf, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl Upload {
+    /// A text field, or "".
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+}
+
+/// Reads a multipart form: parts with a file name are files, the others text fields.
+pub async fn read(mut multipart: Multipart) -> Result<Upload, WebError> {
+    let dir = tempfile::Builder::new()
+        .prefix("tuiding-upload-")
+        .tempdir()
+        .map_err(|e| WebError::internal(e.into()))?;
+    let mut fields = HashMap::new();
+    let mut files = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(bad_upload)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(bad_upload)?;
+                if file_name.is_empty() && bytes.is_empty() {
+                    continue; // a file input left empty
+                }
+                // A numbered sub-directory per file keeps two files of the same name apart.
+                let slot = dir.path().join(files.len().to_string());
+                std::fs::create_dir(&slot).map_err(|e| WebError::internal(e.into()))?;
+                let path = slot.join(safe_file_name(&file_name));
+                std::fs::write(&path, &bytes).map_err(|e| WebError::internal(e.into()))?;
+                files.push((path, file_name));
+            }
+            None => {
+                let text = field.text().await.map_err(bad_upload)?;
+                fields.insert(name, text);
+            }
+        }
+    }
+    Ok(Upload {
+        fields,
+        files,
+        _dir: dir,
+    })
+}
+
+fn bad_upload(err: axum::extract::multipart::MultipartError) -> WebError {
+    let status = err.status();
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "上传内容超过 {} MiB / the upload is larger than {} MiB",
+            MAX_UPLOAD_BYTES >> 20,
+            MAX_UPLOAD_BYTES >> 20
+        )
+    } else {
+        format!("上传格式不正确 / malformed upload: {}", err.body_text())
+    };
+    WebError {
+        status,
+        message,
+        field: Some("file".into()),
+        problems: vec![],
+    }
+}

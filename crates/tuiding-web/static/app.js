@@ -1,0 +1,25 @@
+// tuiding web app: progressive enhancement only; every form works without this file.
+// 1. Drag and drop files onto a form with class "dropzone": they go into its file input.
+// 2. Buttons with data-confirm ask before submitting.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const zone of document.querySelectorAll("form.dropzone")) {
+    const input = zone.querySelector("input[type=file]");
+    if (!input) continue;
+    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("dragging"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      if (!e.dataTransfer || e.dataTransfer.files.length === 0) return;
+      const files = new DataTransfer();
+      for (const f of input.multiple ? e.dataTransfer.files : [e.dataTransfer.files[0]]) files.items.add(f);
+      input.files = files.files;
+      input.dispatchEvent(new Event("change"));
+    });
+  }
+  for (const button of document.querySelectorAll("button[data-confirm]")) {
+    button.addEventListener("click", (e) => {
+      if (!window.confirm(button.dataset.confirm)) e.preventDefault();
+    });
+  }
+});
