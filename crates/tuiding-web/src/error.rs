@@ -113,7 +113,11 @@ impl From<anyhow::Error> for WebError {
             } else {
                 format!("{flag}: {message}")
             },
-            field: (!flag.is_empty()).then(|| flag.trim_start_matches('-').replace('-', "_")),
+            field: (!flag.is_empty()).then(|| {
+                flag.trim_start_matches('-')
+                    .replace('-', "_")
+                    .to_lowercase()
+            }),
             problems: vec![],
         }
     }

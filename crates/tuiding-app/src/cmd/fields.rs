@@ -152,7 +152,17 @@ impl MembershipFields {
         if self.platform.as_deref().is_none_or(|p| p.trim().is_empty()) {
             note(Err(UserError::usage("--platform", required(lang))));
         }
-        note(self.billing(lang).map(drop));
+        match self.billing(lang) {
+            Ok(Some(_)) => {}
+            Ok(None) => note(Err(UserError::usage(
+                "--period",
+                ctx.t(
+                    "请说明计费方式：周期扣费、一次性买断或赠送",
+                    "say how it bills: periodic, one-time or gifted",
+                ),
+            ))),
+            Err(e) => note(Err(e)),
+        }
         let currency = input::parse_currency(self.currency.as_deref(), lang);
         if let (Some(text), Ok(explicit)) = (&self.price, &currency) {
             let default = explicit.unwrap_or(Currency::CNY);
@@ -221,7 +231,14 @@ pub fn non_empty(text: Option<&str>) -> Option<String> {
 pub fn flag_and_message(err: &anyhow::Error) -> (String, String) {
     let text = err.to_string();
     match text.split_once(": ") {
-        Some((flag, message)) if flag.starts_with("--") => (flag.to_string(), message.to_string()),
+        // "--price: …", or a positional argument's name: "STEP: …".
+        Some((flag, message))
+            if flag.starts_with("--")
+                || (!flag.is_empty()
+                    && flag.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')) =>
+        {
+            (flag.to_string(), message.to_string())
+        }
         _ => (String::new(), text),
     }
 }

@@ -140,7 +140,10 @@ fn problems_error(problems: Vec<(String, String)>) -> WebError {
     let problems: Vec<FieldProblem> = problems
         .into_iter()
         .map(|(flag, message)| FieldProblem {
-            field: flag.trim_start_matches('-').replace('-', "_"),
+            field: flag
+                .trim_start_matches('-')
+                .replace('-', "_")
+                .to_lowercase(),
             message,
         })
         .collect();
@@ -326,7 +329,7 @@ pub async fn check(
     Ok(Json(
         s.run(lang, move |ctx| {
             let on = match &q.on {
-                Some(text) => tuiding_app::input::parse_date("on", text, ctx.lang)?,
+                Some(text) => tuiding_app::input::parse_date("--on", text, ctx.lang)?,
                 None => ctx.today,
             };
             let (_, view) = tuiding_app::cmd::check::check_view(ctx, &ctx.open_store()?, id, on)?;

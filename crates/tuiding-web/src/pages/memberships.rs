@@ -178,7 +178,9 @@ impl MembershipForm {
 type Problems = Vec<(String, String)>;
 
 fn field_of(flag: &str) -> String {
-    flag.trim_start_matches('-').replace('-', "_")
+    flag.trim_start_matches('-')
+        .replace('-', "_")
+        .to_lowercase()
 }
 
 fn form(

@@ -1,0 +1,889 @@
+//! The JSON API: every endpoint, good and bad input. Bad input answers 4xx with a JSON
+//! error naming the field, and writes nothing (the ledger, the bills and the vault are
+//! compared before and after).
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Api {
+    app: Router,
+    dir: std::path::PathBuf,
+    _tmp: tempfile::TempDir,
+    cookie: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    bytes: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.bytes)))
+    }
+
+    /// A 4xx with the JSON error shape.
+    fn assert_error(&self, status: StatusCode, field: Option<&str>) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.bytes)
+        );
+        let v = self.json();
+        assert_eq!(v["error"]["status"], status.as_u16());
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{v}"
+        );
+        if let Some(field) = field {
+            assert_eq!(v["error"]["field"], field, "{v}");
+        }
+        v
+    }
+}
+
+impl Api {
+    fn new(demo: bool) -> Api {
+        Api::with_password(demo, None)
+    }
+
+    fn with_password(demo: bool, password: Option<&str>) -> Api {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = common::data_dir(tmp.path(), demo);
+        let app = tuiding_web::router(common::state(&dir, password));
+        Api {
+            app,
+            dir,
+            _tmp: tmp,
+            cookie: None,
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Answer {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "127.0.0.1:7878")
+            .header(header::ACCEPT_LANGUAGE, "en");
+        if let Some(ct) = content_type {
+            request = request.header(header::CONTENT_TYPE, ct);
+        }
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        Answer {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    async fn get(&self, uri: &str) -> Answer {
+        self.send(Method::GET, uri, None, vec![]).await
+    }
+
+    async fn json(&self, method: Method, uri: &str, body: Value) -> Answer {
+        self.send(
+            method,
+            uri,
+            Some("application/json"),
+            serde_json::to_vec(&body).unwrap(),
+        )
+        .await
+    }
+
+    async fn multipart(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Answer {
+        let boundary = "tuidingtestboundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
+        }
+        for (name, file_name, bytes) in files {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes());
+            body.extend(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").into_bytes());
+        self.send(
+            Method::POST,
+            uri,
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            body,
+        )
+        .await
+    }
+
+    /// Everything stored, to show a refused request wrote nothing.
+    async fn stored(&self) -> (Value, Value, Value, Vec<u8>) {
+        let journal = std::fs::read(self.dir.join("vault/journal.jsonl")).unwrap_or_default();
+        (
+            self.get("/api/v1/memberships").await.json(),
+            self.get("/api/v1/cases").await.json(),
+            self.get("/api/v1/streams").await.json(),
+            journal,
+        )
+    }
+}
+
+#[tokio::test]
+async fn memberships_are_listed_added_changed_and_removed() {
+    let api = Api::new(true);
+    let list = api.get("/api/v1/memberships").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let n = list.json().as_array().unwrap().len();
+    assert_eq!(n, 11);
+
+    let added = api
+        .json(Method::POST, "/api/v1/memberships", json!({"platform": "网易云音乐", "plan": "黑胶VIP", "period": "month", "price": "15", "start": "2026-11-01", "auto_renew": ["alipay"], "category": "音乐"}))
+        .await;
+    assert_eq!(
+        added.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&added.bytes)
+    );
+    let m = added.json();
+    let id = m["id"].as_i64().unwrap();
+    assert_eq!(m["price"], "15.00");
+    assert_eq!(m["next_renewal"], "2026-12-01");
+
+    let one = api.get(&format!("/api/v1/memberships/{id}")).await;
+    assert_eq!(one.json()["platform"], "网易云音乐");
+
+    let changed = api
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/memberships/{id}"),
+            json!({"price": "18", "price_source": "notice", "price_on": "2026-11-20"}),
+        )
+        .await;
+    assert_eq!(
+        changed.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&changed.bytes)
+    );
+    let c = changed.json();
+    assert_eq!(c["price"], "18.00");
+    assert_eq!(c["price_history"][0]["source"], "notice");
+
+    let check = api
+        .get(&format!("/api/v1/memberships/{id}/check"))
+        .await
+        .json();
+    assert_eq!(check["id"], id);
+    assert!(check["advice"]["action"].is_string());
+    let check_on = api
+        .get(&format!("/api/v1/memberships/{id}/check?on=2026-11-10"))
+        .await
+        .json();
+    assert_eq!(check_on["on"], "2026-11-10");
+
+    let removed = api
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/memberships/{id}"),
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    api.send(
+        Method::DELETE,
+        &format!("/api/v1/memberships/{id}"),
+        None,
+        vec![],
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, None);
+    assert_eq!(
+        api.get("/api/v1/memberships")
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        n
+    );
+}
+
+#[tokio::test]
+async fn bad_membership_input_is_refused_field_by_field_and_writes_nothing() {
+    let api = Api::new(true);
+    let before = api.stored().await;
+
+    // Two bad fields: both are named.
+    let bad = api
+        .json(
+            Method::POST,
+            "/api/v1/memberships",
+            json!({"platform": "X", "period": "month", "price": "abc", "start": "2026-13-40"}),
+        )
+        .await;
+    let v = bad.assert_error(StatusCode::BAD_REQUEST, Some("price"));
+    let fields: Vec<&str> = v["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["price", "start"], "{v}");
+
+    // Missing platform and billing.
+    let v = api
+        .json(Method::POST, "/api/v1/memberships", json!({"price": "5"}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("platform"));
+    assert!(
+        v["error"]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["field"] == "period")
+    );
+    // An unknown field, malformed JSON, the wrong content type.
+    assert!(
+        api.json(
+            Method::POST,
+            "/api/v1/memberships",
+            json!({"platfrom": "X"})
+        )
+        .await
+        .status
+        .is_client_error()
+    );
+    api.send(
+        Method::POST,
+        "/api/v1/memberships",
+        Some("application/json"),
+        b"{not json".to_vec(),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("body"));
+    api.send(
+        Method::POST,
+        "/api/v1/memberships",
+        Some("text/plain"),
+        b"platform=X".to_vec(),
+    )
+    .await
+    .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("body"));
+    // Edits: a bad price, an unknown channel to close, a bad price source, no such id.
+    api.json(
+        Method::PATCH,
+        "/api/v1/memberships/1",
+        json!({"price": "-3"}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("price"));
+    assert!(
+        api.json(
+            Method::PATCH,
+            "/api/v1/memberships/1",
+            json!({"close": ["pigeon_post"]})
+        )
+        .await
+        .status
+        .is_client_error()
+    );
+    api.json(
+        Method::PATCH,
+        "/api/v1/memberships/1",
+        json!({"price": "30", "price_source": "rumour"}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("price_source"));
+    api.json(
+        Method::PATCH,
+        "/api/v1/memberships/999",
+        json!({"price": "30"}),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, None);
+    // Bad ids and queries.
+    api.get("/api/v1/memberships/999")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, None);
+    api.get("/api/v1/memberships/abc")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("path"));
+    api.get("/api/v1/memberships/1/check?on=tomorrow")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("on"));
+    api.get("/api/v1/renewals?within=forever")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, None);
+    api.get("/api/v1/no-such-thing")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, None);
+
+    assert_eq!(
+        api.stored().await,
+        before,
+        "a refused request changed something"
+    );
+}
+
+#[tokio::test]
+async fn overview_endpoints_answer_as_the_cli_does() {
+    let api = Api::new(true);
+    let s = api.get("/api/v1/summary").await.json();
+    assert_eq!(s["memberships"], 11);
+    assert_eq!(s["today"], "2026-11-26");
+    let r = api.get("/api/v1/renewals?within=7d").await.json();
+    assert_eq!(r["until"], "2026-12-03");
+    assert!(
+        r["renewals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["date"].as_str().unwrap() <= "2026-12-03")
+    );
+    let due = api.get("/api/v1/due").await.json();
+    assert!(
+        due.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "last_safe_cancel_day"),
+        "{due}"
+    );
+    let due_far = api.get("/api/v1/due?days=60").await.json();
+    assert!(due_far.as_array().unwrap().len() >= due.as_array().unwrap().len());
+    api.get("/api/v1/due?days=soon")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("query"));
+    let reminders = api.get("/api/v1/reminders").await.json();
+    // The demo's iQIYI membership: last safe day 2026-11-28, within its 7-day lead.
+    assert!(
+        reminders
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["key_day"] == "2026-11-28" && r["lead_days"] == 7),
+        "{reminders}"
+    );
+
+    let ics = api.get("/calendar.ics").await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(
+        ics.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let text = String::from_utf8(ics.bytes).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR"));
+    assert!(text.contains("UID:last-safe-1-20261130@tuiding"), "{text}");
+}
+
+#[tokio::test]
+async fn terms_are_read_and_attached_as_a_policy() {
+    let api = Api::new(true);
+    let text = "本服务为连续包月，每月25元，到期前24小时自动扣费。我们将在续费前5日通过短信提醒您。会员服务一经开通，不支持退款。";
+    let r = api
+        .json(Method::POST, "/api/v1/terms/read", json!({"text": text}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    assert_eq!(v["fields"]["renewal_cycle"][0]["value"], "month");
+    assert_eq!(v["fields"]["refund_method"][0]["value"], "none");
+
+    let before = api.stored().await;
+    api.json(Method::POST, "/api/v1/terms/read", json!({"text": "  "}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("text"));
+    api.json(
+        Method::PUT,
+        "/api/v1/memberships/1/policy",
+        json!({"text": ""}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("text"));
+    api.json(
+        Method::PUT,
+        "/api/v1/memberships/999/policy",
+        json!({"text": text}),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, None);
+    assert!(
+        api.json(
+            Method::PUT,
+            "/api/v1/memberships/1/policy",
+            json!({"txt": text})
+        )
+        .await
+        .status
+        .is_client_error()
+    );
+    assert_eq!(api.stored().await, before);
+
+    let attached = api
+        .json(
+            Method::PUT,
+            "/api/v1/memberships/1/policy",
+            json!({"text": text, "name": "../../iqiyi.txt"}),
+        )
+        .await;
+    assert_eq!(
+        attached.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&attached.bytes)
+    );
+    let a = attached.json();
+    assert_eq!(a["origin"], "terms:iqiyi.txt");
+    assert!(a["policy_toml"].as_str().unwrap().contains("[refund]"));
+}
+
+#[tokio::test]
+async fn bills_are_imported_once_and_streams_adopted_or_dismissed() {
+    let api = Api::new(false);
+    let csv = std::fs::read(common::data("alipay-small.csv")).unwrap();
+
+    // Refused uploads write nothing: no file, a malformed export, nothing multipart.
+    let before = api.stored().await;
+    api.multipart("/api/v1/imports", &[], &[])
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("files"));
+    let malformed = std::fs::read(common::data("alipay-malformed.csv")).unwrap();
+    let bad = api
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[
+                ("files", "alipay.csv", csv.clone()),
+                ("files", "bad.csv", malformed),
+            ],
+        )
+        .await;
+    assert!(
+        bad.status.is_client_error(),
+        "{}",
+        String::from_utf8_lossy(&bad.bytes)
+    );
+    api.json(Method::POST, "/api/v1/imports", json!({}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("body"));
+    assert_eq!(api.stored().await, before);
+
+    let first = api
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[("files", "支付宝账单.csv", csv.clone())],
+        )
+        .await;
+    assert_eq!(
+        first.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&first.bytes)
+    );
+    let f = first.json();
+    assert_eq!(f[0]["file"], "支付宝账单.csv");
+    assert_eq!(f[0]["read"], 276);
+    assert_eq!(f[0]["added"], 276);
+    let again = api
+        .multipart("/api/v1/imports", &[], &[("files", "again.csv", csv)])
+        .await
+        .json();
+    assert_eq!(again[0]["added"], 0);
+
+    let streams = api.get("/api/v1/streams").await.json();
+    let list = streams["streams"].as_array().unwrap();
+    let iqiyi = list.iter().find(|s| s["merchant"] == "爱奇艺").unwrap();
+    let n = iqiyi["number"].as_u64().unwrap();
+    api.json(Method::POST, "/api/v1/streams/99/adopt", json!({}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, None);
+    api.send(
+        Method::POST,
+        &format!("/api/v1/streams/{n}/adopt"),
+        Some("application/json"),
+        b"{\"categ\": 1}".to_vec(),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("body"));
+    let adopted = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/streams/{n}/adopt"),
+            json!({"category": "视频"}),
+        )
+        .await;
+    assert_eq!(
+        adopted.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&adopted.bytes)
+    );
+    assert_eq!(adopted.json()["platform"], "爱奇艺");
+    assert_eq!(adopted.json()["category"], "视频");
+    api.send(
+        Method::POST,
+        &format!("/api/v1/streams/{n}/adopt"),
+        None,
+        vec![],
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, None);
+
+    let rent = list.iter().find(|s| s["merchant"] == "张**").unwrap()["number"]
+        .as_u64()
+        .unwrap();
+    let dismissed = api
+        .send(
+            Method::POST,
+            &format!("/api/v1/streams/{rent}/dismiss"),
+            None,
+            vec![],
+        )
+        .await;
+    assert_eq!(dismissed.status, StatusCode::OK);
+    let after = api.get("/api/v1/streams").await.json();
+    assert!(
+        after["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["merchant"] != "张**")
+    );
+}
+
+#[tokio::test]
+async fn cases_move_through_steps_evidence_and_the_dossier() {
+    let api = Api::new(true);
+    let before = api.stored().await;
+    api.json(Method::POST, "/api/v1/cases", json!({"membership_id": 999}))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, None);
+    assert!(
+        api.json(Method::POST, "/api/v1/cases", json!({"membership": 1}))
+            .await
+            .status
+            .is_client_error()
+    );
+    api.get("/api/v1/cases/5")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, None);
+    assert_eq!(api.stored().await, before);
+
+    let opened = api
+        .json(Method::POST, "/api/v1/cases", json!({"membership_id": 1}))
+        .await;
+    assert_eq!(
+        opened.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&opened.bytes)
+    );
+    let case = opened.json();
+    let id = case["id"].as_i64().unwrap();
+    assert_eq!(case["state"], "opened");
+    assert_eq!(api.get("/api/v1/cases").await.json()[0]["id"], id);
+
+    let before = api.stored().await;
+    api.send(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/steps/fly_to_the_moon"),
+        None,
+        vec![],
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("step"));
+    api.json(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/move"),
+        json!({"to": "sideways"}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("to"));
+    api.json(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/move"),
+        json!({"to": "resolved"}),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, None);
+    let png = b"\x89PNG\r\n\x1a\n fake screenshot".to_vec();
+    api.multipart(
+        &format!("/api/v1/cases/{id}/evidence"),
+        &[("kind", "operation")],
+        &[],
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("files"));
+    api.multipart(
+        &format!("/api/v1/cases/{id}/evidence"),
+        &[("kind", "gossip")],
+        &[("files", "a.png", png.clone())],
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("kind"));
+    api.multipart(
+        &format!("/api/v1/cases/{id}/evidence"),
+        &[("kind", "operation"), ("step", "nope")],
+        &[("files", "a.png", png.clone())],
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("step"));
+    api.multipart(
+        "/api/v1/cases/77/evidence",
+        &[("kind", "operation")],
+        &[("files", "a.png", png.clone())],
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, None);
+    assert_eq!(api.stored().await, before);
+
+    let stepped = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/steps/check_rules"),
+            json!({"note": "read the terms"}),
+        )
+        .await;
+    assert_eq!(
+        stepped.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&stepped.bytes)
+    );
+    assert_eq!(stepped.json()["state"], "rules_checked");
+    let stored = api
+        .multipart(
+            &format!("/api/v1/cases/{id}/evidence"),
+            &[
+                ("kind", "operation"),
+                ("step", "close:wechat_pay"),
+                ("note", "关闭自动续费"),
+            ],
+            &[
+                ("files", "../../关闭前.png", png.clone()),
+                ("files", "关闭后.png", b"after".to_vec()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        stored.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&stored.bytes)
+    );
+    let entries = stored.json();
+    assert_eq!(entries[0]["name"], "关闭前.png");
+    assert_eq!(entries[1]["name"], "关闭后.png");
+    assert_eq!(entries[0]["step"], "close:wechat_pay");
+
+    let verify = api.get("/api/v1/vault/verify").await.json();
+    assert_eq!(verify["ok"], true, "{verify}");
+    assert_eq!(verify["entries"], 2);
+
+    let zip = api.get(&format!("/api/v1/cases/{id}/dossier")).await;
+    assert_eq!(zip.status, StatusCode::OK);
+    assert_eq!(zip.headers[header::CONTENT_TYPE], "application/zip");
+    let path = api.dir.join("dossier.zip");
+    std::fs::write(&path, &zip.bytes).unwrap();
+    let (manifest, problems) = tuiding_vault::dossier::verify(&path).expect("the dossier reads");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        manifest
+            .files
+            .iter()
+            .any(|f| f.path.ends_with("关闭前.png"))
+    );
+    assert!(manifest.files.iter().any(|f| f.path == "complaint.txt"));
+    api.get("/api/v1/cases/77/dossier")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, None);
+    api.get(&format!("/api/v1/cases/{id}/dossier?mask=no"))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("query"));
+
+    let moved = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/move"),
+            json!({"to": "closed", "note": "gave up"}),
+        )
+        .await;
+    assert_eq!(
+        moved.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&moved.bytes)
+    );
+    assert_eq!(moved.json()["state"], "closed");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let api = Api::new(false);
+    let doc = api.get("/api/v1/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/memberships", "get"),
+        ("/api/v1/memberships", "post"),
+        ("/api/v1/memberships/{id}", "get"),
+        ("/api/v1/memberships/{id}", "patch"),
+        ("/api/v1/memberships/{id}", "delete"),
+        ("/api/v1/memberships/{id}/check", "get"),
+        ("/api/v1/memberships/{id}/policy", "put"),
+        ("/api/v1/terms/read", "post"),
+        ("/api/v1/summary", "get"),
+        ("/api/v1/renewals", "get"),
+        ("/api/v1/due", "get"),
+        ("/api/v1/reminders", "get"),
+        ("/api/v1/imports", "post"),
+        ("/api/v1/streams", "get"),
+        ("/api/v1/streams/{number}/adopt", "post"),
+        ("/api/v1/streams/{number}/dismiss", "post"),
+        ("/api/v1/cases", "get"),
+        ("/api/v1/cases", "post"),
+        ("/api/v1/cases/{id}", "get"),
+        ("/api/v1/cases/{id}/steps/{step}", "post"),
+        ("/api/v1/cases/{id}/move", "post"),
+        ("/api/v1/cases/{id}/evidence", "post"),
+        ("/api/v1/cases/{id}/dossier", "get"),
+        ("/api/v1/vault/verify", "get"),
+        ("/api/v1/login", "post"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is not documented"
+        );
+    }
+    assert!(doc["components"]["schemas"]["MembershipInput"]["properties"]["price"].is_object());
+}
+
+#[tokio::test]
+async fn safety_cross_site_posts_logins_limits_and_headers() {
+    let api = Api::new(true);
+    // Security headers on every answer.
+    let home = api.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    assert_eq!(home.headers["x-frame-options"], "DENY");
+    assert_eq!(home.headers["x-content-type-options"], "nosniff");
+    let set_cookie = home.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+
+    // A cross-site request is refused before anything runs.
+    let before = api.stored().await;
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/cases")
+        .header(header::HOST, "127.0.0.1:7878")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"membership_id": 1}"#))
+        .unwrap();
+    assert_eq!(
+        api.app.clone().oneshot(request).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // A page form without the CSRF token (same site) is refused too.
+    let form = api
+        .send(
+            Method::POST,
+            "/memberships/1/delete",
+            Some("application/x-www-form-urlencoded"),
+            b"csrf=".to_vec(),
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN);
+    // Too large an upload.
+    let big = vec![b'x'; tuiding_web::upload::MAX_UPLOAD_BYTES + 1024];
+    let too_big = api
+        .multipart("/api/v1/imports", &[], &[("files", "big.csv", big)])
+        .await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(api.stored().await, before);
+    // No password: no login.
+    api.json(Method::POST, "/api/v1/login", json!({"password": "x"}))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, None);
+
+    // With a password every page and call needs a session.
+    let mut locked = Api::with_password(true, Some("correct horse"));
+    locked
+        .get("/api/v1/memberships")
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, None);
+    locked
+        .get("/calendar.ics")
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, None);
+    let page = locked.get("/memberships").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers[header::LOCATION], "/login");
+    assert_eq!(locked.get("/login").await.status, StatusCode::OK);
+    locked
+        .json(Method::POST, "/api/v1/login", json!({"password": "wrong"}))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, None);
+    let ok = locked
+        .json(
+            Method::POST,
+            "/api/v1/login",
+            json!({"password": "correct horse"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT);
+    let cookie = ok.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("tuiding_session="));
+    locked.cookie = Some(cookie);
+    assert_eq!(
+        locked.get("/api/v1/memberships").await.status,
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,39 @@
+//! Shared by the API and browser tests: a data directory and the app's router on it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::{Date, date};
+use tuiding_app::context::Ctx;
+use tuiding_core::Lang;
+use tuiding_web::state::AppState;
+
+/// The fixed "today" of every web test.
+pub const TODAY: Date = date(2026, 11, 26);
+
+/// A test file.
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// A fresh data directory inside `root`; with `demo`, filled by `tuiding demo`.
+pub fn data_dir(root: &Path, demo: bool) -> PathBuf {
+    let dir = root.join("data");
+    if demo {
+        let ctx = Ctx::for_service(Lang::Zh, TODAY, dir.clone());
+        tuiding_app::cmd::demo::DemoArgs {}
+            .run(&ctx)
+            .expect("demo data");
+    } else {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    dir
+}
+
+/// The app's state on a data directory, with an optional password.
+pub fn state(dir: &Path, password: Option<&str>) -> AppState {
+    let hash = password.map(|p| tuiding_web::security::hash_password(p).unwrap());
+    AppState::new(dir.to_path_buf(), Some(TODAY), Lang::Zh, hash)
+}
