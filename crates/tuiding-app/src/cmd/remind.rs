@@ -77,6 +77,7 @@ pub fn pending(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<Vec<Reminder>> 
         let days_left = (k.last_safe - ctx.today).get_days().into();
         let (renewal, last) = (k.renewal, k.last_safe);
         let name = format!("{} {}", k.platform, k.plan).trim().to_string();
+        let days = if days_left == 1 { "day" } else { "days" };
         let (title, text) = match (ctx.lang, k.trial_converts) {
             (Lang::Zh, converts) => (
                 format!("退订提醒：{name}，还剩 {days_left} 天"),
@@ -92,9 +93,9 @@ pub fn pending(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<Vec<Reminder>> 
                 ),
             ),
             (Lang::En, converts) => (
-                format!("tuiding: {name}, {days_left} days left to cancel"),
+                format!("tuiding: {name}, {days_left} {days} left to cancel"),
                 format!(
-                    "{name} {} on {renewal} for {}. Cancel by {last} ({days_left} days left) to avoid it. Rule check: tuiding check {}",
+                    "{name} {} on {renewal} for {}. Cancel by {last} ({days_left} {days} left) to avoid it. Rule check: tuiding check {}",
                     if converts {
                         "converts from its trial"
                     } else {
