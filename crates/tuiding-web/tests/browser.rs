@@ -1,0 +1,420 @@
+//! The real pages in headless Chromium (Debian's `chromium` and `chromium-driver`, which
+//! `.ci/run` installs): add a membership (with a validation message first), import a bill
+//! export and adopt a stream, open a case and upload evidence, download the dossier, read
+//! an agreement and attach it. It also takes the screenshots in `docs/screenshots/` (written
+//! there when `TUIDING_SCREENSHOTS=1`, else into a temporary directory).
+//!
+//! Without chromedriver the test fails and says how to install it; set
+//! `TUIDING_SKIP_BROWSER=1` to skip it knowingly.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |dir| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Serves `dir` on a free loopback port; returns the base URL.
+async fn serve(dir: &Path) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = tuiding_web::router(common::state(dir, None));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+async fn browser(downloads: &Path) -> Option<(Driver, Client)> {
+    if std::env::var_os("TUIDING_SKIP_BROWSER").is_some() {
+        eprintln!("TUIDING_SKIP_BROWSER is set: the browser test is skipped");
+        return None;
+    }
+    let driver = find_program(&["chromedriver"]).expect(
+        "chromedriver not found: install Debian's chromium and chromium-driver (`.ci/run` does), or set TUIDING_SKIP_BROWSER=1",
+    );
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver(child);
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut options = json!({
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1280,1700", "--lang=zh-CN", "--hide-scrollbars"],
+        "prefs": {
+            "download.default_directory": downloads.display().to_string(),
+            "download.prompt_for_download": false,
+            "intl.accept_languages": "zh-CN,zh",
+        },
+    });
+    if let Some(binary) = find_program(&["chromium", "chromium-browser", "google-chrome"]) {
+        options["binary"] = json!(binary.display().to_string());
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    // chromedriver speaks plain HTTP on loopback: no TLS stack is needed.
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a Chromium session");
+    Some((driver, client))
+}
+
+struct Shots {
+    dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Shots {
+    fn new() -> Shots {
+        if std::env::var_os("TUIDING_SCREENSHOTS").is_some() {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+            std::fs::create_dir_all(&dir).unwrap();
+            Shots { dir, _tmp: None }
+        } else {
+            let tmp = tempfile::tempdir().unwrap();
+            Shots {
+                dir: tmp.path().to_path_buf(),
+                _tmp: Some(tmp),
+            }
+        }
+    }
+
+    async fn take(&self, c: &Client, name: &str) {
+        let png = c.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+        std::fs::write(self.dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn path_of(c: &Client) -> String {
+    let url = c.current_url().await.unwrap();
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// Waits (up to 10 s) until the browser is at `expected` (path and query).
+async fn wait_path(c: &Client, expected: &str) {
+    let started = Instant::now();
+    loop {
+        let now = path_of(c).await;
+        if now == expected {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "at {now}, expected {expected}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
+    let tmp = tempfile::tempdir().unwrap();
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let Some((_driver, c)) = browser(&downloads).await else {
+        return;
+    };
+    let shots = Shots::new();
+    let dir = common::data_dir(tmp.path(), false);
+    let base = serve(&dir).await;
+    let url = |path: &str| format!("{base}{path}");
+
+    // An empty ledger says how to start.
+    c.goto(&url("/")).await.unwrap();
+    assert!(c.source().await.unwrap().contains("还没有会员"));
+
+    // Add a membership: a bad price is shown beside its field, then fixed.
+    c.goto(&url("/memberships/new")).await.unwrap();
+    c.find(Locator::Id("platform"))
+        .await
+        .unwrap()
+        .send_keys("网易云音乐")
+        .await
+        .unwrap();
+    c.find(Locator::Id("plan"))
+        .await
+        .unwrap()
+        .send_keys("黑胶VIP连续包月")
+        .await
+        .unwrap();
+    c.find(Locator::Id("price"))
+        .await
+        .unwrap()
+        .send_keys("十五块")
+        .await
+        .unwrap();
+    // A date input is filled through its picker; set its value as the picker would.
+    c.execute(
+        "document.getElementById('start').value = '2026-11-10'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    submit(&c, "form.stack").await;
+    let problem = text_of(&c, "#price-problem").await;
+    assert!(
+        !problem.is_empty(),
+        "the price problem is shown beside the field"
+    );
+    shots.take(&c, "add-membership-invalid").await;
+    let price = c.find(Locator::Id("price")).await.unwrap();
+    price.clear().await.unwrap();
+    price.send_keys("15").await.unwrap();
+    c.find(Locator::Css("#auto_renew option[value=alipay]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("category"))
+        .await
+        .unwrap()
+        .send_keys("音乐")
+        .await
+        .unwrap();
+    submit(&c, "form.stack").await;
+    wait_path(&c, "/memberships/1?done=added").await;
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("规则体检") && page.contains("支付宝"),
+        "the rule check and the channel to close"
+    );
+
+    // Import a bill export and adopt the iQIYI stream.
+    c.goto(&url("/import")).await.unwrap();
+    let csv = common::data("alipay-small.csv");
+    c.find(Locator::Id("files"))
+        .await
+        .unwrap()
+        .send_keys(&csv.display().to_string())
+        .await
+        .unwrap();
+    submit(&c, "form.dropzone").await;
+    let imported = text_of(&c, "#imported").await;
+    assert!(imported.contains("新增 276 笔"), "{imported}");
+    shots.take(&c, "import").await;
+    c.find(Locator::XPath(
+        "//tr[td[contains(., '爱奇艺')]]//button[contains(., '记为会员')]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_path(&c, "/memberships/2?done=adopted").await;
+    assert!(c.source().await.unwrap().contains("爱奇艺VIP会员连续包月"));
+    shots.take(&c, "membership").await;
+
+    // Open a case and upload two screenshots as evidence of closing the channel.
+    c.find(Locator::XPath("//button[contains(., '开始退订')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&c, "/cases/1?done=opened").await;
+    let evidence = tmp.path().join("evidence");
+    std::fs::create_dir_all(&evidence).unwrap();
+    let (before, after) = (evidence.join("关闭前.png"), evidence.join("关闭后.png"));
+    std::fs::write(&before, b"\x89PNG\r\n\x1a\nbefore").unwrap();
+    std::fs::write(&after, b"\x89PNG\r\n\x1a\nafter").unwrap();
+    c.find(Locator::Css("#evidence-form input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{}\n{}", before.display(), after.display()))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#step option[value='close:alipay']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "#evidence-form").await;
+    wait_path(&c, "/cases/1?done=evidence").await;
+    let stored = text_of(&c, "#evidence table").await;
+    assert!(
+        stored.contains("关闭前.png") && stored.contains("关闭后.png"),
+        "{stored}"
+    );
+    assert!(text_of(&c, "#vault").await.contains("校验通过"));
+    c.find(Locator::Css("#step-check_rules button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&c, "/cases/1?done=step").await;
+    assert!(
+        text_of(&c, "#state").await.contains("已做规则体检"),
+        "the case moved on"
+    );
+    shots.take(&c, "case").await;
+
+    // Download the dossier and verify it.
+    c.find(Locator::Id("download"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let zip = loop {
+        let found = std::fs::read_dir(&downloads)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "zip"));
+        if let Some(zip) = found {
+            break zip;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the dossier was not downloaded"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let (manifest, problems) = tuiding_vault::dossier::verify(&zip).expect("the dossier reads");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        manifest
+            .files
+            .iter()
+            .any(|f| f.path.ends_with("关闭后.png"))
+    );
+
+    // Read an agreement: findings are marked in the text; attach it to membership 2.
+    c.goto(&url("/terms")).await.unwrap();
+    c.find(Locator::Id("text"))
+        .await
+        .unwrap()
+        .send_keys("爱奇艺VIP会员服务协议\n本服务为连续包月，每月25元，到期前24小时自动扣费。我们将在续费前5日通过短信提醒您。会员服务一经开通，不支持退款。您可以在“我的-设置-自动续费管理”中取消。")
+        .await
+        .unwrap();
+    submit(&c, "form.dropzone").await;
+    assert!(text_of(&c, "#findings").await.contains("退款方式"));
+    assert!(c.find_all(Locator::Css("mark.field")).await.unwrap().len() >= 3);
+    shots.take(&c, "terms").await;
+    c.find(Locator::Css("#membership option[value='2']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "#attach form").await;
+    wait_path(&c, "/memberships/2?done=policy").await;
+    assert!(c.source().await.unwrap().contains("terms:pasted.txt"));
+
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_of_the_overview_in_both_languages_and_on_a_phone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((_driver, c)) = browser(tmp.path()).await else {
+        return;
+    };
+    let shots = Shots::new();
+    let dir = common::data_dir(tmp.path(), true);
+    let base = serve(&dir).await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("即将续费") && page.contains("未来 12 个月预计扣费"));
+    assert!(
+        c.find(Locator::Css("svg.chart rect")).await.is_ok(),
+        "the charts are drawn"
+    );
+    shots.take(&c, "dashboard").await;
+    c.goto(&format!("{base}/memberships")).await.unwrap();
+    shots.take(&c, "memberships").await;
+    c.goto(&format!("{base}/memberships/1")).await.unwrap();
+    shots.take(&c, "rule-check").await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/")).await.unwrap();
+    shots.take(&c, "dashboard-phone").await;
+    c.set_window_size(1280, 1700).await.unwrap();
+    c.find(Locator::Css("a[hreflang=en]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !c
+        .source()
+        .await
+        .unwrap()
+        .contains("Renewing in the next 30 days")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the English switch"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    shots.take(&c, "dashboard-en").await;
+    c.close().await.unwrap();
+}
