@@ -99,6 +99,14 @@ impl SqliteStore {
         Ok(out)
     }
 
+    pub(crate) fn bills_fingerprint_impl(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(max(id), 0) FROM bill_transaction",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     pub(crate) fn bills_period_end_impl(&self) -> Result<Option<Date>, StoreError> {
         let end: Option<String> = self.conn.query_row(
             "SELECT max(coalesce(period_end, '')) FROM bill_import",

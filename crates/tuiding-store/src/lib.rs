@@ -251,6 +251,10 @@ pub trait Store {
     /// The latest end date of the imported exports (for judging stream status).
     fn bills_period_end(&self) -> Result<Option<Date>, StoreError>;
 
+    /// (count, highest id) of the stored bill transactions: changes whenever an import
+    /// adds one (transactions are never changed or removed), so it can key a cache.
+    fn bills_fingerprint(&self) -> Result<(i64, i64), StoreError>;
+
     /// Every decision about streams.
     fn stream_decisions(&self) -> Result<Vec<StreamDecision>, StoreError>;
 

@@ -1,6 +1,7 @@
 //! The embedded SQLite store: one file, WAL, foreign keys on, a busy timeout, and the
 //! file created owner-only (the ledger is private).
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -196,6 +197,10 @@ impl Store for SqliteStore {
         self.bills_period_end_impl()
     }
 
+    fn bills_fingerprint(&self) -> Result<(i64, i64), StoreError> {
+        self.bills_fingerprint_impl()
+    }
+
     fn stream_decisions(&self) -> Result<Vec<StreamDecision>, StoreError> {
         self.stream_decisions_impl()
     }
@@ -249,13 +254,15 @@ impl Store for SqliteStore {
 
     fn policy(&self, id: i64) -> Result<Option<StoredPolicy>, StoreError> {
         self.membership_exists(id)?;
+        // Cached statements: the overview and the calendar ask for every membership's policy.
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT policy_toml, origin, updated_at FROM membership_policy WHERE membership_id = ?1",
-                [id],
-                |r| Ok(StoredPolicy { text: r.get(0)?, origin: r.get(1)?, updated_at: r.get(2)? }),
-            )
+            )?
+            .query_row([id], |r| {
+                Ok(StoredPolicy { text: r.get(0)?, origin: r.get(1)?, updated_at: r.get(2)? })
+            })
             .optional()?)
     }
 
@@ -289,7 +296,20 @@ impl Store for SqliteStore {
             .prepare(&format!("{SELECT_MEMBERSHIP} ORDER BY id"))?
             .query_map([], MembershipRow::read)?
             .collect::<Result<_, _>>()?;
-        rows.into_iter().map(|row| self.assemble(row)).collect()
+        // Three queries for the whole ledger, not two per membership: the web app lists
+        // a thousand memberships per request.
+        let mut contracts = self.contracts_of(None)?;
+        let mut benefits = self.benefits_of(None)?;
+        rows.into_iter()
+            .map(|row| {
+                let id = row.id;
+                let parts = (
+                    contracts.remove(&id).unwrap_or_default(),
+                    benefits.remove(&id).unwrap_or_default(),
+                );
+                self.assemble_with(row, parts)
+            })
+            .collect()
     }
 
     fn record_price_changes(
@@ -416,15 +436,25 @@ impl MembershipRow {
 impl SqliteStore {
     fn membership_exists(&self, id: i64) -> Result<(), StoreError> {
         self.conn
-            .query_row("SELECT id FROM membership WHERE id = ?1", [id], |r| {
-                r.get::<_, i64>(0)
-            })
+            .prepare_cached("SELECT id FROM membership WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, i64>(0))
             .optional()?
             .map(drop)
             .ok_or(StoreError::NotFound { id })
     }
 
     fn assemble(&self, row: MembershipRow) -> Result<StoredMembership, StoreError> {
+        let id = row.id;
+        let contracts = self.contracts_of(Some(id))?.remove(&id).unwrap_or_default();
+        let benefits = self.benefits_of(Some(id))?.remove(&id).unwrap_or_default();
+        self.assemble_with(row, (contracts, benefits))
+    }
+
+    fn assemble_with(
+        &self,
+        row: MembershipRow,
+        (auto_renew, benefits): (Vec<AutoRenewContract>, Vec<Benefit>),
+    ) -> Result<StoredMembership, StoreError> {
         let id = row.id;
         let corrupt = |field: &'static str, value: &str| StoreError::Corrupt {
             id,
@@ -456,8 +486,8 @@ impl SqliteStore {
                 .as_deref()
                 .map(|d| date(id, "trial_until", d))
                 .transpose()?,
-            auto_renew: self.contracts(id)?,
-            benefits: self.benefits(id)?,
+            auto_renew,
+            benefits,
             category: row.category,
             notes: row.notes,
         };
@@ -470,21 +500,26 @@ impl SqliteStore {
         })
     }
 
-    fn contracts(&self, id: i64) -> Result<Vec<AutoRenewContract>, StoreError> {
+    /// The contracts of one membership, or of all (`None`), by membership id.
+    fn contracts_of(
+        &self,
+        only: Option<i64>,
+    ) -> Result<HashMap<i64, Vec<AutoRenewContract>>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT channel, status, closed_on FROM auto_renew_contract
-             WHERE membership_id = ?1 ORDER BY position",
+            "SELECT membership_id, channel, status, closed_on FROM auto_renew_contract
+             WHERE ?1 IS NULL OR membership_id = ?1 ORDER BY membership_id, position",
         )?;
-        let rows = stmt.query_map([id], |r| {
+        let rows = stmt.query_map([only], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
-        let mut contracts = Vec::new();
+        let mut by_membership: HashMap<i64, Vec<AutoRenewContract>> = HashMap::new();
         for row in rows {
-            let (channel, status, closed_on) = row?;
+            let (id, channel, status, closed_on) = row?;
             let channel: Channel = channel.parse().map_err(|_| StoreError::Corrupt {
                 id,
                 field: "channel",
@@ -502,40 +537,45 @@ impl SqliteStore {
                     });
                 }
             };
-            contracts.push(AutoRenewContract { channel, status });
+            by_membership
+                .entry(id)
+                .or_default()
+                .push(AutoRenewContract { channel, status });
         }
-        Ok(contracts)
+        Ok(by_membership)
     }
 
-    fn benefits(&self, id: i64) -> Result<Vec<Benefit>, StoreError> {
+    /// The benefits of one membership, or of all (`None`), by membership id.
+    fn benefits_of(&self, only: Option<i64>) -> Result<HashMap<i64, Vec<Benefit>>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT name, unit_value_minor, unit_value_currency, quantity, redeemed FROM benefit
-             WHERE membership_id = ?1 ORDER BY position",
+            "SELECT membership_id, name, unit_value_minor, unit_value_currency, quantity, redeemed
+             FROM benefit WHERE ?1 IS NULL OR membership_id = ?1 ORDER BY membership_id, position",
         )?;
-        let rows = stmt.query_map([id], |r| {
+        let rows = stmt.query_map([only], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, u32>(3)?,
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<String>>(3)?,
                 r.get::<_, u32>(4)?,
+                r.get::<_, u32>(5)?,
             ))
         })?;
-        let mut benefits = Vec::new();
+        let mut by_membership: HashMap<i64, Vec<Benefit>> = HashMap::new();
         for row in rows {
-            let (name, minor, code, quantity, redeemed) = row?;
+            let (id, name, minor, code, quantity, redeemed) = row?;
             let unit_value = match (minor, code) {
                 (Some(minor), Some(code)) => Some(Money::from_minor(minor, currency(id, &code)?)),
                 _ => None,
             };
-            benefits.push(Benefit {
+            by_membership.entry(id).or_default().push(Benefit {
                 name,
                 unit_value,
                 quantity,
                 redeemed,
             });
         }
-        Ok(benefits)
+        Ok(by_membership)
     }
 }
 

@@ -2,6 +2,8 @@
 //! made after cancellation; `streams adopt N` makes one a membership, `streams dismiss N`
 //! hides it for good.
 
+use std::sync::{Arc, Mutex};
+
 use clap::{Args, Subcommand};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -164,21 +166,58 @@ pub fn dismiss(ctx: &Ctx, store: &mut SqliteStore, number: usize) -> anyhow::Res
 }
 
 struct Analysis {
-    transactions: Vec<Transaction>,
+    transactions: Arc<Vec<Transaction>>,
     as_of: Date,
     /// Not dismissed, in listing order, with the membership they were adopted as.
     streams: Vec<(Stream, Option<i64>)>,
 }
 
-fn analyse(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Analysis> {
-    let transactions = store.bill_transactions().localize(ctx.lang)?;
+/// Detection of one data dir's bills: the transactions and the streams found.
+struct Detected {
+    key: (std::path::PathBuf, (i64, i64), Date),
+    transactions: Arc<Vec<Transaction>>,
+    streams: Vec<Stream>,
+}
+
+/// The last detection, for a long-running process (the web app): reading and detecting
+/// 100,000 transactions takes a quarter of a second, and the result only changes when an
+/// import adds transactions (the store's fingerprint) or the as-of day moves.
+static DETECTED: Mutex<Option<Arc<Detected>>> = Mutex::new(None);
+
+fn detected(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Arc<Detected>> {
     let as_of = store
         .bills_period_end()
         .localize(ctx.lang)?
         .unwrap_or(ctx.today);
+    let key = (
+        ctx.data_dir()?,
+        store.bills_fingerprint().localize(ctx.lang)?,
+        as_of,
+    );
+    let mut cache = DETECTED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(hit) = cache.as_ref().filter(|d| d.key == key) {
+        return Ok(hit.clone());
+    }
+    let transactions = Arc::new(store.bill_transactions().localize(ctx.lang)?);
+    let streams = detect_streams(&transactions, as_of);
+    let fresh = Arc::new(Detected {
+        key,
+        transactions,
+        streams,
+    });
+    *cache = Some(fresh.clone());
+    Ok(fresh)
+}
+
+fn analyse(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Analysis> {
+    let detected = detected(ctx, store)?;
+    let as_of = detected.key.2;
+    let transactions = detected.transactions.clone();
     let decisions = store.stream_decisions().localize(ctx.lang)?;
-    let streams = detect_streams(&transactions, as_of)
-        .into_iter()
+    let streams = detected
+        .streams
+        .iter()
+        .cloned()
         .filter_map(|s| match decisions.iter().find(|d| d.key() == s.key) {
             Some(StreamDecision::Dismissed { .. }) => None,
             Some(StreamDecision::Adopted { membership_id, .. }) => Some((s, *membership_id)),
