@@ -367,3 +367,69 @@ fn listening_beyond_loopback_needs_a_password_set_with_argon2() {
         .success();
     assert!(!dir.join("web-password").exists());
 }
+
+#[test]
+fn serve_sends_the_same_reminders_on_its_schedule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    ledger(&dir);
+    let (base, received) = http_server();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[[notify]]\nkind = \"webhook\"\nurl = \"{base}/hook\"\n"),
+    )
+    .unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("tuiding"))
+        .env_remove("LANG")
+        .args([
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+            "serve",
+        ])
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--remind-every",
+            "1",
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    // The first run is at start-up; the API answers meanwhile.
+    let answer = loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            write!(
+                s,
+                "GET /api/v1/reminders HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut text = String::new();
+            s.read_to_string(&mut text).unwrap();
+            break text;
+        }
+        assert!(started.elapsed().as_secs() < 20, "serve did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"key_day\":\"2026-11-30\""), "{answer}");
+    while received.lock().unwrap().is_empty() {
+        assert!(started.elapsed().as_secs() < 20, "no reminder was sent");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let got = received.lock().unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1["reminder"]["lead_days"], 7);
+    // Remembered: the CLI does not send it again.
+    let report = json(tuiding_at(&dir, "2026-11-23").args(["remind"]));
+    assert!(report["sent"].as_array().unwrap().is_empty(), "{report}");
+}

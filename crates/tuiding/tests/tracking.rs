@@ -306,6 +306,18 @@ fn the_calendar_export_has_renewals_last_safe_days_and_refund_due_dates() {
         String::from_utf8(out.stdout).unwrap()
     };
     let text = ics("2027-01-25");
+    // `tuiding export ics` is the same as `--format ics`.
+    let word = t("2027-01-25").args(["export", "ics"]).output().unwrap();
+    assert_eq!(String::from_utf8(word.stdout).unwrap(), text);
+    let both = t("2027-01-25")
+        .args(["export", "ics", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "a format twice is a usage error"
+    );
     assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
     let unfolded = text.replace("\r\n ", "");
     assert!(unfolded.contains("UID:renewal-1-20270131@tuiding\r\nDTSTAMP:20270125T000000Z\r\nDTSTART;VALUE=DATE:20270131\r\n"), "{unfolded}");

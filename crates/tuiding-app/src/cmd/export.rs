@@ -20,9 +20,12 @@ use crate::view::{self, MembershipView};
 /// Export the ledger.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "示例 / Examples:\n  tuiding export --format json --out 账本.json\n  tuiding export --format csv > 会员.csv\n  tuiding backup 备份.zip        # 连同证据的完整备份 / everything, evidence included"
+    after_help = "示例 / Examples:\n  tuiding export --format json --out 账本.json\n  tuiding export --format csv > 会员.csv\n  tuiding export ics --out 会员.ics     # 日历 / the calendar\n  tuiding backup 备份.zip        # 连同证据的完整备份 / everything, evidence included"
 )]
 pub struct ExportArgs {
+    /// 格式，也可直接写在命令后：`tuiding export ics` / The format, also as a word: `tuiding export ics`
+    #[arg(value_enum, value_name = "FORMAT", conflicts_with = "format")]
+    pub format_word: Option<Format>,
     /// 格式 / Format
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
@@ -104,7 +107,7 @@ impl ExportArgs {
             .into_iter()
             .map(|v| v.with_price_history(&history))
             .collect();
-        let bytes = match self.format {
+        let bytes = match self.format_word.unwrap_or(self.format) {
             Format::Json => {
                 let mut policies = Vec::new();
                 for s in &stored {
