@@ -208,7 +208,7 @@ fn form(
             }
         }
     };
-    let billings = [
+    let mut billings: Vec<(&str, String)> = [
         ("month", c.t("每月", "monthly")),
         ("quarter", c.t("每季", "quarterly")),
         ("half-year", c.t("每半年", "half-yearly")),
@@ -216,7 +216,14 @@ fn form(
         ("week", c.t("每周", "weekly")),
         ("one_time", c.t("一次性买断", "one-time buy-out")),
         ("gifted", c.t("赠送 / 活动", "gifted / promotional")),
-    ];
+    ]
+    .into_iter()
+    .map(|(value, label)| (value, label.to_string()))
+    .collect();
+    // A period of its own (30d, 2m) stays selectable, so saving never changes it unasked.
+    if !f.billing.is_empty() && !billings.iter().any(|(value, _)| *value == f.billing) {
+        billings.insert(0, (f.billing.as_str(), f.billing.clone()));
+    }
     let general: Vec<&String> = problems
         .iter()
         .filter(|(f, _)| f.is_empty())
