@@ -166,6 +166,7 @@ impl SqliteStore {
         &mut self,
         key: &str,
         membership: &Membership,
+        price_changes: &[tuiding_core::price::PriceChange],
     ) -> Result<i64, StoreError> {
         membership.validate()?;
         let tx = self.conn.transaction()?;
@@ -186,6 +187,7 @@ impl SqliteStore {
                  decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             params![key, id],
         )?;
+        crate::prices::insert_changes(&tx, id, price_changes)?;
         tx.commit()?;
         Ok(id)
     }
@@ -307,10 +309,10 @@ mod tests {
             notes: None,
         };
         let id = store
-            .adopt_stream("爱奇艺|爱奇艺VIP会员连续包月", &m)
+            .adopt_stream("爱奇艺|爱奇艺VIP会员连续包月", &m, &[])
             .unwrap();
         assert!(matches!(
-            store.adopt_stream("爱奇艺|爱奇艺VIP会员连续包月", &m),
+            store.adopt_stream("爱奇艺|爱奇艺VIP会员连续包月", &m, &[]),
             Err(StoreError::Conflict { .. })
         ));
         assert_eq!(store.memberships().unwrap().len(), 1);

@@ -285,9 +285,15 @@ pub trait Store {
         at: Timestamp,
     ) -> Result<(), StoreError>;
 
-    /// Adds a membership for a stream and remembers the link, in one transaction.
-    /// [`StoreError::Conflict`] when the stream was already adopted.
-    fn adopt_stream(&mut self, key: &str, membership: &Membership) -> Result<i64, StoreError>;
+    /// Adds a membership for a stream with the price changes its charges show, and
+    /// remembers the link, in one transaction. [`StoreError::Conflict`] when the stream was
+    /// already adopted.
+    fn adopt_stream(
+        &mut self,
+        key: &str,
+        membership: &Membership,
+        price_changes: &[tuiding_core::price::PriceChange],
+    ) -> Result<i64, StoreError>;
 
     /// Adds a household member; [`StoreError::MemberExists`] when the name is taken.
     fn add_member(&mut self, name: &str) -> Result<i64, StoreError>;
@@ -318,16 +324,18 @@ pub trait Store {
     /// Every membership's own lead days, by membership id.
     fn reminder_days(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError>;
 
-    /// Whether a reminder was sent through `channel`.
-    fn reminder_was_sent(&self, key: &ReminderKey, channel: &str) -> Result<bool, StoreError>;
-
-    /// Remembers that a reminder was sent through `channel` (sending it again is a no-op).
-    fn record_reminder_sent(
+    /// Claims a reminder for `channel` before it is sent: true when this caller may send it,
+    /// false when it was sent (or is being sent by another run) already. Two runs at once
+    /// (cron and the server) never both send.
+    fn claim_reminder(
         &mut self,
         key: &ReminderKey,
         channel: &str,
-        sent_at: jiff::Timestamp,
-    ) -> Result<(), StoreError>;
+        at: jiff::Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives a claim back after sending failed, so the next run tries again.
+    fn release_reminder(&mut self, key: &ReminderKey, channel: &str) -> Result<(), StoreError>;
 }
 
 /// One reminder: a membership's key day (a last safe cancel day) and the lead it was sent at.

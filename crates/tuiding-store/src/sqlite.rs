@@ -150,27 +150,24 @@ impl Store for SqliteStore {
         self.reminder_days_impl()
     }
 
-    fn reminder_was_sent(&self, key: &ReminderKey, channel: &str) -> Result<bool, StoreError> {
-        let found: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT 1 FROM reminder_sent WHERE membership_id = ?1 AND key_day = ?2 AND lead_days = ?3 AND channel = ?4",
-                params![key.membership_id, key.key_day.to_string(), key.lead_days, channel],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(found.is_some())
-    }
-
-    fn record_reminder_sent(
+    fn claim_reminder(
         &mut self,
         key: &ReminderKey,
         channel: &str,
-        sent_at: jiff::Timestamp,
-    ) -> Result<(), StoreError> {
-        self.conn.execute(
+        at: jiff::Timestamp,
+    ) -> Result<bool, StoreError> {
+        // One statement: the primary key makes the claim atomic between processes.
+        let inserted = self.conn.execute(
             "INSERT OR IGNORE INTO reminder_sent (membership_id, key_day, lead_days, channel, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel, sent_at.to_string()],
+            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel, at.to_string()],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    fn release_reminder(&mut self, key: &ReminderKey, channel: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM reminder_sent WHERE membership_id = ?1 AND key_day = ?2 AND lead_days = ?3 AND channel = ?4",
+            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel],
         )?;
         Ok(())
     }
@@ -209,8 +206,13 @@ impl Store for SqliteStore {
         self.dismiss_stream_impl(key)
     }
 
-    fn adopt_stream(&mut self, key: &str, membership: &Membership) -> Result<i64, StoreError> {
-        self.adopt_stream_impl(key, membership)
+    fn adopt_stream(
+        &mut self,
+        key: &str,
+        membership: &Membership,
+        price_changes: &[tuiding_core::price::PriceChange],
+    ) -> Result<i64, StoreError> {
+        self.adopt_stream_impl(key, membership, price_changes)
     }
 
     fn add_memberships_with_policies(
@@ -673,6 +675,39 @@ pub(crate) fn currency(id: i64, code: &str) -> Result<Currency, StoreError> {
 mod tests {
     use super::*;
     use jiff::civil::date as d;
+
+    #[test]
+    fn a_reminder_is_claimed_once_per_channel_and_can_be_given_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+        // A second connection: cron and the server at the same time.
+        let mut b = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+        let key = ReminderKey {
+            membership_id: 1,
+            key_day: d(2026, 11, 30),
+            lead_days: 7,
+        };
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        assert!(a.claim_reminder(&key, "ntfy", at).unwrap());
+        assert!(
+            !b.claim_reminder(&key, "ntfy", at).unwrap(),
+            "claimed by the other run"
+        );
+        assert!(
+            b.claim_reminder(&key, "mail", at).unwrap(),
+            "each channel on its own"
+        );
+        let next_lead = ReminderKey {
+            lead_days: 1,
+            ..key
+        };
+        assert!(b.claim_reminder(&next_lead, "ntfy", at).unwrap());
+        a.release_reminder(&key, "ntfy").unwrap();
+        assert!(
+            b.claim_reminder(&key, "ntfy", at).unwrap(),
+            "given back after a failure"
+        );
+    }
 
     fn sample() -> Membership {
         Membership {

@@ -73,10 +73,14 @@ impl WebError {
         }
     }
 
-    /// Something that should not happen (500); the details go to the server's log.
+    /// Something that should not happen (500); the details (paths, SQLite messages) go to
+    /// the server's log, not to the client.
     pub fn internal(err: anyhow::Error) -> WebError {
         eprintln!("tuiding serve: internal error: {err:#}");
-        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{err:#}"))
+        WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "内部错误，详情见服务器日志 / internal error; the server's log has the details",
+        )
     }
 
     /// The error as the API answers it.

@@ -118,6 +118,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::require_login,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::local_host_only,
+        ))
         .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES))
         .layer(CsrfLayer::new())
         .layer(middleware::from_fn(security::headers))

@@ -105,9 +105,10 @@ fn robot_ok(answer: &Value, key: &str, ok: i64) -> anyhow::Result<()> {
     }
 }
 
-/// A webhook URL without its query (robot keys live there) for error messages.
+/// A webhook URL reduced to its host for error messages: robot keys and tokens live in
+/// the path and the query.
 fn redact(url: &str) -> &str {
-    url.split('?').next().unwrap_or(url)
+    tuiding_app::cmd::remind::host_of(url)
 }
 
 fn hmac_base64(key: &[u8], message: &[u8]) -> String {

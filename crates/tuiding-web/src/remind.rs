@@ -73,36 +73,47 @@ pub fn run_once(
     for reminder in &due {
         let key = reminder.key();
         if channels.is_empty() && print_without_channels {
-            if store.reminder_was_sent(&key, STDOUT).localize(ctx.lang)? {
-                continue;
+            if store.claim_reminder(&key, STDOUT, now).localize(ctx.lang)? {
+                report.sent.push(sent(STDOUT, reminder));
             }
-            store
-                .record_reminder_sent(&key, STDOUT, now)
-                .localize(ctx.lang)?;
-            report.sent.push(sent(STDOUT, reminder));
+            continue;
         }
         for channel in &channels {
             let id = channel.id();
-            if store.reminder_was_sent(&key, &id).localize(ctx.lang)? {
-                continue;
+            // Claimed before sending, so a second run at the same time skips it; given back
+            // when sending fails, so the next run tries again.
+            match store.claim_reminder(&key, &id, now) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    report.failed.push(failed(&id, reminder, &e.to_string()));
+                    continue;
+                }
             }
             match crate::notify::send(channel, reminder, now.as_millisecond()) {
-                Ok(()) => {
-                    store
-                        .record_reminder_sent(&key, &id, now)
-                        .localize(ctx.lang)?;
-                    report.sent.push(sent(&id, reminder));
+                Ok(()) => report.sent.push(sent(&id, reminder)),
+                Err(e) => {
+                    let mut error = format!("{e:#}");
+                    if let Err(release) = store.release_reminder(&key, &id) {
+                        error.push_str(&format!(
+                            " (and it could not be marked for a retry: {release})"
+                        ));
+                    }
+                    report.failed.push(failed(&id, reminder, &error));
                 }
-                Err(e) => report.failed.push(Failed {
-                    channel: id,
-                    membership_id: reminder.membership_id,
-                    error: format!("{e:#}"),
-                }),
             }
         }
     }
     report.due = due;
     Ok(report)
+}
+
+fn failed(channel: &str, r: &Reminder, error: &str) -> Failed {
+    Failed {
+        channel: channel.to_string(),
+        membership_id: r.membership_id,
+        error: error.to_string(),
+    }
 }
 
 fn sent(channel: &str, r: &Reminder) -> Sent {

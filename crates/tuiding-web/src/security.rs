@@ -63,6 +63,73 @@ impl Sessions {
     }
 }
 
+/// Guessing passwords is slowed down: at most two argon2 checks run at once (each takes
+/// ~19 MiB and tens of milliseconds), a wrong password is answered after a second, and
+/// after ten wrong ones in a minute every login is refused for the rest of that minute.
+pub struct LoginGuard {
+    permits: tokio::sync::Semaphore,
+    failures: Mutex<Vec<Timestamp>>,
+}
+
+impl Default for LoginGuard {
+    fn default() -> LoginGuard {
+        LoginGuard {
+            permits: tokio::sync::Semaphore::new(2),
+            failures: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// Why a login was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// No password is set: there is nothing to log in to.
+    NoPassword,
+    /// The password is wrong.
+    Wrong,
+    /// Too many wrong passwords in the last minute.
+    TooMany,
+}
+
+/// Wrong passwords allowed per minute before logins pause.
+const MAX_FAILURES_PER_MINUTE: usize = 10;
+
+impl LoginGuard {
+    fn recent_failures(&self) -> usize {
+        let cutoff = tuiding_app::clock::now() - SignedDuration::from_secs(60);
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.retain(|t| *t > cutoff);
+        failures.len()
+    }
+
+    /// Checks a password against the stored hash (off the async threads).
+    pub async fn check(&self, hash: Option<String>, password: String) -> Result<(), LoginRefused> {
+        let hash = hash.ok_or(LoginRefused::NoPassword)?;
+        if self.recent_failures() >= MAX_FAILURES_PER_MINUTE {
+            return Err(LoginRefused::TooMany);
+        }
+        let ok = {
+            let _permit = self
+                .permits
+                .acquire()
+                .await
+                .map_err(|_| LoginRefused::TooMany)?;
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+                .await
+                .unwrap_or(false)
+        };
+        if ok {
+            return Ok(());
+        }
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(tuiding_app::clock::now());
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        Err(LoginRefused::Wrong)
+    }
+}
+
 /// 32 random bytes as hex, from the operating system.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -118,6 +185,48 @@ pub fn check_form_token(headers: &HeaderMap, submitted: &str) -> Result<(), WebE
             "表单已过期或来自其他网站，请刷新页面后重试 / the form expired or came from another site; reload the page and try again",
         )),
     }
+}
+
+/// Without a password the app answers only requests addressed to this machine by name
+/// (`localhost`, `127.0.0.1`, `[::1]`): a web page whose domain is made to resolve to
+/// 127.0.0.1 (DNS rebinding) would otherwise be "same-origin" and could read the ledger.
+pub async fn local_host_only(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if state.0.password.is_some() {
+        return next.run(request).await;
+    }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))
+        .unwrap_or("");
+    if is_local_host(host) {
+        return next.run(request).await;
+    }
+    WebError::new(
+        StatusCode::FORBIDDEN,
+        "只接受发往本机（localhost / 127.0.0.1）的请求；要从其他设备访问，先设置密码 / only requests addressed to this machine (localhost, 127.0.0.1) are served; set a password to serve others",
+    )
+    .json()
+}
+
+/// Whether a `Host` names this machine: `localhost` or a loopback address, with any port.
+pub fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        },
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// When a password is set, every page and API call but the login needs a session.
@@ -207,22 +316,48 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// A file name from a request, reduced to something safe to create inside a directory
-/// of ours: its last path component, without control characters, leading dots or
-/// separators, at most 100 characters; `upload` when nothing is left.
+/// of ours: its last path component, without control or reserved characters and without
+/// leading or trailing dots and spaces, at most [`MAX_NAME_BYTES`] bytes (the extension
+/// kept: the vault guesses the media type from it), never a device name (`NUL`, `COM1`);
+/// `upload` when nothing is left.
 pub fn safe_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-        .take(100)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
+    let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
     if cleaned.is_empty() {
-        "upload".into()
-    } else {
-        cleaned
+        return "upload".into();
+    }
+    let (stem, extension) = match cleaned.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => (stem, Some(ext)),
+        _ => (cleaned, None),
+    };
+    let room = MAX_NAME_BYTES - extension.map_or(0, |e| e.len() + 1);
+    let mut end = stem.len().min(room);
+    while !stem.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut stem = stem[..end]
+        .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
+    let device = stem.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(device.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (device.len() == 4
+            && (device.starts_with("COM") || device.starts_with("LPT"))
+            && device.as_bytes()[3].is_ascii_digit());
+    if reserved || stem.is_empty() {
+        stem.insert(0, '_');
+    }
+    match extension {
+        Some(ext) => format!("{stem}.{ext}"),
+        None => stem,
     }
 }
+
+/// The longest file name written (bytes; file systems allow 255).
+pub const MAX_NAME_BYTES: usize = 200;
 
 #[cfg(test)]
 mod tests {
@@ -237,7 +372,43 @@ mod tests {
         assert_eq!(safe_file_name(".bashrc"), "bashrc");
         assert_eq!(safe_file_name("a\u{0}b\nc.png"), "abc.png");
         assert_eq!(safe_file_name("支付宝账单.csv"), "支付宝账单.csv");
-        assert_eq!(safe_file_name(&"x".repeat(300)).len(), 100);
+        assert_eq!(safe_file_name(". .."), "upload");
+        assert_eq!(safe_file_name(". ."), "upload");
+        assert_eq!(safe_file_name("report. "), "report");
+        assert_eq!(safe_file_name("NUL"), "_NUL");
+        assert_eq!(safe_file_name("com1.txt"), "_com1.txt");
+        assert_eq!(safe_file_name("console.txt"), "console.txt");
+        let long = safe_file_name(&format!("{}.png", "截".repeat(150)));
+        assert!(
+            long.len() <= MAX_NAME_BYTES && long.ends_with(".png"),
+            "{long}"
+        );
+        assert_eq!(safe_file_name(&"x".repeat(300)).len(), MAX_NAME_BYTES);
+    }
+
+    #[test]
+    fn only_this_machine_is_a_local_host() {
+        for ok in [
+            "localhost",
+            "localhost:7878",
+            "127.0.0.1:7878",
+            "127.0.0.2",
+            "[::1]:7878",
+            "LOCALHOST",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:7878",
+            "localhost.evil.example",
+            "192.168.1.5:7878",
+            "[fe80::1]:80",
+            "127.0.0.1.nip.io",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
+        }
     }
 
     #[test]

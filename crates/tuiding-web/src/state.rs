@@ -11,7 +11,7 @@ use tuiding_app::context::Ctx;
 use tuiding_core::Lang;
 
 use crate::error::WebError;
-use crate::security::{Sessions, cookie};
+use crate::security::{LoginGuard, Sessions, cookie};
 
 /// The server's shared state.
 #[derive(Clone)]
@@ -29,6 +29,8 @@ pub struct Inner {
     pub password: Option<String>,
     /// Logged-in sessions.
     pub sessions: Sessions,
+    /// The brake on password guessing.
+    pub login_guard: LoginGuard,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             default_lang,
             password,
             sessions: Sessions::default(),
+            login_guard: LoginGuard::default(),
         }))
     }
 

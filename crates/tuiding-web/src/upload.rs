@@ -48,9 +48,13 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload, WebError> {
                 }
                 // A numbered sub-directory per file keeps two files of the same name apart.
                 let slot = dir.path().join(files.len().to_string());
-                std::fs::create_dir(&slot).map_err(|e| WebError::internal(e.into()))?;
+                tokio::fs::create_dir(&slot)
+                    .await
+                    .map_err(|e| WebError::internal(e.into()))?;
                 let path = slot.join(safe_file_name(&file_name));
-                std::fs::write(&path, &bytes).map_err(|e| WebError::internal(e.into()))?;
+                tokio::fs::write(&path, &bytes)
+                    .await
+                    .map_err(|e| WebError::internal(e.into()))?;
                 files.push((path, file_name));
             }
             None => {

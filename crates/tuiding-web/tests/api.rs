@@ -887,3 +887,110 @@ async fn safety_cross_site_posts_logins_limits_and_headers() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn requests_not_addressed_to_this_machine_are_refused_without_a_password() {
+    let api = Api::new(true);
+    let before = api.stored().await;
+    for host in ["evil.example", "evil.example:7878", "127.0.0.1.nip.io:7878"] {
+        let request = Request::builder()
+            .method(Method::DELETE)
+            .uri("/api/v1/memberships/1")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap();
+        let response = api.app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{host}");
+    }
+    assert_eq!(api.stored().await, before);
+    let request = Request::builder()
+        .uri("/api/v1/summary")
+        .header(header::HOST, "localhost:7878")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        api.app.clone().oneshot(request).await.unwrap().status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn password_guessing_is_slowed_then_paused() {
+    let api = Api::with_password(false, Some("correct horse"));
+    for _ in 0..10 {
+        api.json(Method::POST, "/api/v1/login", json!({"password": "guess"}))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, None);
+    }
+    // Even the right password waits out the minute.
+    api.json(
+        Method::POST,
+        "/api/v1/login",
+        json!({"password": "correct horse"}),
+    )
+    .await
+    .assert_error(StatusCode::TOO_MANY_REQUESTS, None);
+}
+
+#[tokio::test]
+async fn stale_edits_and_stale_stream_numbers_are_refused() {
+    let api = Api::new(true);
+    let m = api.get("/api/v1/memberships/1").await.json();
+    let revision = m["revision"].as_i64().unwrap();
+    let first = api
+        .json(
+            Method::PATCH,
+            "/api/v1/memberships/1",
+            json!({"notes": "first", "revision": revision}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let before = api.stored().await;
+    // A second edit made from the same (now old) revision would overwrite the first.
+    api.json(
+        Method::PATCH,
+        "/api/v1/memberships/1",
+        json!({"price": "99", "revision": revision}),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, None);
+    assert_eq!(api.stored().await, before);
+
+    let csv = std::fs::read(common::data("alipay-small.csv")).unwrap();
+    assert_eq!(
+        api.multipart("/api/v1/imports", &[], &[("files", "a.csv", csv)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let streams = api.get("/api/v1/streams").await.json();
+    let first = &streams["streams"][0];
+    let (n, key) = (
+        first["number"].as_u64().unwrap(),
+        first["key"].as_str().unwrap().to_string(),
+    );
+    let before = api.stored().await;
+    api.json(
+        Method::POST,
+        &format!("/api/v1/streams/{n}/adopt"),
+        json!({"key": "someone|else"}),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, None);
+    api.json(
+        Method::POST,
+        &format!("/api/v1/streams/{n}/dismiss"),
+        json!({"key": "someone|else"}),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, None);
+    assert_eq!(api.stored().await, before);
+    let ok = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/streams/{n}/dismiss"),
+            json!({"key": key}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+}

@@ -82,12 +82,23 @@ async fn the_edit_form_keeps_a_period_of_its_own() {
     let (_, page, _) = send(&app, Method::GET, "/memberships/1/edit", None).await;
     assert!(page.contains(r#"<option value="30d" selected>"#), "{page}");
     // Saving the form unchanged keeps the period and the price.
-    let form =
-        format!("csrf={TOKEN}&platform=Gym&billing=30d&price=99.00&currency=CNY&start=2026-11-01");
+    let form = format!(
+        "csrf={TOKEN}&platform=Gym&billing=30d&price=99.00&currency=CNY&start=2026-11-01&notes=a%0D%0Ab&revision=1"
+    );
     let (status, _, _) = send(&app, Method::POST, "/memberships/1/edit", Some(&form)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page, _) = send(&app, Method::GET, "/memberships/1", None).await;
     assert!(page.contains("¥99.00/30天"), "{page}");
+    let (_, page, _) = send(&app, Method::GET, "/memberships/1/edit", None).await;
+    assert!(
+        page.contains(">a\nb</textarea>"),
+        "a textarea's CRLF is stored as LF: {page}"
+    );
+    // Saving a form made from an old revision is refused.
+    let form = format!("csrf={TOKEN}&platform=Gym&billing=30d&price=1&start=2026-11-01&revision=1");
+    let (status, page, _) = send(&app, Method::POST, "/memberships/1/edit", Some(&form)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("被修改过"), "{page}");
 }
 
 #[tokio::test]

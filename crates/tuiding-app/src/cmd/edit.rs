@@ -45,6 +45,10 @@ pub struct EditArgs {
     /// 新价格生效日 / The day a new --price takes effect [default: today]
     #[arg(long, value_name = "DATE")]
     pub price_on: Option<String>,
+    /// The revision the change was made against (a form, an API client): a membership
+    /// changed meanwhile is refused rather than overwritten.
+    #[arg(skip)]
+    pub expected_revision: Option<i64>,
 }
 
 impl EditArgs {
@@ -77,6 +81,12 @@ impl EditArgs {
         }
         let mut store = ctx.open_store()?;
         let stored = store.membership(self.id).localize(ctx.lang)?;
+        if self.expected_revision.is_some_and(|r| r != stored.revision) {
+            return Err(UserError::failure(ctx.t(
+                "这个会员在你编辑期间被修改过；请重新打开后再改",
+                "this membership was changed while you were editing it; reload it and try again",
+            )));
+        }
         let mut m = stored.membership.clone();
         self.apply(ctx, &mut m)?;
         fields::validate(&m, ctx.lang)?;

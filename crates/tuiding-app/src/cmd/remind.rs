@@ -189,7 +189,9 @@ fn smtp_tls() -> String {
 }
 
 impl NotifyChannel {
-    /// The channel's name in the sent log: its `name`, else its kind and address.
+    /// The channel's name in the sent log and in messages: its `name`, else its kind, the
+    /// server's host and a digest of the whole address (`wecom:qyapi.weixin.qq.com#1a2b3c4d`).
+    /// Robot keys, tokens and device keys live in the address; they never appear in the name.
     pub fn id(&self) -> String {
         let (kind, address, name) = match self {
             NotifyChannel::Webhook { url, name } => ("webhook", url.clone(), name),
@@ -210,9 +212,61 @@ impl NotifyChannel {
             NotifyChannel::Feishu { url, name, .. } => ("feishu", url.clone(), name),
             NotifyChannel::Smtp { to, name, .. } => ("smtp", to.join(","), name),
         };
-        match name {
-            Some(name) => name.clone(),
-            None => format!("{kind}:{address}"),
+        if let Some(name) = name {
+            return name.clone();
         }
+        if kind == "smtp" {
+            return format!("smtp:{address}");
+        }
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(address.as_bytes());
+        let short: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{kind}:{}#{short}", host_of(&address))
+    }
+}
+
+/// The host of a URL (`https://host:port/path?query` → `host:port`).
+pub fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    // Credentials in the URL are not part of the host.
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_names_carry_no_secrets_and_stay_distinct() {
+        let robot = |key: &str| NotifyChannel::Wecom {
+            url: format!("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={key}"),
+            name: None,
+        };
+        let (a, b) = (robot("SECRET-ONE").id(), robot("SECRET-TWO").id());
+        assert!(a.starts_with("wecom:qyapi.weixin.qq.com#"), "{a}");
+        assert!(!a.contains("SECRET"));
+        assert_ne!(a, b);
+        assert_eq!(a, robot("SECRET-ONE").id(), "stable");
+        let bark = NotifyChannel::Bark {
+            url: "https://api.day.app".into(),
+            device_key: "DEVICEKEY".into(),
+            name: None,
+        };
+        assert!(!bark.id().contains("DEVICEKEY"));
+        let feishu = NotifyChannel::Feishu {
+            url: "https://user:pw@open.feishu.cn/open-apis/bot/v2/hook/TOKEN".into(),
+            secret: None,
+            name: Some("team".into()),
+        };
+        assert_eq!(feishu.id(), "team");
+        assert_eq!(
+            host_of("https://user:pw@open.feishu.cn/x"),
+            "open.feishu.cn"
+        );
+        assert_eq!(host_of("http://127.0.0.1:8080/hook?k=1"), "127.0.0.1:8080");
     }
 }

@@ -117,15 +117,17 @@ pub fn report(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Report> {
 }
 
 /// Adopts stream `number` as a membership, with the price changes its charges show;
-/// returns the new membership's id.
+/// returns the new membership's id. With `expected_key` (a form or API client that listed
+/// the streams), a list that changed meanwhile is refused rather than adopting another one.
 pub fn adopt(
     ctx: &Ctx,
     store: &mut SqliteStore,
     number: usize,
     category: Option<String>,
+    expected_key: Option<&str>,
 ) -> anyhow::Result<i64> {
     let analysis = analyse(ctx, store)?;
-    let (stream, adopted) = pick(ctx, &analysis, number)?;
+    let (stream, adopted) = pick(ctx, &analysis, number, expected_key)?;
     if let Some(id) = adopted {
         return Err(UserError::failure(match ctx.lang {
             Lang::Zh => format!("第 {number} 个已经记为会员 #{id}"),
@@ -133,9 +135,6 @@ pub fn adopt(
         }));
     }
     let membership = membership_from(stream, &analysis.transactions, category, ctx.lang);
-    let id = store
-        .adopt_stream(&stream.key, &membership)
-        .localize(ctx.lang)?;
     // The price as the charges show it changing, from the first full charge on.
     let charges: Vec<_> = stream
         .transactions
@@ -145,18 +144,20 @@ pub fn adopt(
         .filter(|(day, _)| membership.trial_until.is_none_or(|t| *day >= t))
         .collect();
     let changes = tuiding_core::price::changes_in_charges(&charges);
-    if !changes.is_empty() {
-        store
-            .record_price_changes(id, &changes)
-            .localize(ctx.lang)?;
-    }
-    Ok(id)
+    store
+        .adopt_stream(&stream.key, &membership, &changes)
+        .localize(ctx.lang)
 }
 
-/// Hides stream `number` from now on.
-pub fn dismiss(ctx: &Ctx, store: &mut SqliteStore, number: usize) -> anyhow::Result<Dismissed> {
+/// Hides stream `number` from now on (`expected_key` as for [`adopt`]).
+pub fn dismiss(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    number: usize,
+    expected_key: Option<&str>,
+) -> anyhow::Result<Dismissed> {
     let analysis = analyse(ctx, store)?;
-    let (stream, _) = pick(ctx, &analysis, number)?;
+    let (stream, _) = pick(ctx, &analysis, number, expected_key)?;
     store.dismiss_stream(&stream.key).localize(ctx.lang)?;
     Ok(Dismissed {
         key: stream.key.clone(),
@@ -237,7 +238,7 @@ impl StreamsArgs {
         match &self.action {
             None => list(ctx, &store),
             Some(StreamsAction::Adopt { number, category }) => {
-                let id = adopt(ctx, &mut store, *number, category.clone())?;
+                let id = adopt(ctx, &mut store, *number, category.clone(), None)?;
                 if !ctx.json {
                     output::line(format!(
                         "{} #{id}",
@@ -247,7 +248,7 @@ impl StreamsArgs {
                 print_membership(ctx, &store, &store.membership(id).localize(ctx.lang)?)
             }
             Some(StreamsAction::Dismiss { number }) => {
-                let gone = dismiss(ctx, &mut store, *number)?;
+                let gone = dismiss(ctx, &mut store, *number, None)?;
                 if ctx.json {
                     return output::print_json(&gone);
                 }
@@ -267,6 +268,22 @@ impl StreamsArgs {
 }
 
 fn pick<'a>(
+    ctx: &Ctx,
+    analysis: &'a Analysis,
+    number: usize,
+    expected_key: Option<&str>,
+) -> anyhow::Result<&'a (Stream, Option<i64>)> {
+    let picked = pick_number(ctx, analysis, number)?;
+    match expected_key {
+        Some(key) if key != picked.0.key => Err(UserError::failure(ctx.t(
+            "周期扣费列表已经变化（有新导入或已忽略的项）；请刷新后再选",
+            "the list of streams changed meanwhile (an import or a dismissal); reload it and choose again",
+        ))),
+        _ => Ok(picked),
+    }
+}
+
+fn pick_number<'a>(
     ctx: &Ctx,
     analysis: &'a Analysis,
     number: usize,

@@ -241,6 +241,9 @@ pub struct EditInput {
     pub drop_benefit: Vec<String>,
     /// `edit` or `notice` (a price change announced by the platform).
     pub price_source: Option<String>,
+    /// The `revision` the change was made against: a membership changed meanwhile is
+    /// refused (422) instead of overwritten.
+    pub revision: Option<i64>,
     /// Price on.
     pub price_on: Option<String>,
 }
@@ -285,6 +288,7 @@ pub async fn edit_membership(
         drop_benefit: input.drop_benefit,
         price_source,
         price_on: input.price_on,
+        expected_revision: input.revision,
     };
     Ok(Json(
         s.run(lang, move |ctx| {
@@ -364,7 +368,11 @@ pub async fn read_terms(
         )
         .into());
     }
-    Ok(Json(tuiding_terms::read(&input.text)))
+    // Reading a long agreement is CPU work: off the async threads.
+    let reading = tokio::task::spawn_blocking(move || tuiding_terms::read(&input.text))
+        .await
+        .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))?;
+    Ok(Json(reading))
 }
 
 /// Attaches an agreement's reading as a membership's policy (as `tuiding policy import`).
@@ -520,6 +528,9 @@ pub async fn get_streams(
 pub struct AdoptInput {
     /// A category for the new membership.
     pub category: Option<String>,
+    /// The stream's `key` from `GET /api/v1/streams`: when given, a list that changed
+    /// meanwhile (an import, a dismissal) is refused (422) instead of acting on another stream.
+    pub key: Option<String>,
 }
 
 /// Adopts stream N as a membership (as `tuiding streams adopt N`).
@@ -531,10 +542,11 @@ pub async fn adopt_stream(
     Id(number): Id<usize>,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let category = optional_body::<AdoptInput>(&body)?.category;
+    let input = optional_body::<AdoptInput>(&body)?;
     let view = s
         .run(lang, move |ctx| {
-            let id = streams::adopt(ctx, &mut ctx.open_store()?, number, category)?;
+            let key = input.key.as_deref();
+            let id = streams::adopt(ctx, &mut ctx.open_store()?, number, input.category, key)?;
             membership_json(ctx, id)
         })
         .await?;
@@ -542,16 +554,18 @@ pub async fn adopt_stream(
 }
 
 /// Dismisses stream N (as `tuiding streams dismiss N`).
-#[utoipa::path(post, path = "/api/v1/streams/{number}/dismiss", tag = "bills", params(("number" = usize, Path)),
+#[utoipa::path(post, path = "/api/v1/streams/{number}/dismiss", tag = "bills", params(("number" = usize, Path)), request_body = AdoptInput,
     responses((status = 200, description = "The dismissed stream's key", body = Object), (status = 400, description = "No such stream", body = crate::error::ErrorBody)))]
 pub async fn dismiss_stream(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     Id(number): Id<usize>,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<streams::Dismissed>> {
+    let key = optional_body::<AdoptInput>(&body)?.key;
     Ok(Json(
         s.run(lang, move |ctx| {
-            streams::dismiss(ctx, &mut ctx.open_store()?, number)
+            streams::dismiss(ctx, &mut ctx.open_store()?, number, key.as_deref())
         })
         .await?,
     ))
@@ -742,26 +756,15 @@ pub async fn login(
     ReqLang(lang): ReqLang,
     Body(input): Body<LoginInput>,
 ) -> ApiResult<Response> {
-    if s.0.password.is_none() {
-        return Err(WebError::new(
-            StatusCode::NOT_FOUND,
-            lang.pick(
-                "未设置密码，无需登录",
-                "no password is set; no login needed",
-            ),
-        )
-        .into());
-    }
     match crate::pages::login::start_session(&s, input.password).await {
-        Some(token) => Ok(crate::pages::login::with_session(
+        Ok(token) => Ok(crate::pages::login::with_session(
             StatusCode::NO_CONTENT.into_response(),
             &token,
         )),
-        None => Err(WebError::new(
-            StatusCode::UNAUTHORIZED,
-            lang.pick("密码不正确", "wrong password"),
-        )
-        .into()),
+        Err(refused) => {
+            let (status, text) = crate::pages::login::refusal(refused, lang);
+            Err(WebError::new(status, text).into())
+        }
     }
 }
 

@@ -146,10 +146,12 @@ fn render(c: &Chrome, imported: &[FileSummary], report: &Report) -> Markup {
                                 } @else {
                                     form.inline method="post" action={"/streams/" (l.number) "/adopt"} {
                                         (c.csrf_field())
+                                        input type="hidden" name="key" value=(l.key);
                                         button.small type="submit" { (c.t("记为会员", "Adopt")) }
                                     }
                                     form.inline method="post" action={"/streams/" (l.number) "/dismiss"} {
                                         (c.csrf_field())
+                                        input type="hidden" name="key" value=(l.key);
                                         button.small.secondary type="submit" { (c.t("忽略", "Dismiss")) }
                                     }
                                 }
@@ -168,6 +170,8 @@ fn render(c: &Chrome, imported: &[FileSummary], report: &Report) -> Markup {
 pub struct AdoptForm {
     /// The form's CSRF token.
     pub csrf: String,
+    /// The stream's key as listed: a changed list is refused.
+    pub key: String,
     /// Category, e.g. 视频, 音乐.
     pub category: String,
 }
@@ -182,9 +186,11 @@ pub async fn adopt(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let category = Some(f.category.trim().to_string()).filter(|c| !c.is_empty());
+    let key = f.key;
     let id = state
         .run(lang, move |ctx| {
-            streams::adopt(ctx, &mut ctx.open_store()?, number, category)
+            let key = Some(key.as_str()).filter(|k| !k.is_empty());
+            streams::adopt(ctx, &mut ctx.open_store()?, number, category, key)
         })
         .await
         .or_page(lang)?;
@@ -197,12 +203,14 @@ pub async fn dismiss(
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
     Path(number): Path<usize>,
-    Form(f): Form<super::memberships::TokenForm>,
+    Form(f): Form<AdoptForm>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let key = f.key;
     state
         .run(lang, move |ctx| {
-            streams::dismiss(ctx, &mut ctx.open_store()?, number)
+            let key = Some(key.as_str()).filter(|k| !k.is_empty());
+            streams::dismiss(ctx, &mut ctx.open_store()?, number, key)
         })
         .await
         .or_page(lang)?;

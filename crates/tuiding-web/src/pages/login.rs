@@ -11,7 +11,7 @@ use tuiding_core::Lang;
 
 use super::{Chrome, OrPage, PageResult, page};
 use crate::security::{
-    CsrfToken, SESSION_COOKIE, check_form_token, cookie, set_cookie, verify_password,
+    CsrfToken, LoginRefused, SESSION_COOKIE, check_form_token, cookie, set_cookie,
 };
 use crate::state::{AppState, ReqLang};
 
@@ -69,26 +69,47 @@ pub async fn login(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     match start_session(&state, f.password).await {
-        Some(token) => Ok(with_session(Redirect::to("/").into_response(), &token)),
-        None => {
-            let body = login_page(
-                &state,
-                lang,
-                csrf,
-                Some(lang.pick("密码不正确", "wrong password")),
-            );
-            Ok((StatusCode::UNAUTHORIZED, body).into_response())
+        Ok(token) => Ok(with_session(Redirect::to("/").into_response(), &token)),
+        Err(refused) => {
+            let (status, text) = refusal(refused, lang);
+            let body = login_page(&state, lang, csrf, Some(text));
+            Ok((status, body).into_response())
         }
     }
 }
 
-/// Checks a password (argon2 runs off the async threads); a session token when it is right.
-pub async fn start_session(state: &AppState, password: String) -> Option<String> {
-    let hash = state.0.password.clone()?;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    ok.then(|| state.0.sessions.start())
+/// The status and words of a refused login.
+pub fn refusal(refused: LoginRefused, lang: Lang) -> (StatusCode, &'static str) {
+    match refused {
+        LoginRefused::NoPassword => (
+            StatusCode::NOT_FOUND,
+            lang.pick(
+                "未设置密码，无需登录",
+                "no password is set; no login needed",
+            ),
+        ),
+        LoginRefused::Wrong => (
+            StatusCode::UNAUTHORIZED,
+            lang.pick("密码不正确", "wrong password"),
+        ),
+        LoginRefused::TooMany => (
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.pick(
+                "错误次数过多，请一分钟后再试",
+                "too many wrong passwords; try again in a minute",
+            ),
+        ),
+    }
+}
+
+/// Checks a password (slowed down against guessing); a session token when it is right.
+pub async fn start_session(state: &AppState, password: String) -> Result<String, LoginRefused> {
+    state
+        .0
+        .login_guard
+        .check(state.0.password.clone(), password)
+        .await?;
+    Ok(state.0.sessions.start())
 }
 
 /// Adds the session cookie to a response.
@@ -130,7 +151,12 @@ pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
         .and_then(|r| r.to_str().ok())
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest.to_string()))
         .and_then(|rest| rest.strip_prefix(host).map(str::to_string))
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !host.is_empty())
+        .filter(|path| {
+            path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !host.is_empty()
+        })
         .unwrap_or_else(|| "/".into());
     let mut response = Redirect::to(&back).into_response();
     let code = match lang {

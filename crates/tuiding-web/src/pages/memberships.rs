@@ -123,6 +123,8 @@ pub struct MembershipForm {
     pub notes: String,
     /// A policy template from the catalogue.
     pub template: String,
+    /// The revision the edit form was made from.
+    pub revision: String,
 }
 
 fn opt(text: &str) -> Option<String> {
@@ -149,7 +151,8 @@ impl MembershipForm {
             auto_renew: opt(&self.auto_renew).into_iter().collect(),
             benefits: vec![],
             category: opt(&self.category),
-            notes: opt(&self.notes),
+            // Browsers send a textarea's line breaks as CRLF.
+            notes: opt(&self.notes.replace("\r\n", "\n")),
         }
     }
 
@@ -169,6 +172,7 @@ impl MembershipForm {
             trial_until: m.trial_until.map(|d| d.to_string()).unwrap_or_default(),
             category: m.category.clone().unwrap_or_default(),
             notes: m.notes.clone().unwrap_or_default(),
+            revision: s.revision.to_string(),
             ..MembershipForm::default()
         }
     }
@@ -236,6 +240,7 @@ fn form(
         @for g in general { p.error role="alert" { (g) } }
         form.stack method="post" action=(action) novalidate {
             (c.csrf_field())
+            @if editing { input type="hidden" name="revision" value=(f.revision); }
             (field("platform", c.t("平台 *", "Platform *"), text("platform", &f.platform, "text"), c.t("如 爱奇艺、网易云音乐", "e.g. iQIYI, Spotify")))
             (field("plan", c.t("套餐", "Plan"), text("plan", &f.plan, "text"), c.t("如 黄金VIP连续包月", "e.g. Premium monthly")))
             (field("billing", c.t("计费方式 *", "Billing *"), html! {
@@ -446,7 +451,7 @@ pub async fn update(
         }
     }
     fields.category = Some(f.category.trim().to_string());
-    fields.notes = Some(f.notes.trim().to_string());
+    fields.notes = Some(f.notes.replace("\r\n", "\n").trim().to_string());
     let args = EditArgs {
         id,
         fields,
@@ -456,6 +461,7 @@ pub async fn update(
         drop_benefit: vec![],
         price_source: "edit".into(),
         price_on: None,
+        expected_revision: f.revision.trim().parse().ok(),
     };
     let saved = state
         .run(lang, move |ctx| match args.save(ctx) {
@@ -523,6 +529,7 @@ pub async fn close(
         drop_benefit: vec![],
         price_source: "edit".into(),
         price_on: None,
+        expected_revision: None,
     };
     state
         .run(lang, move |ctx| args.save(ctx))

@@ -65,31 +65,36 @@ pub async fn read(
 ) -> PageResult {
     let up = upload::read(multipart).await.or_page(lang)?;
     check_form_token(&headers, up.field("csrf")).or_page(lang)?;
-    let (name, text) = match up.files.first() {
-        Some((path, name)) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| WebError::internal(e.into()))
-                .or_page(lang)?;
-            let text = tuiding_terms::decode_text(&bytes)
-                .map_err(|e| WebError::bad_field("file", e.localized(lang)))
-                .or_page(lang)?;
-            (crate::security::safe_file_name(name), text)
-        }
-        None => ("pasted.txt".to_string(), up.field("text").to_string()),
-    };
-    if text.trim().is_empty() {
-        return Err(super::PageError::new(
-            WebError::bad_field(
+    let file = up.files.first().cloned();
+    let pasted = up.field("text").to_string();
+    // Decoding and reading a long agreement is CPU work: off the async threads.
+    let (name, text, reading) = tokio::task::spawn_blocking(move || {
+        let (name, text) = match file {
+            Some((path, name)) => {
+                let bytes = std::fs::read(path).map_err(|e| WebError::internal(e.into()))?;
+                let text = tuiding_terms::decode_text(&bytes)
+                    .map_err(|e| WebError::bad_field("file", e.localized(lang)))?;
+                (crate::security::safe_file_name(&name), text)
+            }
+            None => ("pasted.txt".to_string(), pasted),
+        };
+        if text.trim().is_empty() {
+            return Err(WebError::bad_field(
                 "text",
                 lang.pick(
                     "请粘贴协议文本或上传文件",
                     "paste the agreement or upload a file",
                 ),
-            ),
-            lang,
-        ));
-    }
-    let reading = tuiding_terms::read(&text);
+            ));
+        }
+        let reading = tuiding_terms::read(&text);
+        Ok((name, text, reading))
+    })
+    .await
+    .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))
+    .or_page(lang)?
+    .or_page(lang)?;
+    drop(up);
     let memberships = state
         .run(lang, |ctx| {
             let stored = ctx.open_store()?.memberships().localize(ctx.lang)?;
