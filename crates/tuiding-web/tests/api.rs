@@ -778,6 +778,7 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/v1/cases/{id}", "get"),
         ("/api/v1/cases/{id}/steps/{step}", "post"),
         ("/api/v1/cases/{id}/move", "post"),
+        ("/api/v1/cases/{id}/refund", "post"),
         ("/api/v1/cases/{id}/evidence", "post"),
         ("/api/v1/cases/{id}/dossier", "get"),
         ("/api/v1/vault/verify", "get"),
@@ -993,4 +994,98 @@ async fn stale_edits_and_stale_stream_numbers_are_refused() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_refund_is_requested_promised_and_received() {
+    let api = Api::new(true);
+    let id = api
+        .json(Method::POST, "/api/v1/cases", json!({"membership_id": 1}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let before = api.stored().await;
+    // Before every channel is closed there is no refund to track.
+    api.json(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/refund"),
+        json!({"requested": true}),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, None);
+    api.json(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/refund"),
+        json!({}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, None);
+    api.json(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/refund"),
+        json!({"requested": true, "received": "5"}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("body"));
+    api.json(
+        Method::POST,
+        "/api/v1/cases/99/refund",
+        json!({"requested": true}),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, None);
+    assert_eq!(api.stored().await, before);
+
+    let closed = api
+        .send(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/steps/close:wechat_pay"),
+            None,
+            vec![],
+        )
+        .await
+        .json();
+    assert_eq!(closed["state"], "channels_closed", "{closed}");
+    api.json(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/refund"),
+        json!({"promised": "25"}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("by"));
+    api.json(
+        Method::POST,
+        &format!("/api/v1/cases/{id}/refund"),
+        json!({"promised": "lots", "by": "2026-12-05"}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, Some("promised"));
+    let promised = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/refund"),
+            json!({"promised": "25", "by": "2026-12-05"}),
+        )
+        .await;
+    assert_eq!(
+        promised.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&promised.bytes)
+    );
+    let p = promised.json();
+    assert_eq!(p["state"], "refund_promised");
+    assert_eq!(p["refund"]["due"], "2026-12-05");
+    assert_eq!(p["refund"]["promised"], "25.00");
+    let received = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/refund"),
+            json!({"received": "25", "on": "2026-12-03"}),
+        )
+        .await
+        .json();
+    assert_eq!(received["state"], "refund_received");
+    assert_eq!(received["refund"]["received_on"], "2026-12-03");
 }

@@ -314,6 +314,20 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
         "the case moved on"
     );
     shots.take(&c, "case").await;
+    // Refund progress is recorded from the page (here too early: every channel is open).
+    c.find(Locator::Css("#what option[value=requested]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "#refund-form").await;
+    let refused = text_of(&c, "p.error").await;
+    assert!(
+        refused.contains("不能变为“已申请退款”"),
+        "the illegal move is named: {refused}"
+    );
+    c.goto(&url("/cases/1")).await.unwrap();
 
     // Download the dossier and verify it.
     c.find(Locator::Id("download"))

@@ -689,6 +689,60 @@ pub async fn move_case(
     ))
 }
 
+/// A refund's progress: one of a request, a promise or a payment.
+#[derive(Debug, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RefundInput {
+    /// The refund was requested (on `on`, default today).
+    pub requested: bool,
+    /// The amount promised (with `by`).
+    pub promised: Option<String>,
+    /// The day the refund was promised for.
+    pub by: Option<String>,
+    /// The amount received (on `on`, default today).
+    pub received: Option<String>,
+    /// The day of the request or the payment.
+    pub on: Option<String>,
+}
+
+/// Records a refund's request, promise or payment (as `tuiding case refund`).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/refund", tag = "cases", params(("id" = i64, Path)), request_body = RefundInput,
+    responses((status = 200, description = "The case, with the refund's due day", body = Object),
+              (status = 400, description = "Bad amount or date, or nothing to record", body = crate::error::ErrorBody),
+              (status = 404, description = "No such case", body = crate::error::ErrorBody),
+              (status = 422, description = "Not allowed in the case's state", body = crate::error::ErrorBody)))]
+pub async fn record_refund(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+    Body(input): Body<RefundInput>,
+) -> ApiResult<Json<Value>> {
+    let given = [
+        input.requested,
+        input.promised.is_some(),
+        input.received.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err(
+            WebError::bad_field("body", "requested | promised | received: one at a time").into(),
+        );
+    }
+    let facts = case::RefundFacts {
+        requested: input.requested,
+        promised: input.promised,
+        by: input.by,
+        received: input.received,
+        on: input.on,
+    };
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            case::record_refund(ctx, &mut ctx.open_store()?, id, &facts)?;
+            case_json(ctx, id)
+        })
+        .await?,
+    ))
+}
+
 /// Stores evidence (multipart: `files`, `kind`, `step`, `note`; as `tuiding evidence add`).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/evidence", tag = "cases", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", description = "`files` (several), `kind` (operation | communication | payment), `step`, `note`"),

@@ -94,6 +94,7 @@ pub async fn show(
         Some("step") => Some(c.t("已记录该步骤完成。", "Step recorded as done.")),
         Some("evidence") => Some(c.t("证据已存入证据库。", "Evidence stored in the vault.")),
         Some("moved") => Some(c.t("案件状态已更新。", "Case state updated.")),
+        Some("refund") => Some(c.t("已记录退款进展。", "Refund progress recorded.")),
         _ => None,
     };
     let title = format!("{} #{} · {}", c.t("案件", "Case"), v.id, v.membership);
@@ -187,6 +188,31 @@ pub async fn show(
             p { (c.t("报告、12315 投诉表、全部证据原件和校验清单，打包为 zip。身份证、银行卡、手机号默认遮盖。", "The report, the 12315 complaint, every evidence file and a manifest of digests, in one zip. ID, card and phone numbers are masked.")) }
             p { a.button #download href={"/cases/" (v.id) "/dossier.zip"} download { (c.t("下载投诉材料", "Download the dossier")) } }
         }
+        section.card #refund {
+            h2 { (c.t("退款进展", "Refund")) }
+            p.small.muted { (c.t("到账期限按工作日计算（法定节假日和调休已计入）。", "Due dates count working days (public holidays and adjusted workdays included).")) }
+            form.stack #refund-form method="post" action={"/cases/" (v.id) "/refund"} {
+                (c.csrf_field())
+                div.row {
+                    label for="what" { (c.t("记录", "Record")) }
+                    select #what name="what" {
+                        option value="requested" { (c.t("已申请退款", "refund requested")) }
+                        option value="promised" { (c.t("平台承诺退款", "refund promised")) }
+                        option value="received" { (c.t("退款已到账", "refund received")) }
+                    }
+                }
+                div.row {
+                    label for="amount" { (c.t("金额", "Amount")) }
+                    input #amount type="text" name="amount" inputmode="decimal" placeholder=(c.t("承诺或到账时填写", "for a promise or a payment"));
+                }
+                div.row {
+                    label for="date" { (c.t("日期", "Date")) }
+                    input #date type="date" name="date";
+                    small.hint { (c.t("申请或到账日（默认今天）；承诺时为承诺到账日", "the day requested or received (default today); for a promise, the day promised")) }
+                }
+                button type="submit" { (c.t("记录", "Record")) }
+            }
+        }
         section.card #moves {
             h2 { (c.t("案件进展", "Move the case")) }
             @for (to, label) in [("escalated", c.t("升级投诉（12315 / 平台）", "Escalate (12315 / the platform)")), ("resolved", c.t("已解决", "Resolved")), ("closed", c.t("关闭案件", "Close the case"))] {
@@ -222,6 +248,70 @@ pub async fn step(
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{id}?done=step#steps")).into_response())
+}
+
+/// The refund form: what happened, an amount and a date.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct RefundForm {
+    /// The form's CSRF token.
+    pub csrf: String,
+    /// `requested`, `promised` or `received`.
+    pub what: String,
+    /// The amount promised or received.
+    pub amount: String,
+    /// The day requested or received, or the day promised.
+    pub date: String,
+}
+
+impl RefundForm {
+    /// The facts as `case refund` takes them.
+    pub fn facts(&self) -> Result<case::RefundFacts, WebError> {
+        let some = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
+        let (amount, date) = (some(&self.amount), some(&self.date));
+        Ok(match self.what.as_str() {
+            "requested" => case::RefundFacts {
+                requested: true,
+                on: date,
+                ..Default::default()
+            },
+            "promised" => case::RefundFacts {
+                promised: Some(amount.unwrap_or_default()),
+                by: Some(date.unwrap_or_default()),
+                ..Default::default()
+            },
+            "received" => case::RefundFacts {
+                received: Some(amount.unwrap_or_default()),
+                on: date,
+                ..Default::default()
+            },
+            _ => {
+                return Err(WebError::bad_field(
+                    "what",
+                    "requested | promised | received",
+                ));
+            }
+        })
+    }
+}
+
+/// `POST /cases/{id}/refund`.
+pub async fn refund(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<RefundForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let facts = f.facts().or_page(lang)?;
+    state
+        .run(lang, move |ctx| {
+            case::record_refund(ctx, &mut ctx.open_store()?, id, &facts)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=refund")).into_response())
 }
 
 /// The move form.

@@ -158,15 +158,18 @@ impl CaseArgs {
                 by,
                 received,
                 on,
-            } => refund(
-                ctx,
-                *case,
-                *requested,
-                promised.as_deref(),
-                by.as_deref(),
-                received.as_deref(),
-                on.as_deref(),
-            ),
+            } => {
+                let facts = RefundFacts {
+                    requested: *requested,
+                    promised: promised.clone(),
+                    by: by.clone(),
+                    received: received.clone(),
+                    on: on.clone(),
+                };
+                let mut store = ctx.open_store()?;
+                record_refund(ctx, &mut store, *case, &facts)?;
+                show(ctx, &store, *case)
+            }
             CaseCommand::Escalate { case, note } => {
                 transition(ctx, *case, CaseState::Escalated, note.clone())
             }
@@ -488,17 +491,39 @@ pub fn mark_step(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn refund(
+/// What `case refund` records: a request, a promise (amount and date) or a payment.
+#[derive(Debug, Default, Clone)]
+pub struct RefundFacts {
+    pub requested: bool,
+    pub promised: Option<String>,
+    pub by: Option<String>,
+    pub received: Option<String>,
+    /// The day of the request or the payment [default: today].
+    pub on: Option<String>,
+}
+
+/// Records a refund's request, promise or payment on case `id`, moving the case where that
+/// is a legal move (`case refund`).
+pub fn record_refund(
     ctx: &Ctx,
+    store: &mut SqliteStore,
     id: i64,
-    requested: bool,
-    promised: Option<&str>,
-    by: Option<&str>,
-    received: Option<&str>,
-    on: Option<&str>,
+    facts: &RefundFacts,
 ) -> anyhow::Result<()> {
-    let mut store = ctx.open_store()?;
+    let RefundFacts {
+        requested,
+        promised,
+        by,
+        received,
+        on,
+    } = facts;
+    let (requested, promised, by, received, on) = (
+        *requested,
+        promised.as_deref(),
+        by.as_deref(),
+        received.as_deref(),
+        on.as_deref(),
+    );
     let case = store.case(id).localize(ctx.lang)?;
     let currency = tuiding_core::Currency::from_code(&case.currency).localize(ctx.lang)?;
     let on = on
@@ -554,7 +579,7 @@ fn refund(
         store
             .change_case(id, revision, &change, crate::clock::now())
             .localize(ctx.lang)?;
-        return show(ctx, &store, id);
+        return Ok(());
     }
     // Before every channel is closed there is no refund to track, and a finished case takes
     // no more: both are refused. Later (after an escalation, say) the amounts are recorded
@@ -579,7 +604,7 @@ fn refund(
     store
         .change_case(id, revision, &change, crate::clock::now())
         .localize(ctx.lang)?;
-    show(ctx, &store, id)
+    Ok(())
 }
 
 fn transition(ctx: &Ctx, id: i64, to: CaseState, note: Option<String>) -> anyhow::Result<()> {
