@@ -205,6 +205,31 @@ fn per_label(per: &str, lang: Lang) -> &'static str {
 }
 
 /// The human report.
+/// A finding's value in words, as the CLI and the web show it.
+pub fn finding_text(field: &str, value: &serde_json::Value, lang: Lang) -> String {
+    match (field, value.as_str()) {
+        ("refund_method", Some(m)) => per_label(m, lang).to_string(),
+        _ => describe(field, value, lang),
+    }
+}
+
+/// ✓ met, △ insufficient, ✗ missing.
+pub fn disclosure_mark(status: &str) -> &'static str {
+    match status {
+        "met" => "✓",
+        "insufficient" => "△",
+        _ => "✗",
+    }
+}
+
+/// A disclosure requirement in words.
+pub fn requirement_label(requirement: &str, lang: Lang) -> &'static str {
+    tuiding_terms::REQUIREMENTS
+        .iter()
+        .find(|(k, ..)| *k == requirement)
+        .map_or("", |(_, zh, en)| lang.pick(zh, en))
+}
+
 pub fn render(ctx: &Ctx, file: &str, r: &Reading) -> String {
     let lang = ctx.lang;
     let mut out = Vec::new();
@@ -230,10 +255,7 @@ pub fn render(ctx: &Ctx, file: &str, r: &Reading) -> String {
     for field in tuiding_terms::FIELD_ORDER {
         for f in r.fields.get(field).map(Vec::as_slice).unwrap_or(&[]) {
             any = true;
-            let what = match (*field, f.value.as_str()) {
-                ("refund_method", Some(m)) => per_label(m, lang).to_string(),
-                _ => describe(field, &f.value, lang),
-            };
+            let what = finding_text(field, &f.value, lang);
             out.push(
                 format!("  • {}：{what}", field_label(field, lang))
                     .replace('：', lang.pick("：", ": ")),
@@ -253,15 +275,8 @@ pub fn render(ctx: &Ctx, file: &str, r: &Reading) -> String {
     out.push(String::new());
     out.push(lang.pick("信息披露检查：", "Disclosure check:").to_string());
     for d in &r.disclosures {
-        let mark = match d.status {
-            "met" => "✓",
-            "insufficient" => "△",
-            _ => "✗",
-        };
-        let label = tuiding_terms::REQUIREMENTS
-            .iter()
-            .find(|(k, ..)| *k == d.requirement)
-            .map_or("", |(_, zh, en)| lang.pick(zh, en));
+        let mark = disclosure_mark(d.status);
+        let label = requirement_label(d.requirement, lang);
         let reason = lang.pick(&d.reason_zh, &d.reason);
         out.push(format!("  {mark} {label}{}{reason}", lang.pick("：", ": ")));
     }

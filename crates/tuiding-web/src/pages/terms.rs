@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tuiding_app::cmd::terms::{describe, field_label};
+use tuiding_app::cmd::terms::{disclosure_mark, field_label, finding_text, requirement_label};
 use tuiding_app::error::{Localize, UserError};
 use tuiding_core::{Lang, Localized};
 use tuiding_store::Store;
@@ -145,7 +145,7 @@ fn findings(c: &Chrome, r: &Reading) -> Markup {
                     @if let Some(list) = r.fields.get(field) {
                         @for f in list {
                             dt { (field_label(field, c.lang)) }
-                            dd { (describe(field, &f.value, c.lang)) " " a href={"#m-" (f.start)} { "¶" } }
+                            dd { (finding_text(field, &f.value, c.lang)) " " a href={"#m-" (f.start)} { "¶" } }
                         }
                     }
                 }
@@ -157,7 +157,7 @@ fn findings(c: &Chrome, r: &Reading) -> Markup {
             }
             h3 { (c.t("法定告知检查", "Required disclosures")) }
             ul { @for d in &r.disclosures {
-                li class=(d.status) { strong { (d.requirement) } " — " (d.status) "：" (c.lang.pick(&d.reason_zh, &d.reason)) }
+                li class=(d.status) { (disclosure_mark(d.status)) " " strong { (requirement_label(d.requirement, c.lang)) } (c.t("：", ": ")) (c.lang.pick(&d.reason_zh, &d.reason)) }
             } }
         }
     }
