@@ -1,7 +1,7 @@
 //! Black-box tests of what trackers need: free trials, reminder lead days and price history.
 
 mod common;
-use common::json;
+use common::{json, tuiding_at};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -356,4 +356,33 @@ fn the_calendar_export_has_renewals_last_safe_days_and_refund_due_dates() {
         "2027-02-03",
     ]));
     assert!(ics("2027-01-25").contains("UID:refund-due-case-1@tuiding\r\nDTSTAMP:20270125T000000Z\r\nDTSTART;VALUE=DATE:20270203\r\n"));
+}
+
+#[test]
+fn renewals_by_month_add_up_to_the_window_total() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    tuiding_at(&dir, "2026-11-26")
+        .arg("demo")
+        .assert()
+        .success();
+    let cents = |amount: &serde_json::Value| -> i64 {
+        amount.as_str().unwrap().replace('.', "").parse().unwrap()
+    };
+    let report = json(tuiding_at(&dir, "2026-11-26").args(["renewals", "--within", "1y"]));
+    let months =
+        json(tuiding_at(&dir, "2026-11-26").args(["renewals", "--within", "1y", "--by-month"]));
+    let months = months.as_array().unwrap();
+    assert_eq!(months.first().unwrap()["month"], "2026-11");
+    assert_eq!(months.last().unwrap()["month"], "2027-11");
+    for total in report["totals"].as_array().unwrap() {
+        let currency = &total["currency"];
+        let summed: i64 = months
+            .iter()
+            .flat_map(|m| m["totals"].as_array().unwrap())
+            .filter(|t| &t["currency"] == currency)
+            .map(|t| cents(&t["amount"]))
+            .sum();
+        assert_eq!(summed, cents(&total["amount"]), "{currency}");
+    }
 }

@@ -19,12 +19,23 @@ use crate::output::{self, Align, Cell, Table};
 /// Renewals and service ends within a window.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "示例 / Examples:\n  tuiding renewals\n  tuiding renewals --within 7d\n  tuiding renewals --within 3m --json"
+    after_help = "示例 / Examples:\n  tuiding renewals\n  tuiding renewals --within 7d\n  tuiding renewals --within 3m --json\n  tuiding renewals --within 1y --by-month    # 每月扣费合计 / charges per month"
 )]
 pub struct RenewalsArgs {
     /// 时间范围 / Window after today: 30d, 2w, 1m, 1y (a bare number is days)
     #[arg(long, default_value = "30d", value_name = "WINDOW")]
     pub within: String,
+    /// 按月合计 / The charges of the window added up per calendar month
+    #[arg(long)]
+    pub by_month: bool,
+}
+
+/// One month of `renewals --by-month`.
+#[derive(Debug, Serialize)]
+pub struct MonthTotal {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub totals: Vec<CurrencyTotal>,
 }
 
 /// The JSON printed by `renewals --json`.
@@ -72,6 +83,27 @@ impl RenewalsArgs {
         let store = ctx.open_store()?;
         let stored = store.memberships().localize(ctx.lang)?;
         let report = build(ctx, &stored, until)?;
+        if self.by_month {
+            let months: Vec<MonthTotal> = by_month(&report)?
+                .into_iter()
+                .map(|(month, totals)| MonthTotal { month, totals })
+                .collect();
+            if ctx.json {
+                return output::print_json(&months);
+            }
+            let mut table = Table::new(
+                &[ctx.t("月份", "month"), ctx.t("扣费合计", "charges")],
+                &[Align::Left, Align::Right],
+            );
+            for m in &months {
+                let text: Vec<String> = m.totals.iter().map(|t| t.money.to_string()).collect();
+                table.row(vec![m.month.clone().into(), text.join(" + ").into()]);
+            }
+            if months.is_empty() {
+                return output::line(ctx.t("这段时间没有扣费。", "No charges in this window."));
+            }
+            return output::line(table.render(ctx.color).trim_end());
+        }
         if ctx.json {
             return output::print_json(&report);
         }
