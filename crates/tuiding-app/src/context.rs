@@ -145,16 +145,7 @@ impl Ctx {
     pub fn catalogue(&self) -> anyhow::Result<Catalogue> {
         let mut catalogue = Catalogue::embedded();
         let dir = self.data_dir()?.join(PLATFORMS_DIR);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(catalogue),
-            Err(e) => return Err(e).with_context(|| dir.display().to_string()),
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        paths.sort();
+        let paths = toml_files(&dir).with_context(|| dir.display().to_string())?;
         for path in paths {
             let text =
                 std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
@@ -179,14 +170,7 @@ impl Ctx {
     pub fn bank_mappings(&self, extra: &[PathBuf]) -> anyhow::Result<Vec<BankMapping>> {
         let mut paths = extra.to_vec();
         let dir = self.data_dir()?.join(BANKS_DIR);
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            found.sort();
-            paths.extend(found);
-        }
+        paths.extend(toml_files(&dir).unwrap_or_default());
         let mut mappings = Vec::new();
         for path in paths {
             let text =
@@ -219,19 +203,12 @@ impl Ctx {
     pub fn playbooks(&self) -> anyhow::Result<tuiding_core::playbook::Playbooks> {
         let mut playbooks = tuiding_core::playbook::Playbooks::embedded();
         let dir = self.data_dir()?.join("playbooks");
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut paths: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            paths.sort();
-            for path in paths {
-                let text =
-                    std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
-                playbooks
-                    .insert(&text)
-                    .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
-            }
+        for path in toml_files(&dir).unwrap_or_default() {
+            let text =
+                std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+            playbooks
+                .insert(&text)
+                .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
         }
         Ok(playbooks)
     }
@@ -264,6 +241,22 @@ fn color_wanted() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     !no_color && !dumb && std::io::stdout().is_terminal()
+}
+
+/// The `*.toml` files of a directory of the user's own data files, sorted; none when the
+/// directory does not exist.
+fn toml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// Creates a directory (and its parents) readable by the owner only: the ledger is private.

@@ -117,11 +117,7 @@ impl From<anyhow::Error> for WebError {
             } else {
                 format!("{flag}: {message}")
             },
-            field: (!flag.is_empty()).then(|| {
-                flag.trim_start_matches('-')
-                    .replace('-', "_")
-                    .to_lowercase()
-            }),
+            field: (!flag.is_empty()).then(|| field_of(&flag)),
             problems: vec![],
         }
     }
@@ -148,6 +144,14 @@ from_rejection!(
     axum::extract::rejection::QueryRejection => "query",
     axum::extract::multipart::MultipartRejection => "body",
 );
+
+/// The input field a CLI flag or argument names: `--paid-through` → `paid_through`,
+/// `STEP` → `step`.
+pub fn field_of(flag: &str) -> String {
+    flag.trim_start_matches('-')
+        .replace('-', "_")
+        .to_lowercase()
+}
 
 /// An API handler's result: errors answer as JSON.
 pub struct ApiError(pub WebError);

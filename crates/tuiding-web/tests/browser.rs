@@ -145,6 +145,14 @@ async fn path_of(c: &Client) -> String {
     }
 }
 
+async fn click(c: &Client, at: Locator<'_>) {
+    c.find(at).await.unwrap().click().await.unwrap();
+}
+
+async fn type_into(c: &Client, at: Locator<'_>, text: &str) {
+    c.find(at).await.unwrap().send_keys(text).await.unwrap();
+}
+
 /// Waits (up to 10 s) until the browser is at `expected` (path and query).
 async fn wait_path(c: &Client, expected: &str) {
     let started = Instant::now();
@@ -162,12 +170,7 @@ async fn wait_path(c: &Client, expected: &str) {
 }
 
 async fn submit(c: &Client, form_css: &str) {
-    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css(&format!("{form_css} button[type=submit]"))).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,24 +192,9 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
 
     // Add a membership: a bad price is shown beside its field, then fixed.
     c.goto(&url("/memberships/new")).await.unwrap();
-    c.find(Locator::Id("platform"))
-        .await
-        .unwrap()
-        .send_keys("网易云音乐")
-        .await
-        .unwrap();
-    c.find(Locator::Id("plan"))
-        .await
-        .unwrap()
-        .send_keys("黑胶VIP连续包月")
-        .await
-        .unwrap();
-    c.find(Locator::Id("price"))
-        .await
-        .unwrap()
-        .send_keys("十五块")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("platform"), "网易云音乐").await;
+    type_into(&c, Locator::Id("plan"), "黑胶VIP连续包月").await;
+    type_into(&c, Locator::Id("price"), "十五块").await;
     // A date input is filled through its picker; set its value as the picker would.
     c.execute(
         "document.getElementById('start').value = '2026-11-10'",
@@ -224,18 +212,8 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
     let price = c.find(Locator::Id("price")).await.unwrap();
     price.clear().await.unwrap();
     price.send_keys("15").await.unwrap();
-    c.find(Locator::Css("#auto_renew option[value=alipay]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Id("category"))
-        .await
-        .unwrap()
-        .send_keys("音乐")
-        .await
-        .unwrap();
+    click(&c, Locator::Css("#auto_renew option[value=alipay]")).await;
+    type_into(&c, Locator::Id("category"), "音乐").await;
     submit(&c, "form.stack").await;
     wait_path(&c, "/memberships/1?done=added").await;
     let page = c.source().await.unwrap();
@@ -247,53 +225,35 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
     // Import a bill export and adopt the iQIYI stream.
     c.goto(&url("/import")).await.unwrap();
     let csv = common::data("alipay-small.csv");
-    c.find(Locator::Id("files"))
-        .await
-        .unwrap()
-        .send_keys(&csv.display().to_string())
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("files"), &csv.display().to_string()).await;
     submit(&c, "form.dropzone").await;
     let imported = text_of(&c, "#imported").await;
     assert!(imported.contains("新增 276 笔"), "{imported}");
     shots.take(&c, "import").await;
-    c.find(Locator::XPath(
-        "//tr[td[contains(., '爱奇艺')]]//button[contains(., '记为会员')]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click(
+        &c,
+        Locator::XPath("//tr[td[contains(., '爱奇艺')]]//button[contains(., '记为会员')]"),
+    )
+    .await;
     wait_path(&c, "/memberships/2?done=adopted").await;
     assert!(c.source().await.unwrap().contains("爱奇艺VIP会员连续包月"));
     shots.take(&c, "membership").await;
 
     // Open a case and upload two screenshots as evidence of closing the channel.
-    c.find(Locator::XPath("//button[contains(., '开始退订')]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::XPath("//button[contains(., '开始退订')]")).await;
     wait_path(&c, "/cases/1?done=opened").await;
     let evidence = tmp.path().join("evidence");
     std::fs::create_dir_all(&evidence).unwrap();
     let (before, after) = (evidence.join("关闭前.png"), evidence.join("关闭后.png"));
     std::fs::write(&before, b"\x89PNG\r\n\x1a\nbefore").unwrap();
     std::fs::write(&after, b"\x89PNG\r\n\x1a\nafter").unwrap();
-    c.find(Locator::Css("#evidence-form input[type=file]"))
-        .await
-        .unwrap()
-        .send_keys(&format!("{}\n{}", before.display(), after.display()))
-        .await
-        .unwrap();
-    c.find(Locator::Css("#step option[value='close:alipay']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(
+        &c,
+        Locator::Css("#evidence-form input[type=file]"),
+        &format!("{}\n{}", before.display(), after.display()),
+    )
+    .await;
+    click(&c, Locator::Css("#step option[value='close:alipay']")).await;
     submit(&c, "#evidence-form").await;
     wait_path(&c, "/cases/1?done=evidence").await;
     let stored = text_of(&c, "#evidence table").await;
@@ -302,12 +262,7 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
         "{stored}"
     );
     assert!(text_of(&c, "#vault").await.contains("校验通过"));
-    c.find(Locator::Css("#step-check_rules button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("#step-check_rules button")).await;
     wait_path(&c, "/cases/1?done=step").await;
     assert!(
         text_of(&c, "#state").await.contains("已做规则体检"),
@@ -315,12 +270,7 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
     );
     shots.take(&c, "case").await;
     // Refund progress is recorded from the page (here too early: every channel is open).
-    c.find(Locator::Css("#what option[value=requested]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("#what option[value=requested]")).await;
     submit(&c, "#refund-form").await;
     let refused = text_of(&c, "p.error").await;
     assert!(
@@ -330,12 +280,7 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
     c.goto(&url("/cases/1")).await.unwrap();
 
     // Download the dossier and verify it.
-    c.find(Locator::Id("download"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Id("download")).await;
     let started = Instant::now();
     let zip = loop {
         let found = std::fs::read_dir(&downloads)
@@ -362,22 +307,12 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
 
     // Read an agreement: findings are marked in the text; attach it to membership 2.
     c.goto(&url("/terms")).await.unwrap();
-    c.find(Locator::Id("text"))
-        .await
-        .unwrap()
-        .send_keys("爱奇艺VIP会员服务协议\n本服务为连续包月，每月25元，到期前24小时自动扣费。我们将在续费前5日通过短信提醒您。会员服务一经开通，不支持退款。您可以在“我的-设置-自动续费管理”中取消。")
-        .await
-        .unwrap();
+    type_into(&c, Locator::Id("text"), "爱奇艺VIP会员服务协议\n本服务为连续包月，每月25元，到期前24小时自动扣费。我们将在续费前5日通过短信提醒您。会员服务一经开通，不支持退款。您可以在“我的-设置-自动续费管理”中取消。").await;
     submit(&c, "form.dropzone").await;
     assert!(text_of(&c, "#findings").await.contains("退款方式"));
     assert!(c.find_all(Locator::Css("mark.field")).await.unwrap().len() >= 3);
     shots.take(&c, "terms").await;
-    c.find(Locator::Css("#membership option[value='2']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("#membership option[value='2']")).await;
     submit(&c, "#attach form").await;
     wait_path(&c, "/memberships/2?done=policy").await;
     assert!(c.source().await.unwrap().contains("terms:pasted.txt"));
@@ -410,12 +345,7 @@ async fn screenshots_of_the_overview_in_both_languages_and_on_a_phone() {
     c.goto(&format!("{base}/")).await.unwrap();
     shots.take(&c, "dashboard-phone").await;
     c.set_window_size(1280, 1700).await.unwrap();
-    c.find(Locator::Css("a[hreflang=en]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("a[hreflang=en]")).await;
     let started = Instant::now();
     while !c
         .source()

@@ -52,6 +52,22 @@ pub struct EditArgs {
 }
 
 impl EditArgs {
+    /// Changes to membership `id`'s fields and nothing else (a form, an API call); the
+    /// other changes are added with struct update syntax.
+    pub fn new(id: i64, fields: MembershipFields) -> EditArgs {
+        EditArgs {
+            id,
+            fields,
+            close: vec![],
+            drop_channel: vec![],
+            redeem: vec![],
+            drop_benefit: vec![],
+            price_source: "edit".into(),
+            price_on: None,
+            expected_revision: None,
+        }
+    }
+
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         self.save(ctx)?;
         let store = ctx.open_store()?;

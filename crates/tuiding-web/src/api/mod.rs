@@ -140,10 +140,7 @@ fn problems_error(problems: Vec<(String, String)>) -> WebError {
     let problems: Vec<FieldProblem> = problems
         .into_iter()
         .map(|(flag, message)| FieldProblem {
-            field: flag
-                .trim_start_matches('-')
-                .replace('-', "_")
-                .to_lowercase(),
+            field: crate::error::field_of(&flag),
             message,
         })
         .collect();

@@ -19,12 +19,7 @@ use crate::state::{AppState, ReqLang};
 use crate::upload;
 
 fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
-    Chrome {
-        lang,
-        csrf: csrf.0,
-        nav: "import",
-        login: state.0.password.is_some(),
-    }
+    Chrome::new(state, lang, csrf, "import")
 }
 
 /// `?done=dismissed`.

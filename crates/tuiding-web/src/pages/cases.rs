@@ -24,12 +24,7 @@ use crate::state::{AppState, ReqLang};
 use crate::upload;
 
 fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
-    Chrome {
-        lang,
-        csrf: csrf.0,
-        nav: "cases",
-        login: state.0.password.is_some(),
-    }
+    Chrome::new(state, lang, csrf, "cases")
 }
 
 /// `?done=…` after a form.

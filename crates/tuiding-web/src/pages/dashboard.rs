@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use maud::{Markup, html};
 use tuiding_app::cmd::due::{self, DueItem};
-use tuiding_app::cmd::renewals::{self, CurrencyTotal, RenewalsReport};
+use tuiding_app::cmd::renewals::{self, CurrencyTotal, RenewalItem};
 use tuiding_app::cmd::summary::{self, Summary};
 use tuiding_app::error::Localize;
 use tuiding_core::Lang;
@@ -22,7 +22,7 @@ pub struct Overview {
     /// Costs per currency and category.
     pub summary: Summary,
     /// Key dates of the next 30 days.
-    pub soon: RenewalsReport,
+    pub soon: Vec<RenewalItem>,
     /// Charges of the next 12 months, per month.
     pub months: Vec<(String, Vec<CurrencyTotal>)>,
     /// What needs action.
@@ -41,9 +41,15 @@ pub fn overview(ctx: &tuiding_app::context::Ctx) -> anyhow::Result<Overview> {
             .checked_add(jiff::Span::new().days(days))
             .unwrap_or(ctx.today)
     };
-    let soon = renewals::build(ctx, &stored, in_days(30))?;
+    // One pass over the year ahead gives both the chart and the next 30 days.
     let year = renewals::build(ctx, &stored, in_days(365))?;
     let months = renewals::by_month(&year)?;
+    let until = in_days(30);
+    let soon = year
+        .renewals
+        .into_iter()
+        .filter(|r| r.date <= until)
+        .collect();
     let key_days = due::key_days(ctx, &store, Some(30))?;
     drop(store);
     let due = due::items(ctx, None)?;
@@ -63,12 +69,7 @@ pub async fn show(
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
     let data = state.run(lang, overview).await.or_page(lang)?;
-    let c = Chrome {
-        lang,
-        csrf: csrf.0,
-        nav: "home",
-        login: state.0.password.is_some(),
-    };
+    let c = Chrome::new(&state, lang, csrf, "home");
     Ok(page(&c, c.t("总览", "Overview"), render(&c, &data)).into_response())
 }
 
@@ -107,13 +108,13 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
         }
         section.card #soon {
             h2 { (c.t("即将续费（30 天内）", "Renewing in the next 30 days")) }
-            @if d.soon.renewals.is_empty() {
+            @if d.soon.is_empty() {
                 p.muted { (c.t("30 天内没有续费。", "Nothing renews in the next 30 days.")) }
             } @else {
                 table.list {
                     thead { tr { th { (c.t("日期", "Date")) } th { (c.t("会员", "Membership")) } th.num { (c.t("金额", "Amount")) } th { (c.t("最后安全取消日", "Last safe day to cancel")) } } }
                     tbody {
-                        @for r in &d.soon.renewals {
+                        @for r in &d.soon {
                             tr {
                                 td { (r.date) br; small.muted { (days(c.lang, r.days_until)) } }
                                 td { a href={"/memberships/" (r.id)} { (r.platform) " " (r.plan) } " " (kind(c.lang, r.kind)) }

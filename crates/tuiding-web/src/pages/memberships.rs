@@ -19,16 +19,12 @@ use tuiding_core::{Channel, Lang};
 use tuiding_store::{Store, StoredMembership};
 
 use super::{Chrome, OrPage, PageResult, notice, page};
+use crate::error::field_of;
 use crate::security::{CsrfToken, check_form_token};
 use crate::state::{AppState, ReqLang};
 
 fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
-    Chrome {
-        lang,
-        csrf: csrf.0,
-        nav: "memberships",
-        login: state.0.password.is_some(),
-    }
+    Chrome::new(state, lang, csrf, "memberships")
 }
 
 /// A note to show after a redirect (`?done=added`).
@@ -180,12 +176,6 @@ impl MembershipForm {
 
 /// Problems by field name (`price`), and those of no field under "".
 type Problems = Vec<(String, String)>;
-
-fn field_of(flag: &str) -> String {
-    flag.trim_start_matches('-')
-        .replace('-', "_")
-        .to_lowercase()
-}
 
 fn form(
     c: &Chrome,
@@ -453,15 +443,8 @@ pub async fn update(
     fields.category = Some(f.category.trim().to_string());
     fields.notes = Some(f.notes.replace("\r\n", "\n").trim().to_string());
     let args = EditArgs {
-        id,
-        fields,
-        close: vec![],
-        drop_channel: vec![],
-        redeem: vec![],
-        drop_benefit: vec![],
-        price_source: "edit".into(),
-        price_on: None,
         expected_revision: f.revision.trim().parse().ok(),
+        ..EditArgs::new(id, fields)
     };
     let saved = state
         .run(lang, move |ctx| match args.save(ctx) {
@@ -521,15 +504,8 @@ pub async fn close(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let args = EditArgs {
-        id,
-        fields: MembershipFields::default(),
         close: vec![f.channel.clone()],
-        drop_channel: vec![],
-        redeem: vec![],
-        drop_benefit: vec![],
-        price_source: "edit".into(),
-        price_on: None,
-        expected_revision: None,
+        ..EditArgs::new(id, MembershipFields::default())
     };
     state
         .run(lang, move |ctx| args.save(ctx))

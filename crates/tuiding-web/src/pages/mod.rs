@@ -30,6 +30,21 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// The chrome of a page under navigation entry `nav`.
+    pub fn new(
+        state: &crate::state::AppState,
+        lang: Lang,
+        csrf: crate::security::CsrfToken,
+        nav: &'static str,
+    ) -> Chrome {
+        Chrome {
+            lang,
+            csrf: csrf.0,
+            nav,
+            login: state.0.password.is_some(),
+        }
+    }
+
     /// Picks the text for the page's language.
     pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(zh, en)
