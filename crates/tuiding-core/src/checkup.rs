@@ -16,7 +16,7 @@ use crate::membership::{
 use crate::money::{Money, Rounding};
 use crate::period::PeriodSpan;
 use crate::policy::Policy;
-use crate::refund::{Line, Refund, RefundError, compute_refund};
+use crate::refund::{Line, Refund, RefundError};
 
 /// One auto-renew contract that must be closed, and how.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,35 +62,39 @@ pub struct Notice {
     pub line: Line,
 }
 
-/// What to do.
+pub use crate::decision::{Advice, AdviceAction, BenefitsValue, Choice, Intent};
+
+/// The refund if cancelled on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdviceAction {
-    /// Cancel (and request the refund) today.
-    CancelNow,
-    /// Keep using it; close every auto-renew channel before the last safe day.
-    KeepUntilPeriodEnd,
-    /// Only customer service can act (gifted members, buy-outs, unknown terms).
-    ContactSupport,
+pub struct CurvePoint {
+    /// The cancel day.
+    pub date: Date,
+    /// The refund (the claimed reading).
+    pub amount: Money,
+    /// Why this day: `today`, `week`, `last_safe_day`, `zero`, `period_end`.
+    pub label: &'static str,
 }
 
-impl AdviceAction {
-    /// `cancel_now`, `keep_until_period_end` or `contact_support`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AdviceAction::CancelNow => "cancel_now",
-            AdviceAction::KeepUntilPeriodEnd => "keep_until_period_end",
-            AdviceAction::ContactSupport => "contact_support",
-        }
-    }
-}
-
-/// The advice and the reasons, with numbers.
+/// The refund under one reading of an ambiguous refund clause.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Advice {
-    /// What to do.
-    pub action: AdviceAction,
-    /// Why.
-    pub reasons: Vec<Line>,
+pub struct ReadingRefund {
+    /// The method this reading applies.
+    pub method: crate::policy::RefundMethod,
+    /// The refund under it.
+    pub amount: Money,
+    /// Whether this is the reading claimed (the one that favours the user).
+    pub claimed: bool,
+    /// The arithmetic.
+    pub lines: Vec<Line>,
+}
+
+/// What the rule check knows beyond the membership and its policy.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Situation<'a> {
+    /// Whether the user is leaving.
+    pub intent: Intent,
+    /// The membership's recorded price changes (a notice changes the price from its day).
+    pub price_changes: &'a [crate::price::PriceChange],
 }
 
 /// The result of the rule check.
@@ -124,11 +128,24 @@ pub struct Checkup {
     pub risks: Vec<Notice>,
     /// Facts the check needed but did not have, and where to find them.
     pub missing_facts: Vec<Notice>,
-    /// What to do.
+    /// The user's intent the decision was made for.
+    pub intent: Intent,
+    /// The refund on the key days ahead (today, weekly, the last safe day, the day it
+    /// reaches zero, the period's last day); never rising.
+    pub refund_curve: Vec<CurvePoint>,
+    /// The first day of the period on which the refund is zero.
+    pub refund_zero_on: Option<Date>,
+    /// Unused benefits and what cancelling does to them.
+    pub benefits: BenefitsValue,
+    /// One per reading when the refund clause can be read more than one way.
+    pub readings: Vec<ReadingRefund>,
+    /// The options, best net first.
+    pub options: Vec<Choice>,
+    /// What to do: the best option.
     pub advice: Advice,
 }
 
-fn notice(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Notice {
+pub(crate) fn notice(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Notice {
     Notice {
         code,
         line: Line::new(zh, en),
@@ -194,12 +211,24 @@ pub fn close_path(channel: Channel) -> Line {
     }
 }
 
-/// Runs the rule check for cancelling `m` on `on`.
+/// Runs the rule check for cancelling `m` on `on` (intent undecided, no price history).
 pub fn check(
     m: &Membership,
     policy: Option<&Policy>,
     on: Date,
     calendar: &WorkCalendar,
+) -> Result<Checkup, MembershipError> {
+    check_with(m, policy, on, calendar, &Situation::default())
+}
+
+/// Runs the rule check for cancelling `m` on `on`, for a user whose intent and price
+/// history are known.
+pub fn check_with(
+    m: &Membership,
+    policy: Option<&Policy>,
+    on: Date,
+    calendar: &WorkCalendar,
+    situation: &Situation,
 ) -> Result<Checkup, MembershipError> {
     let mut warnings = Vec::new();
     let mut risks = Vec::new();
@@ -230,7 +259,15 @@ pub fn check(
         ));
     }
     let channels_to_close = channels(m, &mut warnings, &mut missing);
-    let refund = refund_for(m, policy, on, &mut missing);
+    let current_period = m.current_period(on)?;
+    let outlook = crate::outlook::Outlook::new(m, policy, situation.price_changes);
+    let in_trial = matches!(status, MembershipStatus::Trial(_));
+    let readings = if in_trial {
+        Vec::new()
+    } else {
+        refund_for(&outlook, on, &mut missing)
+    };
+    let refund = crate::refund::claimed(&readings).cloned();
     let voided_benefits = voided(m, policy, &mut risks);
     let refund_eta = eta(
         policy,
@@ -241,22 +278,53 @@ pub fn check(
         &mut missing,
     );
     billing_risks(m, policy, &mut risks);
-
-    let advice = advise(
+    let reading_views = outlook.reading_views(&readings);
+    if reading_views.len() > 1 {
+        risks.push(crate::outlook::ambiguity_notice(&reading_views));
+    }
+    let (refund_curve, refund_zero_on) = match (&refund, current_period) {
+        (Some(_), Some(span)) => outlook.curve(on, span, last_safe_cancel_day),
+        _ => (Vec::new(), None),
+    };
+    let benefits = outlook.benefits(on, refund.as_ref());
+    let renewal_price = next_renewal.map_or(m.price, |d| outlook.price_on(d));
+    let (hypotheses, missing_lines) = if refund.is_none() && !in_trial {
+        outlook.hypotheses(on, &missing)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let refund_tomorrow = on
+        .tomorrow()
+        .ok()
+        .and_then(|d| outlook.refund_on(d))
+        .filter(|_| refund.is_some());
+    let facts = crate::decision::Facts {
         m,
         on,
         status,
+        intent: situation.intent,
         next_renewal,
-        last_safe_cancel_day,
-        refund.as_ref(),
-        &voided_benefits,
-        policy,
-    );
+        last_safe: last_safe_cancel_day,
+        // A gifted plan was not paid for: its service left is worth nothing in cash.
+        period: current_period.map(|s| match m.billing {
+            Billing::Gifted => (s, Money::zero(m.price.currency())),
+            _ => (s, outlook.price_on(s.start)),
+        }),
+        refund: refund.as_ref().map(|r| r.amount),
+        refund_tomorrow,
+        zero_on: refund_zero_on,
+        estimate: outlook.estimate(on),
+        hypotheses: &hypotheses,
+        missing: &missing_lines,
+        benefits: &benefits,
+        renewal_price,
+    };
+    let (options, advice) = crate::decision::decide(&facts);
     Ok(Checkup {
         on,
         billing: m.billing,
         status,
-        current_period: m.current_period(on)?,
+        current_period,
         next_renewal,
         last_safe_cancel_day,
         cancel_cutoff_hours: cutoff,
@@ -267,6 +335,12 @@ pub fn check(
         warnings,
         risks,
         missing_facts: missing,
+        intent: situation.intent,
+        refund_curve,
+        refund_zero_on,
+        benefits,
+        readings: reading_views,
+        options,
         advice,
     })
 }
@@ -357,41 +431,36 @@ fn channels(
 }
 
 fn refund_for(
-    m: &Membership,
-    policy: Option<&Policy>,
+    outlook: &crate::outlook::Outlook,
     on: Date,
     missing: &mut Vec<Notice>,
-) -> Option<Refund> {
-    let Some(policy) = policy else {
+) -> Vec<Refund> {
+    let Some(policy) = outlook.policy else {
         missing.push(notice(
             "policy",
-            "没有这项会员的退款规则：退款方式、到账时间、提前取消时限都未知。请在《会员服务协议》《自动续费服务规则》末尾查找“退款”“退订”“扣费”条款，写成规则文件后用 `tuiding policy set ID 文件` 保存，或用 `tuiding policy templates` 里的模板。",
-            "No refund terms for this membership: the refund method, timing and cancel cut-off are unknown. Look for the refund, cancellation and charging clauses at the end of the membership agreement and the auto-renewal rules, write them as a policy file and save it with `tuiding policy set ID FILE`, or start from `tuiding policy templates`.",
+            "没有这项会员的退款规则：退款方式、到账时间、提前取消时限都未知。请在《会员服务协议》《自动续费服务规则》末尾查找“退款”“退订”“扣费”条款，用 `tuiding policy import ID 协议.txt` 读出来，或用 `tuiding policy set ID --template 模板名`、`--set refund.method=…` 填写。",
+            "No refund terms for this membership: the refund method, timing and cancel cut-off are unknown. Look for the refund, cancellation and charging clauses at the end of the membership agreement and the auto-renewal rules; read them with `tuiding policy import ID agreement.txt`, or fill them in with `tuiding policy set ID --template NAME` or `--set refund.method=…`.",
         ));
-        return None;
+        return Vec::new();
     };
-    match compute_refund(m, policy, on) {
-        Ok(refund) => Some(refund),
+    match outlook.readings_on(on) {
+        Ok(readings) => readings,
         Err(RefundError::NoMethod) => {
             missing.push(notice(
                 "refund.method",
-                "规则里没有退款方式（refund.method）：查找协议中“退款”“不予退还”的条款。",
-                "The terms do not state a refund method (refund.method): look for the refund clauses of the agreement.",
+                "规则里没有退款方式（refund.method）：查找协议中“退款”“不予退还”的条款，再用 `tuiding policy set ID --set refund.method=…` 填上。",
+                "The terms do not state a refund method (refund.method): look for the refund clauses of the agreement, then fill it in with `tuiding policy set ID --set refund.method=…`.",
             ));
-            None
+            Vec::new()
         }
         Err(RefundError::Missing { fact }) => {
-            missing.push(notice(
-                "refund_fact",
-                format!("计算退款还缺少 {fact}。"),
-                format!("The refund needs {fact}."),
-            ));
-            None
+            missing.push(crate::outlook::missing_number_notice(policy, fact));
+            Vec::new()
         }
-        Err(RefundError::NotInPeriod { .. }) => None,
+        Err(RefundError::NotInPeriod { .. }) => Vec::new(),
         Err(other) => {
             missing.push(notice("refund_error", other.to_string(), other.to_string()));
-            None
+            Vec::new()
         }
     }
 }
@@ -500,175 +569,6 @@ fn billing_risks(m: &Membership, policy: Option<&Policy>, risks: &mut Vec<Notice
             format!("平台只承诺续费前 {} 天提醒；《网络交易监督管理办法》第十八条要求前五日提醒，可作为投诉依据。", days.value),
             format!("The platform promises a reminder only {} days before renewal; the Online Transaction Supervision Measures (art. 18) ask for 5 days, which supports a complaint.", days.value),
         ));
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn advise(
-    m: &Membership,
-    on: Date,
-    status: MembershipStatus,
-    next_renewal: Option<Date>,
-    last_safe: Option<Date>,
-    refund: Option<&Refund>,
-    voided: &[VoidedBenefit],
-    policy: Option<&Policy>,
-) -> Advice {
-    let mut reasons = Vec::new();
-    let mut reason = |zh: String, en: String| reasons.push(Line::new(zh, en));
-    let close_by = |reason: &mut dyn FnMut(String, String)| {
-        if let (Some(last), Some(renewal)) = (last_safe, next_renewal) {
-            reason(
-                format!(
-                    "在 {last}（最后安全退订日）之前关闭所有自动续费渠道，{renewal} 就不会再扣款。"
-                ),
-                format!(
-                    "Close every auto-renew channel by {last} (the last safe cancel day) and nothing is charged on {renewal}."
-                ),
-            );
-        }
-    };
-    let voided_value = voided
-        .iter()
-        .filter_map(|v| v.value)
-        .try_fold(None::<Money>, |acc, v| match acc {
-            None => Some(Some(v)),
-            Some(a) => a.checked_add(v).ok().map(Some),
-        });
-    let voided_value = voided_value.flatten();
-
-    if matches!(m.billing, Billing::Gifted) {
-        reason(
-            "赠送/活动会员一般不能自助退订：请客服取消，并要求书面确认不会再扣费。".into(),
-            "Gifted or promotional members usually cannot cancel themselves: ask customer service to cancel and to confirm in writing that nothing more will be charged.".into(),
-        );
-        return Advice {
-            action: AdviceAction::ContactSupport,
-            reasons,
-        };
-    }
-    if matches!(status, MembershipStatus::Ended(_)) {
-        reason(
-            "服务已结束；若仍有渠道可扣费，请立即关闭。".into(),
-            "The service has ended; if any channel can still charge, close it now.".into(),
-        );
-        return Advice {
-            action: AdviceAction::CancelNow,
-            reasons,
-        };
-    }
-    let Some(refund) = refund else {
-        if matches!(m.billing, Billing::OneTime) {
-            reason(
-                "买断会员的退款条款未知：向客服询问能否退款，并要求书面答复。".into(),
-                "The buy-out's refund terms are unknown: ask customer service whether any refund is possible, in writing.".into(),
-            );
-            return Advice {
-                action: AdviceAction::ContactSupport,
-                reasons,
-            };
-        }
-        reason(
-            "退款规则未知，现在退订不一定能退钱；保留服务到本期结束最稳妥。".into(),
-            "The refund terms are unknown, so cancelling now may refund nothing; keeping the service to the end of the period is the safe choice.".into(),
-        );
-        close_by(&mut reason);
-        return Advice {
-            action: AdviceAction::KeepUntilPeriodEnd,
-            reasons,
-        };
-    };
-    let amount = refund.amount;
-    let left = refund.days_total - refund.days_used;
-    let period_last = refund.period_end.yesterday().unwrap_or(refund.period_end);
-    if amount.is_zero() {
-        reason(
-            format!(
-                "现在退订退 {amount}：不如继续用到本期最后一天 {period_last}（还剩 {left} 天）。"
-            ),
-            format!(
-                "Cancelling now refunds {amount}: better keep using it to the period's last day {period_last} ({left} days left)."
-            ),
-        );
-        close_by(&mut reason);
-        return Advice {
-            action: AdviceAction::KeepUntilPeriodEnd,
-            reasons,
-        };
-    }
-    if matches!(m.billing, Billing::OneTime) {
-        reason(
-            format!("按规则现在可退 {amount}；买断会员须由客服办理退款。"),
-            format!(
-                "Under the terms, cancelling now refunds {amount}; a buy-out's refund must be handled by customer service."
-            ),
-        );
-        return Advice {
-            action: AdviceAction::ContactSupport,
-            reasons,
-        };
-    }
-    // What staying is worth: the service left in the period, pro rata (rounded down, so a
-    // pro-rata refund is never judged worse than staying), plus the benefits that
-    // cancelling would void.
-    let service_left = refund
-        .paid
-        .mul_ratio(left, refund.days_total.max(1), Rounding::Down)
-        .unwrap_or(amount);
-    let keep_value = voided_value
-        .filter(|v| v.currency() == amount.currency())
-        .and_then(|v| service_left.checked_add(v).ok())
-        .unwrap_or(service_left);
-    let benefits_zh = voided_value
-        .map(|v| format!("，以及会作废的价值 {v} 的未用权益"))
-        .unwrap_or_default();
-    let benefits_en = voided_value
-        .map(|v| format!(", plus unused benefits worth {v} that it voids"))
-        .unwrap_or_default();
-    if amount.minor_units() < keep_value.minor_units() {
-        reason(
-            format!(
-                "今天退订只退 {amount}，却要放弃本期剩下 {left} 天的服务（按天折算约 {service_left}）{benefits_zh}：不如用到本期最后一天 {period_last}。若确定不再使用，现在退订仍可拿回 {amount}。"
-            ),
-            format!(
-                "Cancelling today returns {amount} but gives up the {left} days left in the period (about {service_left} pro rata){benefits_en}: better use it until the period's last day {period_last}. If you will not use it at all, cancelling now still returns {amount}."
-            ),
-        );
-        close_by(&mut reason);
-        return Advice {
-            action: AdviceAction::KeepUntilPeriodEnd,
-            reasons,
-        };
-    }
-    let mut zh = format!(
-        "今天退订可退 {amount}，不少于剩下 {left} 天服务的价值（约 {service_left}）{benefits_zh}"
-    );
-    let mut en = format!(
-        "Cancelling today refunds {amount}, no less than the {left} days of service left (about {service_left}){benefits_en}"
-    );
-    if let Some(tomorrow) = on.tomorrow().ok().filter(|d| *d < refund.period_end)
-        && let Some(policy) = policy
-        && let Ok(later) = compute_refund(m, policy, tomorrow)
-        && later.amount.minor_units() < amount.minor_units()
-        && let Ok(drop) = amount.checked_sub(later.amount)
-    {
-        zh.push_str(&format!(
-            "；明天退订只能退 {}（每晚一天少 {drop}）",
-            later.amount
-        ));
-        en.push_str(&format!(
-            "; tomorrow it would be {} ({drop} less for each day of waiting)",
-            later.amount
-        ));
-    }
-    reason(format!("{zh}。"), format!("{en}."));
-    reason(
-        "退订当天就关闭所有自动续费渠道并申请退款，保留截图和退款通知。".into(),
-        "On the day you cancel, close every auto-renew channel and request the refund; keep screenshots and the refund notice.".into(),
-    );
-    Advice {
-        action: AdviceAction::CancelNow,
-        reasons,
     }
 }
 
@@ -792,9 +692,10 @@ mod tests {
         assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd);
         let why = &c.advice.reasons[0].zh;
         assert!(why.contains("¥139.95") && why.contains("¥150.00"), "{why}");
-        // Pro rata by days, nothing voided: the refund equals what is left, so cancel now,
-        // and the reason says what a day of waiting costs.
-        let policy = Policy::from_toml("[refund]\nmethod = \"pro_rata_days\"\n").unwrap();
+        // Pro rata by days, coupons kept after cancelling: the refund equals what is left,
+        // so cancel now, and the reason says what a day of waiting costs.
+        let text = "[refund]\nmethod = \"pro_rata_days\"\nvoids_unredeemed_benefits = false\n";
+        let policy = Policy::from_toml(text).unwrap();
         let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
         assert_eq!(c.advice.action, AdviceAction::CancelNow);
         let why = &c.advice.reasons[0].zh;
@@ -802,11 +703,16 @@ mod tests {
             why.contains("¥139.95") && why.contains("每晚一天少"),
             "{why}"
         );
-        // The same with coupons that cancelling voids: keep.
-        let text = "[refund]\nmethod = \"pro_rata_days\"\nvoids_unredeemed_benefits = true\n";
-        let policy = Policy::from_toml(text).unwrap();
-        let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
-        assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd);
+        // The same with coupons that cancelling voids (or may void: the terms are silent):
+        // keep, for someone who still uses it.
+        for text in [
+            "[refund]\nmethod = \"pro_rata_days\"\nvoids_unredeemed_benefits = true\n",
+            "[refund]\nmethod = \"pro_rata_days\"\n",
+        ] {
+            let policy = Policy::from_toml(text).unwrap();
+            let c = check(&m, Some(&policy), date(2026, 6, 15), &cal()).unwrap();
+            assert_eq!(c.advice.action, AdviceAction::KeepUntilPeriodEnd, "{text}");
+        }
     }
 
     #[test]

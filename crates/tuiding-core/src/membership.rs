@@ -264,7 +264,7 @@ pub enum MembershipStatus {
     Upcoming,
     /// In a trial that converts (charges `price`) on this day unless cancelled before.
     Trial(Date),
-    /// It runs and will renew.
+    /// It runs (and renews, when periodic; a buy-out with no known end runs on).
     Active,
     /// It runs but will not renew; the service ends after the given day.
     Ending(Date),
@@ -480,6 +480,9 @@ impl Membership {
         Ok(match self.ends_on(today)? {
             Some(last) if last >= today => MembershipStatus::Ending(last),
             Some(last) => MembershipStatus::Ended(Some(last)),
+            // A buy-out or gifted plan with no known end still runs: no known end is not
+            // an end.
+            None if !matches!(self.billing, Billing::Periodic(_)) => MembershipStatus::Active,
             None => MembershipStatus::Ended(None),
         })
     }
@@ -868,7 +871,8 @@ mod tests {
         assert_eq!(m.yearly_cost().unwrap(), None);
         m.billing = Billing::Gifted;
         m.paid_through = None;
-        assert_eq!(m.status(today).unwrap(), MembershipStatus::Ended(None));
+        // No known end is not an end.
+        assert_eq!(m.status(today).unwrap(), MembershipStatus::Active);
         assert_eq!(m.current_period(today).unwrap(), None);
     }
 

@@ -242,6 +242,11 @@ impl<'de> Deserialize<'de> for Ratio {
 pub struct Amount(String);
 
 impl Amount {
+    /// An amount already checked to parse.
+    pub(crate) fn new(text: &str) -> Amount {
+        Amount(text.to_string())
+    }
+
     /// The amount in `currency` (the text may name the same currency, not another).
     pub fn to_money(&self, currency: Currency) -> Result<Money, MoneyError> {
         let money = Money::parse(&self.0, currency)?;
@@ -356,6 +361,10 @@ pub struct RefundPolicy {
     pub cooling_off_days: Option<Sourced<u32>>,
     /// Whether cancelling voids the benefits not yet redeemed (coupons, vouchers).
     pub voids_unredeemed_benefits: Option<Sourced<bool>>,
+    /// Other ways the refund clause can be read (the same clause, another method). Under
+    /// 《民法典》第四百九十八条 a standard term with two readings is read against the party
+    /// that wrote it, so the rule check claims the reading that refunds the most.
+    pub other_readings: Option<Sourced<Vec<RefundMethod>>>,
 }
 
 /// The `[timing]` table.
@@ -480,7 +489,7 @@ impl Policy {
     }
 
     /// Checks relations between fields and impossible values.
-    fn check(&self) -> Result<(), PolicyError> {
+    pub(crate) fn check(&self) -> Result<(), PolicyError> {
         let r = &self.refund;
         if let Some(ratio) = &r.discount_ratio
             && (ratio.value.is_zero() || ratio.value.cmp_frac(1, 1).is_gt())
@@ -498,29 +507,25 @@ impl Policy {
                 format!("{} is more than 100", p.value),
             ));
         }
-        match self.method() {
-            Some(RefundMethod::UsedMonthsAtListPrice) if r.list_price_per_month.is_none() => {
-                return Err(PolicyError::invalid(
-                    "refund.list_price_per_month",
-                    "method used_months_at_list_price needs list_price_per_month".into(),
-                ));
-            }
-            Some(RefundMethod::ConsumedDaysFee) => match (&r.discount_ratio, &r.daily_rate) {
-                (None, None) => {
-                    return Err(PolicyError::invalid(
-                        "refund.discount_ratio",
-                        "method consumed_days_fee needs discount_ratio or daily_rate".into(),
-                    ));
-                }
-                (Some(_), Some(_)) => {
-                    return Err(PolicyError::invalid(
-                        "refund.daily_rate",
-                        "give discount_ratio or daily_rate, not both".into(),
-                    ));
-                }
-                _ => {}
-            },
-            _ => {}
+        // A method whose number is missing (a consumed-days fee without its ratio) is an
+        // incomplete policy, not a wrong one: the rule check names the missing number and
+        // what each possible value would give.
+        if self.method() == Some(RefundMethod::ConsumedDaysFee)
+            && r.discount_ratio.is_some()
+            && r.daily_rate.is_some()
+        {
+            return Err(PolicyError::invalid(
+                "refund.daily_rate",
+                "give discount_ratio or daily_rate, not both".into(),
+            ));
+        }
+        if let Some(readings) = &r.other_readings
+            && readings.value.iter().any(|m| Some(*m) == self.method())
+        {
+            return Err(PolicyError::invalid(
+                "refund.other_readings",
+                "lists refund.method itself; name only the other readings".into(),
+            ));
         }
         if let Some(days) = &r.cooling_off_days
             && days.value > 366
@@ -763,14 +768,14 @@ renewal_reminder_days = 5
                 "100",
             ),
             (
-                "[refund]\nmethod = \"used_months_at_list_price\"\n",
-                "refund.list_price_per_month",
-                "needs",
+                "[refund]\nmethod = \"consumed_days_fee\"\ndiscount_ratio = 0.9\ndaily_rate = \"1\"\n",
+                "refund.daily_rate",
+                "not both",
             ),
             (
-                "[refund]\nmethod = \"consumed_days_fee\"\n",
-                "refund.discount_ratio",
-                "needs",
+                "[refund]\nmethod = \"full\"\nother_readings = [\"full\"]\n",
+                "refund.other_readings",
+                "itself",
             ),
             (
                 "[timing]\nrefund_working_days = [7, 3]\n",

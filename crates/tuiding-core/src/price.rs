@@ -64,6 +64,22 @@ pub fn changes_in_charges(charges: &[(Date, Money)]) -> Vec<PriceChange> {
         .collect()
 }
 
+/// The price in effect on `day`, given the membership's current price and its recorded
+/// changes. A change seen in a notice or in the charges takes effect on its day: before it
+/// the old price applies (what was paid for a period already under way never changes). A
+/// change made by hand (`edit --price`) is a correction and applies throughout.
+pub fn price_on(current: Money, changes: &[PriceChange], day: Date) -> Money {
+    let mut dated: Vec<&PriceChange> = changes
+        .iter()
+        .filter(|c| c.source != PriceSource::Edit && c.new.currency() == current.currency())
+        .collect();
+    dated.sort_by_key(|c| c.on);
+    match dated.iter().rev().find(|c| c.on <= day) {
+        Some(c) => c.new,
+        None => dated.first().map_or(current, |c| c.old),
+    }
+}
+
 /// How much more a year the membership costs now than at `first` (the first price paid),
 /// when it costs more; `None` for non-periodic billing or no rise.
 pub fn yearly_rise(m: &Membership, first: Money) -> Result<Option<Money>, MoneyError> {
@@ -90,6 +106,30 @@ mod tests {
 
     fn cny(minor: i64) -> Money {
         Money::from_minor(minor, Currency::CNY)
+    }
+
+    #[test]
+    fn a_notice_changes_the_price_from_its_day_only() {
+        let notice = PriceChange {
+            on: date(2026, 12, 15),
+            old: cny(2500),
+            new: cny(3000),
+            source: PriceSource::Notice,
+        };
+        assert_eq!(
+            price_on(cny(3000), &[notice], date(2026, 11, 20)),
+            cny(2500)
+        );
+        assert_eq!(
+            price_on(cny(3000), &[notice], date(2026, 12, 15)),
+            cny(3000)
+        );
+        let edit = PriceChange {
+            source: PriceSource::Edit,
+            ..notice
+        };
+        assert_eq!(price_on(cny(3000), &[edit], date(2026, 11, 20)), cny(3000));
+        assert_eq!(price_on(cny(3000), &[], date(2026, 11, 20)), cny(3000));
     }
 
     #[test]

@@ -162,11 +162,31 @@ pub fn paid_period(m: &Membership, on: Date) -> Result<PeriodSpan, RefundError> 
 /// assert_eq!(refund.amount.amount_string(), "9.00");
 /// ```
 pub fn compute_refund(m: &Membership, policy: &Policy, on: Date) -> Result<Refund, RefundError> {
+    compute_refund_paid(m, policy, on, None)
+}
+
+/// [`compute_refund`] for a period paid at `price_paid` rather than the membership's
+/// current price: a price notice changes renewals from its date, never what was already
+/// paid for the period under way.
+pub fn compute_refund_paid(
+    m: &Membership,
+    policy: &Policy,
+    on: Date,
+    price_paid: Option<Money>,
+) -> Result<Refund, RefundError> {
     let method_field = policy.refund.method.as_ref().ok_or(RefundError::NoMethod)?;
+    let price = price_paid.unwrap_or(m.price);
+    if method_field.value == RefundMethod::None
+        && !matches!(m.billing, Billing::Periodic(_))
+        && m.paid_through.is_none()
+        && on >= m.start
+    {
+        return Ok(no_refund_without_end(m, method_field, on, price));
+    }
     let span = paid_period(m, on)?;
     let paid = match m.billing {
         Billing::Gifted => Money::zero(m.price.currency()),
-        _ => m.price,
+        _ => price,
     };
     let rounding = policy.rounding();
     let days_total = span.days();
@@ -237,6 +257,79 @@ pub fn compute_refund(m: &Membership, policy: &Policy, on: Date) -> Result<Refun
     }
     calc.line(format!("应退 {clamped}。"), format!("Refund: {clamped}."));
     Ok(finish(calc, clamped, method_field.value))
+}
+
+/// A buy-out (or gifted plan) with no known end under terms that refund nothing: the
+/// refund is 0 whatever the end, so the missing end date does not matter.
+fn no_refund_without_end(
+    m: &Membership,
+    method: &Sourced<RefundMethod>,
+    on: Date,
+    price: Money,
+) -> Refund {
+    let mut calc = Calc::new();
+    calc.use_field("refund.method", Some(method));
+    calc.line(
+        "规则规定不予退款（refund.method = none）：0。没有记录到期日，但不影响这个结论。",
+        "The terms refund nothing (refund.method = none): 0. No end date is recorded, which does not change that.",
+    );
+    let zero = Money::zero(price.currency());
+    calc.line(format!("应退 {zero}。"), format!("Refund: {zero}."));
+    let days = days_between(m.start, on) + 1;
+    Refund {
+        amount: zero,
+        paid: price,
+        method: RefundMethod::None,
+        cancel_on: on,
+        period_start: m.start,
+        period_end: on.tomorrow().unwrap_or(on),
+        days_used: days,
+        days_total: days,
+        lines: calc.lines,
+        fields_used: calc.fields,
+        clauses: calc.clauses,
+    }
+}
+
+/// The refund under every reading of the refund clause: the stated method first, then
+/// each of `refund.other_readings` (a reading whose number is missing is left out).
+pub fn compute_readings(
+    m: &Membership,
+    policy: &Policy,
+    on: Date,
+    price_paid: Option<Money>,
+) -> Result<Vec<Refund>, RefundError> {
+    let mut out = vec![compute_refund_paid(m, policy, on, price_paid)?];
+    if let Some(other) = &policy.refund.other_readings {
+        for method in &other.value {
+            let mut alt = policy.clone();
+            alt.refund.other_readings = None;
+            alt.refund.method = Some(Sourced {
+                value: *method,
+                source: other.source.clone(),
+                confidence: other.confidence,
+            });
+            if let Ok(r) = compute_refund_paid(m, &alt, on, price_paid) {
+                out.push(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The reading the user claims: the one that refunds the most (《民法典》第四百九十八条:
+/// a standard term with two readings is read against the party that wrote it).
+pub fn claimed(readings: &[Refund]) -> Option<&Refund> {
+    claimed_index(readings).map(|i| &readings[i])
+}
+
+/// The index of [`claimed`]: the most, the first listed on a tie.
+pub fn claimed_index(readings: &[Refund]) -> Option<usize> {
+    readings
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, r)| (r.amount.minor_units(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -330,7 +423,8 @@ fn base_refund(
                 let ratio = ratio_field.value;
                 // refund = paid − price × used / (days × ratio), rounded once:
                 // (paid × days × num − price × used × den) / (days × num).
-                let price = m.price;
+                // The daily fee is the price of the period being refunded.
+                let price = paid;
                 let numerator =
                     i128::from(paid.minor_units()) * i128::from(days_total) * i128::from(ratio.num)
                         - i128::from(price.minor_units())

@@ -3,7 +3,7 @@
 use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
-use tuiding_core::checkup::{self, Checkup, Notice};
+use tuiding_core::checkup::{self, Checkup, Intent, Notice, Situation};
 use tuiding_core::policy::Policy;
 use tuiding_core::{ContractStatus, Lang, Localized};
 use tuiding_store::{SqliteStore, Store, StoredMembership};
@@ -19,6 +19,8 @@ const EXAMPLES: &str = "\
 示例 / Examples:
   tuiding check 1                      # 今天退订会怎样 / cancelling today
   tuiding check 1 --on 2026-12-15      # 换一天算 / cancelling on another day
+  tuiding check 1 --leaving            # 已决定不再使用 / you are leaving for good
+  tuiding check 1 --staying            # 还在用 / you still use it
   tuiding check 1 --json
   tuiding --lang en check 1";
 
@@ -31,6 +33,12 @@ pub struct CheckArgs {
     /// 按哪天退订计算 / The day to cancel on [default: today]
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
+    /// 已决定不再使用：剩余服务按 0 计 / You are leaving: the service left is worth nothing to you
+    #[arg(long, conflicts_with = "staying")]
+    pub leaving: bool,
+    /// 还在使用：剩余服务按天折算 / You still use it: the service left is worth its pro-rata price
+    #[arg(long)]
+    pub staying: bool,
 }
 
 /// The JSON printed by `check --json`.
@@ -56,9 +64,71 @@ pub struct CheckView {
     pub warnings: Vec<NoticeView>,
     pub risks: Vec<NoticeView>,
     pub missing_facts: Vec<NoticeView>,
+    /// `leaving`, `staying` or `undecided`.
+    pub intent: &'static str,
+    pub refund_curve: Vec<CurvePointView>,
+    pub refund_zero_on: Option<Date>,
+    pub benefits: BenefitsView,
+    /// One per reading of an ambiguous refund clause (empty when it reads one way).
+    pub readings: Vec<ReadingView>,
+    /// Every option, best net first.
+    pub options: Vec<OptionView>,
     pub advice: AdviceView,
     /// Where the policy came from (`null`: no policy).
     pub policy_origin: Option<String>,
+}
+
+impl CheckView {
+    /// The currency's symbol, for amounts printed without one.
+    pub fn currency_symbol(&self) -> &'static str {
+        tuiding_core::Currency::from_code(self.currency).map_or("", |c| c.symbol())
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CurvePointView {
+    pub date: Date,
+    pub amount: String,
+    /// `today`, `week`, `last_safe_day`, `zero` or `period_end`.
+    pub label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BenefitsView {
+    /// Remaining × unit value (`null`: no benefit with a value).
+    pub unused_value: Option<String>,
+    pub unused_units: u32,
+    /// What cancelling voids.
+    pub voided_on_cancel: Option<String>,
+    /// Whether the terms say cancelling voids them (`null`: not said).
+    pub voids: Option<bool>,
+    /// The refund today after redeeming every remaining benefit first.
+    pub refund_after_redeeming: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReadingView {
+    pub method: &'static str,
+    #[serde(skip)]
+    pub label: &'static str,
+    pub amount: String,
+    pub claimed: bool,
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OptionView {
+    pub action: &'static str,
+    pub label: &'static str,
+    pub cash: String,
+    /// False when the refund terms are unknown (`cash` is then the worst case, 0).
+    pub cash_known: bool,
+    pub cash_estimate: Option<String>,
+    pub usable_value: String,
+    pub further_charges: String,
+    pub net: String,
+    pub by: Option<Date>,
+    pub lines: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -109,6 +179,10 @@ pub struct NoticeView {
 #[derive(Debug, Serialize)]
 pub struct AdviceView {
     pub action: &'static str,
+    pub label: &'static str,
+    pub by: Option<Date>,
+    /// How much more the advised option nets than the next one.
+    pub margin: Option<String>,
     pub reasons: Vec<String>,
 }
 
@@ -118,12 +192,51 @@ impl CheckArgs {
             Some(text) => input::parse_date("--on", text, ctx.lang)?,
             None => ctx.today,
         };
+        let intent = self.intent(ctx)?;
         let store = ctx.open_store()?;
-        let (stored, view) = check_view(ctx, &store, self.id, on)?;
+        let (stored, view) = check_view(ctx, &store, self.id, on, intent)?;
         if ctx.json {
             return output::print_json(&view);
         }
         output::line(render(ctx, &stored.membership, &view))
+    }
+}
+
+impl CheckArgs {
+    /// The intent from the flags, or asked on a terminal.
+    fn intent(&self, ctx: &Ctx) -> anyhow::Result<Intent> {
+        if self.leaving {
+            return Ok(Intent::Leaving);
+        }
+        if self.staying {
+            return Ok(Intent::Staying);
+        }
+        if ctx.json || !ctx.interactive() {
+            return Ok(Intent::Undecided);
+        }
+        use std::io::{BufRead, Write};
+        let mut err = std::io::stderr();
+        write!(
+            err,
+            "{}",
+            ctx.t(
+                "你以后还会用这个会员吗？[1] 不用了，要离开  [2] 还在用  [回车] 不确定：",
+                "Will you still use this membership? [1] no, I am leaving  [2] yes  [Enter] not sure: "
+            )
+        )?;
+        err.flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        Ok(parse_intent(&answer))
+    }
+}
+
+/// An answer to "will you still use it?" (also the web form's value).
+pub fn parse_intent(answer: &str) -> Intent {
+    match answer.trim().to_lowercase().as_str() {
+        "1" | "leaving" | "no" | "n" | "不用了" | "不用" | "离开" => Intent::Leaving,
+        "2" | "staying" | "yes" | "y" | "还在用" | "用" => Intent::Staying,
+        _ => Intent::Undecided,
     }
 }
 
@@ -133,6 +246,7 @@ pub fn check_view(
     store: &SqliteStore,
     id: i64,
     on: Date,
+    intent: Intent,
 ) -> anyhow::Result<(StoredMembership, CheckView)> {
     {
         let stored = store.membership(id).localize(ctx.lang)?;
@@ -144,16 +258,24 @@ pub fn check_view(
             .localize(ctx.lang)?;
         let calendar = ctx.calendar()?;
         let m = &stored.membership;
-        let mut c = checkup::check(m, policy.as_ref(), on, &calendar)
-            .map_err(|e| UserError::failure(e.localized(ctx.lang)))?;
-        // The first price paid is the oldest recorded change's old price.
-        let first_paid = store
+        let history: Vec<tuiding_core::price::PriceChange> = store
             .price_changes()
             .localize(ctx.lang)?
             .into_iter()
-            .find(|(with, _)| *with == id)
-            .map(|(_, change)| change.old);
-        if let Some(notice) = first_paid.and_then(|first| checkup::price_rise_notice(m, first)) {
+            .filter(|(with, _)| *with == id)
+            .map(|(_, change)| change)
+            .collect();
+        let situation = Situation {
+            intent,
+            price_changes: &history,
+        };
+        let mut c = checkup::check_with(m, policy.as_ref(), on, &calendar, &situation)
+            .map_err(|e| UserError::failure(e.localized(ctx.lang)))?;
+        // The first price paid is the oldest recorded change's old price.
+        if let Some(notice) = history
+            .first()
+            .and_then(|first| checkup::price_rise_notice(m, first.old))
+        {
             c.warnings.push(notice);
         }
         let view = build_view(ctx, stored.id, m, &c, policy_record.map(|p| p.origin));
@@ -236,8 +358,56 @@ fn build_view(
         warnings: notices(&c.warnings, lang),
         risks: notices(&c.risks, lang),
         missing_facts: notices(&c.missing_facts, lang),
+        intent: c.intent.as_str(),
+        refund_curve: c
+            .refund_curve
+            .iter()
+            .map(|p| CurvePointView {
+                date: p.date,
+                amount: p.amount.amount_string(),
+                label: p.label,
+            })
+            .collect(),
+        refund_zero_on: c.refund_zero_on,
+        benefits: BenefitsView {
+            unused_value: c.benefits.unused_value.map(|v| v.amount_string()),
+            unused_units: c.benefits.unused_units,
+            voided_on_cancel: c.benefits.voided_on_cancel.map(|v| v.amount_string()),
+            voids: c.benefits.voids,
+            refund_after_redeeming: c.benefits.refund_after_redeeming.map(|v| v.amount_string()),
+        },
+        readings: c
+            .readings
+            .iter()
+            .map(|r| ReadingView {
+                method: r.method.as_str(),
+                label: tuiding_core::outlook::method_label(r.method, lang),
+                amount: r.amount.amount_string(),
+                claimed: r.claimed,
+                lines: r.lines.iter().map(|l| l.text(lang).to_string()).collect(),
+            })
+            .collect(),
+        options: c
+            .options
+            .iter()
+            .map(|o| OptionView {
+                action: o.action.as_str(),
+                label: o.action.label(lang),
+                cash: o.cash.amount_string(),
+                cash_known: o.cash_known,
+                cash_estimate: o.cash_estimate.map(|v| v.amount_string()),
+                usable_value: o.usable_value.amount_string(),
+                further_charges: o.further_charges.amount_string(),
+                net: o.net.amount_string(),
+                by: o.by,
+                lines: o.lines.iter().map(|l| l.text(lang).to_string()).collect(),
+            })
+            .collect(),
         advice: AdviceView {
             action: c.advice.action.as_str(),
+            label: c.advice.action.label(lang),
+            by: c.advice.by,
+            margin: c.advice.margin.map(|m| m.amount_string()),
             reasons: c
                 .advice
                 .reasons
@@ -351,6 +521,51 @@ fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
             )
         )),
     }
+    if v.readings.len() > 1 {
+        out.push(String::new());
+        out.push(
+            t(
+                "退款条款有两种以上理解（按对你有利的主张，《民法典》第四百九十八条）：",
+                "The refund clause reads more than one way (claim the one that favours you, Civil Code art. 498):",
+            )
+            .to_string(),
+        );
+        for r in &v.readings {
+            let mark = if r.claimed {
+                t("  ← 主张", "  ← claimed")
+            } else {
+                ""
+            };
+            out.push(format!("  • {}：¥{}{mark}", r.label, r.amount));
+        }
+    }
+    if !v.refund_curve.is_empty() {
+        out.push(String::new());
+        out.push(t("退款随退订日变化：", "The refund by cancel day:").to_string());
+        let mut table = Table::new(
+            &[t("日期", "date"), t("可退", "refund"), ""],
+            &[
+                output::Align::Left,
+                output::Align::Right,
+                output::Align::Left,
+            ],
+        );
+        for p in &v.refund_curve {
+            let note = match p.label {
+                "today" => t("今天", "today"),
+                "last_safe_day" => t("最后安全退订日", "last safe cancel day"),
+                "zero" => t("从这天起为 0", "zero from this day"),
+                "period_end" => t("本期最后一天", "period's last day"),
+                _ => "",
+            };
+            table.row(vec![
+                p.date.to_string().into(),
+                format!("{}{}", v.currency_symbol(), p.amount).into(),
+                note.into(),
+            ]);
+        }
+        out.extend(table.render(ctx.color).lines().map(|l| format!("  {l}")));
+    }
     if !v.voided_benefits.is_empty() {
         out.push(String::new());
         out.push(t("退订会作废的权益：", "Benefits that cancelling voids:").to_string());
@@ -399,6 +614,59 @@ fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
         out.push(output::paint(title, style, ctx.color));
         out.extend(list.iter().map(|n| format!("  • {}", n.message)));
     }
+    if !v.options.is_empty() {
+        out.push(String::new());
+        let intent = match v.intent {
+            "leaving" => t(
+                "（按你已决定离开计：剩余服务按 0 计）",
+                " (for someone leaving: the service left counts as 0)",
+            ),
+            "staying" => t(
+                "（按你还在使用计：剩余服务按天折算）",
+                " (for someone still using it: the service left at its pro-rata price)",
+            ),
+            _ => t(
+                "（剩余服务按天折算；已决定离开请加 --leaving）",
+                " (the service left at its pro-rata price; add --leaving if you are leaving)",
+            ),
+        };
+        out.push(format!("{}{intent}", t("你的选择", "Your options")));
+        let mut table = Table::new(
+            &[
+                t("选择", "option"),
+                t("现金", "cash"),
+                t("可用价值", "usable"),
+                t("后续扣费", "charges"),
+                t("净得", "net"),
+                t("截止", "by"),
+            ],
+            &[
+                output::Align::Left,
+                output::Align::Right,
+                output::Align::Right,
+                output::Align::Right,
+                output::Align::Right,
+                output::Align::Left,
+            ],
+        );
+        let sym = v.currency_symbol();
+        for o in &v.options {
+            let cash = if o.cash_known {
+                format!("{sym}{}", o.cash)
+            } else {
+                format!("{} ?", t("未知", "unknown"))
+            };
+            table.row(vec![
+                o.label.into(),
+                cash.into(),
+                format!("{sym}{}", o.usable_value).into(),
+                format!("{sym}{}", o.further_charges).into(),
+                format!("{sym}{}", o.net).into(),
+                o.by.map_or("—".to_string(), |d| d.to_string()).into(),
+            ]);
+        }
+        out.extend(table.render(ctx.color).lines().map(|l| format!("  {l}")));
+    }
     out.push(String::new());
     let action = advice_label(v.advice.action, lang);
     let advice = format!(
@@ -415,6 +683,9 @@ fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
 pub fn advice_label(action: &str, lang: Lang) -> &'static str {
     match action {
         "cancel_now" => lang.pick("现在退订", "cancel now"),
+        "use_benefits_then_cancel" => {
+            lang.pick("先用完权益再退订", "use the benefits, then cancel")
+        }
         "keep_until_period_end" => lang.pick(
             "用到本期结束，期末前关闭自动续费",
             "keep until the period ends, close auto-renew before then",

@@ -333,7 +333,13 @@ pub async fn check(
                 Some(text) => tuiding_app::input::parse_date("--on", text, ctx.lang)?,
                 None => ctx.today,
             };
-            let (_, view) = tuiding_app::cmd::check::check_view(ctx, &ctx.open_store()?, id, on)?;
+            let (_, view) = tuiding_app::cmd::check::check_view(
+                ctx,
+                &ctx.open_store()?,
+                id,
+                on,
+                tuiding_core::checkup::Intent::Undecided,
+            )?;
             Ok(serde_json::to_value(view)?)
         })
         .await?,

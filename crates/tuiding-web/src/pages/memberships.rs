@@ -325,7 +325,13 @@ pub async fn create(
 
 fn load(ctx: &Ctx, id: i64) -> anyhow::Result<(StoredMembership, MembershipView, CheckView)> {
     let store = ctx.open_store()?;
-    let (stored, check) = check_view(ctx, &store, id, ctx.today)?;
+    let (stored, check) = check_view(
+        ctx,
+        &store,
+        id,
+        ctx.today,
+        tuiding_core::checkup::Intent::Undecided,
+    )?;
     let view = MembershipView::new(&stored, ctx.today)
         .map_err(|e| tuiding_app::error::UserError::failure(e.to_string()))?;
     Ok((stored, view, check))
