@@ -73,11 +73,11 @@ re!(
 );
 re!(
     cycle_month,
-    r"连续包月|每月|按月|月度|包月|每个月|月卡|每30天|每三十天|monthly|every month|each month|per month|a month"
+    r"连续包月|每月|按月|月度|包月|每个月|月卡|每30天|每三十天|(续费|续期|续订|延长)(一|1)个月|元/月|/月|monthly|every month|each month|per month|a month"
 );
 re!(
     cycle_quarter,
-    r"连续包季|每季|季度|按季|包季|每三个月|每3个月|quarterly|every (three|3) months"
+    r"连续包季|每季|季度|按季|包季|每三个月|每3个月|(续费|续期|续订)(一|1)个?季度?|元/季|quarterly|every (three|3) months"
 );
 re!(
     cycle_half,
@@ -85,7 +85,7 @@ re!(
 );
 re!(
     cycle_year,
-    r"连续包年|每年|按年|年度|包年|年卡|每十二个月|每12个月|yearly|annual|every year|each year|per year|a year"
+    r"连续包年|每年|按年|年度|包年|年卡|每十二个月|每12个月|(续费|续期|续订|延长)(一|1)年|元/年|/年|yearly|annual|every year|each year|per year|a year"
 );
 re!(
     price,
@@ -197,6 +197,18 @@ re!(
     r"全额退款|全额退还|全部退还|full refund|refund in full"
 );
 re!(
+    redeemed_deducted,
+    r"已(兑换|使用|领取|消费)的?[^。；，,]{0,12}(商品|权益|券|礼品|次数|部分)[^。；]{0,8}(不予退|不退|不予退款|不予退还|不作退款|扣除|折算|抵扣)|(扣除|扣减)[^。；]{0,8}已(兑换|使用|领取)[^。；]{0,8}(价值|金额|费用)|redeemed[^.;]{0,30}(deducted|not refundable|non-?refundable)"
+);
+re!(
+    redeemed_voids,
+    r"(如|若|一旦|凡)[^。；]{0,4}(已)?(使用|兑换|领取)(过|了)?(任何|任一|任意)?[^。；]{0,10}(均|则|即|将)?(不予|不|不能|不可)退|once (any|a) (benefit|coupon)[^.;]{0,20}(used|redeemed)[^.;]{0,20}no refund"
+);
+re!(
+    unused_voided,
+    r"(未使用|未兑换|未领取|剩余|尚未使用)的?[^。；]{0,10}(券|权益|次数|额度|兑换券|优惠券)[^。；]{0,12}(作废|失效|清零|不予保留|自动取消|一并取消)|unused[^.;]{0,20}(coupons?|vouchers?|benefits?)[^.;]{0,20}(void|expire|forfeit)"
+);
+re!(
     working_days,
     &format!(
         r"({NUM})\s*(?:[-~～至到]\s*({NUM}))?\s*个?\s*(?:工作日|个工作日|business days?|working days?)"
@@ -250,6 +262,9 @@ pub const FIELDS: &[&str] = &[
     "refund_working_days",
     "handling_fee",
     "non_refundable_cases",
+    "other_readings",
+    "redeemed_benefits",
+    "voids_unredeemed_benefits",
     "price_change",
 ];
 
@@ -307,6 +322,14 @@ pub fn extract(sentences: &[Sentence], original: &[String]) -> Vec<Hit> {
         }
         fees(t, &mut hit);
         price_change(t, &mut hit);
+        if unused_voided().is_match(t) {
+            hit("voids_unredeemed_benefits", json!(true), 0.75);
+        }
+        if redeemed_voids().is_match(t) {
+            hit("redeemed_benefits", json!("void_refund"), 0.7);
+        } else if redeemed_deducted().is_match(t) {
+            hit("redeemed_benefits", json!("deduct_value"), 0.75);
+        }
     }
     hits
 }
@@ -372,6 +395,10 @@ fn prices(t: &str, renewal: bool, hit: &mut impl FnMut(&'static str, Value, f64)
         if first {
             hit("first_period_price", value, 0.8);
         } else if charging && (renewal || per.is_some()) {
+            // "198元/年" in a sentence about renewal states the cycle too.
+            if renewal && let Some(per) = per {
+                hit("renewal_cycle", json!(per), 0.8);
+            }
             hit(
                 "renewal_price",
                 value,
@@ -648,17 +675,25 @@ fn refund(t: &str, hit: &mut impl FnMut(&'static str, Value, f64)) {
             hit("discount_ratio", json!(ratio), 0.75);
         }
     }
-    for (re, method, confidence) in [
+    // One sentence that matches two formulas ("按剩余天数比例退款，扣除已消费天数×折扣比例的
+    // 手续费") reads two ways: the first is the method, the others are other readings.
+    let mut readings = [
         (used_months_list(), "used_months_at_list_price", 0.8),
         (consumed_days_fee(), "consumed_days_fee", 0.75),
         (pro_rata_months(), "pro_rata_months", 0.8),
         (pro_rata_days(), "pro_rata_days", 0.8),
-    ] {
-        if re.is_match(t) && refund_words().is_match(t) {
-            hit("refund_method", json!(method), confidence);
-            break;
+    ]
+    .into_iter()
+    .filter(|(re, _, _)| re.is_match(t) && refund_words().is_match(t));
+    if let Some((_, method, confidence)) = readings.next() {
+        hit("refund_method", json!(method), confidence);
+        for (_, other, _) in readings {
+            if !(method == "pro_rata_months" && other == "pro_rata_days") {
+                hit("other_readings", json!(other), 0.7);
+            }
         }
     }
+
     if full_refund().is_match(t) && !cooling_off().is_match(t) && !no_refund().is_match(t) {
         hit("refund_method", json!("full"), 0.7);
     }

@@ -9,8 +9,9 @@ use serde_json::Value;
 use crate::{Finding, Reading};
 
 impl Reading {
-    /// The policy draft as TOML. It always parses as a policy: a method that needs a number
-    /// the text did not give is left as a comment rather than written half-filled.
+    /// The policy draft as TOML. It always parses as a policy; a method whose number the
+    /// text does not give (a consumed-days fee without its ratio) is written with a comment
+    /// that names the missing number, which the rule check then asks for.
     pub fn policy_toml(&self, source_name: &str) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -31,23 +32,65 @@ impl Reading {
         match method {
             Some(f) => {
                 let m = f.value.as_str().unwrap_or("none");
-                let ratio = self.best("discount_ratio");
-                if m == "consumed_days_fee"
-                    && let Some(r) = ratio
-                {
-                    let _ = writeln!(out, "method = {}", sourced(&Value::String(m.into()), f));
-                    let _ = writeln!(out, "discount_ratio = {}", sourced(&r.value, r));
-                } else if matches!(m, "used_months_at_list_price" | "consumed_days_fee") {
+                let _ = writeln!(out, "method = {}", sourced(&Value::String(m.into()), f));
+                let others: Vec<&Finding> = self
+                    .fields
+                    .get("other_readings")
+                    .map(|l| l.iter().filter(|o| o.value.as_str() != Some(m)).collect())
+                    .unwrap_or_default();
+                if let Some(first) = others.first() {
+                    let mut names: Vec<Value> = Vec::new();
+                    for o in &others {
+                        if !names.contains(&o.value) {
+                            names.push(o.value.clone());
+                        }
+                    }
                     let _ = writeln!(
                         out,
-                        "# method = \"{m}\"  # found, but the text gives no monthly list price / discount ratio: fill one in"
+                        "# the same clause also reads as {}: the rule check shows each and claims the one that favours you (民法典第四百九十八条)",
+                        names
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
-                    let _ = writeln!(out, "#   source: {}", one_line(&f.quote));
-                } else {
-                    let _ = writeln!(out, "method = {}", sourced(&Value::String(m.into()), f));
+                    let _ = writeln!(
+                        out,
+                        "other_readings = {}",
+                        sourced(&Value::Array(names), first)
+                    );
+                }
+                let ratio = self.best("discount_ratio");
+                let wants_ratio = m == "consumed_days_fee"
+                    || others.iter().any(|o| o.value == "consumed_days_fee");
+                match ratio {
+                    Some(r) if wants_ratio => {
+                        let _ = writeln!(out, "discount_ratio = {}", sourced(&r.value, r));
+                    }
+                    None if wants_ratio => out.push_str(
+                        "# discount_ratio: 折扣比例未写明 (not stated): give it with --set refund.discount_ratio=0.9\n",
+                    ),
+                    _ => {}
+                }
+                if m == "used_months_at_list_price" {
+                    out.push_str(
+                        "# list_price_per_month: 单月原价未写明 (not stated): give it with --set refund.list_price_per_month=25.00\n",
+                    );
                 }
             }
             None => out.push_str("# method: not found (look for 退款 / 不予退还 / refund)\n"),
+        }
+        match self.best("redeemed_benefits") {
+            Some(f) => {
+                let _ = writeln!(out, "redeemed_benefits = {}", sourced(&f.value, f));
+            }
+            None => out.push_str("# redeemed_benefits: not stated\n"),
+        }
+        match self.best("voids_unredeemed_benefits") {
+            Some(f) => {
+                let _ = writeln!(out, "voids_unredeemed_benefits = {}", sourced(&f.value, f));
+            }
+            None => out.push_str("# voids_unredeemed_benefits: not stated\n"),
         }
         out.push_str("# rounding: not stated; the rule check assumes \"down\"\n");
         match self.best("cooling_off_days") {
@@ -114,6 +157,14 @@ impl Reading {
             }
         }
         out
+    }
+
+    /// The policy keys the drafted method needs but the text does not give (e.g.
+    /// `refund.discount_ratio` when the agreement names a consumed-days fee without its ratio).
+    pub fn missing_numbers(&self) -> Vec<&'static str> {
+        tuiding_core::policy::Policy::from_toml(&self.policy_toml(""))
+            .map(|p| p.missing_numbers())
+            .unwrap_or_default()
     }
 
     fn plan_section(&self, out: &mut String) {

@@ -117,6 +117,70 @@ fn an_annual_card_shop_membership() {
 }
 
 #[test]
+fn the_articles_agreement_two_readings_a_missing_ratio_and_retried_charges() {
+    let r = read("kameng-two-readings.txt");
+    // "198元/年" and "续费一年" state the cycle.
+    assert_eq!(values(&r, "renewal_cycle"), [json!("year")]);
+    assert_eq!(status(&r, "renewal_cycle_stated"), "met");
+    assert_eq!(values(&r, "refund_method"), [json!("consumed_days_fee")]);
+    assert_eq!(values(&r, "other_readings"), [json!("pro_rata_days")]);
+    assert_eq!(values(&r, "redeemed_benefits"), [json!("deduct_value")]);
+    assert!(flags(&r).contains(&"charges_retried_after_expiry"));
+    assert_eq!(r.missing_numbers(), ["refund.discount_ratio"]);
+    let policy = Policy::from_toml(&r.policy_toml("x.txt")).unwrap();
+    assert_eq!(
+        policy.refund.other_readings.unwrap().value,
+        [tuiding_core::policy::RefundMethod::ProRataDays]
+    );
+}
+
+#[test]
+fn cycles_and_prices_in_the_common_ways_they_are_written() {
+    for (text, cycle, amount) in [
+        ("会员价格¥198/年，到期自动续费。", "year", "198.00"),
+        ("会员价格198元/年，到期后自动续费一年。", "year", "198.00"),
+        ("开通连续包月后，每月15元自动扣费。", "month", "15.00"),
+        (
+            "自动续费服务到期后续费一个月，续费价格25元。",
+            "month",
+            "25.00",
+        ),
+        (
+            "会员到期后将自动续订一年，续费价格为258元。",
+            "year",
+            "258.00",
+        ),
+    ] {
+        let r = tuiding_terms::read(text);
+        assert!(
+            values(&r, "renewal_cycle").contains(&json!(cycle)),
+            "{text}: {:?}",
+            r.fields["renewal_cycle"]
+        );
+        let prices = values(&r, "renewal_price");
+        assert!(
+            prices.iter().any(|p| p["amount"] == amount),
+            "{text}: {prices:?}"
+        );
+    }
+}
+
+#[test]
+fn charges_retried_after_expiry_are_flagged() {
+    for text in [
+        "若扣款失败，平台有权在到期后的一定期限内进行不时的扣款尝试。",
+        "会员到期后如账户余额不足，平台将持续尝试扣款。",
+        "扣款失败的，我们将再次发起扣款。",
+    ] {
+        let r = tuiding_terms::read(text);
+        assert!(
+            flags(&r).contains(&"charges_retried_after_expiry"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn traditional_chinese() {
     let r = read("traditional.txt");
     assert_eq!(r.language, "zh-Hant");
@@ -286,6 +350,7 @@ fn snapshots() {
         "english.txt",
         "douyin.html",
         "one-time.txt",
+        "kameng-two-readings.txt",
     ] {
         insta::assert_json_snapshot!(name.replace('.', "_"), read(name));
     }

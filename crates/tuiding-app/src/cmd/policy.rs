@@ -6,9 +6,9 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use tuiding_core::Lang;
 use tuiding_core::catalogue::Origin;
 use tuiding_core::policy::Policy;
+use tuiding_core::{Lang, Localized};
 use tuiding_store::{PolicyInput, SqliteStore, Store};
 use tuiding_terms::Reading;
 
@@ -24,6 +24,9 @@ const EXAMPLES: &str = "\
   tuiding policy set 1 --template video-monthly-vip
   tuiding policy show 1 --json
   tuiding policy import 1 会员服务协议.txt             # 从协议生成 / from the agreement
+  tuiding policy import 1 协议.txt --set refund.discount_ratio=0.9   # 补上协议没写的数 / fill in a number
+  tuiding policy set 1 --set refund.method=pro_rata_days --set timing.refund_working_days=3-7
+  tuiding policy fields                           # 可填的字段 / the fields --set takes
   tuiding policy rm 1
 
 规则文件格式见 docs/policy.md / The file format is in docs/policy.md";
@@ -44,11 +47,17 @@ pub enum PolicyCommand {
         /// 会员编号 / Membership id
         id: i64,
         /// 规则文件 / Policy file (TOML), or - for stdin
-        #[arg(required_unless_present = "template", conflicts_with = "template")]
+        #[arg(
+            required_unless_present_any = ["template", "set"],
+            conflicts_with = "template"
+        )]
         file: Option<String>,
         /// 用内置模板 / Use a template from the catalogue
         #[arg(long)]
         template: Option<String>,
+        /// 设置一个字段（可多次）；只给 --set 时改现有规则 / Set one field (repeatable); alone, it edits the current policy
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// 查看会员的退款规则 / Show a membership's policy
     Show {
@@ -69,7 +78,12 @@ pub enum PolicyCommand {
         /// 不再确认 / Attach without asking
         #[arg(long, short = 'y')]
         yes: bool,
+        /// 补上或改正一个字段（可多次）/ Fill in or correct one field (repeatable)
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
+    /// 可填写的字段 / The fields `--set` takes, with where to find them in an agreement
+    Fields,
     /// 列出规则模板 / List the policy templates
     Templates,
     /// 打印一个模板 / Print a template's TOML
@@ -98,13 +112,26 @@ struct TemplateView<'a> {
 impl PolicyArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         match &self.command {
-            PolicyCommand::Set { id, file, template } => {
+            PolicyCommand::Set {
+                id,
+                file,
+                template,
+                set,
+            } => {
+                let sets = parse_sets(ctx, set)?;
+                let mut store = ctx.open_store()?;
                 let (text, origin) = match (file, template) {
                     (_, Some(name)) => template_text(ctx, name)?,
                     (Some(file), None) => read_policy_file(ctx, file)?,
-                    (None, None) => unreachable!("clap requires one"),
+                    (None, None) => {
+                        store.membership(*id).localize(ctx.lang)?;
+                        match store.policy(*id).localize(ctx.lang)? {
+                            Some(p) => (p.text, p.origin),
+                            None => (String::new(), "form".to_string()),
+                        }
+                    }
                 };
-                let mut store = ctx.open_store()?;
+                let (text, origin) = apply_sets(ctx, &text, &origin, &sets)?;
                 store
                     .set_policy(
                         *id,
@@ -127,7 +154,10 @@ impl PolicyArgs {
                 })
             }
             PolicyCommand::Show { id } => show(ctx, &ctx.open_store()?, *id),
-            PolicyCommand::Import { id, file, yes } => import(ctx, *id, file, *yes),
+            PolicyCommand::Import { id, file, yes, set } => {
+                import(ctx, *id, file, *yes, &parse_sets(ctx, set)?)
+            }
+            PolicyCommand::Fields => fields(ctx),
             PolicyCommand::Rm { id } => {
                 let mut store = ctx.open_store()?;
                 let removed = store.remove_policy(*id).localize(ctx.lang)?;
@@ -196,8 +226,16 @@ impl PolicyArgs {
 }
 
 /// Reads an agreement, shows the findings, and attaches the drafted policy (after a yes on
-/// a terminal, unless `--yes`).
-fn import(ctx: &Ctx, id: i64, file: &str, yes: bool) -> anyhow::Result<()> {
+/// a terminal, unless `--yes`). Numbers the agreement does not give are taken from `--set`
+/// or asked for on a terminal; without them the policy is attached incomplete and the rule
+/// check names what is missing.
+fn import(
+    ctx: &Ctx,
+    id: i64,
+    file: &str,
+    yes: bool,
+    sets: &[(String, String)],
+) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     // The membership must exist before anything is read or asked.
     store.membership(id).localize(ctx.lang)?;
@@ -205,17 +243,24 @@ fn import(ctx: &Ctx, id: i64, file: &str, yes: bool) -> anyhow::Result<()> {
     let name = std::path::Path::new(file)
         .file_name()
         .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
-    let toml = reading.policy_toml(&name);
-    Policy::from_toml(&toml).localize(ctx.lang)?;
+    let draft = reading.policy_toml(&name);
+    let (mut toml, _) = apply_sets(ctx, &draft, "", sets)?;
     if !ctx.json {
         output::line(crate::cmd::terms::render(ctx, file, &reading))?;
+    }
+    let asking = !yes && !ctx.json && ctx.interactive();
+    if asking {
+        toml = ask_missing(ctx, &toml)?;
+    }
+    let policy = Policy::from_toml(&toml).localize(ctx.lang)?;
+    if !ctx.json {
         output::line(format!(
             "\n{}\n{}",
             ctx.t("规则草稿：", "Policy draft:"),
             toml.trim_end()
         ))?;
     }
-    if !yes && !ctx.json && ctx.interactive() {
+    if asking {
         use std::io::{BufRead, Write};
         let mut err = std::io::stderr();
         write!(
@@ -232,10 +277,20 @@ fn import(ctx: &Ctx, id: i64, file: &str, yes: bool) -> anyhow::Result<()> {
             ));
         }
     }
-    let origin = attach_reading(ctx, &mut store, id, &name, &reading)?;
+    let origin = format!("terms:{name}");
+    store
+        .set_policy(
+            id,
+            PolicyInput {
+                text: &toml,
+                origin: &origin,
+            },
+        )
+        .localize(ctx.lang)?;
+    let missing = policy.missing_numbers();
     if ctx.json {
         return output::print_json(
-            &serde_json::json!({"id": id, "origin": origin, "reading": reading, "policy": Policy::from_toml(&toml).localize(ctx.lang)?}),
+            &serde_json::json!({"id": id, "origin": origin, "reading": reading, "policy": policy, "missing": missing}),
         );
     }
     output::line(match ctx.lang {
@@ -245,7 +300,141 @@ fn import(ctx: &Ctx, id: i64, file: &str, yes: bool) -> anyhow::Result<()> {
         Lang::En => format!(
             "Saved as the policy of #{id} (from {origin}). Run `tuiding check {id}` for the rule check."
         ),
-    })
+    })?;
+    for key in missing {
+        output::line(match ctx.lang {
+            Lang::Zh => format!(
+                "还缺 {key}：协议没写，问清后用 `tuiding policy set {id} --set {key}=…` 补上；在此之前规则体检会列出各种取值下的退款。"
+            ),
+            Lang::En => format!(
+                "Still missing {key}: the agreement does not say; once known, `tuiding policy set {id} --set {key}=…`. Until then the rule check shows the refund for each likely value."
+            ),
+        })?;
+    }
+    Ok(())
+}
+
+/// `--set KEY=VALUE` flags, split; a flag without `=` is a usage error.
+pub fn parse_sets(ctx: &Ctx, raw: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| {
+                    UserError::usage(
+                        "--set",
+                        match ctx.lang {
+                            Lang::Zh => {
+                                format!("{pair:?} 不是 键=值，例如 refund.discount_ratio=0.9")
+                            }
+                            Lang::En => {
+                                format!("{pair:?} is not KEY=VALUE, e.g. refund.discount_ratio=0.9")
+                            }
+                        },
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Applies `--set` values to a policy text: unchanged text when there are none, else the
+/// policy rewritten (every source kept). A bad value is a usage error naming the key.
+pub fn apply_sets(
+    ctx: &Ctx,
+    text: &str,
+    origin: &str,
+    sets: &[(String, String)],
+) -> anyhow::Result<(String, String)> {
+    if sets.is_empty() {
+        return Ok((text.to_string(), origin.to_string()));
+    }
+    let mut policy = Policy::from_toml(text).localize(ctx.lang)?;
+    for (key, value) in sets {
+        policy
+            .set_field(key, value)
+            .map_err(|e| UserError::usage("--set", e.localized(ctx.lang)))?;
+    }
+    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+    let mut out = header.join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&policy.to_toml());
+    Ok((out, origin.to_string()))
+}
+
+/// Asks on the terminal for each number the method needs but the text does not give.
+fn ask_missing(ctx: &Ctx, text: &str) -> anyhow::Result<String> {
+    use std::io::{BufRead, Write};
+    let mut policy = Policy::from_toml(text).localize(ctx.lang)?;
+    let missing = policy.missing_numbers();
+    if missing.is_empty() {
+        return Ok(text.to_string());
+    }
+    let mut err = std::io::stderr();
+    for key in missing {
+        let Some(spec) = tuiding_core::policy_form::field_spec(key) else {
+            continue;
+        };
+        loop {
+            write!(
+                err,
+                "{}",
+                match ctx.lang {
+                    Lang::Zh => format!(
+                        "{}未写明（{}）。请输入（回车跳过）：",
+                        spec.label.0, spec.hint.0
+                    ),
+                    Lang::En => format!(
+                        "The {} is not stated ({}). Enter it (Enter to skip): ",
+                        spec.label.1.to_lowercase(),
+                        spec.hint.1
+                    ),
+                }
+            )?;
+            err.flush()?;
+            let mut answer = String::new();
+            if std::io::stdin().lock().read_line(&mut answer)? == 0 || answer.trim().is_empty() {
+                break;
+            }
+            match policy.set_field(key, answer.trim()) {
+                Ok(()) => break,
+                Err(e) => writeln!(err, "{}", e.localized(ctx.lang))?,
+            }
+        }
+    }
+    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+    Ok(format!("{}\n{}", header.join("\n"), policy.to_toml()))
+}
+
+/// `tuiding policy fields`: every field `--set` takes.
+fn fields(ctx: &Ctx) -> anyhow::Result<()> {
+    let lang = ctx.lang;
+    if ctx.json {
+        let list: Vec<serde_json::Value> = tuiding_core::policy_form::POLICY_FIELDS
+            .iter()
+            .map(
+                |f| serde_json::json!({"key": f.key, "label": f.label(lang), "hint": f.hint(lang)}),
+            )
+            .collect();
+        return output::print_json(&list);
+    }
+    let mut table = Table::new(
+        &[
+            ctx.t("字段", "key"),
+            ctx.t("名称", "name"),
+            ctx.t("说明", "what to give"),
+        ],
+        &[Align::Left; 3],
+    );
+    for f in tuiding_core::policy_form::POLICY_FIELDS {
+        table.row(vec![
+            f.key.into(),
+            f.label(lang).into(),
+            f.hint(lang).into(),
+        ]);
+    }
+    output::line(table.render(ctx.color).trim_end())
 }
 
 /// Saves the policy draft of an agreement reading as membership `id`'s policy; returns

@@ -106,6 +106,9 @@ pub fn field_label(field: &str, lang: Lang) -> &'static str {
         "handling_fee" => lang.pick("手续费", "handling fee"),
         "non_refundable_cases" => lang.pick("不退款情形", "non-refundable cases"),
         "price_change" => lang.pick("价格变动", "price changes"),
+        "other_readings" => lang.pick("条款的另一种理解", "another reading"),
+        "redeemed_benefits" => lang.pick("已用权益", "redeemed benefits"),
+        "voids_unredeemed_benefits" => lang.pick("退订后未用权益", "unused benefits on cancelling"),
         _ => "",
     }
 }
@@ -208,7 +211,14 @@ fn per_label(per: &str, lang: Lang) -> &'static str {
 /// A finding's value in words, as the CLI and the web show it.
 pub fn finding_text(field: &str, value: &serde_json::Value, lang: Lang) -> String {
     match (field, value.as_str()) {
-        ("refund_method", Some(m)) => per_label(m, lang).to_string(),
+        ("refund_method" | "other_readings", Some(m)) => per_label(m, lang).to_string(),
+        ("redeemed_benefits", Some("deduct_value")) => lang
+            .pick("从退款中扣除其价值", "their value is deducted")
+            .to_string(),
+        ("redeemed_benefits", Some("void_refund")) => lang
+            .pick("用过任何权益即不退款", "any use voids the refund")
+            .to_string(),
+        ("voids_unredeemed_benefits", _) => lang.pick("作废", "voided").to_string(),
         _ => describe(field, value, lang),
     }
 }
@@ -271,6 +281,21 @@ pub fn render(ctx: &Ctx, file: &str, r: &Reading) -> String {
                 "(nothing about renewal, cancelling or refunds)"
             )
         ));
+    }
+    for key in r.missing_numbers() {
+        if let Some(spec) = tuiding_core::policy_form::field_spec(key) {
+            out.push(match lang {
+                Lang::Zh => format!(
+                    "  ⚠ {}未写明（{key}）：{}；用 `--set {key}=…` 补上。",
+                    spec.label.0, spec.hint.0
+                ),
+                Lang::En => format!(
+                    "  ⚠ The {} is not stated ({key}): {}; give it with `--set {key}=…`.",
+                    spec.label.1.to_lowercase(),
+                    spec.hint.1
+                ),
+            });
+        }
     }
     out.push(String::new());
     out.push(lang.pick("信息披露检查：", "Disclosure check:").to_string());
