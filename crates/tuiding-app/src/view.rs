@@ -38,6 +38,9 @@ pub struct MembershipView {
     pub notes: Option<String>,
     /// Every recorded price change, oldest first.
     pub price_history: Vec<PriceChangeView>,
+    /// The cancellation cases of this membership: the story of how it ended (`show` only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<CaseStoryView>,
     pub revision: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -54,7 +57,54 @@ pub struct PriceChangeView {
     pub source: &'static str,
 }
 
+/// A case of a membership, as `show` tells it.
+#[derive(Debug, Serialize)]
+pub struct CaseStoryView {
+    pub id: i64,
+    pub state: &'static str,
+    #[serde(skip)]
+    pub state_label: &'static str,
+    /// The day it was cancelled (refund requested, or channels closed), when it was.
+    pub cancelled_on: Option<Date>,
+    /// The refund received, and when.
+    pub refunded: Option<String>,
+    pub refunded_on: Option<Date>,
+}
+
 impl MembershipView {
+    /// Fills in the cases of this membership.
+    pub fn with_cases(
+        mut self,
+        cases: &[tuiding_store::StoredCase],
+        lang: tuiding_core::Lang,
+    ) -> MembershipView {
+        use tuiding_core::case::CaseState;
+        let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
+        self.cases = cases
+            .iter()
+            .filter(|c| c.membership_id == Some(self.id))
+            .map(|c| CaseStoryView {
+                id: c.id,
+                state: c.state.as_str(),
+                state_label: c.state.label(lang),
+                cancelled_on: c.refund.requested_on.or_else(|| {
+                    c.transitions
+                        .iter()
+                        .find(|t| {
+                            matches!(t.to, CaseState::CancelledInApp | CaseState::ChannelsClosed)
+                        })
+                        .map(|t| zone.to_datetime(t.at).date())
+                }),
+                refunded: tuiding_core::Currency::from_code(&c.currency)
+                    .ok()
+                    .zip(c.refund.received_minor)
+                    .map(|(cur, v)| tuiding_core::Money::from_minor(v, cur).to_string()),
+                refunded_on: c.refund.received_on,
+            })
+            .collect();
+        self
+    }
+
     /// Fills in the price history of this membership from all recorded changes.
     pub fn with_price_history(
         mut self,
@@ -143,6 +193,7 @@ impl MembershipView {
             category: m.category.clone(),
             notes: m.notes.clone(),
             price_history: Vec::new(),
+            cases: Vec::new(),
             revision: stored.revision,
             created_at: stored.created_at.clone(),
             updated_at: stored.updated_at.clone(),

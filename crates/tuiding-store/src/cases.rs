@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Transaction as Tx, params};
 use tuiding_core::case::{CaseState, RefundTrack, Transition};
-use tuiding_core::{ContractStatus, Currency};
+use tuiding_core::{Channel, ContractStatus, Currency};
 
 use crate::sqlite::SqliteStore;
 use crate::{CaseChange, StepDone, Store, StoreError, StoredCase};
@@ -194,27 +194,48 @@ impl SqliteStore {
         if let Some(to) = change.to {
             current.state.check(to)?;
         }
-        // Closing a channel edits the membership: validate the result before writing.
-        let closed_membership = match (change.close_channel, current.membership_id) {
-            (Some((channel, on)), Some(mid)) => {
+        // Closing a channel or ending the service edits the membership: validate the result
+        // before writing.
+        let closed_membership = match (
+            change.close_channel,
+            change.end_service,
+            current.membership_id,
+        ) {
+            (None, None, _) | (_, _, None) => None,
+            (close, end, Some(mid)) => {
                 let stored = self.membership(mid)?;
                 let mut m = stored.membership.clone();
-                match m.auto_renew.iter_mut().find(|c| c.channel == channel) {
-                    // Already closed: keep the day it was closed (later charges are judged by it).
-                    Some(c) => {
-                        if !matches!(c.status, ContractStatus::Closed(_)) {
-                            c.status = ContractStatus::Closed(on);
+                if let Some((channel, on)) = close {
+                    match m.auto_renew.iter_mut().find(|c| c.channel == channel) {
+                        // Already closed: keep the day it was closed (later charges are
+                        // judged by it).
+                        Some(c) => {
+                            if !matches!(c.status, ContractStatus::Closed(_)) {
+                                c.status = ContractStatus::Closed(on);
+                            }
                         }
+                        None => m.auto_renew.push(tuiding_core::AutoRenewContract {
+                            channel,
+                            status: ContractStatus::Closed(on),
+                        }),
                     }
-                    None => m.auto_renew.push(tuiding_core::AutoRenewContract {
-                        channel,
-                        status: ContractStatus::Closed(on),
-                    }),
+                }
+                if let Some(last) = end {
+                    for c in m.auto_renew.iter_mut().filter(|c| c.status.can_charge()) {
+                        c.status = ContractStatus::Closed(last);
+                    }
+                    if m.auto_renew.is_empty() {
+                        // Nothing recorded means "may renew": record that nothing can.
+                        m.auto_renew.push(tuiding_core::AutoRenewContract {
+                            channel: Channel::Other,
+                            status: ContractStatus::Closed(last),
+                        });
+                    }
+                    m.paid_through = Some(last.max(m.start));
                 }
                 m.validate()?;
                 Some((mid, stored.revision, m))
             }
-            _ => None,
         };
         let tx = self.conn.transaction()?;
         // The revision is checked again inside the transaction: a writer that slipped in
@@ -263,6 +284,12 @@ impl SqliteStore {
         }
         if let Some((mid, m_revision, m)) = &closed_membership {
             update_contracts(&tx, *mid, *m_revision, m)?;
+            if change.end_service.is_some() {
+                tx.execute(
+                    "UPDATE membership SET paid_through = ?2 WHERE id = ?1",
+                    params![mid, m.paid_through.map(|d| d.to_string())],
+                )?;
+            }
         }
         tx.commit()?;
         Ok(())

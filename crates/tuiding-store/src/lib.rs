@@ -136,6 +136,9 @@ pub struct CaseChange {
     pub refund: Option<RefundTrack>,
     /// Close this auto-renew channel of the membership on this day.
     pub close_channel: Option<(Channel, Date)>,
+    /// The case settled the membership: its service stopped on this day (paid through it)
+    /// and every contract that could still charge is closed, so it renews no more.
+    pub end_service: Option<Date>,
 }
 
 /// What the user decided about a detected stream.

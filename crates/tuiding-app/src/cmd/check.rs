@@ -505,9 +505,10 @@ fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
             out.extend(r.lines.iter().map(|l| format!("  {l}")));
             for c in &r.clauses {
                 out.push(format!(
-                    "  {} {}：「{}」",
+                    "  {} {}{}「{}」",
                     t("依据", "clause"),
                     c.key,
+                    output::colon(lang),
                     c.quote
                 ));
             }
@@ -536,7 +537,13 @@ fn render(ctx: &Ctx, m: &tuiding_core::Membership, v: &CheckView) -> String {
             } else {
                 ""
             };
-            out.push(format!("  • {}：¥{}{mark}", r.label, r.amount));
+            out.push(format!(
+                "  • {}{}{}{}{mark}",
+                r.label,
+                output::colon(lang),
+                v.currency_symbol(),
+                r.amount
+            ));
         }
     }
     if !v.refund_curve.is_empty() {

@@ -22,7 +22,7 @@ use crate::output::{self, Align, Table};
     after_help = "示例 / Examples:\n  tuiding due\n  tuiding due --within 14\n  tuiding --today 2026-12-01 due --json"
 )]
 pub struct DueArgs {
-    /// 提前几天提示最后安全取消日 / Days ahead to show last safe cancel days
+    /// 提前几天提示最后安全退订日 / Days ahead to show last safe cancel days
     /// [default: each membership's longest reminder lead, see `tuiding reminders`]
     #[arg(long, value_name = "DAYS")]
     pub within: Option<u32>,
@@ -120,7 +120,7 @@ pub fn items(ctx: &Ctx, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
 pub fn kind_label(kind: &str, lang: Lang) -> &str {
     match (kind, lang) {
         ("refund_overdue", Lang::Zh) => "退款逾期",
-        ("last_safe_cancel_day", Lang::Zh) => "最后安全取消日",
+        ("last_safe_cancel_day", Lang::Zh) => "最后安全退订日",
         ("step_waiting", Lang::Zh) => "待办步骤",
         ("charged_after_cancellation", Lang::Zh) => "取消后仍扣款",
         ("refund_overdue", Lang::En) => "refund overdue",

@@ -311,7 +311,7 @@ fn calendar_events(
                             m.platform, m.plan
                         ),
                         Lang::En => format!(
-                            "Last safe day to cancel {} {} ({what} {renewal})",
+                            "Last safe cancel day {} {} ({what} {renewal})",
                             m.platform, m.plan
                         ),
                     },

@@ -36,7 +36,8 @@ pub fn print_membership(
 ) -> anyhow::Result<()> {
     let view = MembershipView::new(stored, ctx.today)
         .map_err(|e| UserError::failure(tuiding_core::Localized::localized(&e, ctx.lang)))?
-        .with_price_history(&store.price_changes().localize(ctx.lang)?);
+        .with_price_history(&store.price_changes().localize(ctx.lang)?)
+        .with_cases(&store.cases().localize(ctx.lang)?, ctx.lang);
     if ctx.json {
         return output::print_json(&view);
     }
@@ -135,6 +136,29 @@ fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String
     }
     if let Some(n) = &m.notes {
         kv(label("备注", "Notes"), n.clone());
+    }
+    for c in &view.cases {
+        let mut story = vec![c.state_label.to_string()];
+        if let Some(d) = c.cancelled_on {
+            story.push(match lang {
+                Lang::Zh => format!("{d} 退订"),
+                Lang::En => format!("cancelled {d}"),
+            });
+        }
+        if let Some(amount) = &c.refunded {
+            story.push(match (lang, c.refunded_on) {
+                (Lang::Zh, Some(d)) => format!("退款 {amount} 于 {d} 到账"),
+                (Lang::Zh, None) => format!("退款 {amount} 已到账"),
+                (Lang::En, Some(d)) => format!("refund of {amount} received {d}"),
+                (Lang::En, None) => format!("refund of {amount} received"),
+            });
+        }
+        let sep = lang.pick("，", ", ");
+        lines.push(format!(
+            "  {}{}",
+            output::pad(&format!("{} #{}", label("案件", "Case"), c.id), key_width),
+            story.join(sep)
+        ));
     }
     lines.push(String::new());
     lines.push(label("自动续费渠道：", "Auto-renew channels:").to_string());

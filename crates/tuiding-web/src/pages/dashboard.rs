@@ -112,7 +112,7 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
                 p.muted { (c.t("30 天内没有续费。", "Nothing renews in the next 30 days.")) }
             } @else {
                 table.list {
-                    thead { tr { th { (c.t("日期", "Date")) } th { (c.t("会员", "Membership")) } th.num { (c.t("金额", "Amount")) } th { (c.t("最后安全取消日", "Last safe day to cancel")) } } }
+                    thead { tr { th { (c.t("日期", "Date")) } th { (c.t("会员", "Membership")) } th.num { (c.t("金额", "Amount")) } th { (c.t("最后安全退订日", "Last safe cancel day")) } } }
                     tbody {
                         @for r in &d.soon {
                             tr {

@@ -359,7 +359,7 @@ pub async fn show(
                 dt { (c.t("状态", "Status")) } dd { (status_label(&v, lang)) }
                 @if let Some(p) = &v.current_period { dt { (c.t("本期", "This period")) } dd { (p.start) " ~ " (p.last_day) } }
                 dt { (c.t("下次续费", "Next renewal")) } dd { @if let Some(d) = v.next_renewal { (d) } @else { "—" } }
-                dt { (c.t("最后安全取消日", "Last safe day to cancel")) } dd.key { @if let Some(d) = check.last_safe_cancel_day { strong { (d) } } @else { "—" } }
+                dt { (c.t("最后安全退订日", "Last safe cancel day")) } dd.key { @if let Some(d) = check.last_safe_cancel_day { strong { (d) } } @else { "—" } }
                 @if let Some(m) = &v.monthly_cost { dt { (c.t("每月", "Per month")) } dd { (m) " " (v.currency) } }
                 @if let Some(cat) = &v.category { dt { (c.t("类别", "Category")) } dd { (cat) } }
                 dt { (c.t("退款规则", "Refund policy")) } dd { @if let Some(o) = &check.policy_origin { (o) } @else { (c.t("未设置（在“条款阅读”中粘贴协议即可生成）", "none (paste the agreement under Read terms)")) } }

@@ -9,6 +9,7 @@ use tuiding_core::case::{CaseState, RefundTrack};
 use tuiding_core::playbook::EvidenceKind;
 use tuiding_store::{CaseChange, SqliteStore, Store};
 
+pub mod message;
 mod view;
 
 pub use view::{
@@ -30,6 +31,8 @@ const EXAMPLES: &str = "\
   tuiding case refund 1 --requested
   tuiding case refund 1 --promised 13.00 --by 2026-12-01
   tuiding case refund 1 --received 13.00 --on 2026-11-28
+  tuiding case message 1 --kind refund_request         # 写好的退款申请 / the refund request, ready to send
+  tuiding case message 1 --kind written_confirmation --order 2026051012345
   tuiding case export 1 --out 案件1.zip                # 投诉材料 / the complaint dossier
   tuiding case close 1";
 
@@ -118,6 +121,17 @@ pub enum CaseCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// 写好的消息 / A ready-to-send message: refund request, written confirmation, follow-up, complaint notice
+    Message {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 哪种消息 / Which message
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(message::KINDS))]
+        kind: String,
+        /// 订单号 / The order number to quote
+        #[arg(long)]
+        order: Option<String>,
+    },
     /// 导出投诉材料 / Export the dossier (zip: report.html, complaint.txt, evidence, manifest)
     Export {
         /// 案件编号 / Case id
@@ -179,6 +193,16 @@ impl CaseArgs {
             CaseCommand::Close { case, note } => {
                 transition(ctx, *case, CaseState::Closed, note.clone())
             }
+            CaseCommand::Message { case, kind, order } => {
+                let store = ctx.open_store()?;
+                let data = load(ctx, &store, *case)?;
+                let msg = message::message(ctx, &data, kind, order.as_deref())
+                    .ok_or_else(|| UserError::usage("--kind", kind.clone()))?;
+                if ctx.json {
+                    return output::print_json(&msg);
+                }
+                output::line(format!("【{}】\n{}", msg.title, msg.text.trim_end()))
+            }
             CaseCommand::Export { case, out, no_mask } => {
                 crate::cmd::dossier::export(ctx, *case, out, !*no_mask)
             }
@@ -222,6 +246,35 @@ fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
         }
         for n in &s.notes {
             out.push(format!("      ⚠ {n}"));
+        }
+        if let Some(claim) = &s.refund_claim {
+            out.push(format!(
+                "      {}{}{}",
+                ctx.t("申请金额：", "claim: "),
+                claim.display,
+                claim.due.map_or(String::new(), |d| match lang {
+                    Lang::Zh => format!("，{d} 前到账"),
+                    Lang::En => format!(", due by {d}"),
+                })
+            ));
+            for c in &claim.clauses {
+                out.push(format!(
+                    "      {}「{}」",
+                    ctx.t("依据：", "clause: "),
+                    c.quote
+                ));
+            }
+            for line in &claim.basis {
+                out.push(format!("        {line}"));
+            }
+            out.push(format!(
+                "      {}",
+                ctx.t(
+                    "写好的申请：tuiding case message {ID} --kind refund_request",
+                    "ready to send: tuiding case message {ID} --kind refund_request"
+                )
+                .replace("{ID}", &v.id.to_string())
+            ));
         }
         if !s.evidence_wanted.is_empty() {
             out.push(format!(
@@ -484,6 +537,7 @@ pub fn mark_step(
         note,
         refund,
         close_channel: close_channel.map(|c| (c, ctx.today)),
+        end_service: None,
     };
     store
         .change_case(id, data.case.revision, &change, crate::clock::now())
@@ -570,10 +624,12 @@ pub fn record_refund(
         store
             .change_case(id, revision, &change, crate::clock::now())
             .localize(ctx.lang)?;
-        revision = store.case(id).localize(ctx.lang)?.revision;
+        let moved = store.case(id).localize(ctx.lang)?;
+        revision = moved.revision;
         let change = CaseChange {
             to: Some(to),
             refund: Some(track),
+            end_service: service_end(ctx, store, &moved, to)?,
             ..CaseChange::default()
         };
         store
@@ -596,15 +652,58 @@ pub fn record_refund(
         .localize(ctx.lang);
     }
     let to = (case.state != to && case.state.check(to).is_ok()).then_some(to);
+    let end_service = match to {
+        Some(to) => service_end(ctx, store, &case, to)?,
+        None => None,
+    };
     let change = CaseChange {
         to,
         refund: Some(track),
+        end_service,
         ..CaseChange::default()
     };
     store
         .change_case(id, revision, &change, crate::clock::now())
         .localize(ctx.lang)?;
     Ok(())
+}
+
+/// The last day of service when a move settles the case (refund received, resolved or
+/// closed after every channel was closed): the cancel day when money came back (the refund
+/// paid for the rest), else the end of the period the user kept. `None` for other moves
+/// and for cases given up before the channels were closed.
+fn service_end(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    case: &tuiding_store::StoredCase,
+    to: CaseState,
+) -> anyhow::Result<Option<Date>> {
+    let settles = matches!(
+        to,
+        CaseState::RefundReceived | CaseState::Resolved | CaseState::Closed
+    );
+    let Some(mid) = case.membership_id.filter(|_| settles) else {
+        return Ok(None);
+    };
+    if case.state < CaseState::ChannelsClosed {
+        return Ok(None);
+    }
+    let Ok(stored) = store.membership(mid) else {
+        return Ok(None);
+    };
+    let cancel = message::cancel_day_of(case, ctx.today);
+    let refunded =
+        to == CaseState::RefundReceived || case.refund.received_minor.is_some_and(|v| v > 0);
+    if refunded {
+        return Ok(Some(cancel));
+    }
+    let m = stored.membership;
+    let period_last = m
+        .current_period(cancel)
+        .ok()
+        .flatten()
+        .and_then(|s| s.end.yesterday().ok());
+    Ok(Some(period_last.unwrap_or(cancel)))
 }
 
 fn transition(ctx: &Ctx, id: i64, to: CaseState, note: Option<String>) -> anyhow::Result<()> {
@@ -626,6 +725,7 @@ pub fn move_case(
     let change = CaseChange {
         to: Some(to),
         note,
+        end_service: service_end(ctx, store, &case, to)?,
         ..CaseChange::default()
     };
     store

@@ -22,6 +22,8 @@ pub struct CaseData {
     pub evidence: Vec<Entry>,
     /// Charges in imported bills after a channel of this membership was closed.
     pub late_charges: Vec<LateChargeFact>,
+    /// The membership's recorded price changes (what was paid for the period).
+    pub price_changes: Vec<tuiding_core::price::PriceChange>,
 }
 
 /// The JSON of `case show`.
@@ -39,6 +41,9 @@ pub struct CaseView {
     pub transitions: Vec<TransitionView>,
     /// Charges after cancellation found in imported bills: evidence for the claim.
     pub late_charges: Vec<LateChargeView>,
+    /// The refund the case claims: amount, basis, clause, deadline (`null` when the terms
+    /// do not allow computing it).
+    pub refund_claim: Option<super::message::RefundClaim>,
 }
 
 /// A charge after cancellation, as JSON.
@@ -64,6 +69,9 @@ pub struct StepView {
     pub evidence_wanted: Vec<String>,
     pub evidence_count: usize,
     pub notes: Vec<String>,
+    /// On the refund step: what to claim, on what basis, by when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_claim: Option<super::message::RefundClaim>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +116,7 @@ pub struct CaseSources {
     playbooks: Playbooks,
     evidence: Vec<Entry>,
     late_charges: Vec<(i64, LateChargeFact)>,
+    price_changes: Vec<(i64, tuiding_core::price::PriceChange)>,
 }
 
 impl CaseSources {
@@ -121,6 +130,7 @@ impl CaseSources {
                 .into_iter()
                 .map(|a| (a.membership_id, a.fact))
                 .collect(),
+            price_changes: store.price_changes().localize(ctx.lang)?,
         })
     }
 
@@ -165,6 +175,12 @@ impl CaseSources {
             .filter(|(mid, _)| case.membership_id == Some(*mid))
             .map(|(_, fact)| fact.clone())
             .collect();
+        let price_changes = self
+            .price_changes
+            .iter()
+            .filter(|(mid, _)| case.membership_id == Some(*mid))
+            .map(|(_, change)| *change)
+            .collect();
         Ok(CaseData {
             case,
             membership,
@@ -172,6 +188,7 @@ impl CaseSources {
             steps,
             evidence,
             late_charges,
+            price_changes,
         })
     }
 }
@@ -215,6 +232,7 @@ fn money_text(minor: Option<i64>, currency: &str) -> Option<String> {
 pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
     let lang = ctx.lang;
     let c = &data.case;
+    let claim = super::message::refund_claim(ctx, data);
     let steps: Vec<StepView> = data
         .steps
         .iter()
@@ -250,6 +268,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                     .filter(|e| e.step.as_deref() == Some(s.id.as_str()))
                     .count(),
                 notes: s.notes.iter().map(|n| n.text(lang).to_string()).collect(),
+                refund_claim: (s.id == "request_refund").then(|| claim.clone()).flatten(),
             }
         })
         .collect();
@@ -309,6 +328,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                 closed_on: l.closed_on,
             })
             .collect(),
+        refund_claim: claim,
     }
 }
 
