@@ -61,7 +61,11 @@ pub fn router(state: AppState) -> Router {
         .route("/memberships/{id}/check", get(api::check))
         .route(
             "/memberships/{id}/policy",
-            axum::routing::put(api::attach_policy),
+            axum::routing::put(api::attach_policy).patch(api::decision::policy_fields),
+        )
+        .route(
+            "/cases/{id}/messages/{kind}",
+            get(api::decision::case_message),
         )
         .route("/terms/read", post(api::read_terms))
         .route("/summary", get(api::get_summary))
@@ -92,6 +96,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/memberships/{id}/edit",
             get(memberships::edit).post(memberships::update),
+        )
+        .route(
+            "/memberships/{id}/policy",
+            get(pages::policy::show).post(pages::policy::save),
         )
         .route("/memberships/{id}/close", post(memberships::close))
         .route("/memberships/{id}/delete", post(memberships::delete))

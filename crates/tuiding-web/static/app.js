@@ -1,6 +1,7 @@
 // tuiding web app: progressive enhancement only; every form works without this file.
 // 1. Drag and drop files onto a form with class "dropzone": they go into its file input.
 // 2. Buttons with data-confirm ask before submitting.
+// 3. Buttons with data-copy="ID" copy the text of element ID to the clipboard.
 document.addEventListener("DOMContentLoaded", () => {
   for (const zone of document.querySelectorAll("form.dropzone")) {
     const input = zone.querySelector("input[type=file]");
@@ -15,6 +16,23 @@ document.addEventListener("DOMContentLoaded", () => {
       for (const f of input.multiple ? e.dataTransfer.files : [e.dataTransfer.files[0]]) files.items.add(f);
       input.files = files.files;
       input.dispatchEvent(new Event("change"));
+    });
+  }
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const source = document.getElementById(button.dataset.copy);
+      if (!source) return;
+      const text = source.value !== undefined ? source.value : source.textContent;
+      try {
+        await navigator.clipboard.writeText(text);
+      } catch {
+        source.select();
+        document.execCommand("copy");
+      }
+      button.dataset.copied = "1";
+      const label = button.textContent;
+      button.textContent = "✓";
+      setTimeout(() => { button.textContent = label; }, 1500);
     });
   }
   for (const button of document.querySelectorAll("button[data-confirm]")) {

@@ -1089,3 +1089,81 @@ async fn a_refund_is_requested_promised_and_received() {
     assert_eq!(received["state"], "refund_received");
     assert_eq!(received["refund"]["received_on"], "2026-12-03");
 }
+
+/// Issue 13 over the API: a policy filled in field by field (every problem named, nothing
+/// written on a refusal), the check for someone leaving, and a case's written messages.
+#[tokio::test]
+async fn a_policy_without_toml_the_decision_and_the_messages() {
+    let api = Api::new(false);
+    let added = api
+        .json(Method::POST, "/api/v1/memberships", json!({"platform": "星辰卡盟", "plan": "年费会员", "period": "year", "price": "198", "start": "2026-05-10", "auto_renew": ["alipay"], "benefits": ["兑换券:12:10:5"]}))
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED);
+    let before = api.stored().await;
+    let refused = api
+        .json(
+            Method::PATCH,
+            "/api/v1/memberships/1/policy",
+            json!({"fields": {"refund.method": "consumed_days_fee", "refund.discount_ratio": "2", "timing.refund_working_days": "x"}}),
+        )
+        .await;
+    let err = refused.assert_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("refund.discount_ratio"),
+    );
+    assert_eq!(
+        err["error"]["problems"].as_array().unwrap().len(),
+        2,
+        "{err}"
+    );
+    assert_eq!(api.stored().await, before);
+    assert_eq!(
+        api.get("/api/v1/memberships/1/check").await.json()["policy_origin"],
+        Value::Null
+    );
+
+    let saved = api
+        .json(
+            Method::PATCH,
+            "/api/v1/memberships/1/policy",
+            json!({"fields": {"refund.method": "consumed_days_fee", "refund.other_readings": "pro_rata_days", "refund.discount_ratio": "0.9", "refund.redeemed_benefits": "deduct_value", "refund.voids_unredeemed_benefits": "true", "timing.refund_working_days": "3-7"}}),
+        )
+        .await;
+    assert_eq!(
+        saved.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&saved.bytes)
+    );
+    assert_eq!(saved.json()["missing"], json!([]));
+
+    let check = api
+        .get("/api/v1/memberships/1/check?intent=leaving")
+        .await
+        .json();
+    assert_eq!(check["intent"], "leaving");
+    assert_eq!(check["advice"]["action"], check["options"][0]["action"]);
+    assert_eq!(check["advice"]["action"], "use_benefits_then_cancel");
+    assert_eq!(check["readings"].as_array().unwrap().len(), 2);
+
+    let opened = api
+        .json(Method::POST, "/api/v1/cases", json!({"membership_id": 1}))
+        .await;
+    assert!(
+        opened.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&opened.bytes)
+    );
+    let msg = api
+        .get("/api/v1/cases/1/messages/refund_request?order=A123")
+        .await;
+    assert_eq!(msg.status, StatusCode::OK);
+    let m = msg.json();
+    let amount = m["amount"].as_str().unwrap();
+    assert_eq!(amount, check["refund"]["amount"].as_str().unwrap());
+    assert!(m["text"].as_str().unwrap().contains("A123"));
+    assert!(m["text"].as_str().unwrap().contains(amount));
+    api.get("/api/v1/cases/1/messages/poem")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, Some("kind"));
+}

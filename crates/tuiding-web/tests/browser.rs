@@ -314,9 +314,135 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
     shots.take(&c, "terms").await;
     click(&c, Locator::Css("#membership option[value='2']")).await;
     submit(&c, "#attach form").await;
-    wait_path(&c, "/memberships/2?done=policy").await;
+    // The reading is a draft: the policy form shows it for checking.
+    wait_path(&c, "/memberships/2/policy?done=policy").await;
     assert!(c.source().await.unwrap().contains("terms:pasted.txt"));
 
+    c.close().await.unwrap();
+}
+
+/// The article's own case in the web app: a 卡盟 annual membership with Alipay still
+/// charging and 5 of 12 vouchers used; its agreement reads two ways and leaves out the
+/// discount ratio. Read the agreement, complete the policy in the form (a bad value shown
+/// beside its field first), switch to "leaving", see the best option and both readings,
+/// open a case, and copy the written refund request; after the refund the membership no
+/// longer renews.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_articles_case_decided_in_the_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((_driver, c)) = browser(tmp.path()).await else {
+        return;
+    };
+    let shots = Shots::new();
+    let dir = common::data_dir(tmp.path(), false);
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    let fields = tuiding_app::cmd::fields::MembershipFields {
+        platform: Some("星辰卡盟".into()),
+        plan: Some("年费会员".into()),
+        period: Some("year".into()),
+        price: Some("198".into()),
+        start: Some("2026-05-10".into()),
+        auto_renew: vec!["alipay".into(), "in_app:closed:2026-11-20".into()],
+        benefits: vec!["兑换券:12:10:5".into()],
+        ..Default::default()
+    };
+    tuiding_app::cmd::add::add(&ctx, fields, None, None).unwrap();
+    let base = serve(&dir).await;
+    let url = |path: &str| format!("{base}{path}");
+
+    // Read the agreement and attach it: the form names the missing ratio.
+    c.goto(&url("/terms")).await.unwrap();
+    let text = std::fs::read_to_string(common::data("kameng-agreement.txt")).unwrap();
+    type_into(&c, Locator::Id("text"), &text).await;
+    submit(&c, "form.dropzone").await;
+    assert!(text_of(&c, "#findings").await.contains("退款方式"));
+    click(&c, Locator::Css("#membership option[value='1']")).await;
+    submit(&c, "#attach form").await;
+    wait_path(&c, "/memberships/1/policy?done=policy").await;
+    assert!(text_of(&c, "#missing").await.contains("折扣比例"));
+    // A bad ratio is refused beside its field; then the right one.
+    type_into(&c, Locator::Css("[id='refund.discount_ratio']"), "1.5").await;
+    submit(&c, "form.policy").await;
+    let problem = text_of(&c, ".field.invalid p.error").await;
+    assert!(problem.contains("at most 1"), "{problem}");
+    let ratio = c
+        .find(Locator::Css("[id='refund.discount_ratio']"))
+        .await
+        .unwrap();
+    ratio.clear().await.unwrap();
+    ratio.send_keys("0.9").await.unwrap();
+    shots.take(&c, "policy-form").await;
+    submit(&c, "form.policy").await;
+    wait_path(&c, "/memberships/1?done=policy").await;
+
+    // Leaving: the best net is to use the vouchers, never "keep".
+    click(&c, Locator::Css("nav.switch a[href*='intent=leaving']")).await;
+    wait_path(&c, "/memberships/1?intent=leaving").await;
+    let best = c
+        .find(Locator::Css("#options tr.best"))
+        .await
+        .unwrap()
+        .attr("data-action")
+        .await
+        .unwrap();
+    assert_eq!(best.as_deref(), Some("use_benefits_then_cancel"));
+    let readings = text_of(&c, "#readings").await;
+    assert!(
+        readings.contains("按已用天数扣费") && readings.contains("按剩余天数折算"),
+        "{readings}"
+    );
+    assert!(text_of(&c, "#refund-curve").await.contains("从这天起为 0"));
+    shots.take(&c, "decision").await;
+
+    // Open a case: the refund request carries the amount, the clause and the deadline.
+    click(&c, Locator::XPath("//button[contains(., '开始退订')]")).await;
+    wait_path(&c, "/cases/1?done=opened").await;
+    let claim = text_of(&c, "#claim-amount").await;
+    let request = c
+        .find(Locator::Id("message-refund_request"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(request.contains(&claim), "{claim} in {request}");
+    assert!(request.contains("按剩余天数比例退款") && request.contains("第四百九十八条"));
+    click(
+        &c,
+        Locator::Css("button[data-copy='message-refund_request']"),
+    )
+    .await;
+    shots.take(&c, "case-messages").await;
+
+    // Refund received and resolved: the membership renews no more.
+    let mut store = ctx.open_store().unwrap();
+    tuiding_app::cmd::case::mark_step(&ctx, &mut store, 1, "close:alipay", None).unwrap();
+    let amount = claim.trim_start_matches('¥').to_string();
+    for facts in [
+        tuiding_app::cmd::case::RefundFacts {
+            requested: true,
+            ..Default::default()
+        },
+        tuiding_app::cmd::case::RefundFacts {
+            received: Some(amount),
+            ..Default::default()
+        },
+    ] {
+        tuiding_app::cmd::case::record_refund(&ctx, &mut store, 1, &facts).unwrap();
+    }
+    tuiding_app::cmd::case::move_case(
+        &ctx,
+        &mut store,
+        1,
+        tuiding_core::case::CaseState::Resolved,
+        None,
+    )
+    .unwrap();
+    c.goto(&url("/memberships/1")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("不再续费"), "the membership ended");
     c.close().await.unwrap();
 }
 

@@ -7,6 +7,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use tower::ServiceExt;
+use tuiding_store::Store;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -136,4 +137,90 @@ async fn problems_are_shown_beside_their_fields_and_nothing_is_added() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, page, _) = send(&app, Method::GET, "/memberships", None).await;
     assert!(page.contains("还没有会员"));
+}
+
+/// The policy form (issue 13): no TOML, every problem beside its field, nothing written on
+/// a refusal; the rule check's intent switch and options; the case's messages.
+#[tokio::test]
+async fn the_policy_form_the_decision_and_the_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), false);
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    let fields = tuiding_app::cmd::fields::MembershipFields {
+        platform: Some("星辰卡盟".into()),
+        plan: Some("年费会员".into()),
+        period: Some("year".into()),
+        price: Some("198".into()),
+        start: Some("2026-05-10".into()),
+        auto_renew: vec!["alipay".into()],
+        benefits: vec!["兑换券:12:10:5".into()],
+        ..Default::default()
+    };
+    tuiding_app::cmd::add::add(&ctx, fields, None, None).unwrap();
+    let app = tuiding_web::router(common::state(&dir, None));
+
+    let (status, page, _) = send(&app, Method::GET, "/memberships/1/policy", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("refund.discount_ratio") && page.contains("折扣比例"));
+    let (_, page, _) = send(
+        &app,
+        Method::GET,
+        "/memberships/1/policy?template=kameng-annual",
+        None,
+    )
+    .await;
+    assert!(
+        page.contains("consumed_days_fee"),
+        "prefilled from the template"
+    );
+
+    // Two bad fields: both named, nothing stored.
+    let bad = format!(
+        "csrf={TOKEN}&template=&refund.method=consumed_days_fee&refund.discount_ratio=1.5&timing.refund_working_days=7-3"
+    );
+    let (status, page, _) = send(&app, Method::POST, "/memberships/1/policy", Some(&bad)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(page.matches("class=\"field invalid\"").count(), 2, "{page}");
+    assert!(ctx.open_store().unwrap().policy(1).unwrap().is_none());
+
+    let good = format!(
+        "csrf={TOKEN}&template=&refund.method=consumed_days_fee&refund.other_readings=pro_rata_days&refund.discount_ratio=0.9&refund.redeemed_benefits=deduct_value&refund.voids_unredeemed_benefits=true&timing.refund_working_days=3-7"
+    );
+    let (status, _, location) =
+        send(&app, Method::POST, "/memberships/1/policy", Some(&good)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some("/memberships/1?done=policy#check")
+    );
+    let stored = ctx.open_store().unwrap().policy(1).unwrap().unwrap();
+    assert_eq!(stored.origin, "form");
+    assert!(
+        stored.text.contains("discount_ratio = \"0.9\""),
+        "{}",
+        stored.text
+    );
+
+    let (_, page, _) = send(&app, Method::GET, "/memberships/1?intent=leaving", None).await;
+    assert!(page.contains("id=\"options\""));
+    assert!(page.contains("data-action=\"use_benefits_then_cancel\""));
+    assert!(page.contains("id=\"readings\""));
+    let best = page.find("class=\"best\"").unwrap();
+    assert!(page[best..].starts_with("class=\"best\" data-action=\"use_benefits_then_cancel\""));
+
+    tuiding_app::cmd::case::open(&ctx, &mut ctx.open_store().unwrap(), 1).unwrap();
+    let (status, page, _) = send(&app, Method::GET, "/cases/1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    for kind in [
+        "refund_request",
+        "written_confirmation",
+        "follow_up",
+        "complaint_notice",
+    ] {
+        assert!(
+            page.contains(&format!("data-copy=\"message-{kind}\"")),
+            "{kind}"
+        );
+    }
 }

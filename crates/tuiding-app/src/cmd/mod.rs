@@ -17,6 +17,7 @@ pub mod import;
 pub mod import_from;
 pub mod list;
 pub mod policy;
+pub mod policy_form;
 pub mod remind;
 pub mod reminders;
 pub mod renewals;

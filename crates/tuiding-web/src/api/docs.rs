@@ -19,6 +19,7 @@ Cross-site requests are refused (Sec-Fetch-Site / Origin). When a password is se
         read_terms, get_summary, get_renewals, get_due, get_reminders,
         import_bills, get_streams, adopt_stream, dismiss_stream,
         list_cases, open_case, get_case, mark_step, move_case, record_refund, add_evidence, dossier, verify_vault,
+        decision::policy_fields, decision::case_message,
         login,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblem)),

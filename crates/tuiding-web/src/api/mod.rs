@@ -2,6 +2,7 @@
 //! JSON of the CLI's `--json` output. Bad input answers 4xx with
 //! `{"error": {"status", "message", "field"}}` and writes nothing.
 
+pub mod decision;
 pub mod docs;
 
 use axum::Json;
@@ -316,6 +317,8 @@ pub async fn remove_membership(
 pub struct OnQuery {
     /// The day to check on; default today.
     pub on: Option<String>,
+    /// `leaving` (the service left is worth nothing to you), `staying` or `undecided`.
+    pub intent: Option<String>,
 }
 
 /// The rule check (as `tuiding check --json`).
@@ -333,13 +336,9 @@ pub async fn check(
                 Some(text) => tuiding_app::input::parse_date("--on", text, ctx.lang)?,
                 None => ctx.today,
             };
-            let (_, view) = tuiding_app::cmd::check::check_view(
-                ctx,
-                &ctx.open_store()?,
-                id,
-                on,
-                tuiding_core::checkup::Intent::Undecided,
-            )?;
+            let intent = tuiding_app::cmd::check::parse_intent(q.intent.as_deref().unwrap_or(""));
+            let (_, view) =
+                tuiding_app::cmd::check::check_view(ctx, &ctx.open_store()?, id, on, intent)?;
             Ok(serde_json::to_value(view)?)
         })
         .await?,

@@ -60,12 +60,19 @@ pub async fn list(
     Ok(page(&c, c.t("退订案件", "Cases"), body).into_response())
 }
 
-/// The case view and the vault's verification.
-fn load(ctx: &tuiding_app::context::Ctx, id: i64) -> anyhow::Result<(CaseView, VerifyReport)> {
+/// The case view, its ready-to-send messages and the vault's verification.
+fn load(
+    ctx: &tuiding_app::context::Ctx,
+    id: i64,
+) -> anyhow::Result<(CaseView, Vec<case::message::Message>, VerifyReport)> {
     let store = ctx.open_store()?;
     let data = case::load(ctx, &store, id)?;
     let view = case::view(ctx, &data);
-    Ok((view, evidence::verify(ctx)?))
+    let messages = case::message::KINDS
+        .iter()
+        .filter_map(|kind| case::message::message(ctx, &data, kind, None))
+        .collect();
+    Ok((view, messages, evidence::verify(ctx)?))
 }
 
 /// `GET /cases/{id}`.
@@ -76,7 +83,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> PageResult {
-    let (v, vault) = state
+    let (v, messages, vault) = state
         .run(lang, move |ctx| load(ctx, id))
         .await
         .or_page(lang)?;
@@ -206,6 +213,22 @@ pub async fn show(
                     small.hint { (c.t("申请或到账日（默认今天）；承诺时为承诺到账日", "the day requested or received (default today); for a promise, the day promised")) }
                 }
                 button type="submit" { (c.t("记录", "Record")) }
+            }
+        }
+        section.card #messages {
+            h2 { (c.t("写好的消息", "Messages, ready to send")) }
+            @if let Some(claim) = &v.refund_claim {
+                p { (c.t("申请退款 ", "Claim ")) strong #claim-amount { (claim.display) }
+                    @if let Some(d) = claim.due { (c.t("，最迟 ", ", due by ")) strong { (d) } }
+                    (c.t("（按 ", " (cancelled on ")) (claim.cancel_on) (c.t(" 退订计算）", ")")) }
+            }
+            p.small.muted { (c.t("复制后粘贴到客服聊天或邮件；订单号处换成你的订单号。", "Copy into the customer-service chat or an e-mail; put your order number where it says so.")) }
+            @for m in &messages {
+                details.message data-kind=(m.kind) open[m.kind == "refund_request"] {
+                    summary { (m.title) }
+                    textarea readonly rows="10" id={"message-" (m.kind)} { (m.text) }
+                    button.small.secondary type="button" data-copy={"message-" (m.kind)} { (c.t("复制", "Copy")) }
+                }
             }
         }
         section.card #moves {

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tuiding_app::cmd::check::{CheckView, advice_label, check_view};
+use tuiding_app::cmd::check::{CheckView, check_view};
 use tuiding_app::cmd::edit::EditArgs;
 use tuiding_app::cmd::fields::{MembershipFields, flag_and_message};
 use tuiding_app::cmd::list::{channels_label, price_label, status_label};
@@ -32,6 +32,9 @@ fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
 pub struct Done {
     #[serde(default)]
     done: Option<String>,
+    /// `leaving`, `staying` or `undecided`: the rule check's intent switch.
+    #[serde(default)]
+    intent: Option<String>,
 }
 
 fn done_text(c: &Chrome, done: &Done) -> Option<&'static str> {
@@ -323,15 +326,13 @@ pub async fn create(
     }
 }
 
-fn load(ctx: &Ctx, id: i64) -> anyhow::Result<(StoredMembership, MembershipView, CheckView)> {
+fn load(
+    ctx: &Ctx,
+    id: i64,
+    intent: tuiding_core::checkup::Intent,
+) -> anyhow::Result<(StoredMembership, MembershipView, CheckView)> {
     let store = ctx.open_store()?;
-    let (stored, check) = check_view(
-        ctx,
-        &store,
-        id,
-        ctx.today,
-        tuiding_core::checkup::Intent::Undecided,
-    )?;
+    let (stored, check) = check_view(ctx, &store, id, ctx.today, intent)?;
     let view = MembershipView::new(&stored, ctx.today)
         .map_err(|e| tuiding_app::error::UserError::failure(e.to_string()))?;
     Ok((stored, view, check))
@@ -345,8 +346,9 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> PageResult {
+    let intent = tuiding_app::cmd::check::parse_intent(done.intent.as_deref().unwrap_or(""));
     let (stored, v, check) = state
-        .run(lang, move |ctx| load(ctx, id))
+        .run(lang, move |ctx| load(ctx, id, intent))
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
@@ -372,18 +374,7 @@ pub async fn show(
                 }
             }
         }
-        section.card #check {
-            h2 { (c.t("规则体检", "Rule check")) }
-            p.advice { strong { (c.t("建议：", "Advice: ")) (advice_label(check.advice.action, lang)) } }
-            ul { @for r in &check.advice.reasons { li { (r) } } }
-            @if let Some(r) = &check.refund {
-                h3 { (c.t("今天退订可退", "Refund if you cancel today")) " " (r.display) }
-                ul.small { @for l in &r.lines { li { (l) } } }
-            }
-            @for (title, list) in [(c.t("警告", "Warnings"), &check.warnings), (c.t("风险", "Risks"), &check.risks), (c.t("缺少的信息", "Missing facts"), &check.missing_facts)] {
-                @if !list.is_empty() { h3 { (title) } ul { @for n in list.iter() { li { (n.message) } } } }
-            }
-        }
+        (super::decision::rule_check(&c, id, &check))
         section.card #channels {
             h2 { (c.t("需要关闭的自动续费渠道", "Auto-renew channels to close")) }
             @if check.channels_to_close.is_empty() { p.muted { (c.t("没有仍可扣费的渠道。", "No channel can still charge.")) } }
@@ -416,7 +407,9 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> PageResult {
     let (stored, v, _) = state
-        .run(lang, move |ctx| load(ctx, id))
+        .run(lang, move |ctx| {
+            load(ctx, id, tuiding_core::checkup::Intent::Undecided)
+        })
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);

@@ -5,8 +5,10 @@
 pub mod bills;
 pub mod cases;
 pub mod dashboard;
+pub mod decision;
 pub mod login;
 pub mod memberships;
+pub mod policy;
 pub mod terms;
 
 use axum::http::StatusCode;

@@ -262,5 +262,6 @@ pub async fn attach(
         })
         .await
         .or_page(lang)?;
-    Ok(Redirect::to(&format!("/memberships/{id}?done=policy")).into_response())
+    // The reading is a draft: the form shows it for checking and asks for what it lacks.
+    Ok(Redirect::to(&format!("/memberships/{id}/policy?done=policy")).into_response())
 }

@@ -1,0 +1,183 @@
+//! A membership's policy as a form (the web's policy page and `PATCH
+//! /api/v1/memberships/{id}/policy`): every field of docs/policy.md with its label, hint,
+//! value and quoted source, prefilled from the membership's policy, a template or the
+//! clause reader; saving checks every field at once and names each problem beside its
+//! field, and nothing is written unless all are right.
+
+use serde::Serialize;
+use tuiding_core::Localized;
+use tuiding_core::policy::Policy;
+use tuiding_core::policy_form::{FieldKind, POLICY_FIELDS};
+use tuiding_store::{PolicyInput, SqliteStore, Store};
+
+use crate::context::Ctx;
+use crate::error::Localize;
+
+/// The form.
+#[derive(Debug, Serialize)]
+pub struct PolicyFormView {
+    pub id: i64,
+    pub membership: String,
+    /// Where the stored policy came from (`null`: none yet).
+    pub origin: Option<String>,
+    /// The template the form starts from, when one was chosen.
+    pub template: Option<String>,
+    pub fields: Vec<FieldView>,
+    /// Keys the method needs but the policy lacks.
+    pub missing: Vec<&'static str>,
+    /// The templates to start from.
+    pub templates: Vec<String>,
+}
+
+/// One field.
+#[derive(Debug, Serialize)]
+pub struct FieldView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    /// The words it takes; empty for free text.
+    pub choices: Vec<&'static str>,
+    /// Whether several choices may be given (comma-separated).
+    pub multiple: bool,
+    pub value: String,
+    /// The quoted sentence it was read from.
+    pub source: Option<String>,
+    /// What is wrong with the value given.
+    pub error: Option<String>,
+}
+
+/// A field's key and its text (a value given, or a problem with it).
+type Pair = (String, String);
+
+fn base(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    id: i64,
+    template: Option<&str>,
+) -> anyhow::Result<(Policy, Option<String>)> {
+    let stored = store.policy(id).localize(ctx.lang)?;
+    let origin = stored.as_ref().map(|p| p.origin.clone());
+    let text = match template.filter(|t| !t.trim().is_empty()) {
+        Some(name) => crate::cmd::policy::template_text(ctx, name)?.0,
+        None => stored.map(|p| p.text).unwrap_or_default(),
+    };
+    Ok((Policy::from_toml(&text).localize(ctx.lang)?, origin))
+}
+
+fn view(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    id: i64,
+    policy: &Policy,
+    origin: Option<String>,
+    template: Option<&str>,
+    (values, errors): (&[Pair], &[Pair]),
+) -> anyhow::Result<PolicyFormView> {
+    let stored = store.membership(id).localize(ctx.lang)?;
+    let lang = ctx.lang;
+    let fields = POLICY_FIELDS
+        .iter()
+        .map(|f| {
+            let (choices, multiple) = match f.kind {
+                FieldKind::Choice(c) => (c.to_vec(), false),
+                FieldKind::Choices(c) => (c.to_vec(), true),
+                FieldKind::Bool => (vec!["true", "false"], false),
+                _ => (Vec::new(), false),
+            };
+            let given = values
+                .iter()
+                .find(|(k, _)| k == f.key)
+                .map(|(_, v)| v.clone());
+            FieldView {
+                key: f.key,
+                label: f.label(lang),
+                hint: f.hint(lang),
+                choices,
+                multiple,
+                value: given.unwrap_or_else(|| policy.field_text(f.key).unwrap_or_default()),
+                source: policy.field_source(f.key).map(str::to_string),
+                error: errors
+                    .iter()
+                    .find(|(k, _)| k == f.key)
+                    .map(|(_, m)| m.clone()),
+            }
+        })
+        .collect();
+    Ok(PolicyFormView {
+        id,
+        membership: format!("{} {}", stored.membership.platform, stored.membership.plan),
+        origin,
+        template: template.map(str::to_string),
+        fields,
+        missing: policy.missing_numbers(),
+        templates: ctx
+            .catalogue()?
+            .names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
+    })
+}
+
+/// The form for membership `id`, from its policy or from `template`.
+pub fn form(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    id: i64,
+    template: Option<&str>,
+) -> anyhow::Result<PolicyFormView> {
+    store.membership(id).localize(ctx.lang)?;
+    let (policy, origin) = base(ctx, store, id, template)?;
+    view(ctx, store, id, &policy, origin, template, (&[], &[]))
+}
+
+/// Saves the form: `Ok(Ok(origin))`, or `Ok(Err(form))` with every field's problem and
+/// nothing written.
+pub fn save(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    id: i64,
+    template: Option<&str>,
+    values: &[(String, String)],
+) -> anyhow::Result<Result<String, PolicyFormView>> {
+    store.membership(id).localize(ctx.lang)?;
+    let (mut policy, origin) = base(ctx, store, id, template)?;
+    let mut errors = Vec::new();
+    // Clearing first, so switching from one field to its alternative (a discount ratio to a
+    // daily fee) is not refused halfway.
+    let mut ordered: Vec<&(String, String)> = values.iter().collect();
+    ordered.sort_by_key(|(_, v)| !v.trim().is_empty());
+    for (key, value) in ordered {
+        if let Err(e) = policy.set_field(key, value) {
+            errors.push((key.clone(), e.localized(ctx.lang)));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(view(
+            ctx,
+            store,
+            id,
+            &policy,
+            origin,
+            template,
+            (values, &errors),
+        )?));
+    }
+    let origin = match (template.filter(|t| !t.trim().is_empty()), origin) {
+        (Some(name), _) => format!("template:{name}+form"),
+        (None, Some(o)) if o.ends_with("+form") || o == "form" => o,
+        (None, Some(o)) => format!("{o}+form"),
+        (None, None) => "form".to_string(),
+    };
+    let text = policy.to_toml();
+    store
+        .set_policy(
+            id,
+            PolicyInput {
+                text: &text,
+                origin: &origin,
+            },
+        )
+        .localize(ctx.lang)?;
+    Ok(Ok(origin))
+}
