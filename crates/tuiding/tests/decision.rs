@@ -179,6 +179,25 @@ fn the_refund_request_carries_amount_clause_and_deadline_and_the_ledger_follows_
     assert_eq!(step["refund_claim"]["amount"], amount.as_str());
     assert!(!step["refund_claim"]["basis"].as_array().unwrap().is_empty());
 
+    // The dossier quotes both readings and claims the favourable one.
+    tuiding_at(dir.path(), TODAY)
+        .args(["case", "refund", "1", "--requested"])
+        .assert()
+        .failure();
+    let zip_path = dir.path().join("case.zip");
+    tuiding_at(dir.path(), TODAY)
+        .args(["case", "export", "1", "--out"])
+        .arg(&zip_path)
+        .assert()
+        .success();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut complaint = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("complaint.txt").unwrap(), &mut complaint)
+        .unwrap();
+    assert!(complaint.contains("第四百九十八条"), "{complaint}");
+    assert!(complaint.contains("按剩余天数比例退款"), "{complaint}");
+    assert!(complaint.contains(&amount), "{complaint}");
+
     // Cancelled, refunded, resolved: the membership renews no more.
     tuiding_at(dir.path(), TODAY)
         .args(["case", "step", "1", "close:alipay", "--done"])
@@ -282,6 +301,15 @@ fn a_price_notice_changes_renewals_not_the_period_paid() {
     let check = json(tuiding_at(dir.path(), "2026-11-15").args(["check", "1"]));
     assert_eq!(check["refund"]["paid"], "25.00");
     assert_eq!(check["refund"]["amount"], "11.66");
+    // Renewals change price on the notice's day, not before.
+    let renewals = json(tuiding_at(dir.path(), "2026-11-15").args(["renewals", "--within", "60d"]));
+    let amounts: Vec<(&str, &str)> = renewals["renewals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["date"].as_str().unwrap(), r["amount"].as_str().unwrap()))
+        .collect();
+    assert_eq!(amounts, [("2026-11-30", "25.00"), ("2026-12-31", "30.00")]);
 }
 
 #[test]

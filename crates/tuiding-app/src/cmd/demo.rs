@@ -86,7 +86,12 @@ impl DemoArgs {
         let until = ctx.today.checked_add(30.days())?;
         let report = DemoReport {
             data_dir: dir.clone(),
-            renewals: renewals::build(ctx, &stored, until)?,
+            renewals: renewals::build(
+                ctx,
+                &stored,
+                until,
+                &store.price_changes().localize(ctx.lang)?,
+            )?,
             summary: summary::build(ctx, &stored)?,
             warnings: stored
                 .iter()

@@ -218,6 +218,8 @@ pub struct KeyDay {
     pub last_safe: Date,
     /// The membership's reminder lead days (its own, else the config's).
     pub lead_days: Vec<u32>,
+    /// What the rule check advises (`cancel_now`, `use_benefits_then_cancel`, …).
+    pub advice: tuiding_core::checkup::AdviceAction,
 }
 
 /// Memberships whose last safe cancel day falls within `within` days (default: their
@@ -263,6 +265,7 @@ pub fn key_days(
             trial_converts: m.trial_until == Some(renewal),
             last_safe: last,
             lead_days,
+            advice: c.advice.action,
         });
     }
     out.sort_by_key(|k| (k.last_safe, k.membership_id));

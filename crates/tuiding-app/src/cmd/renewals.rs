@@ -82,7 +82,12 @@ impl RenewalsArgs {
         let until = input::parse_window(&self.within, ctx.today, ctx.lang)?;
         let store = ctx.open_store()?;
         let stored = store.memberships().localize(ctx.lang)?;
-        let report = build(ctx, &stored, until)?;
+        let report = build(
+            ctx,
+            &stored,
+            until,
+            &store.price_changes().localize(ctx.lang)?,
+        )?;
         if self.by_month {
             let months: Vec<MonthTotal> = by_month(&report)?
                 .into_iter()
@@ -111,11 +116,13 @@ impl RenewalsArgs {
     }
 }
 
-/// Gathers the key dates of every membership in `(today, until]`.
+/// Gathers the key dates of every membership in `(today, until]`, each charge at the price
+/// in effect on its day (a price notice applies from its date).
 pub fn build(
     ctx: &Ctx,
     stored: &[tuiding_store::StoredMembership],
     until: Date,
+    changes: &[(i64, tuiding_core::price::PriceChange)],
 ) -> anyhow::Result<RenewalsReport> {
     let mut renewals = Vec::new();
     let mut totals: BTreeMap<&'static str, Money> = BTreeMap::new();
@@ -124,13 +131,17 @@ pub fn build(
         let dates = m
             .key_dates_within(ctx.today, until)
             .map_err(|e| UserError::failure(format!("#{}: {}", s.id, e.localized(ctx.lang))))?;
+        let history: Vec<tuiding_core::price::PriceChange> = changes
+            .iter()
+            .filter(|(id, _)| *id == s.id)
+            .map(|(_, c)| *c)
+            .collect();
         for key in dates {
+            let price = tuiding_core::price::price_on(m.price, &history, key.date);
             if key.charges {
-                let code = m.price.currency().code();
-                let total = totals
-                    .entry(code)
-                    .or_insert(Money::zero(m.price.currency()));
-                *total = total.checked_add(m.price).localize(ctx.lang)?;
+                let code = price.currency().code();
+                let total = totals.entry(code).or_insert(Money::zero(price.currency()));
+                *total = total.checked_add(price).localize(ctx.lang)?;
             }
             renewals.push(RenewalItem {
                 id: s.id,
@@ -143,7 +154,7 @@ pub fn build(
                     (true, _) => "renewal",
                     (false, _) => "ends",
                 },
-                amount: key.charges.then(|| m.price.amount_string()),
+                amount: key.charges.then(|| price.amount_string()),
                 currency: m.price.currency().code(),
                 channels: m
                     .auto_renew
@@ -151,7 +162,7 @@ pub fn build(
                     .filter(|c| c.status.can_charge())
                     .map(|c| c.channel.as_str())
                     .collect(),
-                money: key.charges.then_some(m.price),
+                money: key.charges.then_some(price),
             });
         }
     }

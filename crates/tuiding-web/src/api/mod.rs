@@ -444,10 +444,12 @@ pub async fn get_renewals(
                 ctx.today,
                 ctx.lang,
             )?;
+            let store = ctx.open_store()?;
             renewals::build(
                 ctx,
-                &ctx.open_store()?.memberships().localize(ctx.lang)?,
+                &store.memberships().localize(ctx.lang)?,
                 until,
+                &store.price_changes().localize(ctx.lang)?,
             )
         })
         .await?,

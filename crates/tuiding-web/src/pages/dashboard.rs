@@ -42,7 +42,12 @@ pub fn overview(ctx: &tuiding_app::context::Ctx) -> anyhow::Result<Overview> {
             .unwrap_or(ctx.today)
     };
     // One pass over the year ahead gives both the chart and the next 30 days.
-    let year = renewals::build(ctx, &stored, in_days(365))?;
+    let year = renewals::build(
+        ctx,
+        &stored,
+        in_days(365),
+        &store.price_changes().localize(ctx.lang)?,
+    )?;
     let months = renewals::by_month(&year)?;
     let until = in_days(30);
     let soon = year
@@ -119,7 +124,7 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
                                 td { (r.date) br; small.muted { (days(c.lang, r.days_until)) } }
                                 td { a href={"/memberships/" (r.id)} { (r.platform) " " (r.plan) } " " (kind(c.lang, r.kind)) }
                                 td.num { @if let Some(a) = &r.amount { (a) " " (r.currency) } @else { "—" } }
-                                td { (last_safe(&d.key_days, r.id, r.date)) }
+                                td { (last_safe(&d.key_days, r.id, r.date, c.lang)) }
                             }
                         }
                     }
@@ -189,12 +194,20 @@ fn month_chart(c: &Chrome, months: &[(String, Vec<CurrencyTotal>)]) -> Markup {
     bar_chart(&rows, c.t("每月预计扣费", "Expected charges per month"))
 }
 
-fn last_safe(key_days: &[due::KeyDay], id: i64, renewal: jiff::civil::Date) -> Markup {
+fn last_safe(
+    key_days: &[due::KeyDay],
+    id: i64,
+    renewal: jiff::civil::Date,
+    lang: tuiding_core::Lang,
+) -> Markup {
     match key_days
         .iter()
         .find(|k| k.membership_id == id && k.renewal == renewal)
     {
-        Some(k) => html! { strong { (k.last_safe) } },
+        Some(k) => html! {
+            strong { (k.last_safe) } br;
+            a.small href={"/memberships/" (id) "#check"} { (k.advice.label(lang)) }
+        },
         None => html! { "—" },
     }
 }

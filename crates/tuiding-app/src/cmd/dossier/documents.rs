@@ -126,6 +126,52 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
     events
 }
 
+/// The refund's basis: the clauses quoted, each reading of an ambiguous clause with the
+/// rule that decides between them, and the computation.
+fn refund_basis(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<String> {
+    let Some(claim) = &f.claim else {
+        return Vec::new();
+    };
+    let mut out = vec![match ctx.lang {
+        Lang::Zh => format!(
+            "退款依据（按 {} 退订计算，应退 {}）：",
+            claim.cancel_on, claim.display
+        ),
+        Lang::En => format!(
+            "The refund under the terms (cancelled on {}): {}",
+            claim.cancel_on, claim.display
+        ),
+    }];
+    for c in &claim.clauses {
+        out.push(format!(
+            "{}「{}」",
+            ctx.t("协议原文：", "The agreement: "),
+            c.quote
+        ));
+    }
+    if claim.readings.len() > 1 {
+        let list: Vec<String> = claim
+            .readings
+            .iter()
+            .map(|r| format!("{} {}", r.label, r.amount))
+            .collect();
+        out.push(match ctx.lang {
+            Lang::Zh => format!(
+                "该条款有两种理解：{}；依《民法典》第四百九十八条，对格式条款有两种以上解释的，应当作出不利于提供格式条款一方的解释，故主张 {}。",
+                list.join("；"),
+                claim.display
+            ),
+            Lang::En => format!(
+                "The clause reads two ways: {}; under art. 498 of the Civil Code a standard term is read against the party that supplied it, so {} is claimed.",
+                list.join("; "),
+                claim.display
+            ),
+        });
+    }
+    out.extend(claim.basis.iter().cloned());
+    out
+}
+
 fn billing_text(billing: Billing, lang: Lang) -> String {
     match billing {
         Billing::Periodic(p) => p.label(lang),
@@ -301,6 +347,9 @@ pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
         }
         h.push_str("</ol>\n");
     }
+    for line in refund_basis(ctx, f) {
+        h.push_str(&format!("<p>{}</p>\n", escape(&line)));
+    }
     // Evidence.
     h.push_str(&format!(
         "<h2>{}</h2>\n<table><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -461,6 +510,9 @@ pub fn complaint_txt(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
             ctx.t("依据：", "Rule: "),
             b.rule.text(lang)
         ));
+    }
+    for line in refund_basis(ctx, f) {
+        t.push(format!("  {line}"));
     }
     t.push(String::new());
     t.push(ctx.t("七、证据清单", "7. Attachments").to_string());

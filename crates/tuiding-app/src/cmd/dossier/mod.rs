@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use tuiding_core::complaint::{self, ComplaintFacts, Grounds};
-use tuiding_core::refund::compute_refund;
 use tuiding_core::{Currency, Lang};
 use tuiding_vault::dossier::{self, ManifestFile};
 use tuiding_vault::mask::mask_sensitive;
@@ -44,6 +43,9 @@ pub struct DossierFacts<'a> {
     pub data: &'a CaseData,
     pub view: &'a CaseView,
     pub grounds: &'a Grounds,
+    /// The refund claimed under the terms, with its basis (both readings of an ambiguous
+    /// clause, the favourable one claimed).
+    pub claim: Option<crate::cmd::case::message::RefundClaim>,
     /// Evidence entries with their path inside the zip.
     pub evidence_paths: Vec<String>,
 }
@@ -131,14 +133,12 @@ pub fn write(
     let data = load(ctx, &store, id)?;
     let v = view(ctx, &data);
     let currency = Currency::from_code(&data.case.currency).localize(ctx.lang)?;
-    let refund_by_terms = match (
-        &data.membership,
-        &data.policy,
-        data.case.refund.requested_on,
-    ) {
-        (Some(m), Some(p), Some(on)) => compute_refund(m, p, on).ok().map(|r| r.amount),
-        _ => None,
-    };
+    // The claim the refund request made: the reading that favours the user.
+    let claim = crate::cmd::case::message::refund_claim(ctx, &data);
+    let refund_by_terms = claim
+        .as_ref()
+        .filter(|_| data.case.refund.requested_on.is_some())
+        .and_then(|c| tuiding_core::Money::parse(&c.amount, currency).ok());
     let facts = ComplaintFacts {
         platform: data
             .membership
@@ -173,6 +173,7 @@ pub fn write(
         data: &data,
         view: &v,
         grounds: &grounds,
+        claim,
         evidence_paths,
     };
     let masked = |text: String| if mask { mask_sensitive(&text) } else { text };
