@@ -53,6 +53,19 @@ impl FieldSpec {
     pub fn hint(&self, lang: Lang) -> &'static str {
         lang.pick(self.hint.0, self.hint.1)
     }
+
+    /// "折扣比例未写明（refund.discount_ratio）：…": the field is missing, and where to look.
+    pub fn not_stated(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("{}未写明（{}）：{}。", self.label.0, self.key, self.hint.0),
+            Lang::En => format!(
+                "The {} is not stated ({}): {}.",
+                self.label.1.to_lowercase(),
+                self.key,
+                self.hint.1
+            ),
+        }
+    }
 }
 
 const METHODS: &[&str] = &[
@@ -585,8 +598,8 @@ impl Policy {
     }
 }
 
-/// A TOML basic string.
-fn toml_string(text: &str) -> String {
+/// A TOML basic string (quotes, backslashes and control characters escaped).
+pub fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

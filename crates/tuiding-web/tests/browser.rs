@@ -335,19 +335,7 @@ async fn the_articles_case_decided_in_the_browser() {
     };
     let shots = Shots::new();
     let dir = common::data_dir(tmp.path(), false);
-    let ctx =
-        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
-    let fields = tuiding_app::cmd::fields::MembershipFields {
-        platform: Some("星辰卡盟".into()),
-        plan: Some("年费会员".into()),
-        period: Some("year".into()),
-        price: Some("198".into()),
-        start: Some("2026-05-10".into()),
-        auto_renew: vec!["alipay".into(), "in_app:closed:2026-11-20".into()],
-        benefits: vec!["兑换券:12:10:5".into()],
-        ..Default::default()
-    };
-    tuiding_app::cmd::add::add(&ctx, fields, None, None).unwrap();
+    let ctx = common::add_kameng(&dir, true);
     let base = serve(&dir).await;
     let url = |path: &str| format!("{base}{path}");
 

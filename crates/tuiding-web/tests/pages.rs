@@ -145,19 +145,7 @@ async fn problems_are_shown_beside_their_fields_and_nothing_is_added() {
 async fn the_policy_form_the_decision_and_the_messages() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = common::data_dir(tmp.path(), false);
-    let ctx =
-        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
-    let fields = tuiding_app::cmd::fields::MembershipFields {
-        platform: Some("星辰卡盟".into()),
-        plan: Some("年费会员".into()),
-        period: Some("year".into()),
-        price: Some("198".into()),
-        start: Some("2026-05-10".into()),
-        auto_renew: vec!["alipay".into()],
-        benefits: vec!["兑换券:12:10:5".into()],
-        ..Default::default()
-    };
-    tuiding_app::cmd::add::add(&ctx, fields, None, None).unwrap();
+    let ctx = common::add_kameng(&dir, false);
     let app = tuiding_web::router(common::state(&dir, None));
 
     let (status, page, _) = send(&app, Method::GET, "/memberships/1/policy", None).await;

@@ -277,16 +277,7 @@ fn import(
             ));
         }
     }
-    let origin = format!("terms:{name}");
-    store
-        .set_policy(
-            id,
-            PolicyInput {
-                text: &toml,
-                origin: &origin,
-            },
-        )
-        .localize(ctx.lang)?;
+    let origin = attach_text(ctx, &mut store, id, name.as_str(), &toml)?;
     let missing = policy.missing_numbers();
     if ctx.json {
         return output::print_json(
@@ -354,13 +345,18 @@ pub fn apply_sets(
             .set_field(key, value)
             .map_err(|e| UserError::usage("--set", e.localized(ctx.lang)))?;
     }
+    Ok((rewritten(text, &policy), origin.to_string()))
+}
+
+/// The policy written anew under the leading comment lines of the text it came from.
+fn rewritten(text: &str, policy: &Policy) -> String {
     let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
     let mut out = header.join("\n");
     if !out.is_empty() {
         out.push('\n');
     }
     out.push_str(&policy.to_toml());
-    Ok((out, origin.to_string()))
+    out
 }
 
 /// Asks on the terminal for each number the method needs but the text does not give.
@@ -379,18 +375,9 @@ fn ask_missing(ctx: &Ctx, text: &str) -> anyhow::Result<String> {
         loop {
             write!(
                 err,
-                "{}",
-                match ctx.lang {
-                    Lang::Zh => format!(
-                        "{}未写明（{}）。请输入（回车跳过）：",
-                        spec.label.0, spec.hint.0
-                    ),
-                    Lang::En => format!(
-                        "The {} is not stated ({}). Enter it (Enter to skip): ",
-                        spec.label.1.to_lowercase(),
-                        spec.hint.1
-                    ),
-                }
+                "{} {}",
+                spec.not_stated(ctx.lang),
+                ctx.t("请输入（回车跳过）：", "Enter it (Enter to skip): ")
             )?;
             err.flush()?;
             let mut answer = String::new();
@@ -403,8 +390,7 @@ fn ask_missing(ctx: &Ctx, text: &str) -> anyhow::Result<String> {
             }
         }
     }
-    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
-    Ok(format!("{}\n{}", header.join("\n"), policy.to_toml()))
+    Ok(rewritten(text, &policy))
 }
 
 /// `tuiding policy fields`: every field `--set` takes.
@@ -448,12 +434,23 @@ pub fn attach_reading(
 ) -> anyhow::Result<String> {
     let toml = reading.policy_toml(name);
     Policy::from_toml(&toml).localize(ctx.lang)?;
+    attach_text(ctx, store, id, name, &toml)
+}
+
+/// Stores a policy read from agreement `name`; returns its origin (`terms:NAME`).
+fn attach_text(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    id: i64,
+    name: &str,
+    toml: &str,
+) -> anyhow::Result<String> {
     let origin = format!("terms:{name}");
     store
         .set_policy(
             id,
             PolicyInput {
-                text: &toml,
+                text: toml,
                 origin: &origin,
             },
         )

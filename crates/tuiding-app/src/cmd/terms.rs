@@ -284,17 +284,11 @@ pub fn render(ctx: &Ctx, file: &str, r: &Reading) -> String {
     }
     for key in r.missing_numbers() {
         if let Some(spec) = tuiding_core::policy_form::field_spec(key) {
-            out.push(match lang {
-                Lang::Zh => format!(
-                    "  ⚠ {}未写明（{key}）：{}；用 `--set {key}=…` 补上。",
-                    spec.label.0, spec.hint.0
-                ),
-                Lang::En => format!(
-                    "  ⚠ The {} is not stated ({key}): {}; give it with `--set {key}=…`.",
-                    spec.label.1.to_lowercase(),
-                    spec.hint.1
-                ),
-            });
+            out.push(format!(
+                "  ⚠ {} {} `--set {key}=…`",
+                spec.not_stated(lang),
+                lang.pick("补上：", "Give it with")
+            ));
         }
     }
     out.push(String::new());

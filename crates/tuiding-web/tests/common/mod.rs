@@ -37,3 +37,25 @@ pub fn state(dir: &Path, password: Option<&str>) -> AppState {
     let hash = password.map(|p| tuiding_web::security::hash_password(p).unwrap());
     AppState::new(dir.to_path_buf(), Some(TODAY), Lang::Zh, hash)
 }
+
+/// The article's case in a data directory: 卡盟 ¥198/年 from 2026-05-10, Alipay still able to
+/// charge, 5 of 12 ¥10 vouchers used. Returns a context on it.
+pub fn add_kameng(dir: &Path, closed_in_app: bool) -> Ctx {
+    let ctx = Ctx::for_service(Lang::Zh, TODAY, dir.to_path_buf());
+    let mut auto_renew = vec!["alipay".to_string()];
+    if closed_in_app {
+        auto_renew.push("in_app:closed:2026-11-20".into());
+    }
+    let fields = tuiding_app::cmd::fields::MembershipFields {
+        platform: Some("星辰卡盟".into()),
+        plan: Some("年费会员".into()),
+        period: Some("year".into()),
+        price: Some("198".into()),
+        start: Some("2026-05-10".into()),
+        auto_renew,
+        benefits: vec!["兑换券:12:10:5".into()],
+        ..Default::default()
+    };
+    tuiding_app::cmd::add::add(&ctx, fields, None, None).expect("the membership is added");
+    ctx
+}
