@@ -1,8 +1,12 @@
 //! Writes a synthetic Alipay 交易明细 export (GBK) for benchmarks:
 //! `cargo run --release -p tuiding-bills --example gen_alipay -- ROWS OUT.csv`.
 //!
-//! About 2% of rows belong to 200 recurring streams (weekly to yearly); the rest are
-//! purchases at 800 shops at random times and prices. Deterministic (fixed seed).
+//! About 2% of rows belong to 200 recurring streams (weekly to yearly). The heaviest shapes
+//! of a real history come next — one merchant with a fifth of all rows (up to 200,000: a
+//! metro line, several rides a day at three fares), a coffee shop every weekday, and food
+//! delivery at irregular times and prices — and the rest are purchases at 800 shops at
+//! random times and prices. Deterministic (fixed seed). `HEAVY=0` leaves the heavy
+//! merchants out (the earlier benchmark's shape).
 
 use std::io::{BufWriter, Write};
 
@@ -72,16 +76,70 @@ fn main() -> std::io::Result<()> {
             recurring += 1;
         }
     }
-    while (lines.len() as u64) < rows {
-        let shop = rng.next(800);
-        push(
-            &mut lines,
-            rng.next(days * 1440),
-            &format!("商户{shop}"),
-            "商品订单",
-            100 + rng.next(50_000),
-        );
+    if std::env::var("HEAVY").map_or(true, |v| v != "0") {
+        // One merchant, a fifth of the rows (at most 200,000): metro rides, 3 fares.
+        let metro = (rows / 5).min(200_000);
+        for n in 0..metro {
+            let day = n * days / metro.max(1);
+            let minute = day * 1440 + 7 * 60 + rng.next(13 * 60);
+            let fen = [300, 400, 500][rng.next(3) as usize];
+            push(&mut lines, minute, "北京地铁", "地铁出行", fen);
+        }
+        // A coffee every weekday at one shop, two sizes.
+        let coffee = rows / 20;
+        let mut day = 0;
+        for _ in 0..coffee {
+            while (day + 3) % 7 >= 5 {
+                day += 1;
+            }
+            let fen = [2800, 3200][rng.next(2) as usize];
+            push(
+                &mut lines,
+                (day % days) * 1440 + 8 * 60 + rng.next(90),
+                "瑞幸咖啡",
+                "咖啡",
+                fen,
+            );
+            day += 1;
+        }
+        // Food delivery: irregular days, times and prices.
+        for _ in 0..rows / 20 {
+            push(
+                &mut lines,
+                rng.next(days * 1440),
+                "美团外卖",
+                "外卖订单",
+                1500 + rng.next(6000),
+            );
+        }
     }
+    let mut refunds: Vec<(u64, String)> = Vec::new();
+    while (lines.len() + refunds.len()) < rows as usize {
+        let shop = rng.next(800);
+        let minute = rng.next(days * 1440);
+        let fen = 100 + rng.next(50_000);
+        push(&mut lines, minute, &format!("商户{shop}"), "商品订单", fen);
+        // One purchase in a hundred is refunded later, under an order number of its own
+        // (a merchant's refund), so it is linked by counterparty, item and amount.
+        if rng.next(100) == 0 {
+            let later = minute + 1440 + rng.next(3 * 1440);
+            let day = start
+                .checked_add(jiff::Span::new().days((later / 1440) as i64))
+                .unwrap();
+            refunds.push((
+                later,
+                format!(
+                    "{day} {:02}:{:02}:00 ,退款 ,商户{shop} ,/ ,退款-商品订单 ,不计收支 ,{}.{:02} ,花呗 ,退款成功 ,R{:029}\t,\t,,",
+                    later / 60 % 24,
+                    later % 60,
+                    fen / 100,
+                    fen % 100,
+                    refunds.len()
+                ),
+            ));
+        }
+    }
+    lines.extend(refunds);
     lines.sort_unstable_by_key(|line| std::cmp::Reverse(line.0));
     let mut text = String::with_capacity(rows as usize * 200);
     text.push_str("------------------------------------------------------------------------------------\n导出信息：\n姓名：基准测试\n");

@@ -16,6 +16,7 @@ pub fn channel_of(t: &Transaction) -> Channel {
         Source::Alipay => Channel::Alipay,
         Source::WechatPay => Channel::WechatPay,
         Source::Bank => Channel::BankCard,
+        Source::Jd | Source::Meituan => Channel::Other,
     }
 }
 

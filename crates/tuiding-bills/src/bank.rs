@@ -23,16 +23,72 @@ use crate::parse::{Interner, Record, field_column};
 /// The shipped mappings: (name, TOML text).
 const EMBEDDED: &[(&str, &str)] = &[
     (
+        "abc-debit",
+        include_str!("../../../data/banks/abc-debit.toml"),
+    ),
+    (
         "boc-credit",
         include_str!("../../../data/banks/boc-credit.toml"),
+    ),
+    (
+        "boc-debit",
+        include_str!("../../../data/banks/boc-debit.toml"),
+    ),
+    (
+        "bocom-credit",
+        include_str!("../../../data/banks/bocom-credit.toml"),
+    ),
+    (
+        "bocom-debit",
+        include_str!("../../../data/banks/bocom-debit.toml"),
+    ),
+    (
+        "ccb-debit",
+        include_str!("../../../data/banks/ccb-debit.toml"),
+    ),
+    (
+        "ccb-mobile",
+        include_str!("../../../data/banks/ccb-mobile.toml"),
+    ),
+    (
+        "cgb-credit",
+        include_str!("../../../data/banks/cgb-credit.toml"),
+    ),
+    (
+        "cib-debit",
+        include_str!("../../../data/banks/cib-debit.toml"),
+    ),
+    (
+        "citic-credit",
+        include_str!("../../../data/banks/citic-credit.toml"),
+    ),
+    (
+        "cmb-credit",
+        include_str!("../../../data/banks/cmb-credit.toml"),
     ),
     (
         "cmb-debit",
         include_str!("../../../data/banks/cmb-debit.toml"),
     ),
     (
+        "hsbc-hk-account",
+        include_str!("../../../data/banks/hsbc-hk-account.toml"),
+    ),
+    (
+        "hsbc-hk-credit",
+        include_str!("../../../data/banks/hsbc-hk-credit.toml"),
+    ),
+    (
+        "icbc-credit",
+        include_str!("../../../data/banks/icbc-credit.toml"),
+    ),
+    (
         "icbc-debit",
         include_str!("../../../data/banks/icbc-debit.toml"),
+    ),
+    (
+        "spdb-debit",
+        include_str!("../../../data/banks/spdb-debit.toml"),
     ),
 ];
 
@@ -70,6 +126,13 @@ pub struct Columns {
     pub id: Option<String>,
     /// A currency column, if any.
     pub currency: Option<String>,
+    /// A date to use when `date` is empty (CMB credit: repayments have no 交易日).
+    pub date_fallback: Option<String>,
+    /// A column that says which way the money went (借贷, Credit / Debit); see
+    /// `amounts.out_words`.
+    pub direction: Option<String>,
+    /// Another text column where a wallet marker may stand (附言).
+    pub note: Option<String>,
 }
 
 /// How amounts are read.
@@ -81,6 +144,39 @@ pub struct Amounts {
     pub out_sign: OutSign,
     /// The currency when no column gives it (default CNY).
     pub currency: Option<String>,
+    /// With a `direction` column (or `direction_from_description`): the words (prefixes)
+    /// that mean money out…
+    #[serde(default)]
+    pub out_words: Vec<String>,
+    /// …and money in. A value matching neither is money out.
+    #[serde(default)]
+    pub in_words: Vec<String>,
+    /// The direction is the first word of the description (BOCOM credit: 消费 out, 退货 in).
+    #[serde(default)]
+    pub direction_from_description: bool,
+}
+
+/// How dates are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    /// `2026-11-15`, `2026/11/15`, `20261115` (a time may follow).
+    #[default]
+    Ymd,
+    /// `15/11/2026` (HSBC Hong Kong).
+    Dmy,
+    /// `11/15` with the year from the statement's title (`2026年01月`): a month after the
+    /// bill's month is the year before (CMB credit).
+    Md,
+}
+
+/// The `[dates]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Dates {
+    /// How the date column is written.
+    #[serde(default)]
+    pub order: DateOrder,
 }
 
 /// A bank statement layout.
@@ -94,6 +190,18 @@ pub struct BankMapping {
     /// Amount conventions.
     #[serde(default)]
     pub amounts: Amounts,
+    /// Date conventions.
+    #[serde(default)]
+    pub dates: Dates,
+    /// Text the lines before the header must contain (a statement's title), to tell apart
+    /// layouts with the same columns.
+    pub title: Option<String>,
+    /// More header names that must be present, for the same reason.
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// Descriptions end with a country code (`…京东商城CHN`): drop it from the merchant.
+    #[serde(default)]
+    pub strip_country_code: bool,
 }
 
 impl BankMapping {
@@ -132,12 +240,50 @@ impl BankMapping {
         names
     }
 
-    /// Whether a header row has every column this mapping needs.
-    pub(crate) fn matches(&self, header: &[String]) -> bool {
-        self.required()
-            .iter()
-            .all(|name| header.iter().any(|h| h == name))
+    /// Whether a header row (after the lines `preamble`) is this layout: every column it
+    /// needs, its extra columns, and its title. `Some(score)` when it is (more columns
+    /// named is a more specific match), else `None`.
+    pub(crate) fn score(&self, header: &[String], preamble: &[String]) -> Option<usize> {
+        let names: Vec<&str> = self
+            .required()
+            .into_iter()
+            .chain(self.also.iter().map(String::as_str))
+            .collect();
+        let all = names.iter().all(|name| header.iter().any(|h| h == name));
+        let titled = self
+            .title
+            .as_ref()
+            .is_none_or(|t| preamble.iter().any(|line| line.contains(t.as_str())));
+        (all && titled).then_some(names.len() + usize::from(self.title.is_some()))
     }
+
+    /// The header names present and missing in a row, for "the nearest layout".
+    pub(crate) fn coverage(&self, header: &[String]) -> (usize, Vec<String>) {
+        let names: Vec<&str> = self
+            .required()
+            .into_iter()
+            .chain(self.also.iter().map(String::as_str))
+            .collect();
+        let missing: Vec<String> = names
+            .iter()
+            .filter(|name| !header.iter().any(|h| h == *name))
+            .map(|n| n.to_string())
+            .collect();
+        (names.len() - missing.len(), missing)
+    }
+}
+
+/// The mapping a header row matches best, if any.
+pub(crate) fn best_bank<'b>(
+    banks: &'b [BankMapping],
+    header: &[String],
+    preamble: &[String],
+) -> Option<&'b BankMapping> {
+    banks
+        .iter()
+        .filter_map(|b| b.score(header, preamble).map(|s| (s, b)))
+        .max_by_key(|(s, _)| *s)
+        .map(|(_, b)| b)
 }
 
 /// Splits a wallet marker off a card line: `支付宝-北京百度网讯科技有限公司` → (`支付宝`,
@@ -149,15 +295,46 @@ pub(crate) fn wallet_marker(text: &str) -> Option<(&'static str, &str)> {
         ("微信支付", "财付通"),
         ("微信", "财付通"),
     ];
+    let text = strip_tag(text);
     for (prefix, wallet) in WALLETS {
         if let Some(rest) = text.strip_prefix(prefix) {
             let rest = rest.trim_start_matches(['-', '－', '—', ' ', ':', '：']);
+            // CCB writes 支付宝-支付宝外部商户-中移动金融科技有限公司: the merchant is last.
+            let rest = match rest.split_once(['-', '－', '—']) {
+                Some((first, last)) if first.contains("商户") && !last.is_empty() => last,
+                _ => rest,
+            };
             if !rest.is_empty() {
                 return Some((wallet, rest));
             }
         }
     }
     None
+}
+
+/// Drops a leading tag such as CGB's （消费） or （退款）.
+fn strip_tag(text: &str) -> &str {
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(rest) = text.strip_prefix(open)
+            && let Some((tag, after)) = rest.split_once(close)
+            && tag.chars().count() <= 4
+        {
+            return after.trim_start();
+        }
+    }
+    text
+}
+
+/// Drops a trailing country code (`…京东商城CHN` → `…京东商城`).
+fn strip_country(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    if bytes.len() > 3
+        && bytes[bytes.len() - 3..].iter().all(u8::is_ascii_uppercase)
+        && !bytes[bytes.len() - 4].is_ascii()
+    {
+        return text[..text.len() - 3].trim_end();
+    }
+    text
 }
 
 /// Turns a statement's records into transactions through a mapping.
@@ -174,6 +351,11 @@ pub(crate) struct BankRows<'a> {
     counterparty: Option<usize>,
     id: Option<usize>,
     currency: Option<usize>,
+    date_fallback: Option<usize>,
+    direction: Option<usize>,
+    note: Option<usize>,
+    /// For month/day dates: the statement's year and month.
+    bill_month: Option<(i16, i8)>,
     default_currency: Currency,
     interner: Interner,
     /// How often a (date, amount, description) was seen, for ids derived from content.
@@ -188,6 +370,7 @@ impl<'a> BankRows<'a> {
         header: &[String],
         header_line: usize,
         expected_rows: usize,
+        preamble: &[String],
     ) -> Result<BankRows<'a>, BillError> {
         let find = |name: &str| header.iter().position(|h| h == name);
         let need = |name: &str| {
@@ -218,6 +401,21 @@ impl<'a> BankRows<'a> {
             })?,
             None => Currency::CNY,
         };
+        if mapping.dates.order == DateOrder::Md && bill_month(preamble).is_none() {
+            return Err(BillError::new(
+                file,
+                header_line,
+                1,
+                format!(
+                    "{}: dates have no year and the title gives no bill month (such as 2026年01月)",
+                    mapping.name
+                ),
+                format!(
+                    "{}：日期没有年份，标题里也没有账单月份（如 2026年01月）",
+                    mapping.name
+                ),
+            ));
+        }
         Ok(BankRows {
             file,
             mapping,
@@ -231,6 +429,10 @@ impl<'a> BankRows<'a> {
             counterparty: optional(&c.counterparty),
             id: optional(&c.id),
             currency: optional(&c.currency),
+            date_fallback: optional(&c.date_fallback),
+            direction: optional(&c.direction),
+            note: optional(&c.note),
+            bill_month: bill_month(preamble),
             default_currency,
             interner: Interner::default(),
             seen: HashMap::new(),
@@ -248,8 +450,15 @@ impl<'a> BankRows<'a> {
         if fields.text().trim().is_empty() {
             return Ok(false);
         }
-        let first = fields.cell(self.date);
-        if !first.starts_with(|c: char| c.is_ascii_digit()) {
+        let mut date_column = self.date;
+        let mut first = fields.cell(self.date);
+        if first.is_empty()
+            && let Some(fallback) = self.date_fallback
+        {
+            date_column = fallback;
+            first = fields.cell(fallback);
+        }
+        if !first.starts_with(|c: char| c.is_ascii_digit()) && crate::parse::ends_rows(&fields) {
             // Footers (合计, 人民币合计, 以上数据仅供参考) end the rows.
             return Ok(true);
         }
@@ -272,11 +481,11 @@ impl<'a> BankRows<'a> {
             ));
         }
         let at = |column: usize| field_column(raw, column);
-        let date = parse_date(first).ok_or_else(|| {
+        let date = self.parse_date(first).ok_or_else(|| {
             BillError::new(
                 file,
                 line,
-                at(self.date),
+                at(date_column),
                 format!(
                     "{}: expected a date like 2026-11-15, 2026/11/15 or 20261115, found {first:?}",
                     self.mapping.columns.date
@@ -290,6 +499,11 @@ impl<'a> BankRows<'a> {
         let time = self
             .time
             .and_then(|t| parse_clock(fields.cell(t)))
+            .or_else(|| {
+                // `2025/12/03  14:06:51`: the time in the date's cell.
+                let (_, clock) = first.split_once(char::is_whitespace)?;
+                parse_clock(clock.trim())
+            })
             .unwrap_or(Time::midnight());
         let amount_error = |column: usize, name: &str, text: &str| {
             BillError::new(
@@ -300,14 +514,21 @@ impl<'a> BankRows<'a> {
                 format!("{name}：应为 -25.00 或 1,299.00 这样的金额，实际是 {text:?}"),
             )
         };
+        let mut row_currency: Option<Currency> = None;
         let (direction, fen) = match (self.amount, self.out, self.into) {
             (Some(column), _, _) => {
-                let text = fields.cell(column);
+                let (prefix, text) = currency_prefix(fields.cell(column));
                 let name = self.mapping.columns.amount.as_deref().unwrap_or("");
                 let signed = signed_fen(text).ok_or_else(|| amount_error(column, name, text))?;
-                let out = match self.mapping.amounts.out_sign {
-                    OutSign::Negative => signed < 0,
-                    OutSign::Positive => signed > 0,
+                if let Some(code) = prefix {
+                    row_currency = Some(code);
+                }
+                let out = match self.said_direction(&fields) {
+                    Some(out) => out,
+                    None => match self.mapping.amounts.out_sign {
+                        OutSign::Negative => signed < 0,
+                        OutSign::Positive => signed > 0,
+                    },
                 };
                 (
                     if out { Direction::Out } else { Direction::In },
@@ -341,7 +562,7 @@ impl<'a> BankRows<'a> {
         let currency = match self
             .currency
             .map(|c| fields.cell(c))
-            .filter(|c| !c.is_empty())
+            .filter(|c| !c.is_empty() && row_currency.is_none())
         {
             Some(text) => currency_of(text).ok_or_else(|| {
                 BillError::new(
@@ -352,18 +573,42 @@ impl<'a> BankRows<'a> {
                     format!("不认识的币种 {text:?}"),
                 )
             })?,
-            None => self.default_currency,
+            None => row_currency.unwrap_or(self.default_currency),
         };
         let description = fields.cell(self.description);
+        // BOCOM credit: the direction word (消费, 退货) comes first; the merchant follows.
+        let merchant_text = if self.mapping.amounts.direction_from_description {
+            let amounts = &self.mapping.amounts;
+            amounts
+                .out_words
+                .iter()
+                .chain(&amounts.in_words)
+                .find_map(|w| strip_tag(description).strip_prefix(w.as_str()))
+                .map_or(description, |rest| {
+                    rest.trim_start_matches([' ', '-', '－', ':', '：'])
+                })
+        } else {
+            description
+        };
         let named = self
             .counterparty
             .map(|c| fields.cell(c))
             .filter(|c| !c.is_empty() && !c.starts_with('-'));
-        let (method, counterparty) = match wallet_marker(named.unwrap_or(description))
-            .or_else(|| wallet_marker(description))
+        let note = self.note.map_or("", |c| fields.cell(c));
+        let (method, counterparty) = match wallet_marker(named.unwrap_or(merchant_text))
+            .or_else(|| wallet_marker(merchant_text))
+            .or_else(|| wallet_marker(note))
         {
             Some((wallet, rest)) => (wallet, rest),
-            None => (self.mapping.name.as_str(), named.unwrap_or(description)),
+            None => (
+                self.mapping.name.as_str(),
+                named.unwrap_or_else(|| strip_tag(merchant_text)),
+            ),
+        };
+        let counterparty = if self.mapping.strip_country_code {
+            strip_country(counterparty)
+        } else {
+            counterparty
         };
         let id = match self.id.map(|c| fields.cell(c)).filter(|c| !c.is_empty()) {
             Some(id) => id.to_string(),
@@ -394,6 +639,86 @@ impl<'a> BankRows<'a> {
         });
         Ok(false)
     }
+}
+
+impl BankRows<'_> {
+    /// A date in the mapping's order.
+    fn parse_date(&self, text: &str) -> Option<Date> {
+        match self.mapping.dates.order {
+            DateOrder::Ymd => parse_date(text),
+            DateOrder::Dmy => {
+                let text = text.split_whitespace().next()?;
+                let mut parts = text.split(['/', '-', '.']);
+                let (d, m, y) = (
+                    parts.next()?.parse().ok()?,
+                    parts.next()?.parse().ok()?,
+                    parts.next()?.parse().ok()?,
+                );
+                Date::new(y, m, d).ok()
+            }
+            DateOrder::Md => {
+                let (year, bill) = self.bill_month?;
+                let text = text.split_whitespace().next()?;
+                let (m, d) = text.split_once(['/', '-'])?;
+                let (m, d): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
+                let year = if m > bill { year - 1 } else { year };
+                Date::new(year, m, d).ok()
+            }
+        }
+    }
+
+    /// Money out (`true`) or in, when a column or the description says so.
+    fn said_direction(&self, fields: &Record<'_>) -> Option<bool> {
+        let amounts = &self.mapping.amounts;
+        let word = match (self.direction, amounts.direction_from_description) {
+            (Some(column), _) => fields.cell(column),
+            (None, true) => strip_tag(fields.cell(self.description)),
+            (None, false) => return None,
+        };
+        let starts = |words: &[String]| words.iter().any(|w| word.starts_with(w.as_str()));
+        Some(if starts(&amounts.in_words) {
+            false
+        } else {
+            // Neither listed: money out, the safe reading for spotting charges.
+            true
+        })
+    }
+}
+
+/// The statement's year and month from a title such as `招商银行信用卡对账单（2026年01月）`.
+fn bill_month(preamble: &[String]) -> Option<(i16, i8)> {
+    preamble.iter().find_map(|line| {
+        let at = line.find('年')?;
+        let year: i16 = line[..at]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect::<String>()
+            .parse()
+            .ok()?;
+        let rest = &line[at + '年'.len_utf8()..];
+        let month: i8 = rest
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .ok()?;
+        ((1900..=2200).contains(&year) && (1..=12).contains(&month)).then_some((year, month))
+    })
+}
+
+/// `CNY 123.18`, `CNY13.50`, `JPY 1000.00`: the currency written before the amount.
+fn currency_prefix(text: &str) -> (Option<Currency>, &str) {
+    let letters = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 3
+        && let Ok(currency) = Currency::from_code(&text[..3].to_ascii_uppercase())
+    {
+        return (Some(currency), text[3..].trim());
+    }
+    (None, text)
 }
 
 /// `2026-11-15`, `2026/11/15`, `20261115` (a time after a space is ignored).
@@ -469,7 +794,7 @@ mod tests {
     #[test]
     fn shipped_mappings_are_valid() {
         let mappings = BankMapping::embedded();
-        assert_eq!(mappings.len(), 3);
+        assert_eq!(mappings.len(), 17);
         assert!(
             mappings
                 .iter()

@@ -24,11 +24,16 @@ use crate::fxhash::FxBuild;
 /// The layout of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Alipay 交易明细 CSV (GBK).
+    /// Alipay 交易明细 (GBK): the app exports of 2023+ and 2021–2023, and the PC web
+    /// 交易记录明细查询 (≤ 2021).
     AlipayCsv,
-    /// WeChat Pay 账单 CSV (UTF-8).
+    /// WeChat Pay 账单 (UTF-8 CSV, or XLSX).
     WechatCsv,
-    /// A bank or card statement CSV, read through a [`BankMapping`].
+    /// JD (京东) wallet bill, both layouts.
+    JdCsv,
+    /// Meituan (美团) 交易账单明细.
+    MeituanCsv,
+    /// A bank or card statement, read through a [`BankMapping`].
     BankCsv,
 }
 
@@ -38,7 +43,28 @@ impl Format {
         match self {
             Format::AlipayCsv => "Alipay CSV",
             Format::WechatCsv => "WeChat Pay CSV",
+            Format::JdCsv => "JD CSV",
+            Format::MeituanCsv => "Meituan CSV",
             Format::BankCsv => "bank CSV",
+        }
+    }
+
+    /// The wallet layouts, with the header columns each needs (for "nearest layout").
+    pub(crate) const WALLETS: [Format; 4] = [
+        Format::AlipayCsv,
+        Format::WechatCsv,
+        Format::JdCsv,
+        Format::MeituanCsv,
+    ];
+
+    /// The name used in messages (zh).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Format::AlipayCsv => "支付宝",
+            Format::WechatCsv => "微信支付",
+            Format::JdCsv => "京东",
+            Format::MeituanCsv => "美团",
+            Format::BankCsv => "银行对账单",
         }
     }
 }
@@ -85,26 +111,53 @@ const ROLES: [Role; 9] = [
     Role::Id,
 ];
 
+/// The header names a role may have in a layout (the first is the one named in errors).
 fn column_names(format: Format, role: Role) -> &'static [&'static str] {
+    use Format::*;
     match (format, role) {
-        (Format::BankCsv, _) => &[],
-        (Format::AlipayCsv, Role::Time) => &["交易时间", "交易创建时间"],
-        (Format::AlipayCsv, Role::Category) => &["交易分类", "类型"],
-        (Format::AlipayCsv, Role::Description) => &["商品说明", "商品名称"],
-        (Format::AlipayCsv, Role::Amount) => &["金额", "金额（元）", "金额(元)"],
-        (Format::AlipayCsv, Role::Method) => &["收/付款方式"],
-        (Format::AlipayCsv, Role::Status) => &["交易状态"],
-        (Format::AlipayCsv, Role::Id) => &["交易订单号", "交易号"],
-        (Format::WechatCsv, Role::Time) => &["交易时间"],
-        (Format::WechatCsv, Role::Category) => &["交易类型"],
-        (Format::WechatCsv, Role::Description) => &["商品"],
-        (Format::WechatCsv, Role::Amount) => &["金额(元)", "金额（元）", "金额"],
-        (Format::WechatCsv, Role::Method) => &["支付方式"],
-        (Format::WechatCsv, Role::Status) => &["当前状态"],
-        (Format::WechatCsv, Role::Id) => &["交易单号"],
-        (_, Role::Counterparty) => &["交易对方"],
+        (BankCsv, _) => &[],
+        (AlipayCsv, Role::Time) => &["交易时间", "交易创建时间"],
+        (AlipayCsv, Role::Category) => &["交易分类", "类型"],
+        (AlipayCsv, Role::Description) => &["商品说明", "商品名称"],
+        (AlipayCsv, Role::Amount) => &["金额", "金额（元）", "金额(元)"],
+        (AlipayCsv, Role::Method) => &["收/付款方式"],
+        (AlipayCsv, Role::Status) => &["交易状态"],
+        (AlipayCsv, Role::Id) => &["交易订单号", "交易号"],
+        (AlipayCsv | WechatCsv, Role::Counterparty) => &["交易对方"],
+        (WechatCsv, Role::Time) => &["交易时间"],
+        (WechatCsv, Role::Category) => &["交易类型"],
+        (WechatCsv, Role::Description) => &["商品"],
+        (WechatCsv, Role::Amount) => &["金额(元)", "金额（元）", "金额"],
+        (WechatCsv, Role::Method) => &["支付方式"],
+        (WechatCsv, Role::Status) => &["当前状态"],
+        (WechatCsv, Role::Id) => &["交易单号"],
+        (JdCsv, Role::Time) => &["交易时间"],
+        (JdCsv, Role::Category) => &["交易分类"],
+        (JdCsv, Role::Counterparty) => &["商户名称"],
+        (JdCsv, Role::Description) => &["交易说明"],
+        (JdCsv, Role::Amount) => &["金额"],
+        (JdCsv, Role::Method) => &["收/付款方式"],
+        (JdCsv, Role::Status) => &["交易状态"],
+        (JdCsv, Role::Id) => &["交易订单号"],
+        (MeituanCsv, Role::Time) => &["交易创建时间"],
+        (MeituanCsv, Role::Category) => &["交易类型"],
+        (MeituanCsv, Role::Counterparty) => &[],
+        (MeituanCsv, Role::Description) => &["订单标题"],
+        (MeituanCsv, Role::Amount) => &["实付金额", "订单金额"],
+        (MeituanCsv, Role::Method) => &["支付方式"],
+        (MeituanCsv, Role::Status) => &[],
+        (MeituanCsv, Role::Id) => &["交易单号"],
         (_, Role::Direction) => &["收/支"],
     }
+}
+
+/// Roles a layout may lack: the PC web Alipay export has no payment method, Meituan's
+/// bill no counterparty and no status column.
+fn optional(format: Format, role: Role) -> bool {
+    matches!(
+        (format, role),
+        (Format::AlipayCsv, Role::Method) | (Format::MeituanCsv, Role::Counterparty | Role::Status)
+    )
 }
 
 /// Reads an export held in memory. `file` is only used in error messages.
@@ -142,8 +195,9 @@ pub fn parse_reader_with(
     };
     let mut raw = BufReader::with_capacity(1 << 16, reader);
     let prefix = raw.fill_buf().map_err(io_error)?;
-    if prefix.starts_with(b"PK\x03\x04") {
-        // A zip container: an XLSX workbook (WeChat Pay's current export).
+    if prefix.starts_with(b"PK\x03\x04") || prefix.starts_with(xlsx::OLE_MAGIC) {
+        // A zip container (an XLSX workbook: WeChat Pay's current export, CIB) or an OLE2
+        // file (an XLS workbook: CCB, CITIC, SPDB).
         let mut bytes = Vec::new();
         raw.read_to_end(&mut bytes).map_err(io_error)?;
         return xlsx::parse(file, bytes, expected_rows, banks);
@@ -165,29 +219,18 @@ pub fn parse_reader_with(
     // The preamble, up to the header row.
     let mut preamble = Vec::new();
     let mut splitter = Splitter::default();
+    let mut search = HeaderSearch::new(banks);
     let (format, bank, header) = loop {
-        if !lines.advance()? {
-            return Err(BillError::new(
-                file,
-                0,
-                0,
-                "no header row found: expected an Alipay 交易明细 CSV (header 交易时间,交易分类,交易对方,…), a WeChat Pay 账单 CSV (header 交易时间,交易类型,交易对方,…), or a bank statement matching a mapping (see docs/bills.md)",
-                "找不到表头：需要支付宝交易明细 CSV（表头 交易时间,交易分类,交易对方,…）、微信支付账单 CSV（表头 交易时间,交易类型,交易对方,…），或与某个银行映射相符的对账单（见 docs/bills.md）",
-            ));
+        if !lines.advance()? || lines.number > HEADER_WITHIN {
+            return Err(search.error(file));
         }
         let cells: Vec<String> = splitter
             .split_line(&lines.buffer)
             .into_iter()
             .map(|c| clean(&c).to_string())
             .collect();
-        if let Some(format) = header_format(&cells) {
-            break (format, None, cells);
-        }
-        if let Some(bank) = banks.iter().find(|b| b.matches(&cells)) {
-            break (Format::BankCsv, Some(bank), cells);
-        }
-        if lines.number > 200 {
-            continue;
+        if let Some((format, bank)) = search.check(&cells, &preamble, lines.number) {
+            break (format, bank, cells);
         }
         preamble.push(lines.buffer.clone());
     };
@@ -200,6 +243,7 @@ pub fn parse_reader_with(
             &header,
             header_line,
             expected_rows,
+            &preamble,
         )?),
         None => Sink::Wallet(Rows::new(
             file,
@@ -284,6 +328,110 @@ pub fn parse_reader_with(
         period_end,
         bank: bank.map(|b| b.name.clone()),
     })
+}
+
+/// A header row must be within this many lines (or spreadsheet rows) of the top.
+pub(crate) const HEADER_WITHIN: usize = 200;
+
+/// Looks for the header row, remembering the row that came nearest to a layout so that a
+/// file matching none says which layout it resembles and what it lacks.
+pub(crate) struct HeaderSearch<'b> {
+    banks: &'b [BankMapping],
+    /// (names matched, layout, line, names missing).
+    nearest: Option<(usize, String, usize, Vec<String>)>,
+}
+
+impl<'b> HeaderSearch<'b> {
+    pub(crate) fn new(banks: &'b [BankMapping]) -> HeaderSearch<'b> {
+        HeaderSearch {
+            banks,
+            nearest: None,
+        }
+    }
+
+    /// The layout a row is the header of, if any.
+    pub(crate) fn check(
+        &mut self,
+        cells: &[String],
+        preamble: &[String],
+        line: usize,
+    ) -> Option<(Format, Option<&'b BankMapping>)> {
+        if let Some(format) = header_format(cells) {
+            return Some((format, None));
+        }
+        if let Some(bank) = crate::bank::best_bank(self.banks, cells, preamble) {
+            return Some((Format::BankCsv, Some(bank)));
+        }
+        let has = |name: &str| cells.iter().any(|c| c == name);
+        let mut candidates: Vec<(usize, String, Vec<String>)> = Format::WALLETS
+            .iter()
+            .map(|f| {
+                let names = wallet_signature(*f);
+                let missing: Vec<String> = names
+                    .iter()
+                    .filter(|n| !has(n))
+                    .map(|n| n.to_string())
+                    .collect();
+                (
+                    names.len() - missing.len(),
+                    f.label_zh().to_string(),
+                    missing,
+                )
+            })
+            .collect();
+        for bank in self.banks {
+            let (matched, missing) = bank.coverage(cells);
+            candidates.push((matched, bank.name.clone(), missing));
+        }
+        if let Some((matched, name, missing)) = candidates
+            .into_iter()
+            .filter(|(matched, _, _)| *matched >= 2)
+            .max_by_key(|(matched, _, missing)| (*matched, std::cmp::Reverse(missing.len())))
+            && self
+                .nearest
+                .as_ref()
+                .is_none_or(|(best, ..)| matched > *best)
+        {
+            self.nearest = Some((matched, name, line, missing));
+        }
+        None
+    }
+
+    /// The error for a file with no header row.
+    pub(crate) fn error(&self, file: &str) -> BillError {
+        let banks: Vec<&str> = self.banks.iter().map(|b| b.name.as_str()).collect();
+        let tried_zh = format!(
+            "支付宝、微信支付、京东、美团，以及银行对账单（{}）",
+            banks.join("、")
+        );
+        let tried_en = format!(
+            "Alipay, WeChat Pay, JD, Meituan and the bank statements ({})",
+            banks.join(", ")
+        );
+        let (line, nearest_zh, nearest_en) = match &self.nearest {
+            Some((_, name, line, missing)) => (
+                *line,
+                format!("最接近的是{name}（第 {line} 行），但缺少 {}。", missing.join("、")),
+                format!("The nearest is {name} (line {line}), which lacks {}.", missing.join(", ")),
+            ),
+            None => (
+                0,
+                "没有哪一行像账单的表头：这是账单明细文件吗（不是 PDF、截图或另存过的文件）？".to_string(),
+                "No line looks like a bill's header: is this a bill export (not a PDF, a screenshot or a re-saved file)?".to_string(),
+            ),
+        };
+        BillError::new(
+            file,
+            line,
+            0,
+            format!(
+                "no header row found in the first {HEADER_WITHIN} lines. Layouts tried: {tried_en}. {nearest_en} Export the bill again from the app (账单明细, CSV or XLSX), or describe your bank's columns in banks/NAME.toml in the data directory."
+            ),
+            format!(
+                "前 {HEADER_WITHIN} 行里找不到表头。已尝试：{tried_zh}。{nearest_zh}请从应用里重新导出账单明细（CSV 或 XLSX），或在数据目录的 banks/名称.toml 里写明你的银行的列。"
+            ),
+        )
+    }
 }
 
 /// Where records go: wallet rows or bank rows.
@@ -621,8 +769,9 @@ impl Interner {
 
 /// Turns records into transactions.
 struct Rows<'a> {
-    columns: [usize; 9],
+    columns: [Option<usize>; 9],
     header_len: usize,
+    format: Format,
     source: Source,
     file: &'a str,
     interner: Interner,
@@ -637,29 +786,30 @@ impl<'a> Rows<'a> {
         header_line: usize,
         expected_rows: usize,
     ) -> Result<Rows<'a>, BillError> {
-        let mut columns = [0_usize; 9];
+        let mut columns = [None; 9];
         for (slot, role) in columns.iter_mut().zip(ROLES) {
             let names = column_names(format, role);
-            *slot = header
-                .iter()
-                .position(|h| names.contains(&h.as_str()))
-                .ok_or_else(|| {
-                    BillError::new(
-                        file,
-                        header_line,
-                        1,
-                        format!("the header has no column {} ({})", names[0], format.label()),
-                        format!("表头缺少 {} 列（{}）", names[0], format.label()),
-                    )
-                })?;
+            *slot = header.iter().position(|h| names.contains(&h.as_str()));
+            if slot.is_none() && !optional(format, role) {
+                return Err(BillError::new(
+                    file,
+                    header_line,
+                    1,
+                    format!("the header has no column {} ({})", names[0], format.label()),
+                    format!("表头缺少 {} 列（{}）", names[0], format.label_zh()),
+                ));
+            }
         }
         let source = match format {
             Format::WechatCsv => Source::WechatPay,
+            Format::JdCsv => Source::Jd,
+            Format::MeituanCsv => Source::Meituan,
             _ => Source::Alipay,
         };
         Ok(Rows {
             columns,
             header_len: header.len(),
+            format,
             source,
             file,
             interner: Interner::default(),
@@ -667,25 +817,29 @@ impl<'a> Rows<'a> {
         })
     }
 
-    fn col(&self, role: Role) -> usize {
+    fn col(&self, role: Role) -> Option<usize> {
         self.columns[ROLES
             .iter()
             .position(|r| *r == role)
-            .expect("every role has a column")]
+            .expect("every role has a slot")]
     }
 
     /// Adds one record; `true` when the rows have ended (a trailing summary began).
     fn push(&mut self, fields: Record<'_>, raw: &str, line: usize) -> Result<bool, BillError> {
-        let cell = |i: usize| fields.cell(i);
+        let columns = self.columns;
+        let cell = |role: Role| {
+            let slot = ROLES.iter().position(|r| *r == role).unwrap_or(0);
+            columns[slot].map_or("", |i| fields.cell(i))
+        };
         if fields.text.trim().is_empty() {
             return Ok(false);
         }
-        let first = cell(0);
-        // Trailing summaries (older layouts) start with dashes or words, never a date.
-        if first.starts_with('-') || !first.starts_with(|c: char| c.is_ascii_digit()) {
+        let file = self.file;
+        let time_column = self.col(Role::Time).unwrap_or(0);
+        let time_text = cell(Role::Time);
+        if !time_text.starts_with(|c: char| c.is_ascii_digit()) && ends_rows(&fields) {
             return Ok(true);
         }
-        let file = self.file;
         if fields.len() > self.header_len {
             return Err(BillError::new(
                 file,
@@ -703,58 +857,81 @@ impl<'a> Rows<'a> {
                 ),
             ));
         }
-        let needed = self.columns.iter().max().copied().unwrap_or(0) + 1;
+        let needed = self.columns.iter().flatten().max().copied().unwrap_or(0) + 1;
         if fields.len() < needed {
             return Err(BillError::new(
                 file,
                 line,
                 0,
                 format!(
-                    "expected at least {needed} fields as in the header, found {}",
+                    "expected at least {needed} fields as in the header, found {} (a cut-off row?)",
                     fields.len()
                 ),
-                format!("至少应有 {needed} 个字段，实际 {} 个", fields.len()),
+                format!(
+                    "至少应有 {needed} 个字段，实际 {} 个（这一行被截断了？）",
+                    fields.len()
+                ),
             ));
         }
-        let time_text = cell(self.col(Role::Time));
+        let time_name = column_names(self.format, Role::Time)[0];
         let time = parse_time(time_text).ok_or_else(|| {
             BillError::new(
                 file,
                 line,
-                field_column(raw, self.col(Role::Time)),
-                format!("交易时间: expected a time like 2026-11-15 16:19:00, found {time_text:?}"),
-                format!("交易时间：应为 2026-11-15 16:19:00 这样的时间，实际是 {time_text:?}"),
+                field_column(raw, time_column),
+                format!(
+                    "{time_name}: expected a time like 2026-11-15 16:19:00, found {time_text:?}"
+                ),
+                format!("{time_name}：应为 2026-11-15 16:19:00 这样的时间，实际是 {time_text:?}"),
             )
         })?;
-        let amount_text = cell(self.col(Role::Amount));
-        let amount = parse_amount(amount_text).ok_or_else(|| {
+        let amount_text = cell(Role::Amount);
+        let amount_name = column_names(self.format, Role::Amount)[0];
+        let (amount, refunded) = parse_wallet_amount(amount_text).ok_or_else(|| {
             BillError::new(
                 file,
                 line,
-                field_column(raw, self.col(Role::Amount)),
-                format!("金额: expected an amount like 25.00 or ¥25.00, found {amount_text:?}"),
-                format!("金额：应为 25.00 或 ¥25.00 这样的金额，实际是 {amount_text:?}"),
+                field_column(raw, self.col(Role::Amount).unwrap_or(0)),
+                format!(
+                    "{amount_name}: expected an amount like 25.00 or ¥25.00, found {amount_text:?}"
+                ),
+                format!("{amount_name}：应为 25.00 或 ¥25.00 这样的金额，实际是 {amount_text:?}"),
             )
         })?;
-        let category = cell(self.col(Role::Category));
-        let description = cell(self.col(Role::Description));
-        let status_text = cell(self.col(Role::Status));
-        let status = classify_status(self.source, status_text, category, description);
-        let direction = match cell(self.col(Role::Direction)) {
+        let category = cell(Role::Category);
+        let description = cell(Role::Description);
+        let status_text = cell(Role::Status);
+        let mut status = match self.format {
+            // Meituan has no status column: the type says whether the row is a refund.
+            Format::MeituanCsv if category == "退款" => TxStatus::Refund,
+            Format::MeituanCsv => TxStatus::Success,
+            _ => classify_status(self.source, status_text, category, description),
+        };
+        if refunded == Refunded::Fully && status == TxStatus::Success {
+            status = TxStatus::Closed;
+        }
+        let direction = match cell(Role::Direction) {
+            // A credit repayment (美团月付 还款) moves money between the user's accounts.
+            _ if self.format == Format::MeituanCsv && category == "还款" => Direction::Neutral,
             "支出" => Direction::Out,
             "收入" => Direction::In,
             _ => Direction::Neutral,
         };
+        let counterparty = match self.format {
+            Format::MeituanCsv => "美团",
+            Format::JdCsv if is_generic_jd_merchant(cell(Role::Counterparty)) => "京东",
+            _ => cell(Role::Counterparty),
+        };
         let transaction = Transaction {
             source: self.source,
-            source_id: cell(self.col(Role::Id)).into(),
+            source_id: cell(Role::Id).into(),
             time,
-            counterparty: self.interner.get(0, cell(self.col(Role::Counterparty))),
+            counterparty: self.interner.get(0, counterparty),
             description: self.interner.get(1, description),
             category: self.interner.get(2, category),
             direction,
             amount,
-            method: self.interner.get(3, cell(self.col(Role::Method))),
+            method: self.interner.get(3, cell(Role::Method)),
             status,
             status_text: self.interner.get(4, status_text),
             line: u32::try_from(line).unwrap_or(u32::MAX),
@@ -765,17 +942,123 @@ impl<'a> Rows<'a> {
     }
 }
 
-fn header_format(cells: &[String]) -> Option<Format> {
-    if cells.first().map(String::as_str) != Some("交易时间") {
+/// Whether a row that does not start with a time ends the transactions: a dashed line, a
+/// summary (共21笔记录, 合计, 导出时间, 已收入:…), or a line with at most two cells. Any
+/// other row without a time is an error, never silently dropped.
+pub(crate) fn ends_rows(fields: &Record<'_>) -> bool {
+    let cells: Vec<&str> = (0..fields.len())
+        .map(|i| fields.cell(i))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let Some(first) = cells.first() else {
+        return false;
+    };
+    const SUMMARY: &[&str] = &[
+        "共",
+        "合计",
+        "总计",
+        "导出",
+        "收入",
+        "支出",
+        "不计收支",
+        "其他",
+        "已收入",
+        "已支出",
+        "待收入",
+        "待支出",
+        "特别提示",
+        "以上数据",
+        "人民币合计",
+        "注",
+        "本明细",
+        "Total",
+    ];
+    first.starts_with('-')
+        || first.starts_with('—')
+        || cells.len() <= 2
+        || SUMMARY.iter().any(|w| first.starts_with(w))
+}
+
+/// JD's 商户名称 is often a platform placeholder; the shop is JD itself then.
+fn is_generic_jd_merchant(name: &str) -> bool {
+    matches!(
+        name,
+        "" | "null" | "/" | "京东平台商户" | "京东物流" | "一号店" | "京东商城"
+    )
+}
+
+/// How much of a JD charge was refunded, from its amount suffix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refunded {
+    No,
+    Partly,
+    Fully,
+}
+
+/// A wallet amount: `25.00`, `¥25.00`, `1,299.00`, and JD's `131.77(已退款89.84)` (the net,
+/// 41.93) and `468.32(已全额退款)` (the original, marked fully refunded).
+fn parse_wallet_amount(text: &str) -> Option<(Money, Refunded)> {
+    let Some((number, rest)) = text.split_once(['(', '（']) else {
+        return parse_amount(text).map(|m| (m, Refunded::No));
+    };
+    let original = parse_amount(number.trim())?;
+    let note = rest.trim_end_matches([')', '）']);
+    if note.contains("全额退款") {
+        return Some((original, Refunded::Fully));
+    }
+    let refunded = note
+        .strip_prefix("已退款")
+        .and_then(|n| parse_amount(n.trim()))?;
+    let net = original.checked_sub(refunded).ok()?;
+    if net.is_negative() {
         return None;
     }
+    Some((net, Refunded::Partly))
+}
+
+/// Which wallet layout a header row is, by its column names.
+fn header_format(cells: &[String]) -> Option<Format> {
     let has = |name: &str| cells.iter().any(|c| c == name);
-    if has("交易分类") && has("商品说明") {
+    if has("交易分类") && has("商品说明") && has("交易对方") {
+        // App exports: 2023+ (交易时间 first) and 2021–2023 (收/支 first).
         Some(Format::AlipayCsv)
-    } else if has("交易类型") && has("商品") {
+    } else if has("交易号") && has("商品名称") && (has("金额（元）") || has("金额(元)"))
+    {
+        // PC web 交易记录明细查询.
+        Some(Format::AlipayCsv)
+    } else if has("交易类型") && has("商品") && has("交易对方") {
         Some(Format::WechatCsv)
+    } else if has("商户名称") && has("交易说明") && has("收/支") {
+        Some(Format::JdCsv)
+    } else if has("订单标题") && has("实付金额") {
+        Some(Format::MeituanCsv)
     } else {
         None
+    }
+}
+
+/// The header names each wallet layout is recognised by (for "the nearest layout").
+pub(crate) fn wallet_signature(format: Format) -> &'static [&'static str] {
+    match format {
+        Format::AlipayCsv => &[
+            "交易时间",
+            "交易分类",
+            "交易对方",
+            "商品说明",
+            "收/支",
+            "金额",
+        ],
+        Format::WechatCsv => &[
+            "交易时间",
+            "交易类型",
+            "交易对方",
+            "商品",
+            "收/支",
+            "金额(元)",
+        ],
+        Format::JdCsv => &["交易时间", "商户名称", "交易说明", "金额", "收/支"],
+        Format::MeituanCsv => &["交易创建时间", "订单标题", "实付金额", "收/支"],
+        Format::BankCsv => &[],
     }
 }
 
@@ -829,7 +1112,7 @@ fn parse_time(text: &str) -> Option<DateTime> {
     DateTime::new(y, m, day, hour, minute, second, 0).ok()
 }
 
-fn parse_amount(text: &str) -> Option<Money> {
+pub(crate) fn parse_amount(text: &str) -> Option<Money> {
     if let Some(minor) = plain_fen(text) {
         return Some(Money::from_minor(minor, Currency::CNY));
     }
@@ -873,6 +1156,7 @@ fn classify_status(source: Source, status: &str, category: &str, description: &s
         (Source::Alipay, "交易成功" | "支付成功" | "等待确认收货" | "还款成功" | "代付成功") => {
             TxStatus::Success
         }
+        (Source::Jd | Source::Meituan, "交易成功" | "支付成功") => TxStatus::Success,
         (Source::WechatPay, s) if s.starts_with("已退款") => TxStatus::Success,
         (
             Source::WechatPay,
@@ -885,7 +1169,8 @@ fn classify_status(source: Source, status: &str, category: &str, description: &s
 
 /// Links each refund row to the charge it refunds: by order number (Alipay writes the
 /// original number + `_` + a suffix), else the latest earlier charge to the same
-/// counterparty for the same amount and item.
+/// counterparty for the same amount and item. Indexed, so a history with many refunds
+/// stays O(n log n).
 fn link_refunds(transactions: &mut [Transaction]) {
     let refunds: Vec<usize> = (0..transactions.len())
         .filter(|&i| transactions[i].status == TxStatus::Refund)
@@ -899,26 +1184,60 @@ fn link_refunds(transactions: &mut [Transaction]) {
         .filter(|(_, t)| t.status != TxStatus::Refund)
         .map(|(i, t)| (&*t.source_id, i))
         .collect();
+    // Charges by (counterparty, amount, item) and by (counterparty, amount), each in time
+    // order: a refund looks up the latest one not after it.
+    // Only charges that some refund could match are indexed: refunds are few.
+    let wanted: HashSet<(&str, i64)> = refunds
+        .iter()
+        .map(|&r| {
+            (
+                &*transactions[r].counterparty,
+                transactions[r].amount.minor_units(),
+            )
+        })
+        .collect();
+    type Index<'t> = std::collections::HashMap<(&'t str, i64, &'t str), Vec<usize>>;
+    let mut with_item: Index = std::collections::HashMap::new();
+    let mut any_item: Index = std::collections::HashMap::new();
+    for (i, t) in transactions.iter().enumerate() {
+        if t.direction == Direction::Out
+            && t.status != TxStatus::Refund
+            && wanted.contains(&(&*t.counterparty, t.amount.minor_units()))
+        {
+            let fen = t.amount.minor_units();
+            with_item
+                .entry((&*t.counterparty, fen, &*t.description))
+                .or_default()
+                .push(i);
+            any_item
+                .entry((&*t.counterparty, fen, ""))
+                .or_default()
+                .push(i);
+        }
+    }
+    for list in with_item.values_mut().chain(any_item.values_mut()) {
+        list.sort_by_key(|&i| (transactions[i].time, i));
+    }
+    let latest_before = |list: Option<&Vec<usize>>, refund: &Transaction| {
+        let list = list?;
+        let after = list.partition_point(|&i| transactions[i].time <= refund.time);
+        after.checked_sub(1).map(|k| list[k])
+    };
     let mut links = Vec::new();
     for &r in &refunds {
         let refund = &transactions[r];
+        let fen = refund.amount.minor_units();
+        let item = refund.description.trim_start_matches("退款-");
         let linked = refund
             .source_id
             .split_once('_')
             .and_then(|(original, _)| by_id.get(original).copied())
             .or_else(|| {
-                let item = refund.description.trim_start_matches("退款-");
-                (0..transactions.len())
-                    .filter(|&i| {
-                        let t = &transactions[i];
-                        t.direction == Direction::Out
-                            && t.status != TxStatus::Refund
-                            && t.counterparty == refund.counterparty
-                            && t.amount == refund.amount
-                            && t.time <= refund.time
-                            && (item.is_empty() || &*t.description == item)
-                    })
-                    .max_by_key(|&i| transactions[i].time)
+                if item.is_empty() {
+                    latest_before(any_item.get(&(&*refund.counterparty, fen, "")), refund)
+                } else {
+                    latest_before(with_item.get(&(&*refund.counterparty, fen, item)), refund)
+                }
             });
         if let Some(i) = linked {
             links.push((r, transactions[i].source_id.clone()));

@@ -165,6 +165,9 @@ impl StreamStatus {
 /// One recurring stream of charges.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stream {
+    /// A short stable id (12 hex digits) derived from what the stream is — its key and
+    /// frequency — so it names the same stream in every listing, whatever else changes.
+    pub id: String,
     /// A stable identity: merchant and normalised item (and the price line when one
     /// merchant's item holds several), for remembering decisions about the stream.
     pub key: String,
@@ -194,6 +197,19 @@ pub struct Stream {
     pub transactions: Vec<usize>,
     /// The most common payment method (for guessing the auto-renew channel).
     pub method: String,
+    /// Extra charges: a second (third …) charge within one period of the schedule, not
+    /// refunded — money to claim back. Indices into the transactions given.
+    pub duplicates: Vec<usize>,
+}
+
+/// The id of a stream: FNV-1a (64-bit) of its key and frequency, as 12 hex digits.
+pub fn stream_id(key: &str, frequency: Frequency) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.bytes().chain(*b"|").chain(frequency.as_str().bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:012x}", hash >> 16)
 }
 
 /// Finds the recurring streams among `transactions`, judging status at `as_of` (the
@@ -213,6 +229,16 @@ pub fn detect_streams(transactions: &[Transaction], as_of: Date) -> Vec<Stream> 
             &members,
             as_of,
         ));
+    }
+    // A duplicate that was refunded is settled: only the others are money to claim.
+    let refunded: std::collections::HashSet<&str> = transactions
+        .iter()
+        .filter_map(|t| t.refund_of.as_deref())
+        .collect();
+    for stream in &mut streams {
+        stream
+            .duplicates
+            .retain(|&i| !refunded.contains(&*transactions[i].source_id));
     }
     streams.sort_by(|a, b| {
         b.last_date
@@ -270,13 +296,17 @@ fn without_wallet_duplicates(
     {
         return charges;
     }
-    let mut paid: HashMap<(Source, i64), Vec<i64>, FxBuild> = HashMap::default();
+    // Wallet charges by (wallet, amount): how many on each day, so a card line finds one
+    // within three days in O(log n) however many charges share the amount.
+    let mut paid: HashMap<(Source, i64), BTreeMap<i64, u32>, FxBuild> = HashMap::default();
     for &i in &charges {
         let t = &transactions[i];
         if t.source != Source::Bank {
-            paid.entry((t.source, facts.fen[i]))
+            *paid
+                .entry((t.source, facts.fen[i]))
                 .or_default()
-                .push(facts.day[i]);
+                .entry(facts.day[i])
+                .or_default() += 1;
         }
     }
     charges
@@ -288,13 +318,16 @@ fn without_wallet_duplicates(
             let Some(days) = paid.get_mut(&(wallet, facts.fen[i])) else {
                 return true;
             };
-            match days.iter().position(|&d| (facts.day[i] - d).abs() <= 3) {
-                Some(at) => {
-                    days.swap_remove(at);
-                    false
-                }
-                None => true,
+            let day = facts.day[i];
+            let Some((&found, _)) = days.range(day - 3..=day + 3).next() else {
+                return true;
+            };
+            let count = days.get_mut(&found).expect("found above");
+            *count -= 1;
+            if *count == 0 {
+                days.remove(&found);
             }
+            false
         })
         .collect()
 }
@@ -756,7 +789,21 @@ fn build(
         confidence += 0.1;
     }
     let confidence = (confidence.clamp(0.3, 0.99) * 100.0).round() / 100.0;
+    // Charges that fall in a period already charged: the later ones are extra.
+    let period = f.frequency.period();
+    let nominal = f.frequency.nominal_days();
+    let mut seen_periods = std::collections::HashSet::new();
+    let duplicates = members
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let date = transactions[i].time.date();
+            nearest(period, f.anchor, nominal, date).is_some_and(|(k, _)| !seen_periods.insert(k))
+        })
+        .collect();
     Stream {
+        id: stream_id(&key, f.frequency),
+        duplicates,
         key,
         merchant: display_merchant(transactions, members),
         description: most_common(members.iter().map(|&i| &*transactions[i].description)),

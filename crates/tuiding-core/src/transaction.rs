@@ -19,15 +19,21 @@ pub enum Source {
     WechatPay,
     /// A bank or card statement (read through a column mapping).
     Bank,
+    /// JD (京东) wallet bill.
+    Jd,
+    /// Meituan (美团) bill.
+    Meituan,
 }
 
 impl Source {
-    /// `alipay` or `wechat_pay`.
+    /// `alipay`, `wechat_pay`, `bank`, `jd` or `meituan`.
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Alipay => "alipay",
             Source::WechatPay => "wechat_pay",
             Source::Bank => "bank",
+            Source::Jd => "jd",
+            Source::Meituan => "meituan",
         }
     }
 
@@ -37,6 +43,8 @@ impl Source {
             "alipay" => Some(Source::Alipay),
             "wechat_pay" => Some(Source::WechatPay),
             "bank" => Some(Source::Bank),
+            "jd" => Some(Source::Jd),
+            "meituan" => Some(Source::Meituan),
             _ => None,
         }
     }

@@ -264,6 +264,10 @@ pub trait Store {
     /// Remembers that a stream is not a subscription.
     fn dismiss_stream(&mut self, key: &str) -> Result<(), StoreError>;
 
+    /// Links a stream to a membership already in the ledger (its charges are that
+    /// membership's: charges after a cancellation reach its case).
+    fn link_stream(&mut self, key: &str, membership_id: i64) -> Result<(), StoreError>;
+
     /// Opens a case for a membership (state `opened`); returns its id.
     fn open_case(
         &mut self,

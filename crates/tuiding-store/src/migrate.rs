@@ -46,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261126080000_reminders_sent",
         include_str!("../migrations/20261126080000_reminders_sent.sql"),
     ),
+    (
+        "20261129090000_jd_meituan",
+        include_str!("../migrations/20261129090000_jd_meituan.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -206,6 +206,10 @@ impl Store for SqliteStore {
         self.dismiss_stream_impl(key)
     }
 
+    fn link_stream(&mut self, key: &str, membership_id: i64) -> Result<(), StoreError> {
+        self.link_stream_impl(key, membership_id)
+    }
+
     fn adopt_stream(
         &mut self,
         key: &str,

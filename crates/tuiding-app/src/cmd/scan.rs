@@ -41,11 +41,54 @@ pub struct ScanArgs {
 pub struct ScanReport {
     pub transactions_read: usize,
     pub streams: Vec<StreamView>,
+    /// Extra charges within one period of a stream: money to claim back.
+    pub duplicate_charges: Vec<DuplicateView>,
+}
+
+/// One extra charge.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateView {
+    /// The stream's id.
+    pub stream: String,
+    pub date: Date,
+    pub time: String,
+    pub amount: String,
+    pub currency: &'static str,
+    /// The charge's order number as the export wrote it.
+    pub order: String,
+    #[serde(skip)]
+    pub merchant: String,
+    #[serde(skip)]
+    pub display: String,
+}
+
+/// The extra charges of streams.
+pub fn duplicate_charges(streams: &[Stream], transactions: &[Transaction]) -> Vec<DuplicateView> {
+    streams
+        .iter()
+        .flat_map(|s| {
+            s.duplicates.iter().map(move |&i| {
+                let t = &transactions[i];
+                DuplicateView {
+                    stream: s.id.clone(),
+                    date: t.time.date(),
+                    time: t.time.time().to_string(),
+                    amount: t.amount.amount_string(),
+                    currency: t.amount.currency().code(),
+                    order: t.source_id.to_string(),
+                    merchant: s.merchant.clone(),
+                    display: t.amount.to_string(),
+                }
+            })
+        })
+        .collect()
 }
 
 /// One stream, as the contract spells it.
 #[derive(Debug, Serialize)]
 pub struct StreamView {
+    /// Stable: derived from the merchant, the item and the frequency.
+    pub id: String,
     pub merchant: String,
     pub description: String,
     pub frequency: &'static str,
@@ -67,6 +110,7 @@ pub struct StreamView {
 impl StreamView {
     pub fn new(s: &Stream, transactions: &[Transaction]) -> StreamView {
         StreamView {
+            id: s.id.clone(),
             merchant: s.merchant.clone(),
             description: s.description.clone(),
             frequency: s.frequency.as_str(),
@@ -128,6 +172,7 @@ impl ScanArgs {
                 .iter()
                 .map(|s| StreamView::new(s, &transactions))
                 .collect(),
+            duplicate_charges: duplicate_charges(&streams, &transactions),
         };
         let printed = if ctx.json {
             output::print_json(&report)
@@ -242,5 +287,37 @@ fn render(ctx: &Ctx, streams: &[Stream], report: &ScanReport, as_of: Date) -> St
         ]);
     }
     out.push_str(table.render(ctx.color).trim_end());
+    out.push_str(&duplicates_text(ctx, &report.duplicate_charges));
+    out
+}
+
+/// The extra charges, as lines to print after a listing (empty when there are none).
+pub fn duplicates_text(ctx: &Ctx, duplicates: &[DuplicateView]) -> String {
+    if duplicates.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n\n{}",
+        output::paint(
+            ctx.t(
+                "⚠ 重复扣费（同一周期扣了两次，可以要求退回）：",
+                "⚠ Charged twice in one period (ask for it back):"
+            ),
+            Some(output::RED),
+            ctx.color
+        )
+    );
+    for d in duplicates {
+        out.push_str(&match ctx.lang {
+            Lang::Zh => format!(
+                "\n  {} {} {} {}，订单号 {}（周期扣费 {}）",
+                d.date, d.time, d.merchant, d.display, d.order, d.stream
+            ),
+            Lang::En => format!(
+                "\n  {} {} {} {}, order {} (stream {})",
+                d.date, d.time, d.merchant, d.display, d.order, d.stream
+            ),
+        });
+    }
     out
 }

@@ -1,6 +1,9 @@
 //! `tuiding streams`: recurring streams in everything imported, with alerts for charges
-//! made after cancellation; `streams adopt N` makes one a membership, `streams dismiss N`
-//! hides it for good.
+//! made after cancellation and extra charges to claim back; `streams adopt ID` makes one a
+//! membership (or, with `--into M`, links it to membership M already in the ledger),
+//! `streams dismiss ID` hides it for good. A stream's id is derived from what it is, so it
+//! never names another stream; the listing's numbers stay a convenience that a dismissal
+//! does not shift.
 
 use std::sync::{Arc, Mutex};
 
@@ -21,9 +24,10 @@ use crate::output::{self, Align, Cell, Table};
 
 const EXAMPLES: &str = "\
 示例 / Examples:
-  tuiding streams                 # 识别出的周期扣费 / the recurring streams
-  tuiding streams adopt 2         # 把第 2 个记为会员 / make stream 2 a membership
-  tuiding streams dismiss 5       # 不是订阅，不再显示 / not a subscription: never show it again
+  tuiding streams                       # 识别出的周期扣费 / the recurring streams
+  tuiding streams adopt 3fa1c09b2e44    # 按编号（id）记为会员 / make a stream a membership
+  tuiding streams adopt 3fa1 --into 2   # 关联到已有的会员 #2 / link it to membership #2
+  tuiding streams dismiss 9c0d          # 不是订阅，不再显示 / not a subscription: never show it again
   tuiding streams --json";
 
 /// Recurring streams over everything imported.
@@ -37,19 +41,46 @@ pub struct StreamsArgs {
 /// What to do with a stream.
 #[derive(Debug, Subcommand)]
 pub enum StreamsAction {
-    /// 记为会员 / Create a membership from a stream (number from `tuiding streams`)
+    /// 记为会员 / Create a membership from a stream, or link it to one (`--into`)
     Adopt {
-        /// 编号 / The stream's number in the listing
-        number: usize,
+        /// 周期扣费的 id（或其前 4 位以上；也可用列表里的序号）/ The stream's id (or 4+ leading characters; the listing's number also works)
+        stream: String,
         /// 类别 / Category for the new membership
         #[arg(long)]
         category: Option<String>,
+        /// 关联到已有会员，不新建 / Link it to this membership instead of creating one
+        #[arg(long, value_name = "MEMBERSHIP", conflicts_with_all = ["category", "new"])]
+        into: Option<i64>,
+        /// 即使像是已有会员，也新建一个 / Create a new membership even if one seems to match
+        #[arg(long)]
+        new: bool,
     },
     /// 不是订阅 / Remember that a stream is not a subscription
     Dismiss {
-        /// 编号 / The stream's number in the listing
-        number: usize,
+        /// 周期扣费的 id（或列表里的序号）/ The stream's id (or the listing's number)
+        stream: String,
     },
+}
+
+/// How a command names a stream: its id (or a unique prefix of 4+ characters), or its
+/// number in the listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamRef {
+    /// An id or a prefix of it.
+    Id(String),
+    /// A listing number (stable across dismissals; may change when bills are imported).
+    Number(usize),
+}
+
+impl StreamRef {
+    /// Reads a number (1–3 digits) or an id.
+    pub fn parse(text: &str) -> StreamRef {
+        let text = text.trim().trim_start_matches('#');
+        match text.parse::<usize>() {
+            Ok(n) if text.len() <= 3 => StreamRef::Number(n),
+            _ => StreamRef::Id(text.to_ascii_lowercase()),
+        }
+    }
 }
 
 /// One stream as listed: its number is what `adopt N` and `dismiss N` take.
@@ -57,8 +88,11 @@ pub enum StreamsAction {
 pub struct Listed {
     pub number: usize,
     pub key: String,
-    /// The membership made from it, if adopted.
+    /// The membership made from it (or linked to it), if adopted.
     pub membership_id: Option<i64>,
+    /// A membership already in the ledger that this stream looks like (same platform,
+    /// period and price): link it with `adopt ID --into M` rather than adding another.
+    pub matches_membership: Option<i64>,
     #[serde(flatten)]
     pub stream: StreamView,
 }
@@ -97,6 +131,8 @@ pub struct Report {
     pub transactions_stored: usize,
     pub streams: Vec<Listed>,
     pub alerts: Vec<Alert>,
+    /// Extra charges within one period of a stream: money to claim back.
+    pub duplicate_charges: Vec<crate::cmd::scan::DuplicateView>,
 }
 
 /// What `streams dismiss` hid.
@@ -104,6 +140,7 @@ pub struct Report {
 pub struct Dismissed {
     #[serde(rename = "dismissed")]
     pub key: String,
+    pub id: String,
     #[serde(skip)]
     pub merchant: String,
     #[serde(skip)]
@@ -116,22 +153,60 @@ pub fn report(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Report> {
     build_report(ctx, store, &analysis)
 }
 
-/// Adopts stream `number` as a membership, with the price changes its charges show;
-/// returns the new membership's id. With `expected_key` (a form or API client that listed
-/// the streams), a list that changed meanwhile is refused rather than adopting another one.
+/// What `streams adopt` did.
+pub enum Adoption {
+    /// A new membership.
+    Created(i64),
+    /// Linked to a membership already in the ledger.
+    Linked(i64),
+}
+
+impl Adoption {
+    /// The membership.
+    pub fn id(&self) -> i64 {
+        match self {
+            Adoption::Created(id) | Adoption::Linked(id) => *id,
+        }
+    }
+}
+
+/// Adopts a stream as a membership, with the price changes its charges show — or, with
+/// `into`, links it to a membership already in the ledger. A stream that looks like an
+/// existing membership is refused (naming it) unless `new`, so a membership is not added
+/// twice. With `expected_key` (a form or API client that listed the streams), a list that
+/// changed meanwhile is refused rather than adopting another one.
 pub fn adopt(
     ctx: &Ctx,
     store: &mut SqliteStore,
-    number: usize,
+    which: &StreamRef,
     category: Option<String>,
     expected_key: Option<&str>,
-) -> anyhow::Result<i64> {
+    into: Option<i64>,
+    new: bool,
+) -> anyhow::Result<Adoption> {
     let analysis = analyse(ctx, store)?;
-    let (stream, adopted) = pick(ctx, &analysis, number, expected_key)?;
-    if let Some(id) = adopted {
+    let entry = pick(ctx, &analysis, which, expected_key)?;
+    let stream = &entry.stream;
+    if let Some(id) = entry.membership_id {
         return Err(UserError::failure(match ctx.lang {
-            Lang::Zh => format!("第 {number} 个已经记为会员 #{id}"),
-            Lang::En => format!("stream {number} is already membership #{id}"),
+            Lang::Zh => format!("{} 已经记为会员 #{id}", stream.id),
+            Lang::En => format!("stream {} is already membership #{id}", stream.id),
+        }));
+    }
+    if let Some(target) = into {
+        store.link_stream(&stream.key, target).localize(ctx.lang)?;
+        return Ok(Adoption::Linked(target));
+    }
+    if let Some(existing) = entry.matches.filter(|_| !new) {
+        return Err(UserError::failure(match ctx.lang {
+            Lang::Zh => format!(
+                "{}（{} {}）看起来就是会员 #{existing}：用 `tuiding streams adopt {} --into {existing}` 关联，避免重复记账；确实是另一个会员就加 --new",
+                stream.id, stream.merchant, stream.description, stream.id
+            ),
+            Lang::En => format!(
+                "{} ({} {}) looks like membership #{existing}: link it with `tuiding streams adopt {} --into {existing}` instead of adding it twice; add --new if it really is another one",
+                stream.id, stream.merchant, stream.description, stream.id
+            ),
         }));
     }
     let membership = membership_from(stream, &analysis.transactions, category, ctx.lang);
@@ -147,30 +222,44 @@ pub fn adopt(
     store
         .adopt_stream(&stream.key, &membership, &changes)
         .localize(ctx.lang)
+        .map(Adoption::Created)
 }
 
-/// Hides stream `number` from now on (`expected_key` as for [`adopt`]).
+/// Hides a stream from now on (`expected_key` as for [`adopt`]).
 pub fn dismiss(
     ctx: &Ctx,
     store: &mut SqliteStore,
-    number: usize,
+    which: &StreamRef,
     expected_key: Option<&str>,
 ) -> anyhow::Result<Dismissed> {
     let analysis = analyse(ctx, store)?;
-    let (stream, _) = pick(ctx, &analysis, number, expected_key)?;
+    let stream = &pick(ctx, &analysis, which, expected_key)?.stream;
     store.dismiss_stream(&stream.key).localize(ctx.lang)?;
     Ok(Dismissed {
         key: stream.key.clone(),
+        id: stream.id.clone(),
         merchant: stream.merchant.clone(),
         description: stream.description.clone(),
     })
 }
 
+/// One stream of the analysis.
+struct Entry {
+    /// Its number in the listing: its place among every stream detected, dismissed ones
+    /// included, so a dismissal never renumbers the others.
+    number: usize,
+    stream: Stream,
+    /// The membership it was adopted as or linked to.
+    membership_id: Option<i64>,
+    /// A membership in the ledger it looks like.
+    matches: Option<i64>,
+}
+
 struct Analysis {
     transactions: Arc<Vec<Transaction>>,
     as_of: Date,
-    /// Not dismissed, in listing order, with the membership they were adopted as.
-    streams: Vec<(Stream, Option<i64>)>,
+    /// Not dismissed, in listing order.
+    streams: Vec<Entry>,
 }
 
 /// Detection of one data dir's bills: the transactions and the streams found.
@@ -215,14 +304,34 @@ fn analyse(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Analysis> {
     let as_of = detected.key.2;
     let transactions = detected.transactions.clone();
     let decisions = store.stream_decisions().localize(ctx.lang)?;
+    let ledger = store.memberships().localize(ctx.lang)?;
+    let adopted: Vec<i64> = decisions
+        .iter()
+        .filter_map(|d| match d {
+            StreamDecision::Adopted { membership_id, .. } => *membership_id,
+            StreamDecision::Dismissed { .. } => None,
+        })
+        .collect();
     let streams = detected
         .streams
         .iter()
-        .cloned()
-        .filter_map(|s| match decisions.iter().find(|d| d.key() == s.key) {
-            Some(StreamDecision::Dismissed { .. }) => None,
-            Some(StreamDecision::Adopted { membership_id, .. }) => Some((s, *membership_id)),
-            None => Some((s, None)),
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let membership_id = match decisions.iter().find(|d| d.key() == s.key) {
+                Some(StreamDecision::Dismissed { .. }) => return None,
+                Some(StreamDecision::Adopted { membership_id, .. }) => *membership_id,
+                None => None,
+            };
+            let matches = membership_id
+                .is_none()
+                .then(|| matching_membership(s, &ledger, &adopted))
+                .flatten();
+            Some(Entry {
+                number: i + 1,
+                stream: s.clone(),
+                membership_id,
+                matches,
+            })
         })
         .collect();
     Ok(Analysis {
@@ -237,29 +346,40 @@ impl StreamsArgs {
         let mut store = ctx.open_store()?;
         match &self.action {
             None => list(ctx, &store),
-            Some(StreamsAction::Adopt { number, category }) => {
-                let id = adopt(ctx, &mut store, *number, category.clone(), None)?;
+            Some(StreamsAction::Adopt {
+                stream,
+                category,
+                into,
+                new,
+            }) => {
+                let which = StreamRef::parse(stream);
+                let adoption = adopt(ctx, &mut store, &which, category.clone(), None, *into, *new)?;
                 if !ctx.json {
-                    output::line(format!(
-                        "{} #{id}",
-                        ctx.t("已记为会员", "Adopted as membership")
-                    ))?;
+                    output::line(match adoption {
+                        Adoption::Created(id) => {
+                            format!("{} #{id}", ctx.t("已记为会员", "Adopted as membership"))
+                        }
+                        Adoption::Linked(id) => {
+                            format!("{} #{id}", ctx.t("已关联到会员", "Linked to membership"))
+                        }
+                    })?;
                 }
+                let id = adoption.id();
                 print_membership(ctx, &store, &store.membership(id).localize(ctx.lang)?)
             }
-            Some(StreamsAction::Dismiss { number }) => {
-                let gone = dismiss(ctx, &mut store, *number, None)?;
+            Some(StreamsAction::Dismiss { stream }) => {
+                let gone = dismiss(ctx, &mut store, &StreamRef::parse(stream), None)?;
                 if ctx.json {
                     return output::print_json(&gone);
                 }
                 output::line(match ctx.lang {
                     Lang::Zh => format!(
-                        "已忽略 {}（{}），以后不再显示",
-                        gone.merchant, gone.description
+                        "已忽略 {}（{}，{}），以后不再显示",
+                        gone.merchant, gone.description, gone.id
                     ),
                     Lang::En => format!(
-                        "Dismissed {} ({}); it will not be shown again",
-                        gone.merchant, gone.description
+                        "Dismissed {} ({}, {}); it will not be shown again",
+                        gone.merchant, gone.description, gone.id
                     ),
                 })
             }
@@ -267,42 +387,108 @@ impl StreamsArgs {
     }
 }
 
+/// A membership in the ledger that a stream looks like: its platform in the stream's
+/// merchant or item (or the other way round), the same period, and a price within 10% of
+/// the stream's last charge. Memberships already linked to another stream do not count.
+fn matching_membership(
+    stream: &Stream,
+    ledger: &[tuiding_store::StoredMembership],
+    adopted: &[i64],
+) -> Option<i64> {
+    let squash = |t: &str| -> String {
+        t.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let merchant = squash(&stream.merchant);
+    let item = squash(&stream.description);
+    ledger
+        .iter()
+        .filter(|m| !adopted.contains(&m.id))
+        .find(|m| {
+            let m = &m.membership;
+            let platform = squash(&m.platform);
+            let named = !platform.is_empty()
+                && (merchant.contains(&platform)
+                    || item.contains(&platform)
+                    || (!merchant.is_empty() && platform.contains(&merchant)));
+            let period = m.billing.period() == Some(stream.frequency.period());
+            let price = m.price.currency() == stream.last_amount.currency()
+                && (m.price.minor_units() - stream.last_amount.minor_units()).abs() * 10
+                    <= m.price.minor_units().max(1);
+            named && period && price
+        })
+        .map(|m| m.id)
+}
+
 fn pick<'a>(
     ctx: &Ctx,
     analysis: &'a Analysis,
-    number: usize,
+    which: &StreamRef,
     expected_key: Option<&str>,
-) -> anyhow::Result<&'a (Stream, Option<i64>)> {
-    let picked = pick_number(ctx, analysis, number)?;
+) -> anyhow::Result<&'a Entry> {
+    let picked = match which {
+        StreamRef::Number(n) => analysis.streams.iter().find(|e| e.number == *n),
+        StreamRef::Id(prefix) if prefix.len() >= 4 => {
+            let found: Vec<&Entry> = analysis
+                .streams
+                .iter()
+                .filter(|e| e.stream.id.starts_with(prefix.as_str()))
+                .collect();
+            if found.len() > 1 {
+                let ids: Vec<&str> = found.iter().map(|e| e.stream.id.as_str()).collect();
+                return Err(UserError::usage(
+                    "STREAM",
+                    match ctx.lang {
+                        Lang::Zh => {
+                            format!("{prefix} 对应多个周期扣费：{}；请多写几位", ids.join("、"))
+                        }
+                        Lang::En => format!(
+                            "{prefix} matches several streams: {}; give more of the id",
+                            ids.join(", ")
+                        ),
+                    },
+                ));
+            }
+            found.first().copied()
+        }
+        StreamRef::Id(_) => None,
+    };
+    let Some(entry) = picked else {
+        let ids: Vec<String> = analysis
+            .streams
+            .iter()
+            .take(8)
+            .map(|e| format!("{} {}", e.stream.id, e.stream.merchant))
+            .collect();
+        let shown = match which {
+            StreamRef::Number(n) => n.to_string(),
+            StreamRef::Id(id) => id.clone(),
+        };
+        return Err(UserError::usage(
+            "STREAM",
+            match ctx.lang {
+                Lang::Zh => format!(
+                    "没有 {shown:?} 这个周期扣费（id 至少写 4 位）；`tuiding streams` 列出了 {} 个：{}",
+                    analysis.streams.len(),
+                    ids.join("；")
+                ),
+                Lang::En => format!(
+                    "there is no stream {shown:?} (give 4 or more characters of an id); `tuiding streams` lists {}: {}",
+                    analysis.streams.len(),
+                    ids.join("; ")
+                ),
+            },
+        ));
+    };
     match expected_key {
-        Some(key) if key != picked.0.key => Err(UserError::failure(ctx.t(
+        Some(key) if key != entry.stream.key => Err(UserError::failure(ctx.t(
             "周期扣费列表已经变化（有新导入或已忽略的项）；请刷新后再选",
             "the list of streams changed meanwhile (an import or a dismissal); reload it and choose again",
         ))),
-        _ => Ok(picked),
+        _ => Ok(entry),
     }
-}
-
-fn pick_number<'a>(
-    ctx: &Ctx,
-    analysis: &'a Analysis,
-    number: usize,
-) -> anyhow::Result<&'a (Stream, Option<i64>)> {
-    analysis.streams.get(number.wrapping_sub(1)).ok_or_else(|| {
-        UserError::usage(
-            "N",
-            match ctx.lang {
-                Lang::Zh => format!(
-                    "没有第 {number} 个周期扣费；`tuiding streams` 列出了 {} 个",
-                    analysis.streams.len()
-                ),
-                Lang::En => format!(
-                    "there is no stream {number}; `tuiding streams` lists {}",
-                    analysis.streams.len()
-                ),
-            },
-        )
-    })
 }
 
 /// A membership from a stream: the merchant, the item, the cadence, the latest price, the
@@ -356,8 +542,10 @@ fn membership_from(
 
 fn alerts(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<Vec<Alert>> {
     let mut out = Vec::new();
-    for (stream, membership_id) in &analysis.streams {
-        let Some(id) = membership_id else { continue };
+    for entry in &analysis.streams {
+        let (stream, Some(id)) = (&entry.stream, &entry.membership_id) else {
+            continue;
+        };
         let membership = match store.membership(*id) {
             Ok(stored) => stored.membership,
             Err(tuiding_store::StoreError::NotFound { .. }) => continue,
@@ -402,14 +590,22 @@ fn build_report(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::R
         streams: analysis
             .streams
             .iter()
-            .enumerate()
-            .map(|(i, (s, membership_id))| Listed {
-                number: i + 1,
-                key: s.key.clone(),
-                membership_id: *membership_id,
-                stream: StreamView::new(s, &analysis.transactions),
+            .map(|e| Listed {
+                number: e.number,
+                key: e.stream.key.clone(),
+                membership_id: e.membership_id,
+                matches_membership: e.matches,
+                stream: StreamView::new(&e.stream, &analysis.transactions),
             })
             .collect(),
+        duplicate_charges: crate::cmd::scan::duplicate_charges(
+            &analysis
+                .streams
+                .iter()
+                .map(|e| e.stream.clone())
+                .collect::<Vec<_>>(),
+            &analysis.transactions,
+        ),
         alerts,
     })
 }
@@ -438,7 +634,8 @@ fn list(ctx: &Ctx, store: &impl Store) -> anyhow::Result<()> {
     }];
     let mut table = Table::new(
         &[
-            lang.pick("编号", "#"),
+            lang.pick("序号", "#"),
+            "id",
             lang.pick("商户", "merchant"),
             lang.pick("项目", "item"),
             lang.pick("周期", "every"),
@@ -450,6 +647,7 @@ fn list(ctx: &Ctx, store: &impl Store) -> anyhow::Result<()> {
         ],
         &[
             Align::Right,
+            Align::Left,
             Align::Left,
             Align::Left,
             Align::Left,
@@ -466,6 +664,7 @@ fn list(ctx: &Ctx, store: &impl Store) -> anyhow::Result<()> {
         let dim = (!active).then_some(output::DIM);
         table.row(vec![
             Cell::styled(listed.number.to_string(), dim),
+            Cell::styled(s.id.clone(), dim),
             Cell::styled(s.merchant.clone(), dim),
             Cell::styled(s.description.clone(), dim),
             Cell::styled(frequency_label(listed.stream.frequency, lang), dim),
@@ -486,15 +685,20 @@ fn list(ctx: &Ctx, store: &impl Store) -> anyhow::Result<()> {
                 dim,
             ),
             Cell::styled(
-                listed
-                    .membership_id
-                    .map(|id| format!("#{id}"))
-                    .unwrap_or_default(),
+                match (listed.membership_id, listed.matches_membership) {
+                    (Some(id), _) => format!("#{id}"),
+                    (None, Some(id)) => format!("{}#{id}", lang.pick("像 ", "like ")),
+                    (None, None) => String::new(),
+                },
                 dim,
             ),
         ]);
     }
     out.push(table.render(ctx.color).trim_end().to_string());
+    let duplicates = crate::cmd::scan::duplicates_text(ctx, &report.duplicate_charges);
+    if !duplicates.is_empty() {
+        out.push(duplicates.trim_start_matches('\n').to_string());
+    }
     if !report.alerts.is_empty() {
         out.push(String::new());
         out.push(output::paint(
@@ -520,8 +724,8 @@ fn list(ctx: &Ctx, store: &impl Store) -> anyhow::Result<()> {
     }
     out.push(String::new());
     out.push(ctx.t(
-        "`tuiding streams adopt 编号` 记为会员；`tuiding streams dismiss 编号` 忽略。",
-        "`tuiding streams adopt N` makes one a membership; `tuiding streams dismiss N` hides it.",
+        "`tuiding streams adopt ID` 记为会员（像已有会员的用 `--into 会员编号` 关联）；`tuiding streams dismiss ID` 忽略。",
+        "`tuiding streams adopt ID` makes one a membership (link one that looks like a membership with `--into M`); `tuiding streams dismiss ID` hides it.",
     ).to_string());
     output::line(out.join("\n"))
 }

@@ -1,5 +1,5 @@
-//! WeChat Pay's XLSX bill (2025+), and any other layout the CSV reader knows, saved as a
-//! workbook. The sheet holding the header row is found by content; rows go through the
+//! Workbooks: WeChat Pay's XLSX bill (2025+), the banks' XLS (BIFF8: CCB, CITIC, SPDB) and
+//! XLSX (CIB) statements, and any other layout the CSV reader knows, saved as a workbook. The sheet holding the header row is found by content; rows go through the
 //! same row readers as CSV, so the checks and errors are the same (the column of an error
 //! is the cell's column).
 //!
@@ -9,10 +9,13 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 use jiff::ToSpan;
 
 use super::*;
+
+/// The first bytes of an OLE2 compound file: a BIFF8 `.xls` workbook.
+pub(super) const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 pub(super) fn parse(
     file: &str,
@@ -20,16 +23,23 @@ pub(super) fn parse(
     expected_rows: usize,
     banks: &[BankMapping],
 ) -> Result<Export, BillError> {
+    let kind = if bytes.starts_with(OLE_MAGIC) {
+        "XLS"
+    } else {
+        "XLSX"
+    };
     let unreadable = |e: &dyn std::fmt::Display| {
         BillError::new(
             file,
             0,
             0,
-            format!("not a readable XLSX workbook: {e}"),
-            format!("不是可读的 XLSX 工作簿：{e}"),
+            format!("not a readable {kind} workbook: {e}"),
+            format!("不是可读的 {kind} 工作簿：{e}"),
         )
     };
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut search = HeaderSearch::new(banks);
     for sheet in workbook.sheet_names() {
         let range = workbook
             .worksheet_range(&sheet)
@@ -39,24 +49,23 @@ pub(super) fn parse(
             .rows()
             .map(|row| row.iter().map(cell_text).collect())
             .collect();
-        let Some((header_at, format, bank)) =
-            rows.iter().enumerate().take(200).find_map(|(i, cells)| {
-                let cells: Vec<String> = cells.iter().map(|c| clean(c).to_string()).collect();
-                header_format(&cells).map(|f| (i, f, None)).or_else(|| {
-                    banks
-                        .iter()
-                        .find(|b| b.matches(&cells))
-                        .map(|b| (i, Format::BankCsv, Some(b)))
-                })
-            })
-        else {
+        let mut preamble: Vec<String> = Vec::new();
+        let mut found = None;
+        for (i, cells) in rows.iter().enumerate().take(HEADER_WITHIN) {
+            let cells: Vec<String> = cells.iter().map(|c| clean(c).to_string()).collect();
+            if let Some((format, bank)) = search.check(&cells, &preamble, first_row + i + 1) {
+                found = Some((i, format, bank));
+                break;
+            }
+            preamble.push(cells.join(" "));
+        }
+        let Some((header_at, format, bank)) = found else {
             continue;
         };
         let header: Vec<String> = rows[header_at]
             .iter()
             .map(|c| clean(c).to_string())
             .collect();
-        let preamble: Vec<String> = rows[..header_at].iter().map(|r| r.join(" ")).collect();
         let (period_start, period_end) = preamble_period(&preamble);
         let line_of = |i: usize| first_row + i + 1;
         let mut sink = match bank {
@@ -66,6 +75,7 @@ pub(super) fn parse(
                 &header,
                 line_of(header_at),
                 expected_rows,
+                &preamble,
             )?),
             None => Sink::Wallet(Rows::new(
                 file,
@@ -108,20 +118,14 @@ pub(super) fn parse(
         let period_end = period_end.or_else(|| transactions.iter().map(|t| t.time.date()).max());
         return Ok(Export {
             format,
-            encoding: "XLSX",
+            encoding: kind,
             transactions,
             period_start,
             period_end,
             bank: bank.map(|b| b.name.clone()),
         });
     }
-    Err(BillError::new(
-        file,
-        0,
-        0,
-        "no sheet has a header row: expected a WeChat Pay 账单 XLSX (header 交易时间,交易类型,交易对方,…)",
-        "没有工作表含有表头：需要微信支付账单 XLSX（表头 交易时间,交易类型,交易对方,…）",
-    ))
+    Err(search.error(file))
 }
 
 /// A cell as the CSV reader would have seen it.

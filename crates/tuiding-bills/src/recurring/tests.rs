@@ -390,3 +390,68 @@ fn one_membership_under_two_merchant_names_is_one_stream() {
     assert_eq!(s.len(), 1, "{s:#?}");
     assert_eq!(s[0].transactions.len(), 12);
 }
+
+#[test]
+fn a_double_charge_and_a_discounted_first_month_keep_the_stream_and_are_reported() {
+    // Issue 14: ¥6.00 the first month, then ¥25.00; in month 3 the same item is charged
+    // twice within a minute on two payment methods.
+    for months in [3, 4, 6, 12] {
+        let mut b = Bills::new();
+        b.charge(
+            date(2026, 1, 5),
+            "百度网盘",
+            "百度网盘超级会员连续包月",
+            600,
+        );
+        b.monthly(
+            date(2026, 2, 5),
+            months,
+            "百度网盘",
+            "百度网盘超级会员连续包月",
+            2500,
+        );
+        let third = date(2026, 4, 5);
+        let extra = b.rows.len();
+        b.charge(third, "百度网盘", "百度网盘超级会员连续包月", 2500);
+        b.rows[extra].time = third.at(3, 0, 40, 0);
+        b.rows[extra].method = "余额宝".into();
+        let s = b.streams(date(2026, 2, 5).checked_add((months * 31).days()).unwrap());
+        assert_eq!(s.len(), 1, "{months} months: {s:#?}");
+        assert_eq!(s[0].frequency, Frequency::Monthly);
+        assert_eq!(
+            s[0].first_date,
+            date(2026, 1, 5),
+            "the discounted month belongs to it"
+        );
+        assert_eq!(s[0].duplicates, vec![extra], "{months} months");
+        assert!(!s[0].id.is_empty());
+    }
+}
+
+#[test]
+fn stream_ids_are_stable_and_distinct() {
+    let mut b = Bills::new();
+    b.monthly(date(2026, 1, 5), 6, "爱奇艺", "爱奇艺VIP会员连续包月", 2500);
+    b.monthly(
+        date(2026, 1, 9),
+        6,
+        "QQ音乐",
+        "QQ音乐豪华绿钻连续包月",
+        1500,
+    );
+    let first = b.streams(date(2026, 7, 1));
+    // More history, another order: the same ids.
+    b.rows.reverse();
+    b.monthly(date(2026, 7, 5), 1, "爱奇艺", "爱奇艺VIP会员连续包月", 2500);
+    let second = b.streams(date(2026, 7, 10));
+    let ids = |s: &[Stream]| {
+        let mut v: Vec<(String, String)> = s
+            .iter()
+            .map(|s| (s.merchant.clone(), s.id.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&first), ids(&second));
+    assert_ne!(first[0].id, first[1].id);
+}

@@ -535,41 +535,56 @@ pub struct AdoptInput {
     /// The stream's `key` from `GET /api/v1/streams`: when given, a list that changed
     /// meanwhile (an import, a dismissal) is refused (422) instead of acting on another stream.
     pub key: Option<String>,
+    /// Link the stream to this membership instead of creating one.
+    pub into: Option<i64>,
+    /// Create a membership even when one in the ledger looks the same.
+    pub new: bool,
 }
 
-/// Adopts stream N as a membership (as `tuiding streams adopt N`).
-#[utoipa::path(post, path = "/api/v1/streams/{number}/adopt", tag = "bills", params(("number" = usize, Path, description = "The stream's number in GET /api/v1/streams")), request_body = AdoptInput,
-    responses((status = 201, description = "The new membership", body = Object), (status = 400, description = "No such stream", body = crate::error::ErrorBody), (status = 422, description = "Already adopted", body = crate::error::ErrorBody)))]
+/// Adopts a stream as a membership, or links it to one (as `tuiding streams adopt ID
+/// [--into M]`).
+#[utoipa::path(post, path = "/api/v1/streams/{stream}/adopt", tag = "bills", params(("stream" = String, Path, description = "The stream's id in GET /api/v1/streams (or 4+ leading characters of it, or its number)")), request_body = AdoptInput,
+    responses((status = 201, description = "The membership", body = Object), (status = 400, description = "No such stream", body = crate::error::ErrorBody), (status = 422, description = "Already adopted, or it looks like a membership in the ledger (link it with `into`, or send `new`)", body = crate::error::ErrorBody)))]
 pub async fn adopt_stream(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
-    Id(number): Id<usize>,
+    Id(stream): Id<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
     let input = optional_body::<AdoptInput>(&body)?;
     let view = s
         .run(lang, move |ctx| {
             let key = input.key.as_deref();
-            let id = streams::adopt(ctx, &mut ctx.open_store()?, number, input.category, key)?;
-            membership_json(ctx, id)
+            let which = streams::StreamRef::parse(&stream);
+            let adoption = streams::adopt(
+                ctx,
+                &mut ctx.open_store()?,
+                &which,
+                input.category,
+                key,
+                input.into,
+                input.new,
+            )?;
+            membership_json(ctx, adoption.id())
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-/// Dismisses stream N (as `tuiding streams dismiss N`).
-#[utoipa::path(post, path = "/api/v1/streams/{number}/dismiss", tag = "bills", params(("number" = usize, Path)), request_body = AdoptInput,
-    responses((status = 200, description = "The dismissed stream's key", body = Object), (status = 400, description = "No such stream", body = crate::error::ErrorBody)))]
+/// Dismisses a stream (as `tuiding streams dismiss ID`).
+#[utoipa::path(post, path = "/api/v1/streams/{stream}/dismiss", tag = "bills", params(("stream" = String, Path, description = "The stream's id (or its number)")), request_body = AdoptInput,
+    responses((status = 200, description = "The dismissed stream's key and id", body = Object), (status = 400, description = "No such stream", body = crate::error::ErrorBody)))]
 pub async fn dismiss_stream(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
-    Id(number): Id<usize>,
+    Id(stream): Id<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<streams::Dismissed>> {
     let key = optional_body::<AdoptInput>(&body)?.key;
     Ok(Json(
         s.run(lang, move |ctx| {
-            streams::dismiss(ctx, &mut ctx.open_store()?, number, key.as_deref())
+            let which = streams::StreamRef::parse(&stream);
+            streams::dismiss(ctx, &mut ctx.open_store()?, &which, key.as_deref())
         })
         .await?,
     ))

@@ -129,7 +129,7 @@ fn render(c: &Chrome, imported: &[FileSummary], report: &Report) -> Markup {
                     tbody { @for l in &report.streams {
                         @let s = &l.stream;
                         tr.ended[s.status != "active"] {
-                            td { (l.number) }
+                            td { (l.number) br; small.muted { code { (s.id) } } }
                             td { (s.merchant) br; small.muted { (s.description) } }
                             td { (frequency_label(s.frequency, c.lang)) }
                             td.num { (s.last_display) }
@@ -138,13 +138,26 @@ fn render(c: &Chrome, imported: &[FileSummary], report: &Report) -> Markup {
                             td.actions {
                                 @if let Some(id) = l.membership_id {
                                     a href={"/memberships/" (id)} { (c.t("会员 #", "membership #")) (id) }
+                                } @else if let Some(existing) = l.matches_membership {
+                                    form.inline method="post" action={"/streams/" (s.id) "/adopt"} {
+                                        (c.csrf_field())
+                                        input type="hidden" name="key" value=(l.key);
+                                        input type="hidden" name="into" value=(existing);
+                                        button.small type="submit" { (c.t("关联到会员 #", "Link to membership #")) (existing) }
+                                    }
+                                    form.inline method="post" action={"/streams/" (s.id) "/adopt"} {
+                                        (c.csrf_field())
+                                        input type="hidden" name="key" value=(l.key);
+                                        input type="hidden" name="new" value="1";
+                                        button.small.secondary type="submit" { (c.t("另记为新会员", "Adopt as a new one")) }
+                                    }
                                 } @else {
-                                    form.inline method="post" action={"/streams/" (l.number) "/adopt"} {
+                                    form.inline method="post" action={"/streams/" (s.id) "/adopt"} {
                                         (c.csrf_field())
                                         input type="hidden" name="key" value=(l.key);
                                         button.small type="submit" { (c.t("记为会员", "Adopt")) }
                                     }
-                                    form.inline method="post" action={"/streams/" (l.number) "/dismiss"} {
+                                    form.inline method="post" action={"/streams/" (s.id) "/dismiss"} {
                                         (c.csrf_field())
                                         input type="hidden" name="key" value=(l.key);
                                         button.small.secondary type="submit" { (c.t("忽略", "Dismiss")) }
@@ -169,35 +182,51 @@ pub struct AdoptForm {
     pub key: String,
     /// Category, e.g. 视频, 音乐.
     pub category: String,
+    /// Link to this membership instead of creating one.
+    pub into: String,
+    /// Create a new membership even if one looks the same.
+    pub new: String,
 }
 
-/// `POST /streams/{n}/adopt`.
+/// `POST /streams/{id}/adopt`.
 pub async fn adopt(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
-    Path(number): Path<usize>,
+    Path(stream): Path<String>,
     Form(f): Form<AdoptForm>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let category = Some(f.category.trim().to_string()).filter(|c| !c.is_empty());
+    let into = f.into.trim().parse::<i64>().ok();
+    let new = !f.new.trim().is_empty();
     let key = f.key;
     let id = state
         .run(lang, move |ctx| {
             let key = Some(key.as_str()).filter(|k| !k.is_empty());
-            streams::adopt(ctx, &mut ctx.open_store()?, number, category, key)
+            let which = streams::StreamRef::parse(&stream);
+            streams::adopt(
+                ctx,
+                &mut ctx.open_store()?,
+                &which,
+                category,
+                key,
+                into,
+                new,
+            )
+            .map(|a| a.id())
         })
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/memberships/{id}?done=adopted")).into_response())
 }
 
-/// `POST /streams/{n}/dismiss`.
+/// `POST /streams/{id}/dismiss`.
 pub async fn dismiss(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
-    Path(number): Path<usize>,
+    Path(stream): Path<String>,
     Form(f): Form<AdoptForm>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
@@ -205,7 +234,8 @@ pub async fn dismiss(
     state
         .run(lang, move |ctx| {
             let key = Some(key.as_str()).filter(|k| !k.is_empty());
-            streams::dismiss(ctx, &mut ctx.open_store()?, number, key)
+            let which = streams::StreamRef::parse(&stream);
+            streams::dismiss(ctx, &mut ctx.open_store()?, &which, key)
         })
         .await
         .or_page(lang)?;
