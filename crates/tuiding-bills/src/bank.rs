@@ -298,6 +298,11 @@ pub(crate) fn wallet_marker(text: &str) -> Option<(&'static str, &str)> {
     let text = strip_tag(text);
     for (prefix, wallet) in WALLETS {
         if let Some(rest) = text.strip_prefix(prefix) {
+            // The wallet is a marker only when a separator follows: 支付宝（中国）网络技术有限公司
+            // and 财付通还款 are names, not wallet lines.
+            if !rest.starts_with(['-', '－', '—', ' ', ':', '：']) {
+                continue;
+            }
             let rest = rest.trim_start_matches(['-', '－', '—', ' ', ':', '：']);
             // CCB writes 支付宝-支付宝外部商户-中移动金融科技有限公司: the merchant is last.
             let rest = match rest.split_once(['-', '－', '—']) {

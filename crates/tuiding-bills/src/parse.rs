@@ -789,7 +789,10 @@ impl<'a> Rows<'a> {
         let mut columns = [None; 9];
         for (slot, role) in columns.iter_mut().zip(ROLES) {
             let names = column_names(format, role);
-            *slot = header.iter().position(|h| names.contains(&h.as_str()));
+            // Names in order of preference (Meituan: 实付金额 before 订单金额).
+            *slot = names
+                .iter()
+                .find_map(|name| header.iter().position(|h| h == name));
             if slot.is_none() && !optional(format, role) {
                 return Err(BillError::new(
                     file,

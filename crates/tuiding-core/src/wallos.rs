@@ -217,11 +217,17 @@ fn map_one(r: &Record, today: Date) -> Result<Mapped, Line> {
         None => None,
     };
     let (billing, paid_through, auto_renew) = if manual {
-        // Paid by hand each time: a fixed term that ends the day before the next payment.
+        // Paid by hand each time: it renews like any other plan on its cycle; only the
+        // auto-renew channel differs (there is none to close).
+        remarks.push(Line::new(
+            "Wallos 记为手动续费：按周期续费，但没有自动扣款渠道",
+            "manual renewal in Wallos: it renews on its cycle, with no auto-renew channel",
+        ));
+        // Paid up to the day before the next payment, which is when it renews.
         let last_day = next
             .yesterday()
             .map_err(|e| Line::new(e.to_string(), e.to_string()))?;
-        (Billing::OneTime, Some(last_day), Vec::new())
+        (Billing::Periodic(period), Some(last_day), Vec::new())
     } else {
         let status = if inactive {
             ContractStatus::Closed(cancelled_on.unwrap_or(today))
@@ -282,7 +288,7 @@ fn map_one(r: &Record, today: Date) -> Result<Mapped, Line> {
         .map_err(|e| Line::new(e.to_string(), e.to_string()))?;
     // Wallos's next payment wins: when the anchor would put a charge before it (the next
     // payment lies more than one period ahead), the membership starts on that day instead.
-    if !manual && !inactive && membership.next_renewal(today).ok().flatten() != Some(next) {
+    if !inactive && membership.next_renewal(today).ok().flatten() != Some(next) {
         membership.start = next;
         remarks.push(Line::new(
             format!("下次付款日 {next} 在一个周期之后，会员从该日起算"),
@@ -410,8 +416,17 @@ mod tests {
         manual.retain(|(k, _)| *k != "Renewal");
         manual.push(("Renewal", "Manual"));
         let (mapped, _) = map_records(&[record(&manual)], date(2026, 11, 26));
-        assert_eq!(mapped[0].membership.billing, Billing::OneTime);
+        // A manual plan keeps its cycle: only the auto-renew channel differs.
+        assert!(matches!(mapped[0].membership.billing, Billing::Periodic(_)));
+        assert!(mapped[0].membership.auto_renew.is_empty());
         assert_eq!(mapped[0].membership.paid_through, Some(date(2026, 12, 30)));
+        assert_eq!(
+            mapped[0]
+                .membership
+                .next_renewal(date(2026, 11, 26))
+                .unwrap(),
+            Some(date(2026, 12, 31))
+        );
     }
 
     #[test]

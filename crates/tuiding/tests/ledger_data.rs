@@ -282,15 +282,23 @@ fn a_wallos_export_lands_field_by_field_and_says_what_it_skipped() {
         (Some("quarter"), Some("2027-01-15"))
     );
     assert_eq!(iqiyi["auto_renew"][0]["channel"], "wechat_pay");
+    // A manual renewal keeps its cycle (issue 14: it was turned into a buy-out).
     let domain = by("Domain");
     assert_eq!(
         (
             domain["billing"].as_str(),
-            domain["paid_through"].as_str(),
+            domain["period"].as_str(),
+            domain["next_renewal"].as_str(),
             domain["currency"].as_str()
         ),
-        (Some("one_time"), Some("2027-02-28"), Some("EUR"))
+        (
+            Some("periodic"),
+            Some("year"),
+            Some("2027-03-01"),
+            Some("EUR")
+        )
     );
+    assert_eq!(domain["auto_renew"], serde_json::json!([]));
     let gym = by("Old Gym");
     assert_eq!(
         gym["auto_renew"],

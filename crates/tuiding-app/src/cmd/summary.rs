@@ -200,7 +200,8 @@ pub fn build(ctx: &Ctx, stored: &[StoredMembership]) -> anyhow::Result<Summary> 
     })
 }
 
-/// Rises recorded in the 12 months up to today.
+/// Net rises of the 12 months up to today: per membership, the price 12 months ago against
+/// the price now. Up, down and up again is one rise (or none, when it came back down).
 fn increases(
     ctx: &Ctx,
     stored: &[StoredMembership],
@@ -211,28 +212,36 @@ fn increases(
         .checked_sub(jiff::Span::new().years(1))
         .unwrap_or(ctx.today);
     let mut out = Vec::new();
-    for (id, c) in changes {
-        if c.on < since || c.on > ctx.today || c.new.minor_units() <= c.old.minor_units() {
+    for s in stored {
+        let mut within: Vec<&tuiding_core::price::PriceChange> = changes
+            .iter()
+            .filter(|(id, c)| *id == s.id && c.on >= since && c.on <= ctx.today)
+            .map(|(_, c)| c)
+            .collect();
+        within.sort_by_key(|c| c.on);
+        let (Some(first), Some(last)) = (within.first(), within.last()) else {
+            continue;
+        };
+        let (old, new) = (first.old, last.new);
+        if old.currency() != new.currency() || new.minor_units() <= old.minor_units() {
             continue;
         }
-        let Some(s) = stored.iter().find(|s| s.id == *id) else {
-            continue;
-        };
         let at_new = tuiding_core::Membership {
-            price: c.new,
+            price: new,
             ..s.membership.clone()
         };
-        let yearly_more = tuiding_core::price::yearly_rise(&at_new, c.old).localize(ctx.lang)?;
+        let yearly_more = tuiding_core::price::yearly_rise(&at_new, old).localize(ctx.lang)?;
         out.push(PriceIncrease {
-            id: *id,
+            id: s.id,
             platform: s.membership.platform.clone(),
-            on: c.on,
-            old: c.old.amount_string(),
-            new: c.new.amount_string(),
-            currency: c.new.currency().code(),
+            on: last.on,
+            old: old.amount_string(),
+            new: new.amount_string(),
+            currency: new.currency().code(),
             yearly_more: yearly_more.map(|m| m.amount_string()),
         });
     }
+    out.sort_by_key(|p| (p.on, p.id));
     Ok(out)
 }
 
