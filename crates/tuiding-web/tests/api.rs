@@ -495,6 +495,24 @@ async fn bills_are_imported_once_and_streams_adopted_or_dismissed() {
         "{}",
         String::from_utf8_lossy(&bad.bytes)
     );
+    // Issue 14: a file that matches no layout is named as the user named it, never by the
+    // server's temporary path, and no doc the user cannot open is cited.
+    let garbage = api
+        .multipart(
+            "/api/v1/imports",
+            &[],
+            &[("files", "我的账单.txt", b"hello\nworld\n".to_vec())],
+        )
+        .await;
+    let message = garbage.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.starts_with("我的账单.txt"), "{message}");
+    assert!(
+        !message.contains("/tmp") && !message.contains("docs/"),
+        "{message}"
+    );
     api.json(Method::POST, "/api/v1/imports", json!({}))
         .await
         .assert_error(StatusCode::BAD_REQUEST, Some("body"));

@@ -99,8 +99,7 @@ pub fn import(
     files: &[(PathBuf, String)],
     mapping: &[PathBuf],
 ) -> anyhow::Result<Vec<FileSummary>> {
-    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    let exports = read_exports(ctx, &paths, mapping)?;
+    let exports = read_exports(ctx, files, mapping)?;
     let mut store = ctx.open_store()?;
     let total: usize = exports.iter().map(|e| e.transactions.len()).sum();
     let bar = if ctx.json {

@@ -134,31 +134,40 @@ impl StreamView {
 }
 
 /// Reads every file; the first malformed one fails the command (nothing half-read).
+/// Each file is named in messages by its given name (the user's own name of an upload,
+/// never a server's temporary path).
 pub fn read_exports(
     ctx: &Ctx,
-    files: &[PathBuf],
+    files: &[(PathBuf, String)],
     mappings: &[PathBuf],
 ) -> anyhow::Result<Vec<Export>> {
     let banks = ctx.bank_mappings(mappings)?;
     files
         .iter()
-        .map(|path| {
+        .map(|(path, name)| {
             let file = std::fs::File::open(path).map_err(|e| {
                 UserError::failure(match ctx.lang {
-                    Lang::Zh => format!("无法读取 {}：{e}", path.display()),
-                    Lang::En => format!("cannot read {}: {e}", path.display()),
+                    Lang::Zh => format!("无法读取 {name}：{e}"),
+                    Lang::En => format!("cannot read {name}: {e}"),
                 })
             })?;
             let expected_rows = file.metadata().map_or(0, |m| m.len() as usize / 200);
-            parse_reader_with(&path.display().to_string(), file, expected_rows, &banks)
-                .localize(ctx.lang)
+            parse_reader_with(name, file, expected_rows, &banks).localize(ctx.lang)
         })
+        .collect()
+}
+
+/// Files named by their paths, as the CLI gives them.
+pub fn named(paths: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    paths
+        .iter()
+        .map(|p| (p.clone(), p.display().to_string()))
         .collect()
 }
 
 impl ScanArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let exports = read_exports(ctx, &self.files, &self.mapping)?;
+        let exports = read_exports(ctx, &named(&self.files), &self.mapping)?;
         let as_of = exports
             .iter()
             .filter_map(|e| e.period_end)
