@@ -35,6 +35,9 @@ pub struct ComplaintFacts<'a> {
     pub currency: Currency,
     /// Charges after cancellation, from imported bills.
     pub late_charges: Vec<LateChargeFact>,
+    /// Extra charges within one period (charged twice), from imported bills: day, amount,
+    /// order number.
+    pub duplicate_charges: Vec<(Date, Money, String)>,
     /// The refund as tracked.
     pub refund: RefundTrack,
     /// The day the refund is due (promised, else the terms' window from the request).
@@ -137,6 +140,26 @@ pub fn grounds(facts: &ComplaintFacts<'_>) -> Result<Grounds, MoneyError> {
                     late.channel.label(crate::Lang::En),
                     late.date
                 ),
+            ),
+        });
+    }
+    for (date, amount, order) in &facts.duplicate_charges {
+        breaches.push(Breach {
+            code: "charged_twice",
+            rule: Line::new(
+                "《消费者权益保护法》第十条：消费者享有公平交易的权利；同一周期重复扣费没有对应的服务。",
+                "Consumer Protection Law art. 10: consumers are entitled to fair dealing; a second charge for the same period buys nothing.",
+            ),
+            fact: Line::new(
+                format!("{date} 同一周期内被重复扣款 {amount}（订单号 {order}）。"),
+                format!("{amount} was charged a second time for the same period on {date} (order {order})."),
+            ),
+        });
+        claim.push(ClaimItem {
+            amount: Some(*amount),
+            text: Line::new(
+                format!("退还 {date} 重复扣款 {amount}（订单号 {order}）"),
+                format!("Refund the {amount} charged twice on {date} (order {order})"),
             ),
         });
     }
@@ -268,12 +291,23 @@ mod tests {
             platform: "爱奇艺",
             currency: Currency::from_code("CNY").unwrap(),
             late_charges: vec![],
+            duplicate_charges: vec![],
             refund: RefundTrack::default(),
             refund_due: None,
             refund_by_terms: None,
             reminder_days: None,
             today: d("2026-11-26"),
         }
+    }
+
+    #[test]
+    fn a_charge_twice_in_one_period_is_claimed_back() {
+        let mut f = facts();
+        let cny = Currency::from_code("CNY").unwrap();
+        f.duplicate_charges = vec![(d("2026-03-08"), Money::from_minor(2500, cny), "A1".into())];
+        let g = grounds(&f).unwrap();
+        assert!(g.breaches.iter().any(|b| b.code == "charged_twice"));
+        assert_eq!(g.total, Money::from_minor(2500, cny));
     }
 
     #[test]

@@ -207,3 +207,38 @@ fn price_rises_are_net_over_twelve_months() {
         (Some("25.00"), Some("28.00"))
     );
 }
+
+#[test]
+fn a_double_charge_reaches_due_the_case_and_its_dossier() {
+    let dir = TempDir::new().unwrap();
+    let t = || tuiding_at(dir.path(), "2026-05-01");
+    t().arg("import")
+        .arg(layouts().join("alipay-1a.csv"))
+        .assert()
+        .success();
+    let streams = json(t().arg("streams"));
+    assert_eq!(streams["duplicate_charges"].as_array().unwrap().len(), 1);
+    let id = streams["streams"][0]["id"].as_str().unwrap().to_string();
+    json(t().args(["streams", "adopt", &id]));
+    let due = json(t().arg("due"));
+    assert!(
+        due.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "duplicate_charge" && i["membership_id"] == 1),
+        "{due}"
+    );
+    t().args(["case", "open", "1"]).assert().success();
+    let case = json(t().args(["case", "show", "1"]));
+    assert_eq!(case["duplicate_charges"][0]["amount"], "25.00");
+    let zip_path = dir.path().join("case.zip");
+    t().args(["case", "export", "1", "--out"])
+        .arg(&zip_path)
+        .assert()
+        .success();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut complaint = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("complaint.txt").unwrap(), &mut complaint)
+        .unwrap();
+    assert!(complaint.contains("重复扣款 ¥25.00"), "{complaint}");
+}

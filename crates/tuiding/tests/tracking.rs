@@ -251,13 +251,9 @@ fn a_price_rise_detected_from_charges_is_history_a_warning_and_in_the_summary() 
         .iter()
         .map(|p| (p["on"].as_str().unwrap(), p["yearly_more"].as_str()))
         .collect();
-    assert_eq!(
-        rises,
-        [
-            ("2026-05-15", Some("228.00")),
-            ("2026-09-15", Some("60.00"))
-        ]
-    );
+    // Net over the 12 months (issue 14): ¥6.00 → ¥25.00 → ¥30.00 is one rise of ¥24.00 a
+    // month, dated by its last step.
+    assert_eq!(rises, [("2026-09-15", Some("288.00"))]);
     // An edit records a change in the same transaction; a notice can say when it applies.
     json(t("2026-11-01").args([
         "edit",

@@ -31,7 +31,8 @@ pub struct DueArgs {
 /// One thing to do.
 #[derive(Debug, Serialize)]
 pub struct DueItem {
-    /// `refund_overdue`, `last_safe_cancel_day`, `step_waiting` or `charged_after_cancellation`.
+    /// `refund_overdue`, `last_safe_cancel_day`, `step_waiting`, `charged_after_cancellation`
+    /// or `duplicate_charge`.
     pub kind: &'static str,
     /// The day it is about.
     pub date: Date,
@@ -112,6 +113,30 @@ pub fn items(ctx: &Ctx, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
                 },
             });
     }
+    for (membership_id, d) in sources.duplicates() {
+        let case_id = membership_id.and_then(|mid| {
+            cases
+                .iter()
+                .find(|c| c.membership_id == Some(mid) && c.state != CaseState::Closed)
+                .map(|c| c.id)
+        });
+        items.push(DueItem {
+            kind: "duplicate_charge",
+            date: d.date,
+            membership_id: *membership_id,
+            case_id,
+            text: match ctx.lang {
+                Lang::Zh => format!(
+                    "{} {} 同一周期扣了两次 {}（订单号 {}）：要求退回",
+                    d.date, d.merchant, d.display, d.order
+                ),
+                Lang::En => format!(
+                    "{} charged {} twice in one period on {} (order {}): ask for it back",
+                    d.merchant, d.display, d.date, d.order
+                ),
+            },
+        });
+    }
     items.sort_by_key(|i| (i.date, i.kind));
     Ok(items)
 }
@@ -123,6 +148,8 @@ pub fn kind_label(kind: &str, lang: Lang) -> &str {
         ("last_safe_cancel_day", Lang::Zh) => "最后安全退订日",
         ("step_waiting", Lang::Zh) => "待办步骤",
         ("charged_after_cancellation", Lang::Zh) => "取消后仍扣款",
+        ("duplicate_charge", Lang::Zh) => "重复扣费",
+        ("duplicate_charge", Lang::En) => "charged twice",
         ("refund_overdue", Lang::En) => "refund overdue",
         ("last_safe_cancel_day", Lang::En) => "last safe cancel day",
         ("step_waiting", Lang::En) => "step waiting",

@@ -124,6 +124,32 @@ pub fn charge_alerts(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Vec<Alert>
     alerts(ctx, store, &analyse(ctx, store)?)
 }
 
+/// Charges after cancellation, and extra charges with the membership of their stream.
+pub type Findings = (
+    Vec<Alert>,
+    Vec<(Option<i64>, crate::cmd::scan::DuplicateView)>,
+);
+
+/// What the bills show that needs action, from one analysis: charges after cancellation,
+/// and every extra charge with the membership its stream was adopted as or linked to.
+pub fn bill_findings(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Findings> {
+    let analysis = analyse(ctx, store)?;
+    let alerts = alerts(ctx, store, &analysis)?;
+    let duplicates = analysis
+        .streams
+        .iter()
+        .flat_map(|e| {
+            crate::cmd::scan::duplicate_charges(
+                std::slice::from_ref(&e.stream),
+                &analysis.transactions,
+            )
+            .into_iter()
+            .map(|d| (e.membership_id, d))
+        })
+        .collect();
+    Ok((alerts, duplicates))
+}
+
 /// Everything imported: the streams found (minus dismissed ones) and the alerts.
 #[derive(Serialize)]
 pub struct Report {

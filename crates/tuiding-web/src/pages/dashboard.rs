@@ -82,7 +82,12 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
     let alerts: Vec<&DueItem> = d
         .due
         .iter()
-        .filter(|i| matches!(i.kind, "charged_after_cancellation" | "refund_overdue"))
+        .filter(|i| {
+            matches!(
+                i.kind,
+                "charged_after_cancellation" | "refund_overdue" | "duplicate_charge"
+            )
+        })
         .collect();
     let actions: Vec<&DueItem> = d
         .due

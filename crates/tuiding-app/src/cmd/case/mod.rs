@@ -346,6 +346,26 @@ fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
         }
         out.push(String::new());
     }
+    if !v.duplicate_charges.is_empty() {
+        out.push(output::paint(
+            ctx.t(
+                "同一周期重复扣费（来自导入的账单，可要求退回）：",
+                "Charged twice in one period (from imported bills; claim it back):",
+            ),
+            Some(output::YELLOW),
+            ctx.color,
+        ));
+        for d in &v.duplicate_charges {
+            out.push(match lang {
+                Lang::Zh => format!(
+                    "  • {} {} {}，订单号 {}",
+                    d.date, d.time, d.display, d.order
+                ),
+                Lang::En => format!("  • {} {} {}, order {}", d.date, d.time, d.display, d.order),
+            });
+        }
+        out.push(String::new());
+    }
     out.push(ctx.t("证据：", "Evidence:").to_string());
     if v.evidence.is_empty() {
         out.push(format!("  {}", ctx.t("（还没有）", "(none yet)")));

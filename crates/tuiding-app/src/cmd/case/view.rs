@@ -24,6 +24,8 @@ pub struct CaseData {
     pub late_charges: Vec<LateChargeFact>,
     /// The membership's recorded price changes (what was paid for the period).
     pub price_changes: Vec<tuiding_core::price::PriceChange>,
+    /// Extra charges (twice in one period) in the bills of this membership's stream.
+    pub duplicate_charges: Vec<crate::cmd::scan::DuplicateView>,
 }
 
 /// The JSON of `case show`.
@@ -44,6 +46,8 @@ pub struct CaseView {
     /// The refund the case claims: amount, basis, clause, deadline (`null` when the terms
     /// do not allow computing it).
     pub refund_claim: Option<super::message::RefundClaim>,
+    /// Extra charges (twice in one period) of this membership, to claim back.
+    pub duplicate_charges: Vec<crate::cmd::scan::DuplicateView>,
 }
 
 /// A charge after cancellation, as JSON.
@@ -117,16 +121,19 @@ pub struct CaseSources {
     evidence: Vec<Entry>,
     late_charges: Vec<(i64, LateChargeFact)>,
     price_changes: Vec<(i64, tuiding_core::price::PriceChange)>,
+    duplicates: Vec<(Option<i64>, crate::cmd::scan::DuplicateView)>,
 }
 
 impl CaseSources {
     /// Reads the playbooks, the journal and the bills once.
     pub fn load(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<CaseSources> {
         let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
+        let (alerts, duplicates) = crate::cmd::streams::bill_findings(ctx, store)?;
         Ok(CaseSources {
             playbooks: ctx.playbooks()?,
             evidence: vault.entries().localize_vault(ctx.lang)?,
-            late_charges: crate::cmd::streams::charge_alerts(ctx, store)?
+            duplicates,
+            late_charges: alerts
                 .into_iter()
                 .map(|a| (a.membership_id, a.fact))
                 .collect(),
@@ -137,6 +144,11 @@ impl CaseSources {
     /// Charges after cancellation in the bills, by membership id.
     pub fn late_charges(&self) -> &[(i64, LateChargeFact)] {
         &self.late_charges
+    }
+
+    /// Extra charges in the bills, with the membership of their stream when adopted.
+    pub fn duplicates(&self) -> &[(Option<i64>, crate::cmd::scan::DuplicateView)] {
+        &self.duplicates
     }
 
     /// Loads a case with its membership, policy, steps and evidence.
@@ -181,6 +193,12 @@ impl CaseSources {
             .filter(|(mid, _)| case.membership_id == Some(*mid))
             .map(|(_, change)| *change)
             .collect();
+        let duplicate_charges = self
+            .duplicates
+            .iter()
+            .filter(|(mid, _)| mid.is_some() && *mid == case.membership_id)
+            .map(|(_, d)| d.clone())
+            .collect();
         Ok(CaseData {
             case,
             membership,
@@ -189,6 +207,7 @@ impl CaseSources {
             evidence,
             late_charges,
             price_changes,
+            duplicate_charges,
         })
     }
 }
@@ -329,6 +348,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
             })
             .collect(),
         refund_claim: claim,
+        duplicate_charges: data.duplicate_charges.clone(),
     }
 }
 

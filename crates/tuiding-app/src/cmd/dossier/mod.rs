@@ -146,6 +146,15 @@ pub fn write(
             .map_or(data.case.membership_label.as_str(), |m| m.platform.as_str()),
         currency,
         late_charges: data.late_charges.clone(),
+        duplicate_charges: data
+            .duplicate_charges
+            .iter()
+            .filter_map(|d| {
+                tuiding_core::Money::parse(&d.amount, currency)
+                    .ok()
+                    .map(|m| (d.date, m, d.order.clone()))
+            })
+            .collect(),
         refund: data.case.refund,
         refund_due: v.refund.due,
         refund_by_terms,
