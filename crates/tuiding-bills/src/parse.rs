@@ -86,6 +86,7 @@ pub struct Export {
     pub bank: Option<String>,
 }
 
+/// A column's role; declared in the order of [`ROLES`], so `role as usize` is its slot.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
     Time,
@@ -821,19 +822,14 @@ impl<'a> Rows<'a> {
     }
 
     fn col(&self, role: Role) -> Option<usize> {
-        self.columns[ROLES
-            .iter()
-            .position(|r| *r == role)
-            .expect("every role has a slot")]
+        self.columns[role as usize]
     }
 
     /// Adds one record; `true` when the rows have ended (a trailing summary began).
     fn push(&mut self, fields: Record<'_>, raw: &str, line: usize) -> Result<bool, BillError> {
         let columns = self.columns;
-        let cell = |role: Role| {
-            let slot = ROLES.iter().position(|r| *r == role).unwrap_or(0);
-            columns[slot].map_or("", |i| fields.cell(i))
-        };
+        // `Role` is declared in the order of `ROLES`: its discriminant is its slot.
+        let cell = |role: Role| columns[role as usize].map_or("", |i| fields.cell(i));
         if fields.text.trim().is_empty() {
             return Ok(false);
         }
@@ -1181,16 +1177,22 @@ fn link_refunds(transactions: &mut [Transaction]) {
     if refunds.is_empty() {
         return;
     }
-    let by_id: std::collections::HashMap<&str, usize> = transactions
+    // Only the order numbers refunds name are looked up: hashing every id of a million-row
+    // export would cost more than reading it.
+    let named: HashSet<&str, FxBuild> = refunds
+        .iter()
+        .filter_map(|&r| transactions[r].source_id.split_once('_').map(|(id, _)| id))
+        .collect();
+    let by_id: std::collections::HashMap<&str, usize, FxBuild> = transactions
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.status != TxStatus::Refund)
+        .filter(|(_, t)| t.status != TxStatus::Refund && named.contains(&*t.source_id))
         .map(|(i, t)| (&*t.source_id, i))
         .collect();
     // Charges by (counterparty, amount, item) and by (counterparty, amount), each in time
     // order: a refund looks up the latest one not after it.
     // Only charges that some refund could match are indexed: refunds are few.
-    let wanted: HashSet<(&str, i64)> = refunds
+    let wanted: HashSet<(&str, i64), FxBuild> = refunds
         .iter()
         .map(|&r| {
             (
@@ -1199,9 +1201,9 @@ fn link_refunds(transactions: &mut [Transaction]) {
             )
         })
         .collect();
-    type Index<'t> = std::collections::HashMap<(&'t str, i64, &'t str), Vec<usize>>;
-    let mut with_item: Index = std::collections::HashMap::new();
-    let mut any_item: Index = std::collections::HashMap::new();
+    type Index<'t> = std::collections::HashMap<(&'t str, i64, &'t str), Vec<usize>, FxBuild>;
+    let mut with_item: Index = Index::default();
+    let mut any_item: Index = Index::default();
     for (i, t) in transactions.iter().enumerate() {
         if t.direction == Direction::Out
             && t.status != TxStatus::Refund

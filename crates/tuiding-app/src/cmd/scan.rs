@@ -19,9 +19,10 @@ const EXAMPLES: &str = "\
   
   tuiding scan 招行流水.csv --mapping my-bank.toml
 
-支持 / Reads: Alipay 交易明细 CSV (GBK), WeChat Pay 账单 CSV (UTF-8), and bank statements
-whose header matches a mapping (shipped: 招商银行借记卡, 工商银行借记卡, 中国银行信用卡; more in
-banks/ in the data dir or with --mapping). The format is recognised from the content.
+支持 / Reads: Alipay (app 2023+ and 2021–2023, PC web; GBK), WeChat Pay (CSV, XLSX), JD 京东,
+Meituan 美团, and bank statements (CMB, ICBC, CCB XLS, BOCOM, BOC, ABC, CGB, CITIC XLS, SPDB XLS,
+CIB XLSX, HSBC HK; more in banks/ in the data dir or with --mapping). The layout is recognised
+from the content; extra charges in one period are listed under duplicate_charges.
 Nothing is stored: use `tuiding import` for that.";
 
 /// Scan bill exports.

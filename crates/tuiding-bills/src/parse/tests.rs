@@ -202,3 +202,10 @@ fn wechat_xlsx_with_numeric_amount_cells() {
     );
     assert_eq!(&*t[1].source_id, "4200000008");
 }
+
+#[test]
+fn roles_are_in_slot_order() {
+    for (slot, role) in ROLES.iter().enumerate() {
+        assert_eq!(*role as usize, slot);
+    }
+}
