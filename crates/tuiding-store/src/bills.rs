@@ -168,16 +168,7 @@ impl SqliteStore {
         membership_id: i64,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM membership WHERE id = ?1",
-                [membership_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound { id: membership_id });
-        }
+        crate::sqlite::require_membership(&tx, membership_id)?;
         tx.execute(
             "INSERT INTO stream_decision (stream_key, decision, membership_id) VALUES (?1, 'adopted', ?2)
              ON CONFLICT (stream_key) DO UPDATE SET decision = 'adopted', membership_id = ?2,

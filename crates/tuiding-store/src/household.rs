@@ -62,16 +62,7 @@ impl SqliteStore {
         split: &[(String, SplitRule)],
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM membership WHERE id = ?1",
-                [membership_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound { id: membership_id });
-        }
+        crate::sqlite::require_membership(&tx, membership_id)?;
         tx.execute(
             "DELETE FROM membership_split WHERE membership_id = ?1",
             [membership_id],
@@ -140,16 +131,7 @@ impl SqliteStore {
         days: Option<&[u32]>,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM membership WHERE id = ?1",
-                [membership_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound { id: membership_id });
-        }
+        crate::sqlite::require_membership(&tx, membership_id)?;
         tx.execute(
             "DELETE FROM reminder_lead WHERE membership_id = ?1",
             [membership_id],

@@ -1,6 +1,6 @@
 //! Price history rows.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 use tuiding_core::Money;
 use tuiding_core::price::{PriceChange, PriceSource};
 
@@ -29,16 +29,7 @@ impl SqliteStore {
         changes: &[PriceChange],
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM membership WHERE id = ?1",
-                [membership_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound { id: membership_id });
-        }
+        crate::sqlite::require_membership(&tx, membership_id)?;
         insert_changes(&tx, membership_id, changes)?;
         tx.commit()?;
         Ok(())

@@ -659,6 +659,17 @@ fn write_children(tx: &Transaction<'_>, id: i64, m: &Membership) -> Result<(), S
     Ok(())
 }
 
+/// [`StoreError::NotFound`] unless membership `id` exists (checked inside the transaction
+/// that is about to write about it).
+pub(crate) fn require_membership(tx: &Transaction<'_>, id: i64) -> Result<(), StoreError> {
+    let exists: Option<i64> = tx
+        .query_row("SELECT id FROM membership WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    exists.map(|_| ()).ok_or(StoreError::NotFound { id })
+}
+
 pub(crate) fn date(id: i64, field: &'static str, text: &str) -> Result<Date, StoreError> {
     text.parse().map_err(|_| StoreError::Corrupt {
         id,

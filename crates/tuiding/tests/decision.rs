@@ -190,10 +190,7 @@ fn the_refund_request_carries_amount_clause_and_deadline_and_the_ledger_follows_
         .arg(&zip_path)
         .assert()
         .success();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
-    let mut complaint = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("complaint.txt").unwrap(), &mut complaint)
-        .unwrap();
+    let complaint = common::zip_text(&zip_path, "complaint.txt");
     assert!(complaint.contains("第四百九十八条"), "{complaint}");
     assert!(complaint.contains("按剩余天数比例退款"), "{complaint}");
     assert!(complaint.contains(&amount), "{complaint}");

@@ -236,9 +236,6 @@ fn a_double_charge_reaches_due_the_case_and_its_dossier() {
         .arg(&zip_path)
         .assert()
         .success();
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
-    let mut complaint = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("complaint.txt").unwrap(), &mut complaint)
-        .unwrap();
+    let complaint = common::zip_text(&zip_path, "complaint.txt");
     assert!(complaint.contains("重复扣款 ¥25.00"), "{complaint}");
 }

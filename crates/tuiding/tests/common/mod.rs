@@ -58,3 +58,15 @@ pub fn rewrite_zip(from: &Path, to: &Path, mut change: impl FnMut(&str, &mut Vec
     }
     out.finish().unwrap();
 }
+
+/// The text of one file inside a zip (a dossier's complaint.txt, say).
+pub fn zip_text(zip: &Path, name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
