@@ -654,12 +654,12 @@ impl BankRows<'_> {
             DateOrder::Dmy => {
                 let text = text.split_whitespace().next()?;
                 let mut parts = text.split(['/', '-', '.']);
-                let (d, m, y) = (
-                    parts.next()?.parse().ok()?,
-                    parts.next()?.parse().ok()?,
-                    parts.next()?.parse().ok()?,
-                );
-                Date::new(y, m, d).ok()
+                let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+                // A two-digit year (15/11/26) is refused rather than read as year 26.
+                if y.len() != 4 || parts.next().is_some() {
+                    return None;
+                }
+                Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
             }
             DateOrder::Md => {
                 let (year, bill) = self.bill_month?;
@@ -680,7 +680,12 @@ impl BankRows<'_> {
             (None, true) => strip_tag(fields.cell(self.description)),
             (None, false) => return None,
         };
-        let starts = |words: &[String]| words.iter().any(|w| word.starts_with(w.as_str()));
+        let word = word.to_lowercase();
+        let starts = |words: &[String]| {
+            words
+                .iter()
+                .any(|w| word.starts_with(w.to_lowercase().as_str()))
+        };
         Some(if starts(&amounts.in_words) {
             false
         } else {

@@ -1023,10 +1023,11 @@ pub(crate) fn ends_rows(fields: &Record<'_>) -> bool {
         "本明细",
         "Total",
     ];
-    first.starts_with('-')
-        || first.starts_with('—')
-        || cells.len() <= 2
-        || SUMMARY.iter().any(|w| first.starts_with(w))
+    // 支出 alone is a cell of a data row (the 2021–2023 Alipay layout starts with 收/支); a
+    // summary says more: 支出：3笔, 共21笔记录.
+    let summary_word = SUMMARY.iter().any(|w| first.starts_with(w))
+        && (first.contains(['：', ':', '笔']) || first.starts_with("合计") || cells.len() <= 4);
+    first.starts_with('-') || first.starts_with('—') || cells.len() <= 2 || summary_word
 }
 
 /// JD's 商户名称 is often a platform placeholder; the shop is JD itself then.

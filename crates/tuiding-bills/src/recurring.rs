@@ -200,6 +200,8 @@ pub struct Stream {
     /// Extra charges: a second (third …) charge within one period of the schedule, not
     /// refunded — money to claim back. Indices into the transactions given.
     pub duplicates: Vec<usize>,
+    /// For each of `duplicates`, the earlier charge of the same period.
+    pub duplicate_partners: Vec<usize>,
 }
 
 /// The id of a stream: FNV-1a (64-bit) of its key and frequency, as 12 hex digits.
@@ -230,15 +232,41 @@ pub fn detect_streams(transactions: &[Transaction], as_of: Date) -> Vec<Stream> 
             as_of,
         ));
     }
-    // A duplicate that was refunded is settled: only the others are money to claim.
+    // A double charge is settled when either charge of the pair was refunded, or when money
+    // of the same amount came back from the same merchant afterwards (a refund in a later
+    // export, a card credit): only the others are money to claim.
     let refunded: std::collections::HashSet<&str> = transactions
         .iter()
         .filter_map(|t| t.refund_of.as_deref())
         .collect();
+    let mut money_back: HashMap<(&str, i64), Vec<i64>, FxBuild> = HashMap::default();
+    for (i, t) in transactions.iter().enumerate() {
+        if t.status == tuiding_core::transaction::TxStatus::Refund
+            || t.direction == tuiding_core::transaction::Direction::In
+        {
+            money_back
+                .entry((&*t.counterparty, facts.fen[i]))
+                .or_default()
+                .push(facts.day[i]);
+        }
+    }
     for stream in &mut streams {
-        stream
+        let pairs: Vec<(usize, usize)> = stream
             .duplicates
-            .retain(|&i| !refunded.contains(&*transactions[i].source_id));
+            .iter()
+            .copied()
+            .zip(stream.duplicate_partners.iter().copied())
+            .filter(|&(dup, partner)| {
+                let t = &transactions[dup];
+                let settled = refunded.contains(&*t.source_id)
+                    || refunded.contains(&*transactions[partner].source_id)
+                    || money_back
+                        .get(&(&*t.counterparty, facts.fen[dup]))
+                        .is_some_and(|days| days.iter().any(|&d| d >= facts.day[dup]));
+                !settled
+            })
+            .collect();
+        (stream.duplicates, stream.duplicate_partners) = pairs.into_iter().unzip();
     }
     streams.sort_by(|a, b| {
         b.last_date
@@ -789,21 +817,11 @@ fn build(
         confidence += 0.1;
     }
     let confidence = (confidence.clamp(0.3, 0.99) * 100.0).round() / 100.0;
-    // Charges that fall in a period already charged: the later ones are extra.
-    let period = f.frequency.period();
-    let nominal = f.frequency.nominal_days();
-    let mut seen_periods = std::collections::HashSet::new();
-    let duplicates = members
-        .iter()
-        .copied()
-        .filter(|&i| {
-            let date = transactions[i].time.date();
-            nearest(period, f.anchor, nominal, date).is_some_and(|(k, _)| !seen_periods.insert(k))
-        })
-        .collect();
+    let (duplicates, duplicate_partners) = extra_charges(transactions, members, &f);
     Stream {
         id: stream_id(&key, f.frequency),
         duplicates,
+        duplicate_partners,
         key,
         merchant: display_merchant(transactions, members),
         description: most_common(members.iter().map(|&i| &*transactions[i].description)),
@@ -823,6 +841,50 @@ fn build(
         transactions: members.to_vec(),
         method: most_common(members.iter().map(|&i| &*transactions[i].method)),
     }
+}
+
+/// The extra charges of a stream, each with the earlier charge of its period. A charge in
+/// a period already charged is extra only while the stream holds more charges than the
+/// periods it spans: a late payment that lands in the next period (February's charge on
+/// March 2, then March's on the 15th) is not a double charge. The extras kept are the
+/// ones closest to the charge before them.
+fn extra_charges(
+    transactions: &[Transaction],
+    members: &[usize],
+    f: &Fit,
+) -> (Vec<usize>, Vec<usize>) {
+    let period = f.frequency.period();
+    let nominal = f.frequency.nominal_days();
+    let mut by_period: HashMap<i64, usize> = HashMap::new();
+    let mut candidates: Vec<(i64, usize, usize)> = Vec::new();
+    let (mut first_k, mut last_k) = (i64::MAX, i64::MIN);
+    for &i in members {
+        let date = transactions[i].time.date();
+        let Some((k, _)) = nearest(period, f.anchor, nominal, date) else {
+            continue;
+        };
+        first_k = first_k.min(k);
+        last_k = last_k.max(k);
+        match by_period.get(&k) {
+            Some(&partner) => {
+                let gap = days(transactions[partner].time.date(), date).abs();
+                candidates.push((gap, i, partner));
+            }
+            None => {
+                by_period.insert(k, i);
+            }
+        }
+    }
+    let spanned = if first_k <= last_k {
+        usize::try_from(last_k - first_k + 1).unwrap_or(usize::MAX)
+    } else {
+        0
+    };
+    let surplus = members.len().saturating_sub(spanned);
+    candidates.sort_by_key(|(gap, i, _)| (*gap, *i));
+    candidates.truncate(surplus);
+    candidates.sort_by_key(|(_, i, _)| *i);
+    candidates.into_iter().map(|(_, i, p)| (i, p)).unzip()
 }
 
 fn display_merchant(transactions: &[Transaction], members: &[usize]) -> String {

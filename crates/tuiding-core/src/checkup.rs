@@ -444,7 +444,13 @@ fn refund_for(
         return Vec::new();
     };
     match outlook.readings_on(on) {
-        Ok(readings) => readings,
+        Ok(readings) => {
+            // A reading left out for a missing number (another reading gave the claim).
+            for fact in policy.missing_numbers() {
+                missing.push(crate::outlook::missing_number_notice(policy, fact));
+            }
+            readings
+        }
         Err(RefundError::NoMethod) => {
             missing.push(notice(
                 "refund.method",

@@ -250,6 +250,11 @@ fn service_left(f: &Facts) -> Money {
         .unwrap_or(zero)
 }
 
+/// Whether the last safe cancel day has passed (the next renewal may be unavoidable).
+fn past_last_safe(f: &Facts) -> bool {
+    matches!((f.last_safe, f.next_renewal), (Some(last), Some(_)) if f.on > last)
+}
+
 fn add(a: Money, b: Money) -> Money {
     a.checked_add(b).unwrap_or(a)
 }
@@ -313,7 +318,12 @@ fn options_for(f: &Facts) -> Vec<Choice> {
         zero
     };
     let period_last = f.period.and_then(|(s, _)| s.end.yesterday().ok());
-    let deadline = f.last_safe.or(period_last);
+    // Past the last safe day the deadline is today: close everything now.
+    let deadline = if past_last_safe(f) {
+        Some(f.on)
+    } else {
+        f.last_safe.or(period_last)
+    };
     let keep_value = add(service_left(f), unused);
     let mut list = Vec::new();
     if let MembershipStatus::Ended(_) = f.status {
@@ -339,7 +349,7 @@ fn options_for(f: &Facts) -> Vec<Choice> {
             AdviceAction::KeepUntilPeriodEnd,
             Some(zero),
             keep_value,
-            f.last_safe,
+            deadline,
         ));
         return list;
     }
@@ -412,20 +422,24 @@ fn advise(f: &Facts, options: &[Choice]) -> Advice {
             "服务已结束；若仍有渠道可扣费，请立即关闭。".into(),
             "The service has ended; if any channel can still charge, close it now.".into(),
         ),
-        AdviceAction::CancelNow if matches!(f.status, MembershipStatus::Trial(_)) => say(
-            format!(
-                "还在免费试用期：现在退订并关闭所有渠道，一分钱都不用花{}。",
-                f.last_safe
-                    .map(|d| format!("（最晚 {d}）"))
-                    .unwrap_or_default()
-            ),
-            format!(
-                "Still in the free trial: cancel now and close every channel, and you pay nothing{}.",
-                f.last_safe
-                    .map(|d| format!(" (at the latest by {d})"))
-                    .unwrap_or_default()
-            ),
-        ),
+        AdviceAction::CancelNow
+            if matches!(f.status, MembershipStatus::Trial(_)) && !past_last_safe(f) =>
+        {
+            say(
+                format!(
+                    "还在免费试用期：现在退订并关闭所有渠道，一分钱都不用花{}。",
+                    f.last_safe
+                        .map(|d| format!("（最晚 {d}）"))
+                        .unwrap_or_default()
+                ),
+                format!(
+                    "Still in the free trial: cancel now and close every channel, and you pay nothing{}.",
+                    f.last_safe
+                        .map(|d| format!(" (at the latest by {d})"))
+                        .unwrap_or_default()
+                ),
+            )
+        }
         AdviceAction::CancelNow => {
             let (zh, en) = match (best.cash_known, f.refund_tomorrow) {
                 (true, Some(tomorrow)) if tomorrow.minor_units() < best.cash.minor_units() => {
@@ -499,7 +513,12 @@ fn advise(f: &Facts, options: &[Choice]) -> Advice {
             );
         }
         AdviceAction::KeepUntilPeriodEnd => {
-            if let MembershipStatus::Trial(converts) = f.status {
+            if past_last_safe(f) {
+                say(
+                    "已过最后安全退订日：续费可能已无法避免。现在就关闭所有自动续费渠道，并要求退还这次扣费。".into(),
+                    "The last safe cancel day has passed: the renewal may no longer be avoidable. Close every auto-renew channel now and ask for that charge back.".into(),
+                );
+            } else if let MembershipStatus::Trial(converts) = f.status {
                 say(
                     format!(
                         "免费试用到 {converts} 转正；在 {}（含）前关闭所有渠道，一分钱都不用花。",
@@ -628,9 +647,12 @@ fn advise(f: &Facts, options: &[Choice]) -> Advice {
             ));
         }
     }
-    if let (Some(last), Some(renewal)) = (f.last_safe, f.next_renewal)
-        && f.on <= last
-    {
+    if past_last_safe(f) {
+        reasons.push(Line::new(
+            "已过最后安全退订日：无论选哪个，都要今天就关闭所有自动续费渠道。",
+            "The last safe cancel day has passed: whichever you choose, close every auto-renew channel today.",
+        ));
+    } else if let (Some(last), Some(renewal)) = (f.last_safe, f.next_renewal) {
         reasons.push(Line::new(
             format!("无论选哪个，都要在 {last}（最后安全退订日）之前关闭所有自动续费渠道，{renewal} 就不会再扣款。"),
             format!("Whichever you choose, close every auto-renew channel by {last} (the last safe cancel day) and nothing is charged on {renewal}."),

@@ -216,6 +216,54 @@ fn a_missing_ratio_is_named_with_what_each_value_would_give() {
 }
 
 #[test]
+fn a_missing_ratio_in_one_reading_still_gives_the_claim_of_the_other() {
+    // The agreement as read: consumed-days fee without its ratio, or pro rata.
+    let text = "[refund]\nmethod = \"consumed_days_fee\"\nother_readings = [\"pro_rata_days\"]\nredeemed_benefits = \"deduct_value\"\n";
+    let c = run(&kameng(), Some(text), date(2026, 11, 30), Intent::Leaving);
+    assert_eq!(c.refund.as_ref().unwrap().amount.amount_string(), "36.79");
+    assert!(
+        c.missing_facts
+            .iter()
+            .any(|n| n.code == "refund.discount_ratio")
+    );
+    let cancel = c
+        .options
+        .iter()
+        .find(|o| o.action == AdviceAction::CancelNow)
+        .unwrap();
+    assert!(cancel.cash_known);
+}
+
+#[test]
+fn past_the_last_safe_day_the_advice_says_now() {
+    let mut m = kameng();
+    m.billing = Billing::Periodic(Period::month());
+    m.price = cny(3000);
+    m.start = date(2026, 1, 10);
+    m.benefits.clear();
+    // Renews 2026-12-10; with a 24 h cut-off the last safe day was 12-08.
+    let text = "[refund]\nmethod = \"none\"\n[timing]\ncancel_cutoff_hours = 24\n";
+    for intent in [Intent::Staying, Intent::Leaving] {
+        let c = run(&m, Some(text), date(2026, 12, 9), intent);
+        assert!(
+            c.options
+                .iter()
+                .all(|o| o.by.is_none_or(|d| d <= date(2026, 12, 9))),
+            "{intent:?}"
+        );
+        let why: Vec<&str> = c.advice.reasons.iter().map(|l| l.zh.as_str()).collect();
+        assert!(
+            why.iter().any(|r| r.contains("已过最后安全退订日")),
+            "{why:#?}"
+        );
+        assert!(
+            !why.iter().any(|r| r.contains("一分钱都不用花")),
+            "{why:#?}"
+        );
+    }
+}
+
+#[test]
 fn unknown_terms_never_silently_mean_keep() {
     let mut m = kameng();
     m.benefits.clear();

@@ -140,6 +140,10 @@ impl Ratio {
                     "{text:?} must be a non-negative fraction with a positive denominator"
                 ));
             }
+            // Kept small enough that refund arithmetic on them cannot overflow.
+            if den > 1_000_000_000 || num > 1_000_000_000_000 {
+                return Err(format!("{text:?} has too many digits"));
+            }
             return Ok(Ratio { num, den });
         }
         let (int, frac) = text.split_once('.').unwrap_or((text, ""));

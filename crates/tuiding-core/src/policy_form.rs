@@ -307,6 +307,40 @@ impl Policy {
     /// ```
     pub fn set_field(&mut self, key: &str, text: &str) -> Result<(), PolicyError> {
         let mut next = self.clone();
+        next.apply_field(key, text)?;
+        next.check()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Sets several fields at once (a form): each is read, then the policy is checked once,
+    /// so fields that only fit together (a method and its other readings swapped) are
+    /// accepted. On any error nothing changes and every problem is returned by its key.
+    pub fn set_fields(&mut self, values: &[(String, String)]) -> Result<(), Vec<PolicyError>> {
+        let mut next = self.clone();
+        let mut problems = Vec::new();
+        for (key, text) in values {
+            if let Err(e) = next.apply_field(key, text) {
+                problems.push(e);
+            }
+        }
+        // The whole is checked too (a ratio above 1 reads fine but is impossible), even
+        // when another field failed to read, so every problem is named at once.
+        if let Err(e) = next.check()
+            && !problems.iter().any(|p| p.key == e.key)
+        {
+            problems.push(e);
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// Reads one field from text into the policy, without checking the whole.
+    fn apply_field(&mut self, key: &str, text: &str) -> Result<(), PolicyError> {
+        let next = self;
         let empty = text.trim().is_empty();
         let r = &mut next.refund;
         let t = &mut next.timing;
@@ -370,8 +404,6 @@ impl Policy {
                 ));
             }
         }
-        next.check()?;
-        *self = next;
         Ok(())
     }
 
@@ -679,6 +711,33 @@ refund_working_days = [3, 7]
         p.set_field("refund.other_readings", "").unwrap();
         p.set_field("refund.method", "pro_rata_days").unwrap();
         assert_eq!(p.field_source("refund.method"), None);
+    }
+
+    #[test]
+    fn fields_that_only_fit_together_are_set_in_one_go() {
+        let mut p = Policy::from_toml(SCENARIO).unwrap();
+        // Swap the method and its other reading: one at a time, each step is refused.
+        let swap = [
+            ("refund.method".to_string(), "pro_rata_days".to_string()),
+            (
+                "refund.other_readings".to_string(),
+                "consumed_days_fee".to_string(),
+            ),
+        ];
+        p.set_fields(&swap).unwrap();
+        assert_eq!(
+            p.field_text("refund.method").as_deref(),
+            Some("pro_rata_days")
+        );
+        // Two bad fields: both named, nothing changed.
+        let before = p.clone();
+        let bad = [
+            ("refund.discount_ratio".to_string(), "1.5".to_string()),
+            ("timing.refund_working_days".to_string(), "7-3".to_string()),
+        ];
+        let problems = p.set_fields(&bad).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(p, before);
     }
 
     #[test]

@@ -74,7 +74,14 @@ pub fn price_on(current: Money, changes: &[PriceChange], day: Date) -> Money {
         .filter(|c| c.source != PriceSource::Edit && c.new.currency() == current.currency())
         .collect();
     dated.sort_by_key(|c| c.on);
+    // A correction made by hand after a dated change overrides it from that change on.
+    let corrected_after = changes
+        .iter()
+        .filter(|c| c.source == PriceSource::Edit)
+        .map(|c| c.on)
+        .max();
     match dated.iter().rev().find(|c| c.on <= day) {
+        Some(c) if corrected_after.is_some_and(|e| e >= c.on) => current,
         Some(c) => c.new,
         None => dated.first().map_or(current, |c| c.old),
     }
@@ -130,6 +137,21 @@ mod tests {
         };
         assert_eq!(price_on(cny(3000), &[edit], date(2026, 11, 20)), cny(3000));
         assert_eq!(price_on(cny(3000), &[], date(2026, 11, 20)), cny(3000));
+        // The notice said 30 from 12-15; a later edit corrected it to 28.
+        let fix = PriceChange {
+            on: date(2026, 12, 20),
+            old: cny(3000),
+            new: cny(2800),
+            source: PriceSource::Edit,
+        };
+        assert_eq!(
+            price_on(cny(2800), &[notice, fix], date(2027, 1, 5)),
+            cny(2800)
+        );
+        assert_eq!(
+            price_on(cny(2800), &[notice, fix], date(2026, 11, 20)),
+            cny(2500)
+        );
     }
 
     #[test]

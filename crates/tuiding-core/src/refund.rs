@@ -292,14 +292,24 @@ fn no_refund_without_end(
 }
 
 /// The refund under every reading of the refund clause: the stated method first, then
-/// each of `refund.other_readings` (a reading whose number is missing is left out).
+/// each of `refund.other_readings`. A reading whose number is missing is left out — also
+/// the stated one, as long as another reading can be computed (the claim rests on what is
+/// known; the rule check names the missing number).
 pub fn compute_readings(
     m: &Membership,
     policy: &Policy,
     on: Date,
     price_paid: Option<Money>,
 ) -> Result<Vec<Refund>, RefundError> {
-    let mut out = vec![compute_refund_paid(m, policy, on, price_paid)?];
+    let mut out = Vec::new();
+    let mut first_error = None;
+    match compute_refund_paid(m, policy, on, price_paid) {
+        Ok(r) => out.push(r),
+        Err(e @ RefundError::Missing { .. }) if policy.refund.other_readings.is_some() => {
+            first_error = Some(e);
+        }
+        Err(e) => return Err(e),
+    }
     if let Some(other) = &policy.refund.other_readings {
         for method in &other.value {
             let mut alt = policy.clone();
@@ -314,7 +324,10 @@ pub fn compute_readings(
             }
         }
     }
-    Ok(out)
+    match (out.is_empty(), first_error) {
+        (true, Some(e)) => Err(e),
+        _ => Ok(out),
+    }
 }
 
 /// The reading the user claims: the one that refunds the most (《民法典》第四百九十八条:

@@ -361,3 +361,33 @@ fn messages_and_the_decision_read_well_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn a_refund_recorded_later_keeps_the_cancel_day_and_a_refusal_keeps_the_period() {
+    for (received, ends_on) in [("36.79", TODAY), ("0", "2027-05-09")] {
+        let dir = TempDir::new().unwrap();
+        add_kameng(dir.path());
+        import_policy(dir.path());
+        tuiding_at(dir.path(), TODAY)
+            .args(["case", "open", "1"])
+            .assert()
+            .success();
+        tuiding_at(dir.path(), TODAY)
+            .args(["case", "step", "1", "close:alipay", "--done"])
+            .assert()
+            .success();
+        // No explicit request: the refund arrives a week later.
+        tuiding_at(dir.path(), "2026-12-07")
+            .args(["case", "refund", "1", "--received", received])
+            .assert()
+            .success();
+        let show = json(tuiding_at(dir.path(), "2026-12-07").args(["show", "1"]));
+        assert_eq!(show["ends_on"], ends_on, "received {received}: {show}");
+        assert_eq!(show["next_renewal"], Value::Null);
+        let case = json(tuiding_at(dir.path(), "2026-12-07").args(["case", "show", "1"]));
+        assert_eq!(
+            case["refund"]["requested_on"], TODAY,
+            "the request is the cancel day"
+        );
+    }
+}

@@ -142,16 +142,15 @@ pub fn save(
 ) -> anyhow::Result<Result<String, PolicyFormView>> {
     store.membership(id).localize(ctx.lang)?;
     let (mut policy, origin) = base(ctx, store, id, template)?;
-    let mut errors = Vec::new();
-    // Clearing first, so switching from one field to its alternative (a discount ratio to a
-    // daily fee) is not refused halfway.
-    let mut ordered: Vec<&(String, String)> = values.iter().collect();
-    ordered.sort_by_key(|(_, v)| !v.trim().is_empty());
-    for (key, value) in ordered {
-        if let Err(e) = policy.set_field(key, value) {
-            errors.push((key.clone(), e.localized(ctx.lang)));
-        }
-    }
+    // Every field is read, then the policy is checked once: fields that only fit together
+    // (a ratio cleared and a daily fee given) are accepted in one submit.
+    let errors: Vec<(String, String)> = match policy.set_fields(values) {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems
+            .into_iter()
+            .map(|e| (e.key.clone().unwrap_or_default(), e.localized(ctx.lang)))
+            .collect(),
+    };
     if !errors.is_empty() {
         return Ok(Err(view(
             ctx,

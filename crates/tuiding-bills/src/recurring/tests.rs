@@ -455,3 +455,59 @@ fn stream_ids_are_stable_and_distinct() {
     assert_eq!(ids(&first), ids(&second));
     assert_ne!(first[0].id, first[1].id);
 }
+
+#[test]
+fn a_late_payment_is_not_a_double_charge_and_a_refunded_pair_is_settled() {
+    // February's charge retried on March 2, then March's on the 15th: no extra money taken.
+    let mut b = Bills::new();
+    b.monthly(
+        date(2025, 1, 15),
+        13,
+        "QQ音乐",
+        "QQ音乐豪华绿钻连续包月",
+        1500,
+    );
+    b.charge(date(2026, 3, 2), "QQ音乐", "QQ音乐豪华绿钻连续包月", 1500);
+    b.monthly(
+        date(2026, 3, 15),
+        9,
+        "QQ音乐",
+        "QQ音乐豪华绿钻连续包月",
+        1500,
+    );
+    let s = b.streams(date(2026, 12, 1));
+    assert_eq!(s.len(), 1);
+    assert!(s[0].duplicates.is_empty(), "{:#?}", s[0]);
+    // A double charge whose first half was refunded (linked by order number): settled.
+    let mut b = Bills::new();
+    b.monthly(
+        date(2026, 1, 8),
+        6,
+        "百度网盘",
+        "百度网盘超级会员连续包月",
+        2500,
+    );
+    b.charge(
+        date(2026, 3, 8),
+        "百度网盘",
+        "百度网盘超级会员连续包月",
+        2500,
+    );
+    let first_of_march = b
+        .rows
+        .iter()
+        .position(|t| t.time.date() == date(2026, 3, 8))
+        .unwrap();
+    assert_eq!(b.streams(date(2026, 7, 1))[0].duplicates.len(), 1);
+    b.charge(
+        date(2026, 3, 10),
+        "百度网盘",
+        "退款-百度网盘超级会员连续包月",
+        2500,
+    );
+    let refund = b.rows.len() - 1;
+    b.rows[refund].status = TxStatus::Refund;
+    b.rows[refund].direction = Direction::Neutral;
+    b.rows[refund].refund_of = Some(b.rows[first_of_march].source_id.clone());
+    assert!(b.streams(date(2026, 7, 1))[0].duplicates.is_empty());
+}

@@ -198,7 +198,19 @@ pub async fn adopt(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let category = Some(f.category.trim().to_string()).filter(|c| !c.is_empty());
-    let into = f.into.trim().parse::<i64>().ok();
+    let into = match f.into.trim().trim_start_matches('#') {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .map_err(|_| {
+                    crate::error::WebError::bad_field(
+                        "into",
+                        lang.pick("会员编号应为数字", "the membership id must be a number"),
+                    )
+                })
+                .or_page(lang)?,
+        ),
+    };
     let new = !f.new.trim().is_empty();
     let key = f.key;
     let id = state

@@ -72,17 +72,21 @@ pub(crate) fn cancel_day(ctx: &Ctx, data: &CaseData) -> Date {
     cancel_day_of(&data.case, ctx.today)
 }
 
-/// [`cancel_day`] of a stored case.
-pub(crate) fn cancel_day_of(case: &tuiding_store::StoredCase, today: Date) -> Date {
-    if let Some(day) = case.refund.requested_on {
-        return day;
-    }
+/// [`cancel_day`] of a stored case: the earlier of the refund request and the day the case
+/// moved past cancelling (a refund requested a week late does not cost a week of refund),
+/// else `fallback`.
+pub(crate) fn cancel_day_of(case: &tuiding_store::StoredCase, fallback: Date) -> Date {
     let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
-    case.transitions
+    let cancelled = case
+        .transitions
         .iter()
         .find(|t| matches!(t.to, CaseState::CancelledInApp | CaseState::ChannelsClosed))
-        .map(|t| zone.to_datetime(t.at).date())
-        .unwrap_or(today)
+        .map(|t| zone.to_datetime(t.at).date());
+    match (case.refund.requested_on, cancelled) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(day), None) | (None, Some(day)) => day,
+        (None, None) => fallback,
+    }
 }
 
 /// The refund the case claims, computed by the rule check for the cancel day.

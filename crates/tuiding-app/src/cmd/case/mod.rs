@@ -612,7 +612,9 @@ pub fn record_refund(
         track.promised_minor =
             Some(input::parse_price("--promised", amount, None, currency, ctx.lang)?.minor_units());
         track.promised_by = Some(input::parse_date("--by", by.unwrap_or_default(), ctx.lang)?);
-        track.requested_on.get_or_insert(ctx.today);
+        // A promise implies a request: made on the day the membership was cancelled.
+        let asked = message::cancel_day_of(&case, ctx.today);
+        track.requested_on.get_or_insert(asked);
         CaseState::RefundPromised
     } else if let Some(amount) = received {
         track.received_minor =
@@ -635,7 +637,10 @@ pub fn record_refund(
         && case.state.check(CaseState::RefundRequested).is_ok()
         && CaseState::RefundRequested.check(to).is_ok()
     {
-        track.requested_on.get_or_insert(on);
+        // The implied request was made when the membership was cancelled, not on the day the
+        // money arrived (that would move the cancel day and shrink the claim).
+        let asked = message::cancel_day_of(&case, on);
+        track.requested_on.get_or_insert(asked);
         let change = CaseChange {
             to: Some(CaseState::RefundRequested),
             refund: Some(track),
@@ -649,7 +654,7 @@ pub fn record_refund(
         let change = CaseChange {
             to: Some(to),
             refund: Some(track),
-            end_service: service_end(ctx, store, &moved, to)?,
+            end_service: service_end(ctx, store, &moved, to, track.received_minor)?,
             ..CaseChange::default()
         };
         store
@@ -673,7 +678,7 @@ pub fn record_refund(
     }
     let to = (case.state != to && case.state.check(to).is_ok()).then_some(to);
     let end_service = match to {
-        Some(to) => service_end(ctx, store, &case, to)?,
+        Some(to) => service_end(ctx, store, &case, to, track.received_minor)?,
         None => None,
     };
     let change = CaseChange {
@@ -697,6 +702,7 @@ fn service_end(
     store: &SqliteStore,
     case: &tuiding_store::StoredCase,
     to: CaseState,
+    received_now: Option<i64>,
 ) -> anyhow::Result<Option<Date>> {
     let settles = matches!(
         to,
@@ -711,13 +717,20 @@ fn service_end(
     let Ok(stored) = store.membership(mid) else {
         return Ok(None);
     };
+    let m = stored.membership;
+    // A buy-out or gift has no renewal to stop; its term stays as recorded (shortening it
+    // would turn the claim computed on it into 0).
+    if !matches!(m.billing, tuiding_core::Billing::Periodic(_)) {
+        return Ok(None);
+    }
     let cancel = message::cancel_day_of(case, ctx.today);
-    let refunded =
-        to == CaseState::RefundReceived || case.refund.received_minor.is_some_and(|v| v > 0);
+    // Money back (not a refusal recorded as 0): the refund paid for the rest of the period.
+    let refunded = received_now
+        .or(case.refund.received_minor)
+        .is_some_and(|v| v > 0);
     if refunded {
         return Ok(Some(cancel));
     }
-    let m = stored.membership;
     let period_last = m
         .current_period(cancel)
         .ok()
@@ -745,7 +758,7 @@ pub fn move_case(
     let change = CaseChange {
         to: Some(to),
         note,
-        end_service: service_end(ctx, store, &case, to)?,
+        end_service: service_end(ctx, store, &case, to, None)?,
         ..CaseChange::default()
     };
     store
