@@ -78,8 +78,6 @@ impl MembershipView {
         cases: &[tuiding_store::StoredCase],
         lang: tuiding_core::Lang,
     ) -> MembershipView {
-        use tuiding_core::case::CaseState;
-        let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
         self.cases = cases
             .iter()
             .filter(|c| c.membership_id == Some(self.id))
@@ -87,14 +85,7 @@ impl MembershipView {
                 id: c.id,
                 state: c.state.as_str(),
                 state_label: c.state.label(lang),
-                cancelled_on: c.refund.requested_on.or_else(|| {
-                    c.transitions
-                        .iter()
-                        .find(|t| {
-                            matches!(t.to, CaseState::CancelledInApp | CaseState::ChannelsClosed)
-                        })
-                        .map(|t| zone.to_datetime(t.at).date())
-                }),
+                cancelled_on: tuiding_core::case::cancelled_on(&c.transitions, &c.refund),
                 refunded: tuiding_core::Currency::from_code(&c.currency)
                     .ok()
                     .zip(c.refund.received_minor)

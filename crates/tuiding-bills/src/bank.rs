@@ -240,15 +240,19 @@ impl BankMapping {
         names
     }
 
+    /// Every header name that identifies this layout: the columns it needs and `also`.
+    fn header_names(&self) -> Vec<&str> {
+        self.required()
+            .into_iter()
+            .chain(self.also.iter().map(String::as_str))
+            .collect()
+    }
+
     /// Whether a header row (after the lines `preamble`) is this layout: every column it
     /// needs, its extra columns, and its title. `Some(score)` when it is (more columns
     /// named is a more specific match), else `None`.
     pub(crate) fn score(&self, header: &[String], preamble: &[String]) -> Option<usize> {
-        let names: Vec<&str> = self
-            .required()
-            .into_iter()
-            .chain(self.also.iter().map(String::as_str))
-            .collect();
+        let names = self.header_names();
         let all = names.iter().all(|name| header.iter().any(|h| h == name));
         let titled = self
             .title
@@ -259,11 +263,7 @@ impl BankMapping {
 
     /// The header names present and missing in a row, for "the nearest layout".
     pub(crate) fn coverage(&self, header: &[String]) -> (usize, Vec<String>) {
-        let names: Vec<&str> = self
-            .required()
-            .into_iter()
-            .chain(self.also.iter().map(String::as_str))
-            .collect();
+        let names = self.header_names();
         let missing: Vec<String> = names
             .iter()
             .filter(|name| !header.iter().any(|h| h == *name))

@@ -235,6 +235,9 @@ pub fn detect_streams(transactions: &[Transaction], as_of: Date) -> Vec<Stream> 
     // A double charge is settled when either charge of the pair was refunded, or when money
     // of the same amount came back from the same merchant afterwards (a refund in a later
     // export, a card credit): only the others are money to claim.
+    if streams.iter().all(|s| s.duplicates.is_empty()) {
+        return sorted(streams);
+    }
     let refunded: std::collections::HashSet<&str> = transactions
         .iter()
         .filter_map(|t| t.refund_of.as_deref())
@@ -268,6 +271,11 @@ pub fn detect_streams(transactions: &[Transaction], as_of: Date) -> Vec<Stream> 
             .collect();
         (stream.duplicates, stream.duplicate_partners) = pairs.into_iter().unzip();
     }
+    sorted(streams)
+}
+
+/// Latest charge first, then by merchant.
+fn sorted(mut streams: Vec<Stream>) -> Vec<Stream> {
     streams.sort_by(|a, b| {
         b.last_date
             .cmp(&a.last_date)

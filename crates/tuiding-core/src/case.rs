@@ -149,6 +149,21 @@ pub struct Transition {
     pub note: Option<String>,
 }
 
+/// The day a case's membership was cancelled: the earlier of the refund request and the
+/// first move past cancelling (its day in China Standard Time), when either happened. A
+/// refund requested late does not move it.
+pub fn cancelled_on(transitions: &[Transition], refund: &RefundTrack) -> Option<Date> {
+    let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
+    let moved = transitions
+        .iter()
+        .find(|t| matches!(t.to, CaseState::CancelledInApp | CaseState::ChannelsClosed))
+        .map(|t| zone.to_datetime(t.at).date());
+    match (refund.requested_on, moved) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Why a case cannot move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseError {

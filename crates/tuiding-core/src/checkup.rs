@@ -95,6 +95,9 @@ pub struct Situation<'a> {
     pub intent: Intent,
     /// The membership's recorded price changes (a notice changes the price from its day).
     pub price_changes: &'a [crate::price::PriceChange],
+    /// Whether to fill in `refund_curve` (a refund per week ahead): wanted where the check is
+    /// shown, not where many memberships are checked for a date or an advice.
+    pub with_curve: bool,
 }
 
 /// The result of the rule check.
@@ -283,7 +286,10 @@ pub fn check_with(
         risks.push(crate::outlook::ambiguity_notice(&reading_views));
     }
     let (refund_curve, refund_zero_on) = match (&refund, current_period) {
-        (Some(_), Some(span)) => outlook.curve(on, span, last_safe_cancel_day),
+        (Some(_), Some(span)) if situation.with_curve => {
+            outlook.curve(on, span, last_safe_cancel_day)
+        }
+        (Some(_), Some(span)) => (Vec::new(), outlook.zero_day(span)),
         _ => (Vec::new(), None),
     };
     let benefits = outlook.benefits(on, refund.as_ref());
@@ -308,12 +314,13 @@ pub fn check_with(
         // A gifted plan was not paid for: its service left is worth nothing in cash.
         period: current_period.map(|s| match m.billing {
             Billing::Gifted => (s, Money::zero(m.price.currency())),
-            _ => (s, outlook.price_on(s.start)),
+            _ => (s, outlook.paid_for(on)),
         }),
         refund: refund.as_ref().map(|r| r.amount),
         refund_tomorrow,
         zero_on: refund_zero_on,
-        estimate: outlook.estimate(on),
+        // Only an unknown refund is estimated.
+        estimate: refund.is_none().then(|| outlook.estimate(on)).flatten(),
         hypotheses: &hypotheses,
         missing: &missing_lines,
         benefits: &benefits,

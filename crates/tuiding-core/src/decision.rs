@@ -175,14 +175,14 @@ pub(crate) struct Facts<'a> {
 
 /// The options and the advice.
 pub(crate) fn decide(f: &Facts) -> (Vec<Choice>, Advice) {
-    let options = options(f);
-    let mut advice = advise(f, &options);
+    let list = options(f);
+    let mut advice = advise(f, &list);
     if f.intent == Intent::Undecided {
         let leaving = Facts {
             intent: Intent::Leaving,
             ..*f
         };
-        let other = options_sorted(options_for(&leaving));
+        let other = options(&leaving);
         if let Some(best) = other.first()
             && best.action != advice.action
         {
@@ -200,14 +200,12 @@ pub(crate) fn decide(f: &Facts) -> (Vec<Choice>, Advice) {
             ));
         }
     }
-    (options, advice)
+    (list, advice)
 }
 
+/// The options, best net first (ties: more cash, then the one that ends sooner).
 fn options(f: &Facts) -> Vec<Choice> {
-    options_sorted(options_for(f))
-}
-
-fn options_sorted(mut list: Vec<Choice>) -> Vec<Choice> {
+    let mut list = options_for(f);
     list.sort_by(|a, b| {
         b.net
             .minor_units()
@@ -267,7 +265,7 @@ fn choice(
     by: Option<jiff::civil::Date>,
 ) -> Choice {
     let zero = Money::zero(f.m.price.currency());
-    let unavoidable = matches!((f.last_safe, f.next_renewal), (Some(last), Some(_)) if f.on > last);
+    let unavoidable = past_last_safe(f);
     let further = if unavoidable { f.renewal_price } else { zero };
     let cash_known = cash.is_some();
     let cash = cash.unwrap_or(zero);

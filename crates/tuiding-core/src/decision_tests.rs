@@ -58,6 +58,7 @@ fn run(m: &Membership, policy: Option<&str>, on: Date, intent: Intent) -> Checku
     let situation = Situation {
         intent,
         price_changes: &[],
+        with_curve: true,
     };
     check_with(
         m,
@@ -337,6 +338,7 @@ fn a_price_notice_never_changes_what_was_paid_for_the_period() {
     let situation = Situation {
         intent: Intent::Leaving,
         price_changes: &notice,
+        with_curve: true,
     };
     let c = check_with(
         &m,

@@ -41,7 +41,7 @@ impl<'a> Outlook<'a> {
     }
 
     /// What was paid for the period containing `on`.
-    fn paid_for(&self, on: Date) -> Money {
+    pub fn paid_for(&self, on: Date) -> Money {
         match self.m.current_period(on) {
             Ok(Some(span)) if matches!(self.m.billing, Billing::Periodic(_)) => {
                 self.price_on(span.start)
@@ -90,7 +90,7 @@ impl<'a> Outlook<'a> {
         let Ok(period_last) = span.end.yesterday() else {
             return (Vec::new(), None);
         };
-        let zero_on = self.zero_day(span.start, period_last);
+        let zero_on = self.zero_day(span);
         let mut days: Vec<(Date, &'static str)> = vec![(on, "today")];
         let weekly_until = zero_on.map_or(period_last, |z| z.min(period_last));
         for week in 1..=MAX_WEEKS {
@@ -112,28 +112,27 @@ impl<'a> Outlook<'a> {
         // One point per day; a named day wins over a weekly one.
         let mut points: Vec<CurvePoint> = Vec::new();
         for (date, label) in days {
-            let Some(amount) = self.refund_on(date) else {
-                continue;
-            };
-            match points.last_mut() {
-                Some(p) if p.date == date => {
-                    if p.label == "week" || label != "week" && p.label != "today" {
-                        p.label = label;
-                    }
+            if let Some(p) = points.last_mut().filter(|p| p.date == date) {
+                if p.label == "week" || label != "week" && p.label != "today" {
+                    p.label = label;
                 }
-                _ => points.push(CurvePoint {
+                continue;
+            }
+            if let Some(amount) = self.refund_on(date) {
+                points.push(CurvePoint {
                     date,
                     amount,
                     label,
-                }),
+                });
             }
         }
         (points, zero_on)
     }
 
-    /// The first day in `[first, last]` on which the refund is zero (the refund never
-    /// rises within a period, so a binary search finds it).
-    fn zero_day(&self, first: Date, last: Date) -> Option<Date> {
+    /// The first day of `span` on which the refund is zero (the refund never rises within
+    /// a period, so a binary search finds it).
+    pub fn zero_day(&self, span: PeriodSpan) -> Option<Date> {
+        let (first, last) = (span.start, span.end.yesterday().ok()?);
         let is_zero = |offset: i64| {
             first
                 .checked_add(offset.days())

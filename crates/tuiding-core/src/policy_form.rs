@@ -461,29 +461,7 @@ impl Policy {
 
     /// The quoted source of a field, when it has one.
     pub fn field_source(&self, key: &str) -> Option<&str> {
-        let r = &self.refund;
-        let t = &self.timing;
-        fn src<T>(f: &Option<Sourced<T>>) -> Option<&str> {
-            f.as_ref()?.source.as_deref()
-        }
-        match key {
-            "refund.method" => src(&r.method),
-            "refund.other_readings" => src(&r.other_readings),
-            "refund.discount_ratio" => src(&r.discount_ratio),
-            "refund.daily_rate" => src(&r.daily_rate),
-            "refund.list_price_per_month" => src(&r.list_price_per_month),
-            "refund.redeemed_benefits" => src(&r.redeemed_benefits),
-            "refund.voids_unredeemed_benefits" => src(&r.voids_unredeemed_benefits),
-            "refund.handling_fee_percent" => src(&r.handling_fee_percent),
-            "refund.handling_fee" => src(&r.handling_fee),
-            "refund.cooling_off_days" => src(&r.cooling_off_days),
-            "refund.rounding" => src(&r.rounding),
-            "timing.refund_working_days" => src(&t.refund_working_days),
-            "timing.refund_max_days" => src(&t.refund_max_days),
-            "timing.cancel_cutoff_hours" => src(&t.cancel_cutoff_hours),
-            "timing.renewal_reminder_days" => src(&t.renewal_reminder_days),
-            _ => None,
-        }
+        self.field_meta(key).0
     }
 
     /// The numbers the stated method needs but the policy lacks (e.g. the discount ratio of

@@ -268,6 +268,7 @@ pub fn check_view(
         let situation = Situation {
             intent,
             price_changes: &history,
+            with_curve: true,
         };
         let mut c = checkup::check_with(m, policy.as_ref(), on, &calendar, &situation)
             .map_err(|e| UserError::failure(e.localized(ctx.lang)))?;

@@ -119,11 +119,6 @@ pub struct Alert {
     pub fact: LateChargeFact,
 }
 
-/// Charges after cancellation in everything imported, for every adopted membership.
-pub fn charge_alerts(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Vec<Alert>> {
-    alerts(ctx, store, &analyse(ctx, store)?)
-}
-
 /// Charges after cancellation, and extra charges with the membership of their stream.
 pub type Findings = (
     Vec<Alert>,
@@ -133,7 +128,7 @@ pub type Findings = (
 /// What the bills show that needs action, from one analysis: charges after cancellation,
 /// and every extra charge with the membership its stream was adopted as or linked to.
 pub fn bill_findings(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Findings> {
-    let analysis = analyse(ctx, store)?;
+    let analysis = analyse(ctx, store, false)?;
     let alerts = alerts(ctx, store, &analysis)?;
     let duplicates = analysis
         .streams
@@ -175,7 +170,7 @@ pub struct Dismissed {
 
 /// The streams in everything imported (`tuiding streams`).
 pub fn report(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Report> {
-    let analysis = analyse(ctx, store)?;
+    let analysis = analyse(ctx, store, true)?;
     build_report(ctx, store, &analysis)
 }
 
@@ -210,7 +205,7 @@ pub fn adopt(
     into: Option<i64>,
     new: bool,
 ) -> anyhow::Result<Adoption> {
-    let analysis = analyse(ctx, store)?;
+    let analysis = analyse(ctx, store, true)?;
     let entry = pick(ctx, &analysis, which, expected_key)?;
     let stream = &entry.stream;
     if let Some(id) = entry.membership_id {
@@ -258,7 +253,7 @@ pub fn dismiss(
     which: &StreamRef,
     expected_key: Option<&str>,
 ) -> anyhow::Result<Dismissed> {
-    let analysis = analyse(ctx, store)?;
+    let analysis = analyse(ctx, store, false)?;
     let stream = &pick(ctx, &analysis, which, expected_key)?.stream;
     store.dismiss_stream(&stream.key).localize(ctx.lang)?;
     Ok(Dismissed {
@@ -325,12 +320,19 @@ fn detected(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Arc<Detected>> {
     Ok(fresh)
 }
 
-fn analyse(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Analysis> {
+/// The streams of everything imported, minus dismissed ones. With `match_ledger`, each
+/// stream not yet adopted is compared with the memberships in the ledger (a listing and an
+/// adoption need it; the alerts and extra charges read on every overview do not).
+fn analyse(ctx: &Ctx, store: &impl Store, match_ledger: bool) -> anyhow::Result<Analysis> {
     let detected = detected(ctx, store)?;
     let as_of = detected.key.2;
     let transactions = detected.transactions.clone();
     let decisions = store.stream_decisions().localize(ctx.lang)?;
-    let ledger = store.memberships().localize(ctx.lang)?;
+    let ledger = if match_ledger {
+        store.memberships().localize(ctx.lang)?
+    } else {
+        Vec::new()
+    };
     let adopted: Vec<i64> = decisions
         .iter()
         .filter_map(|d| match d {

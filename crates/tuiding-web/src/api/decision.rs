@@ -106,7 +106,8 @@ pub async fn case_message(
     Ok(Json(
         s.run(lang, move |ctx| {
             let data = case::load(ctx, &ctx.open_store()?, id)?;
-            let msg = case::message::message(ctx, &data, &kind, q.order.as_deref())
+            let claim = case::message::refund_claim(ctx, &data);
+            let msg = case::message::message(ctx, &data, claim.as_ref(), &kind, q.order.as_deref())
                 .ok_or_else(|| tuiding_app::error::UserError::usage("kind", kind.clone()))?;
             Ok(serde_json::to_value(msg)?)
         })

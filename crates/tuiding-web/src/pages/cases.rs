@@ -70,7 +70,9 @@ fn load(
     let view = case::view(ctx, &data);
     let messages = case::message::KINDS
         .iter()
-        .filter_map(|kind| case::message::message(ctx, &data, kind, None))
+        .filter_map(|kind| {
+            case::message::message(ctx, &data, view.refund_claim.as_ref(), kind, None)
+        })
         .collect();
     Ok((view, messages, evidence::verify(ctx)?))
 }

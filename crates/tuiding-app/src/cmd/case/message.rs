@@ -5,7 +5,6 @@
 
 use jiff::civil::Date;
 use serde::Serialize;
-use tuiding_core::case::CaseState;
 use tuiding_core::checkup::{self, Intent, Situation};
 use tuiding_core::{Lang, Money};
 
@@ -72,21 +71,10 @@ pub(crate) fn cancel_day(ctx: &Ctx, data: &CaseData) -> Date {
     cancel_day_of(&data.case, ctx.today)
 }
 
-/// [`cancel_day`] of a stored case: the earlier of the refund request and the day the case
-/// moved past cancelling (a refund requested a week late does not cost a week of refund),
-/// else `fallback`.
+/// [`cancel_day`] of a stored case (see [`tuiding_core::case::cancelled_on`]), else
+/// `fallback`.
 pub(crate) fn cancel_day_of(case: &tuiding_store::StoredCase, fallback: Date) -> Date {
-    let zone = jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(8));
-    let cancelled = case
-        .transitions
-        .iter()
-        .find(|t| matches!(t.to, CaseState::CancelledInApp | CaseState::ChannelsClosed))
-        .map(|t| zone.to_datetime(t.at).date());
-    match (case.refund.requested_on, cancelled) {
-        (Some(a), Some(b)) => a.min(b),
-        (Some(day), None) | (None, Some(day)) => day,
-        (None, None) => fallback,
-    }
+    tuiding_core::case::cancelled_on(&case.transitions, &case.refund).unwrap_or(fallback)
 }
 
 /// The refund the case claims, computed by the rule check for the cancel day.
@@ -97,6 +85,7 @@ pub fn refund_claim(ctx: &Ctx, data: &CaseData) -> Option<RefundClaim> {
     let situation = Situation {
         intent: Intent::Leaving,
         price_changes: &data.price_changes,
+        with_curve: false,
     };
     let c = checkup::check_with(m, data.policy.as_ref(), on, &calendar, &situation).ok()?;
     let refund = c.refund.as_ref()?;
@@ -145,10 +134,16 @@ pub fn refund_claim(ctx: &Ctx, data: &CaseData) -> Option<RefundClaim> {
     })
 }
 
-/// Builds one message of a case.
-pub fn message(ctx: &Ctx, data: &CaseData, kind: &str, order: Option<&str>) -> Option<Message> {
+/// Builds one message of a case, on the claim [`refund_claim`] computed for it (computed
+/// once however many messages are built).
+pub fn message(
+    ctx: &Ctx,
+    data: &CaseData,
+    claim: Option<&RefundClaim>,
+    kind: &str,
+    order: Option<&str>,
+) -> Option<Message> {
     let kind = KINDS.into_iter().find(|k| *k == kind)?;
-    let claim = refund_claim(ctx, data);
     let lang = ctx.lang;
     let m = data.membership.as_ref();
     let name = m.map_or_else(

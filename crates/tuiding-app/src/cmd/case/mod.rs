@@ -196,7 +196,8 @@ impl CaseArgs {
             CaseCommand::Message { case, kind, order } => {
                 let store = ctx.open_store()?;
                 let data = load(ctx, &store, *case)?;
-                let msg = message::message(ctx, &data, kind, order.as_deref())
+                let claim = message::refund_claim(ctx, &data);
+                let msg = message::message(ctx, &data, claim.as_ref(), kind, order.as_deref())
                     .ok_or_else(|| UserError::usage("--kind", kind.clone()))?;
                 if ctx.json {
                     return output::print_json(&msg);
