@@ -1,8 +1,8 @@
-//! Every export layout of `../shared/data/bill-formats.md`, each as a fixture written for
-//! these tests (`tests/layouts/`, invented rows in the documented layout) with its expected
-//! transactions in `tests/layouts/expected.json`: exact row counts, lines, dates, times,
-//! amounts, currencies, directions, merchants and ids. Recognised from the content, never
-//! the file name.
+//! Every documented export layout (Alipay, WeChat Pay, JD, Meituan, banks), each as a
+//! fixture written for these tests (`tests/layouts/`, invented rows in the documented layout)
+//! with its expected transactions in `tests/layouts/expected.json`: exact row counts, lines,
+//! dates, times, amounts, currencies, directions, merchants and ids. Recognised from the
+//! content, never the file name.
 
 use std::path::Path;
 
