@@ -1,22 +1,25 @@
-//! Reading Alipay and WeChat Pay exports, streaming.
+//! Reading bill exports (Alipay, WeChat Pay, JD, Meituan and bank statements), streaming.
 //!
 //! The bytes are decoded on the fly (UTF-8, or GB18030 for Alipay's GBK), read line by
-//! line and split by `csv-core`, so a million-row export never sits in memory twice: only
-//! the transactions are kept, with repeated text shared. The format is recognised from the
-//! header row (`交易时间` first, then `交易分类` for Alipay or `交易类型` for WeChat Pay),
-//! found by content wherever the preamble ends. Columns are mapped by name, so reordered
-//! layouts still read; a missing column, an unreadable date or amount, or bytes that are not
-//! text fail the whole file with its line and column.
+//! line and split by `csv-core` (`text`), so a million-row export never sits in memory
+//! twice: only the transactions are kept, with repeated text shared. The layout is
+//! recognised from the header row, found by content wherever the preamble ends (`header`);
+//! workbooks go through the same row readers (`xlsx`). Columns are mapped by name, so
+//! reordered layouts still read; a missing column, an unreadable date or amount, or bytes
+//! that are not text fail the whole file with its line and column.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
-use encoding_rs::{Encoding, GB18030, UTF_8};
+use encoding_rs::Encoding;
 use jiff::civil::{Date, DateTime};
 use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
 use tuiding_core::{Currency, Money};
 
+use self::header::{HEADER_WITHIN, HeaderSearch};
+pub(crate) use self::text::Record;
+use self::text::{Fed, Lines, Splitter, decode_chunks, encoding_label, sniff_encoding};
 use crate::bank::{BankMapping, BankRows};
 use crate::error::BillError;
 use crate::fxhash::FxBuild;
@@ -209,14 +212,7 @@ pub fn parse_reader_with(
     std::thread::scope(|scope| {
         let (sender, chunks) = std::sync::mpsc::sync_channel(8);
         scope.spawn(move || decode_chunks(raw, encoding, file, &sender));
-        let lines = Lines {
-            chunks,
-            text: String::new(),
-            start: 0,
-            done: false,
-            number: 0,
-            buffer: String::new(),
-        };
+        let lines = Lines::new(chunks);
         read_text(file, lines, encoding, expected_rows, banks)
     })
 }
@@ -343,110 +339,6 @@ fn read_text(
     })
 }
 
-/// A header row must be within this many lines (or spreadsheet rows) of the top.
-pub(crate) const HEADER_WITHIN: usize = 200;
-
-/// Looks for the header row, remembering the row that came nearest to a layout so that a
-/// file matching none says which layout it resembles and what it lacks.
-pub(crate) struct HeaderSearch<'b> {
-    banks: &'b [BankMapping],
-    /// (names matched, layout, line, names missing).
-    nearest: Option<(usize, String, usize, Vec<String>)>,
-}
-
-impl<'b> HeaderSearch<'b> {
-    pub(crate) fn new(banks: &'b [BankMapping]) -> HeaderSearch<'b> {
-        HeaderSearch {
-            banks,
-            nearest: None,
-        }
-    }
-
-    /// The layout a row is the header of, if any.
-    pub(crate) fn check(
-        &mut self,
-        cells: &[String],
-        preamble: &[String],
-        line: usize,
-    ) -> Option<(Format, Option<&'b BankMapping>)> {
-        if let Some(format) = header_format(cells) {
-            return Some((format, None));
-        }
-        if let Some(bank) = crate::bank::best_bank(self.banks, cells, preamble) {
-            return Some((Format::BankCsv, Some(bank)));
-        }
-        let has = |name: &str| cells.iter().any(|c| c == name);
-        let mut candidates: Vec<(usize, String, Vec<String>)> = Format::WALLETS
-            .iter()
-            .map(|f| {
-                let names = wallet_signature(*f);
-                let missing: Vec<String> = names
-                    .iter()
-                    .filter(|n| !has(n))
-                    .map(|n| n.to_string())
-                    .collect();
-                (
-                    names.len() - missing.len(),
-                    f.label_zh().to_string(),
-                    missing,
-                )
-            })
-            .collect();
-        for bank in self.banks {
-            let (matched, missing) = bank.coverage(cells);
-            candidates.push((matched, bank.name.clone(), missing));
-        }
-        if let Some((matched, name, missing)) = candidates
-            .into_iter()
-            .filter(|(matched, _, _)| *matched >= 2)
-            .max_by_key(|(matched, _, missing)| (*matched, std::cmp::Reverse(missing.len())))
-            && self
-                .nearest
-                .as_ref()
-                .is_none_or(|(best, ..)| matched > *best)
-        {
-            self.nearest = Some((matched, name, line, missing));
-        }
-        None
-    }
-
-    /// The error for a file with no header row.
-    pub(crate) fn error(&self, file: &str) -> BillError {
-        let banks: Vec<&str> = self.banks.iter().map(|b| b.name.as_str()).collect();
-        let tried_zh = format!(
-            "支付宝、微信支付、京东、美团，以及银行对账单（{}）",
-            banks.join("、")
-        );
-        let tried_en = format!(
-            "Alipay, WeChat Pay, JD, Meituan and the bank statements ({})",
-            banks.join(", ")
-        );
-        let (line, nearest_zh, nearest_en) = match &self.nearest {
-            Some((_, name, line, missing)) => (
-                *line,
-                format!("最接近的是{name}（第 {line} 行），但缺少 {}。", missing.join("、")),
-                format!("The nearest is {name} (line {line}), which lacks {}.", missing.join(", ")),
-            ),
-            None => (
-                0,
-                "没有哪一行像账单的表头：这是账单明细文件吗（不是 PDF、截图或另存过的文件）？".to_string(),
-                "No line looks like a bill's header: is this a bill export (not a PDF, a screenshot or a re-saved file)?".to_string(),
-            ),
-        };
-        BillError::new(
-            file,
-            line,
-            0,
-            format!(
-                "no header row found in the first {HEADER_WITHIN} lines. Layouts tried: {tried_en}. {nearest_en} Export the bill again from the app (账单明细, CSV or XLSX), or describe your bank's columns in banks/NAME.toml in the data directory."
-            ),
-            format!(
-                "前 {HEADER_WITHIN} 行里找不到表头。已尝试：{tried_zh}。{nearest_zh}请从应用里重新导出账单明细（CSV 或 XLSX），或在数据目录的 banks/名称.toml 里写明你的银行的列。"
-            ),
-        )
-    }
-}
-
 /// Where records go: wallet rows or bank rows.
 enum Sink<'a> {
     Wallet(Rows<'a>),
@@ -460,334 +352,6 @@ impl Sink<'_> {
             Sink::Bank(rows) => rows.push(fields, raw, line),
         }
     }
-}
-
-fn encoding_label(encoding: &'static Encoding) -> &'static str {
-    if encoding == UTF_8 {
-        "UTF-8"
-    } else if encoding == GB18030 {
-        "GB18030"
-    } else {
-        encoding.name()
-    }
-}
-
-/// A BOM wins, then UTF-8 when the first bytes are valid UTF-8, else GB18030 (the
-/// superset of GBK that Alipay writes).
-fn sniff_encoding(prefix: &[u8]) -> &'static Encoding {
-    if let Some((encoding, _)) = Encoding::for_bom(prefix) {
-        return encoding;
-    }
-    match std::str::from_utf8(prefix) {
-        Ok(_) => UTF_8,
-        // Only a character cut off at the end of the sample: still UTF-8.
-        Err(e) if e.error_len().is_none() => UTF_8,
-        Err(_) => GB18030,
-    }
-}
-
-/// Decoded lines with their numbers, from the chunks [`decode_chunks`] sends (each ends
-/// at a line break, so most are taken over without a copy).
-struct Lines {
-    chunks: std::sync::mpsc::Receiver<Result<String, BillError>>,
-    /// Decoded text not yet handed out, from `start`.
-    text: String,
-    start: usize,
-    done: bool,
-    number: usize,
-    /// The current line, with its line break.
-    buffer: String,
-}
-
-impl Lines {
-    /// Reads the next line into `self.buffer` (with its line break); `false` at the end.
-    fn advance(&mut self) -> Result<bool, BillError> {
-        loop {
-            if let Some(at) = memchr::memchr(b'\n', &self.text.as_bytes()[self.start..]) {
-                self.buffer.clear();
-                self.buffer
-                    .push_str(&self.text[self.start..self.start + at + 1]);
-                self.start += at + 1;
-                self.number += 1;
-                return Ok(true);
-            }
-            if self.done {
-                if self.start < self.text.len() {
-                    self.buffer.clear();
-                    self.buffer.push_str(&self.text[self.start..]);
-                    self.start = self.text.len();
-                    self.number += 1;
-                    return Ok(true);
-                }
-                return Ok(false);
-            }
-            match self.chunks.recv() {
-                Ok(Ok(chunk)) => {
-                    if self.start >= self.text.len() {
-                        self.text = chunk;
-                    } else {
-                        self.text.drain(..self.start);
-                        self.text.push_str(&chunk);
-                    }
-                    self.start = 0;
-                }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => self.done = true,
-            }
-        }
-    }
-}
-
-/// Reads and decodes `raw`, streaming, and sends the text in chunks that end at a line
-/// break. Decodes with `encoding_rs` directly, without replacement, so bytes that are not
-/// text in the encoding are an error with their line and column, and the decoded text needs
-/// no second validation. Stops when the reader is gone (the rows ended early).
-fn decode_chunks(
-    mut raw: impl Read,
-    encoding: &'static Encoding,
-    file: &str,
-    sender: &std::sync::mpsc::SyncSender<Result<String, BillError>>,
-) {
-    let mut decoder = encoding.new_decoder_with_bom_removal();
-    let mut chunk = vec![0_u8; 1 << 17];
-    let mut carry = String::new();
-    // Line breaks sent so far: the next chunk starts on line `sent + 1`.
-    let mut sent = 0_usize;
-    loop {
-        let read = loop {
-            match raw.read(&mut chunk) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let _ = sender.send(Err(BillError::new(
-                        file,
-                        sent + 1,
-                        0,
-                        format!("cannot read: {e}"),
-                        format!("无法读取：{e}"),
-                    )));
-                    return;
-                }
-            }
-        };
-        let last = read == 0;
-        let mut text = std::mem::take(&mut carry);
-        let mut input = &chunk[..read];
-        loop {
-            let needed = decoder
-                .max_utf8_buffer_length_without_replacement(input.len())
-                .unwrap_or(input.len() * 3 + 16);
-            text.reserve(needed);
-            let (result, consumed) =
-                decoder.decode_to_string_without_replacement(input, &mut text, last);
-            input = &input[consumed..];
-            match result {
-                encoding_rs::DecoderResult::InputEmpty => break,
-                encoding_rs::DecoderResult::OutputFull => {}
-                encoding_rs::DecoderResult::Malformed(..) => {
-                    let line = sent + 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count();
-                    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                    let name = encoding_label(encoding);
-                    let _ = sender.send(Err(BillError::new(
-                        file,
-                        line,
-                        column,
-                        format!(
-                            "bytes that are not {name} text: expected a bill export (Alipay is GBK; WeChat Pay, JD, Meituan and most banks UTF-8; XLS and XLSX workbooks as they were downloaded)"
-                        ),
-                        format!(
-                            "含有不是 {name} 文本的字节：需要原样下载的账单（支付宝为 GBK；微信支付、京东、美团和多数银行为 UTF-8；XLS、XLSX 工作簿不要另存）"
-                        ),
-                    )));
-                    return;
-                }
-            }
-        }
-        let cut = if last {
-            text.len()
-        } else {
-            memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |i| i + 1)
-        };
-        carry = text[cut..].to_string();
-        text.truncate(cut);
-        if !text.is_empty() {
-            sent += memchr::memchr_iter(b'\n', text.as_bytes()).count();
-            if sender.send(Ok(text)).is_err() {
-                return;
-            }
-        }
-        if last {
-            return;
-        }
-    }
-}
-
-/// What feeding a line to the splitter gave.
-#[derive(Debug, PartialEq, Eq)]
-enum Fed {
-    /// A complete record: read its fields with [`Splitter::field`].
-    Record,
-    /// The record continues on the next line (a quoted field holds a line break).
-    NeedMore,
-}
-
-/// Splits CSV records with `csv-core`, reusing its buffers from record to record.
-struct Splitter {
-    reader: csv_core::Reader,
-    output: Vec<u8>,
-    ends: Vec<usize>,
-    out_len: usize,
-    ends_len: usize,
-}
-
-impl Default for Splitter {
-    fn default() -> Splitter {
-        // `csv_core::Reader::new()` builds the parser's state machine; a derived default
-        // would not.
-        Splitter {
-            reader: csv_core::Reader::new(),
-            output: Vec::new(),
-            ends: Vec::new(),
-            out_len: 0,
-            ends_len: 0,
-        }
-    }
-}
-
-impl Splitter {
-    /// Splits one self-contained line (the preamble and header).
-    fn split_line(&mut self, line: &str) -> Vec<String> {
-        self.reader.reset();
-        self.clear();
-        let mut fed = self.feed(line.as_bytes());
-        if fed == Fed::NeedMore {
-            fed = self.feed(&[]);
-        }
-        let mut bounds = Vec::new();
-        self.bounds(&mut bounds);
-        let record = self.record(&bounds);
-        let fields = match fed {
-            Fed::Record => (0..record.len())
-                .map(|i| record.get(i).to_string())
-                .collect(),
-            Fed::NeedMore => Vec::new(),
-        };
-        self.reader.reset();
-        self.clear();
-        fields
-    }
-
-    /// How many fields the current record has.
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.ends_len
-    }
-
-    /// Field `i` of the current record (empty when there is no such field).
-    #[cfg(test)]
-    fn field(&self, i: usize) -> String {
-        let mut bounds = Vec::new();
-        self.bounds(&mut bounds);
-        self.record(&bounds).get(i).to_string()
-    }
-
-    /// Where each field of the current record lies in its output.
-    fn bounds(&self, bounds: &mut Vec<(usize, usize)>) {
-        bounds.clear();
-        let mut start = 0;
-        for &end in &self.ends[..self.ends_len] {
-            bounds.push((start, end));
-            start = end;
-        }
-    }
-
-    /// The current record, its text checked once (fields end on ASCII commas and quotes,
-    /// so each field of valid text is valid text too).
-    fn record<'a>(&'a self, bounds: &'a [(usize, usize)]) -> Record<'a> {
-        let text = std::str::from_utf8(&self.output[..self.out_len]).unwrap_or("");
-        Record { text, bounds }
-    }
-
-    /// Forgets the current record.
-    fn clear(&mut self) {
-        self.out_len = 0;
-        self.ends_len = 0;
-    }
-
-    /// Feeds a line (with its line break); an empty input means the end of the file and
-    /// flushes a last record that had no line break.
-    fn feed(&mut self, input: &[u8]) -> Fed {
-        let mut consumed = 0;
-        loop {
-            let room = self.out_len + (input.len() - consumed) + 64;
-            if self.output.len() < room {
-                self.output.resize(room + 1024, 0);
-            }
-            if self.ends.len() < self.ends_len + 64 {
-                self.ends.resize(self.ends_len + 256, 0);
-            }
-            let (result, nin, nout, nend) = self.reader.read_record(
-                &input[consumed..],
-                &mut self.output[self.out_len..],
-                &mut self.ends[self.ends_len..],
-            );
-            // csv-core counts field ends from the start of the record, across calls.
-            consumed += nin;
-            self.out_len += nout;
-            self.ends_len += nend;
-            match result {
-                csv_core::ReadRecordResult::Record => return Fed::Record,
-                csv_core::ReadRecordResult::End => return Fed::NeedMore,
-                csv_core::ReadRecordResult::InputEmpty if consumed >= input.len() => {
-                    return Fed::NeedMore;
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// The fields of one record.
-pub(crate) struct Record<'a> {
-    text: &'a str,
-    bounds: &'a [(usize, usize)],
-}
-
-impl<'a> Record<'a> {
-    pub(crate) fn len(&self) -> usize {
-        self.bounds.len()
-    }
-
-    /// Field `i` as written (empty when there is no such field).
-    fn get(&self, i: usize) -> &'a str {
-        let Some(&(start, end)) = self.bounds.get(i) else {
-            return "";
-        };
-        self.text.get(start..end).unwrap_or("")
-    }
-
-    /// Field `i` without the spaces and tabs exports pad cells with.
-    pub(crate) fn cell(&self, i: usize) -> &'a str {
-        trim_padding(self.get(i))
-    }
-
-    /// The whole record's text.
-    pub(crate) fn text(&self) -> &'a str {
-        self.text
-    }
-}
-
-/// Trims ASCII spaces and tabs. Alipay pads every cell with up to ~20 trailing spaces, so
-/// runs of eight spaces are dropped a word at a time before the byte-wise trim.
-fn trim_padding(cell: &str) -> &str {
-    const SPACES: &[u8; 8] = b"        ";
-    let mut end = cell.len();
-    let bytes = cell.as_bytes();
-    while end >= 8 && &bytes[end - 8..end] == SPACES {
-        end -= 8;
-    }
-    // Only ASCII bytes were removed, so `end` is a character boundary.
-    cell[..end].trim_ascii()
 }
 
 /// Shares repeated text between rows.
@@ -1322,6 +886,8 @@ pub(crate) fn field_column(line: &str, index: usize) -> usize {
     line.chars().count() + 1
 }
 
+mod header;
 #[cfg(test)]
 mod tests;
+mod text;
 mod xlsx;

@@ -1,6 +1,7 @@
 //! Workbooks: WeChat Pay's XLSX bill (2025+), the banks' XLS (BIFF8: CCB, CITIC, SPDB) and
-//! XLSX (CIB) statements, and any other layout the CSV reader knows, saved as a workbook. The sheet holding the header row is found by content; rows go through the
-//! same row readers as CSV, so the checks and errors are the same (the column of an error
+//! XLSX (CIB) statements, and any other layout the CSV reader knows, saved as a workbook.
+//! The sheet holding the header row is found by content; rows go through the same row
+//! readers as CSV, so the checks and errors are the same (the column of an error
 //! is the cell's column).
 //!
 //! The 2026 WeChat layout stores amounts as numeric cells, i.e. binary floats such as
