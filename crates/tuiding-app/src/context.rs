@@ -10,7 +10,7 @@ use tuiding_bills::BankMapping;
 use tuiding_core::catalogue::{Catalogue, Origin};
 use tuiding_core::policy::PolicyError;
 use tuiding_core::{Lang, Localized, WorkCalendar};
-use tuiding_store::SqliteStore;
+use tuiding_store::{SqliteStore, Store, StoredMembership};
 
 use crate::cli::GlobalArgs;
 use crate::error::{Localize, UserError};
@@ -108,6 +108,32 @@ impl Ctx {
     /// Opens (creating when needed) the ledger in the data directory.
     pub fn open_store(&self) -> anyhow::Result<SqliteStore> {
         self.open_store_in(&self.data_dir()?)
+    }
+
+    /// Every membership figures can be computed from. Rows that cannot be (an
+    /// out-of-range value an older version accepted) are left out and named on stderr
+    /// with how to fix them, so one bad row never hides the rest.
+    pub fn memberships(&self, store: &impl Store) -> anyhow::Result<Vec<StoredMembership>> {
+        let ledger = store.ledger().localize(self.lang)?;
+        for faulty in &ledger.faulty {
+            let id = faulty.id;
+            eprintln!(
+                "{}",
+                match self.lang {
+                    Lang::Zh => format!(
+                        "警告：#{id}（{}）有超出范围的值，已跳过：{}。用 `tuiding edit {id}` 修正，或 `tuiding rm {id}` 删除",
+                        faulty.platform,
+                        faulty.error.localized(self.lang)
+                    ),
+                    Lang::En => format!(
+                        "warning: #{id} ({}) holds an out-of-range value and is left out: {}. Fix it with `tuiding edit {id}` or remove it with `tuiding rm {id}`",
+                        faulty.platform,
+                        faulty.error.localized(self.lang)
+                    ),
+                }
+            );
+        }
+        Ok(ledger.memberships)
     }
 
     /// Opens (creating when needed) the ledger in `dir`.

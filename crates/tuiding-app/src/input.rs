@@ -9,6 +9,8 @@ use tuiding_core::{
     MembershipError, Money, Period,
 };
 
+use tuiding_core::bounds::{self, quote};
+
 use crate::error::{Localize, UserError};
 
 /// Reads `2026-11-23`, `2026/11/23`, `2026.11.23` or `2026年11月23日`.
@@ -19,6 +21,7 @@ pub fn parse_date(flag: &str, text: &str, lang: Lang) -> anyhow::Result<Date> {
         .replace(['/', '.', '年', '月'], "-");
     let parts: Vec<&str> = normalized.split('-').collect();
     let bad = || {
+        let trimmed = quote(trimmed);
         UserError::usage(
             flag,
             match lang {
@@ -35,10 +38,18 @@ pub fn parse_date(flag: &str, text: &str, lang: Lang) -> anyhow::Result<Date> {
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) else {
         return Err(bad());
     };
-    if !(1900..=2999).contains(&y) {
-        return Err(bad());
+    let day = Date::new(y, m, d).map_err(|_| bad())?;
+    if !bounds::date_in_range(day) {
+        let (from, to) = (bounds::EARLIEST_DATE, bounds::LATEST_DATE);
+        return Err(UserError::usage(
+            flag,
+            match lang {
+                Lang::Zh => format!("日期 {day} 超出 {from} 至 {to} 的范围"),
+                Lang::En => format!("{day} is outside {from} to {to}"),
+            },
+        ));
     }
-    Date::new(y, m, d).map_err(|_| bad())
+    Ok(day)
 }
 
 /// Reads a price. `default` applies when the text names no currency; an `explicit`
@@ -58,12 +69,14 @@ pub fn parse_price(
             flag,
             match lang {
                 Lang::Zh => format!(
-                    "{text:?} 是 {}，与 --currency {} 不一致",
+                    "{:?} 是 {}，与 --currency {} 不一致",
+                    quote(text),
                     money.currency(),
                     currency
                 ),
                 Lang::En => format!(
-                    "{text:?} is in {}, but --currency says {}",
+                    "{:?} is in {}, but --currency says {}",
+                    quote(text),
                     money.currency(),
                     currency
                 ),
@@ -118,10 +131,12 @@ pub fn parse_contracts(
                     flag,
                     match lang {
                         Lang::Zh => format!(
-                            "{spec:?} 写法不对；请写成 渠道[:active|unknown|closed[:日期]]，例如 wechat_pay 或 alipay:closed:2026-11-20"
+                            "{:?} 写法不对；请写成 渠道[:active|unknown|closed[:日期]]，例如 wechat_pay 或 alipay:closed:2026-11-20",
+                            quote(spec)
                         ),
                         Lang::En => format!(
-                            "{spec:?} is not CHANNEL[:active|unknown|closed[:DATE]], e.g. wechat_pay or alipay:closed:2026-11-20"
+                            "{:?} is not CHANNEL[:active|unknown|closed[:DATE]], e.g. wechat_pay or alipay:closed:2026-11-20",
+                            quote(spec)
                         ),
                     },
                 ));
@@ -148,6 +163,7 @@ pub fn parse_contracts(
 pub fn parse_benefit(spec: &str, currency: Currency, lang: Lang) -> anyhow::Result<Benefit> {
     let flag = "--benefit";
     let bad = || {
+        let spec = quote(spec);
         UserError::usage(
             flag,
             match lang {
@@ -190,6 +206,7 @@ pub fn parse_window(text: &str, today: Date, lang: Lang) -> anyhow::Result<Date>
         trimmed.parse::<Period>()
     };
     let bad = || {
+        let trimmed = quote(trimmed);
         UserError::usage(
             "--within",
             match lang {
@@ -199,6 +216,18 @@ pub fn parse_window(text: &str, today: Date, lang: Lang) -> anyhow::Result<Date>
         )
     };
     let period = period.map_err(|_| bad())?;
+    if period.approx_days() > tuiding_core::bounds::MAX_DAYS {
+        return Err(UserError::usage(
+            "--within",
+            match lang {
+                Lang::Zh => format!("时间范围最长 {} 天", tuiding_core::bounds::MAX_DAYS),
+                Lang::En => format!(
+                    "a window is at most {} days",
+                    tuiding_core::bounds::MAX_DAYS
+                ),
+            },
+        ));
+    }
     period.boundary(today, 1).map_err(|_| bad())
 }
 

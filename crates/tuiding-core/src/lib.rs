@@ -17,6 +17,7 @@
 //! This crate must never do IO, spawn tasks or read the clock: the date is always passed
 //! in, so every figure is reproducible.
 
+pub mod bounds;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;

@@ -12,6 +12,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds;
 use crate::i18n::{Lang, Localized};
 use crate::money::{Money, Rounding};
 use crate::period::{Period, PeriodError, PeriodSpan};
@@ -304,6 +305,30 @@ impl Membership {
         if self.price.is_negative() {
             return invalid("price", InvalidReason::NegativePrice);
         }
+        if !bounds::amount_in_range(self.price) {
+            return invalid("price", InvalidReason::AmountTooLarge);
+        }
+        let dates = [
+            ("start", Some(self.start)),
+            ("paid_through", self.paid_through),
+            ("trial_until", self.trial_until),
+        ];
+        let closed = self.auto_renew.iter().map(|c| match c.status {
+            ContractStatus::Closed(on) => ("auto_renew", Some(on)),
+            _ => ("auto_renew", None),
+        });
+        for (field, day) in dates.into_iter().chain(closed) {
+            if let Some(day) = day
+                && !bounds::date_in_range(day)
+            {
+                return invalid(field, InvalidReason::DateOutOfRange(day));
+            }
+        }
+        if let Billing::Periodic(period) = self.billing
+            && period.approx_days() > bounds::MAX_DAYS
+        {
+            return invalid("period", InvalidReason::PeriodTooLong);
+        }
         if let Some(trial_until) = self.trial_until
             && trial_until <= self.start
         {
@@ -345,6 +370,18 @@ impl Membership {
                 && value.is_negative()
             {
                 return invalid("benefit", InvalidReason::NegativePrice);
+            }
+            if benefit
+                .unit_value
+                .is_some_and(|v| !bounds::amount_in_range(v))
+            {
+                return invalid("benefit", InvalidReason::AmountTooLarge);
+            }
+            if benefit.quantity > bounds::MAX_QUANTITY {
+                return invalid(
+                    "benefit",
+                    InvalidReason::QuantityTooLarge(benefit.name.clone()),
+                );
             }
         }
         Ok(())
@@ -595,6 +632,14 @@ pub enum InvalidReason {
     DuplicateBenefit(String),
     /// More used than granted.
     RedeemedMoreThanGranted(String),
+    /// An amount beyond [`bounds::MAX_AMOUNT_MINOR`].
+    AmountTooLarge,
+    /// A date outside [`bounds::EARLIEST_DATE`]..=[`bounds::LATEST_DATE`].
+    DateOutOfRange(Date),
+    /// A period longer than [`bounds::MAX_DAYS`].
+    PeriodTooLong,
+    /// More units of a benefit than [`bounds::MAX_QUANTITY`].
+    QuantityTooLarge(String),
 }
 
 /// Why a membership was refused or a figure could not be derived.
@@ -642,6 +687,21 @@ fn reason_en(reason: &InvalidReason) -> String {
         InvalidReason::RedeemedMoreThanGranted(b) => {
             format!("benefit {b:?} has more redeemed than granted")
         }
+        InvalidReason::AmountTooLarge => format!(
+            "is too large; the most the ledger holds is {} in minor units",
+            bounds::MAX_AMOUNT_MINOR
+        ),
+        InvalidReason::DateOutOfRange(d) => format!(
+            "{d} is outside {} to {}",
+            bounds::EARLIEST_DATE,
+            bounds::LATEST_DATE
+        ),
+        InvalidReason::PeriodTooLong => {
+            format!("is longer than {} days", bounds::MAX_DAYS)
+        }
+        InvalidReason::QuantityTooLarge(b) => {
+            format!("benefit {b:?} has more than {} units", bounds::MAX_QUANTITY)
+        }
     }
 }
 
@@ -655,6 +715,19 @@ fn reason_zh(reason: &InvalidReason) -> String {
         InvalidReason::UnknownChannel(c) => format!("不认识的渠道 {c:?}；可用：{channels}"),
         InvalidReason::DuplicateBenefit(b) => format!("权益 {b:?} 重复出现"),
         InvalidReason::RedeemedMoreThanGranted(b) => format!("权益 {b:?} 的已用数量超过总数"),
+        InvalidReason::AmountTooLarge => format!(
+            "金额过大；账本最多记 {} 个最小货币单位（人民币即 1 亿元）",
+            bounds::MAX_AMOUNT_MINOR
+        ),
+        InvalidReason::DateOutOfRange(d) => format!(
+            "日期 {d} 超出 {} 至 {} 的范围",
+            bounds::EARLIEST_DATE,
+            bounds::LATEST_DATE
+        ),
+        InvalidReason::PeriodTooLong => format!("周期超过 {} 天", bounds::MAX_DAYS),
+        InvalidReason::QuantityTooLarge(b) => {
+            format!("权益 {b:?} 的数量超过 {}", bounds::MAX_QUANTITY)
+        }
     }
 }
 

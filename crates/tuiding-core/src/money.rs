@@ -399,7 +399,7 @@ impl Money {
         let money = Money::parse_signed(input, default)?;
         if money.is_negative() {
             return Err(MoneyError::Negative {
-                input: input.trim().to_string(),
+                input: crate::bounds::quote(input.trim()),
             });
         }
         Ok(money)
@@ -686,7 +686,7 @@ fn reason_zh(reason: &str) -> &str {
 
 fn invalid(input: &str, reason: &str) -> MoneyError {
     MoneyError::Invalid {
-        input: input.trim().to_string(),
+        input: crate::bounds::quote(input.trim()),
         reason: reason.to_string(),
     }
 }
@@ -795,7 +795,7 @@ fn parse_number(text: &str, currency: Currency, input: &str) -> Result<i64, Mone
     let frac_significant = frac_part.trim_end_matches('0');
     if frac_significant.len() > exponent {
         return Err(MoneyError::TooManyDecimals {
-            input: input.trim().to_string(),
+            input: crate::bounds::quote(input.trim()),
             currency: currency.code(),
             max: currency.exponent(),
         });

@@ -60,6 +60,17 @@ impl PeriodSpan {
 }
 
 impl Period {
+    /// The period's length in days, rounded up for months (31) and years (366): what
+    /// bounds checks compare against.
+    pub fn approx_days(self) -> u32 {
+        match self {
+            Period::Days(n) => u32::from(n),
+            Period::Weeks(n) => u32::from(n) * 7,
+            Period::Months(n) => u32::from(n) * 31,
+            Period::Years(n) => u32::from(n) * 366,
+        }
+    }
+
     /// One week.
     pub const fn week() -> Period {
         Period::Weeks(1)

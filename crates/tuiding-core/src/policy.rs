@@ -539,6 +539,26 @@ impl Policy {
                 format!("{} days is more than a year", days.value),
             ));
         }
+        for (key, days) in [
+            ("timing.refund_max_days", &self.timing.refund_max_days),
+            (
+                "timing.renewal_reminder_days",
+                &self.timing.renewal_reminder_days,
+            ),
+        ] {
+            if let Some(days) = days
+                && days.value > crate::bounds::MAX_DAYS
+            {
+                return Err(PolicyError::invalid(
+                    key,
+                    format!(
+                        "{} days is more than {}",
+                        days.value,
+                        crate::bounds::MAX_DAYS
+                    ),
+                ));
+            }
+        }
         if let Some(hours) = &self.timing.cancel_cutoff_hours
             && hours.value > 24 * 366
         {

@@ -27,6 +27,27 @@ use tuiding_core::case::{CaseState, RefundTrack, Transition};
 use tuiding_core::transaction::Transaction;
 use tuiding_core::{Channel, Membership};
 
+/// The whole ledger as read: what can be computed with, and what cannot.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    /// The memberships every figure can be computed from, by id.
+    pub memberships: Vec<StoredMembership>,
+    /// Rows out of range (written by an older version that accepted them): listings skip
+    /// them and name them; `show`, `edit` and `rm` still reach them by id.
+    pub faulty: Vec<FaultyMembership>,
+}
+
+/// A row the ledger holds but cannot compute with, and why.
+#[derive(Debug)]
+pub struct FaultyMembership {
+    /// The ledger id.
+    pub id: i64,
+    /// The platform, to name it.
+    pub platform: String,
+    /// What is wrong.
+    pub error: StoreError,
+}
+
 /// A membership as stored: its id and revision beside the domain value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMembership {
@@ -199,8 +220,14 @@ pub trait Store {
     /// One membership by id.
     fn membership(&self, id: i64) -> Result<StoredMembership, StoreError>;
 
-    /// Every membership, by id.
-    fn memberships(&self) -> Result<Vec<StoredMembership>, StoreError>;
+    /// Every membership, by id, with the rows no figure can be computed from set apart.
+    fn ledger(&self) -> Result<Ledger, StoreError>;
+
+    /// Every membership figures can be computed from, by id; [`Store::ledger`] also names
+    /// the rows left out.
+    fn memberships(&self) -> Result<Vec<StoredMembership>, StoreError> {
+        Ok(self.ledger()?.memberships)
+    }
 
     /// Replaces a membership, provided nobody changed it since `revision` was read
     /// (otherwise [`StoreError::Conflict`]). Returns the new revision.

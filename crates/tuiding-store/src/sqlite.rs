@@ -14,8 +14,8 @@ use tuiding_core::{
 
 use crate::migrate::migrate;
 use crate::{
-    BillImport, ImportCounts, PolicyInput, ReminderKey, Store, StoreError, StoredMembership,
-    StoredPolicy, StreamDecision,
+    BillImport, FaultyMembership, ImportCounts, Ledger, PolicyInput, ReminderKey, Store,
+    StoreError, StoredMembership, StoredPolicy, StreamDecision,
 };
 use tuiding_core::policy::Policy as PolicyTerms;
 use tuiding_core::transaction::Transaction as BillTransaction;
@@ -296,7 +296,7 @@ impl Store for SqliteStore {
         self.assemble(row)
     }
 
-    fn memberships(&self) -> Result<Vec<StoredMembership>, StoreError> {
+    fn ledger(&self) -> Result<Ledger, StoreError> {
         let rows: Vec<MembershipRow> = self
             .conn
             .prepare(&format!("{SELECT_MEMBERSHIP} ORDER BY id"))?
@@ -306,16 +306,27 @@ impl Store for SqliteStore {
         // a thousand memberships per request.
         let mut contracts = self.contracts_of(None)?;
         let mut benefits = self.benefits_of(None)?;
-        rows.into_iter()
-            .map(|row| {
-                let id = row.id;
-                let parts = (
-                    contracts.remove(&id).unwrap_or_default(),
-                    benefits.remove(&id).unwrap_or_default(),
-                );
-                self.assemble_with(row, parts)
-            })
-            .collect()
+        let mut ledger = Ledger::default();
+        for row in rows {
+            let (id, platform) = (row.id, row.platform.clone());
+            let parts = (
+                contracts.remove(&id).unwrap_or_default(),
+                benefits.remove(&id).unwrap_or_default(),
+            );
+            let assembled = self.assemble_with(row, parts).and_then(|stored| {
+                stored.membership.validate()?;
+                Ok(stored)
+            });
+            match assembled {
+                Ok(stored) => ledger.memberships.push(stored),
+                Err(error) => ledger.faulty.push(FaultyMembership {
+                    id,
+                    platform,
+                    error,
+                }),
+            }
+        }
+        Ok(ledger)
     }
 
     fn record_price_changes(

@@ -24,7 +24,7 @@ use crate::output::{self, Align, Table};
 pub struct DueArgs {
     /// 提前几天提示最后安全退订日 / Days ahead to show last safe cancel days
     /// [default: each membership's longest reminder lead, see `tuiding reminders`]
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=i64::from(tuiding_core::bounds::MAX_DAYS)))]
     pub within: Option<u32>,
 }
 
@@ -259,7 +259,7 @@ pub fn key_days(
     let calendar = ctx.calendar()?;
     let lead = crate::cmd::reminders::LeadDays::load(ctx, store)?;
     let mut out = Vec::new();
-    for stored in store.memberships().localize(ctx.lang)? {
+    for stored in ctx.memberships(store)? {
         let lead_days = lead.of(ctx, stored.id)?.0;
         let within = within.unwrap_or_else(|| lead_days.iter().copied().max().unwrap_or(7));
         let horizon = ctx

@@ -101,7 +101,7 @@ const CSV_HEADER: [&str; 18] = [
 impl ExportArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let store = ctx.open_store()?;
-        let stored = store.memberships().localize(ctx.lang)?;
+        let stored = ctx.memberships(&store)?;
         let history = store.price_changes().localize(ctx.lang)?;
         let memberships: Vec<_> = view::views(&stored, ctx.today, ctx.lang)?
             .into_iter()
@@ -237,7 +237,7 @@ fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
 /// The calendar (RFC 5545) of `export --format ics` and the web app's `/calendar.ics`.
 pub fn calendar(ctx: &Ctx) -> anyhow::Result<String> {
     let store = ctx.open_store()?;
-    let stored = store.memberships().localize(ctx.lang)?;
+    let stored = ctx.memberships(&store)?;
     calendar_text(ctx, &store, &stored)
 }
 

@@ -43,7 +43,7 @@ pub struct MembershipFields {
     #[arg(long, value_name = "DATE", conflicts_with = "trial_days")]
     pub trial_until: Option<String>,
     /// 试用天数（从 --start 算起）/ Trial length in days from --start; the first charge follows it
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=i64::from(tuiding_core::bounds::MAX_DAYS)))]
     pub trial_days: Option<u32>,
     /// 自动续费渠道 / Where auto-renewal is contracted: CHANNEL[:active|unknown|closed[:DATE]];
     /// channels: in_app, wechat_pay, alipay, app_store, google_play, huawei, carrier, bank_card, other
@@ -254,6 +254,8 @@ pub fn validate(m: &Membership, lang: Lang) -> anyhow::Result<()> {
             let flag = match *field {
                 "platform" => "--platform",
                 "price" => "--price",
+                "start" => "--start",
+                "period" => "--period",
                 "paid_through" => "--paid-through",
                 "trial_until" => "--trial-until",
                 "auto_renew" => "--auto-renew",

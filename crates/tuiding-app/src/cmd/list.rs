@@ -23,7 +23,7 @@ pub struct ListArgs {
 impl ListArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let store = ctx.open_store()?;
-        let mut stored = store.memberships().localize(ctx.lang)?;
+        let mut stored = ctx.memberships(&store)?;
         if let Some(category) = &self.category {
             stored.retain(|s| s.membership.category.as_deref() == Some(category.trim()));
         }

@@ -27,7 +27,8 @@ pub struct RemindersArgs {
         long,
         value_name = "DAYS",
         value_delimiter = ',',
-        conflicts_with = "default"
+        conflicts_with = "default",
+        value_parser = clap::value_parser!(u32).range(0..=i64::from(tuiding_core::bounds::MAX_DAYS))
     )]
     pub days: Vec<u32>,
     /// 恢复默认 / Back to the default

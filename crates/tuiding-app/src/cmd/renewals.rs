@@ -81,7 +81,7 @@ impl RenewalsArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let until = input::parse_window(&self.within, ctx.today, ctx.lang)?;
         let store = ctx.open_store()?;
-        let stored = store.memberships().localize(ctx.lang)?;
+        let stored = ctx.memberships(&store)?;
         let report = build(
             ctx,
             &stored,

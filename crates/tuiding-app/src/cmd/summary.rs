@@ -102,7 +102,7 @@ struct Acc {
 impl SummaryArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let store = ctx.open_store()?;
-        let stored = store.memberships().localize(ctx.lang)?;
+        let stored = ctx.memberships(&store)?;
         let mut summary = build(ctx, &stored)?;
         summary.price_increases =
             increases(ctx, &stored, &store.price_changes().localize(ctx.lang)?)?;

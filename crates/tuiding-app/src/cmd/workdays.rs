@@ -25,6 +25,7 @@ pub struct WorkdaysArgs {
     /// 日期（或 today）/ The date (or `today`)
     pub date: String,
     /// 往后数几个工作日 / How many working days to add
+    #[arg(value_parser = clap::value_parser!(u32).range(0..=i64::from(tuiding_core::bounds::MAX_DAYS)))]
     pub add: Option<u32>,
 }
 
