@@ -135,6 +135,10 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES))
         .layer(CsrfLayer::new())
         .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::secure_cookies,
+        ))
         .with_state(state)
 }
 
@@ -203,7 +207,8 @@ pub fn serve(
             ),
         ));
     }
-    let state = AppState::new(data_dir, fixed_today, ctx.lang, password);
+    let state =
+        AppState::new(data_dir, fixed_today, ctx.lang, password).behind_https(args.behind_https);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -65,17 +65,30 @@ impl Sessions {
 
 /// Guessing passwords is slowed down: at most two argon2 checks run at once (each takes
 /// ~19 MiB and tens of milliseconds), a wrong password is answered after a second, and
-/// after ten wrong ones in a minute every login is refused for the rest of that minute.
+/// once ten attempts in a minute have failed or are still being checked, every login is
+/// refused for the next minute, a right password included.
+///
+/// The attempt is counted before the password is checked, under one lock, so a burst of
+/// concurrent guesses cannot all pass the count before any of them is recorded; and a
+/// right password is granted only if the brake did not trip while it was being checked.
 pub struct LoginGuard {
     permits: tokio::sync::Semaphore,
-    failures: Mutex<Vec<Timestamp>>,
+    brake: Mutex<Brake>,
+}
+
+/// Attempts of the last minute (failed or in flight) and when logins open again.
+#[derive(Default)]
+struct Brake {
+    attempts: Vec<(u64, Timestamp)>,
+    next_id: u64,
+    closed_until: Option<Timestamp>,
 }
 
 impl Default for LoginGuard {
     fn default() -> LoginGuard {
         LoginGuard {
             permits: tokio::sync::Semaphore::new(2),
-            failures: Mutex::new(Vec::new()),
+            brake: Mutex::new(Brake::default()),
         }
     }
 }
@@ -91,23 +104,48 @@ pub enum LoginRefused {
     TooMany,
 }
 
-/// Wrong passwords allowed per minute before logins pause.
+/// Attempts (failed or being checked) allowed per minute before logins pause.
 const MAX_FAILURES_PER_MINUTE: usize = 10;
 
 impl LoginGuard {
-    fn recent_failures(&self) -> usize {
-        let cutoff = tuiding_app::clock::now() - SignedDuration::from_secs(60);
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        failures.retain(|t| *t > cutoff);
-        failures.len()
+    fn brake(&self) -> std::sync::MutexGuard<'_, Brake> {
+        self.brake.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts an attempt before its password is checked; refused when the brake is on.
+    fn begin(&self) -> Result<u64, LoginRefused> {
+        let now = tuiding_app::clock::now();
+        let mut brake = self.brake();
+        if brake.closed_until.is_some_and(|until| until > now) {
+            return Err(LoginRefused::TooMany);
+        }
+        let cutoff = now - SignedDuration::from_secs(60);
+        brake.attempts.retain(|(_, t)| *t > cutoff);
+        if brake.attempts.len() >= MAX_FAILURES_PER_MINUTE {
+            brake.closed_until = Some(now + SignedDuration::from_secs(60));
+            return Err(LoginRefused::TooMany);
+        }
+        brake.next_id += 1;
+        let id = brake.next_id;
+        brake.attempts.push((id, now));
+        Ok(id)
+    }
+
+    /// A right password: the attempt is no failure, and it stands only if the brake did
+    /// not trip meanwhile.
+    fn succeeded(&self, id: u64) -> Result<(), LoginRefused> {
+        let mut brake = self.brake();
+        brake.attempts.retain(|(a, _)| *a != id);
+        match brake.closed_until {
+            Some(until) if until > tuiding_app::clock::now() => Err(LoginRefused::TooMany),
+            _ => Ok(()),
+        }
     }
 
     /// Checks a password against the stored hash (off the async threads).
     pub async fn check(&self, hash: Option<String>, password: String) -> Result<(), LoginRefused> {
         let hash = hash.ok_or(LoginRefused::NoPassword)?;
-        if self.recent_failures() >= MAX_FAILURES_PER_MINUTE {
-            return Err(LoginRefused::TooMany);
-        }
+        let attempt = self.begin()?;
         let ok = {
             let _permit = self
                 .permits
@@ -119,15 +157,58 @@ impl LoginGuard {
                 .unwrap_or(false)
         };
         if ok {
-            return Ok(());
+            return self.succeeded(attempt);
         }
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(tuiding_app::clock::now());
+        // The attempt stays counted as a failure for a minute.
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         Err(LoginRefused::Wrong)
     }
+}
+
+/// Whether the browser reached us over HTTPS: through a proxy that says so
+/// (`X-Forwarded-Proto: https`, `Forwarded: proto=https`), or because the server was told
+/// it sits behind one. Trusting the header is safe here: it can only add `Secure`.
+fn over_https(state: &AppState, headers: &HeaderMap) -> bool {
+    let says_https = |name: header::HeaderName| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| {
+                v.split([',', ';']).map(str::trim).any(|p| {
+                    p.eq_ignore_ascii_case("https") || p.eq_ignore_ascii_case("proto=https")
+                })
+            })
+    };
+    state.0.behind_https
+        || says_https(header::HeaderName::from_static("x-forwarded-proto"))
+        || says_https(header::FORWARDED)
+}
+
+/// Marks every cookie of a response `Secure` when the request came over HTTPS, so a
+/// session cookie is never sent back over plain HTTP.
+pub async fn secure_cookies(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let https = over_https(&state, request.headers());
+    let mut response = next.run(request).await;
+    if https {
+        let cookies: Vec<HeaderValue> = match response.headers_mut().entry(header::SET_COOKIE) {
+            header::Entry::Occupied(e) => e.remove_entry_mult().1.collect(),
+            header::Entry::Vacant(_) => Vec::new(),
+        };
+        for cookie in cookies {
+            let secured = cookie
+                .to_str()
+                .ok()
+                .and_then(|c| HeaderValue::from_str(&format!("{c}; Secure")).ok())
+                .unwrap_or(cookie);
+            response.headers_mut().append(header::SET_COOKIE, secured);
+        }
+    }
+    response
 }
 
 /// 32 random bytes as hex, from the operating system.
@@ -176,10 +257,20 @@ pub async fn csrf_cookie(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// Compares two secrets in time that depends on their length only, not on where they
+/// first differ, so a token cannot be guessed byte by byte from response times.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
 /// Checks a form's `csrf` field against the cookie.
 pub fn check_form_token(headers: &HeaderMap, submitted: &str) -> Result<(), WebError> {
     match cookie(headers, CSRF_COOKIE) {
-        Some(expected) if !submitted.is_empty() && expected == submitted => Ok(()),
+        Some(expected) if !submitted.is_empty() && same_secret(&expected, submitted) => Ok(()),
         _ => Err(WebError::new(
             StatusCode::FORBIDDEN,
             "表单已过期或来自其他网站，请刷新页面后重试 / the form expired or came from another site; reload the page and try again",
@@ -428,6 +519,14 @@ mod tests {
         );
         assert_eq!(cookie(&h, "lang").as_deref(), Some("en"));
         assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+        assert!(!same_secret("", "a"));
     }
 
     #[test]

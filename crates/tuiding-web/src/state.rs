@@ -31,6 +31,8 @@ pub struct Inner {
     pub sessions: Sessions,
     /// The brake on password guessing.
     pub login_guard: LoginGuard,
+    /// Served behind an HTTPS reverse proxy: every cookie is `Secure`.
+    pub behind_https: bool,
 }
 
 impl AppState {
@@ -48,7 +50,16 @@ impl AppState {
             password,
             sessions: Sessions::default(),
             login_guard: LoginGuard::default(),
+            behind_https: false,
         }))
+    }
+
+    /// The same state, told whether it is served behind an HTTPS reverse proxy.
+    pub fn behind_https(mut self, yes: bool) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.behind_https = yes;
+        }
+        self
     }
 
     /// Today: the fixed date, else the clock in China.

@@ -953,6 +953,75 @@ async fn password_guessing_is_slowed_then_paused() {
     .assert_error(StatusCode::TOO_MANY_REQUESTS, None);
 }
 
+/// 100 wrong passwords sent at once with the right one among them: the brake counts each
+/// attempt before checking it, so the burst trips it and the right one gets no session.
+/// (It used to read the count before checking and write it after: 99 × 401 and a session.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_concurrent_guesses_gets_no_session() {
+    let api = Api::with_password(false, Some("correct horse"));
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..101 {
+        let password = if i == 50 { "correct horse" } else { "guess" };
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/login")
+            .header(header::HOST, "127.0.0.1:7878")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({ "password": password }).to_string()))
+            .unwrap();
+        burst.spawn(api.app.clone().oneshot(request));
+    }
+    let mut statuses = Vec::new();
+    while let Some(answer) = burst.join_next().await {
+        let response = answer.unwrap().unwrap();
+        assert!(
+            !response.headers().contains_key(header::SET_COOKIE)
+                || !response.headers()[header::SET_COOKIE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("tuiding_session="),
+            "a session was handed out"
+        );
+        statuses.push(response.status());
+    }
+    assert!(!statuses.contains(&StatusCode::OK), "{statuses:?}");
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS));
+}
+
+/// A session cookie is `Secure` when the request came through an HTTPS proxy or the
+/// server was told it sits behind one, and not on plain local HTTP.
+#[tokio::test]
+async fn session_cookies_are_secure_behind_https() {
+    let login = |state: tuiding_web::state::AppState, proxy: Option<&'static str>| async move {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/login")
+            .header(header::HOST, "127.0.0.1:7878")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(proto) = proxy {
+            request = request.header("x-forwarded-proto", proto);
+        }
+        let body = Body::from(json!({ "password": "correct horse" }).to_string());
+        let response = tuiding_web::router(state)
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        response.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), false);
+    let plain = login(common::state(&dir, Some("correct horse")), None).await;
+    assert!(!plain.contains("Secure"), "{plain}");
+    let proxied = login(common::state(&dir, Some("correct horse")), Some("https")).await;
+    assert!(proxied.ends_with("; Secure"), "{proxied}");
+    let told = common::state(&dir, Some("correct horse")).behind_https(true);
+    assert!(login(told, None).await.contains("; Secure"));
+}
+
 #[tokio::test]
 async fn stale_edits_and_stale_stream_numbers_are_refused() {
     let api = Api::new(true);

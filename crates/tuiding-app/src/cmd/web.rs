@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// 提醒检查间隔（分钟，0 为不发送）/ Minutes between reminder runs (0: send none)
     #[arg(long, default_value_t = 60, value_name = "MINUTES")]
     pub remind_every: u64,
+    /// 在 HTTPS 反向代理之后：登录 Cookie 加 Secure / Behind an HTTPS reverse proxy: cookies
+    /// get `Secure` (they do anyway when the proxy sends `X-Forwarded-Proto: https`)
+    #[arg(long, env = "TUIDING_BEHIND_HTTPS")]
+    pub behind_https: bool,
 }
 
 /// The web app's login.
