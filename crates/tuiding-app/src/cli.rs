@@ -123,3 +123,30 @@ pub enum Command {
     /// 生成 shell 补全脚本 / Print shell completions
     Completions(cmd::completions::CompletionsArgs),
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every command and subcommand shows examples under `--help`.
+    #[test]
+    fn every_subcommand_has_examples() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let path = format!("{path} {}", sub.get_name());
+                let examples = sub
+                    .get_after_help()
+                    .is_some_and(|h| h.to_string().contains("Examples"));
+                if !examples {
+                    missing.push(path.clone());
+                }
+                walk(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "tuiding", &mut missing);
+        assert!(missing.is_empty(), "no examples in --help: {missing:?}");
+    }
+}

@@ -9,9 +9,11 @@ use unicode_width::UnicodeWidthStr;
 
 /// Prints a value as pretty JSON followed by a newline.
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    // Serialised first, then written: a reader that stops early (`| head`) is then an
+    // io::Error the binary recognises, not a serde_json error hiding it.
+    let mut text = serde_json::to_vec_pretty(value)?;
+    text.push(b'\n');
+    std::io::stdout().lock().write_all(&text)?;
     Ok(())
 }
 

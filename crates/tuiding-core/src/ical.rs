@@ -15,6 +15,9 @@ pub struct Event {
     pub summary: String,
     /// The details.
     pub description: String,
+    /// Alarms, in days before the day: each rings at 09:00 (floating, the device's own
+    /// time) that many days ahead; 0 rings on the day.
+    pub alarms_days_before: Vec<u32>,
 }
 
 /// A whole calendar. `stamp` is the DTSTAMP day (UTC midnight), so output is reproducible.
@@ -41,11 +44,30 @@ pub fn calendar(name: &str, stamp: Date, events: &[Event]) -> String {
             format!("SUMMARY:{}", escape(&e.summary)),
             format!("DESCRIPTION:{}", escape(&e.description)),
             "TRANSP:TRANSPARENT".to_string(),
-            "END:VEVENT".to_string(),
         ]);
+        for days in &e.alarms_days_before {
+            lines.extend([
+                "BEGIN:VALARM".to_string(),
+                "ACTION:DISPLAY".to_string(),
+                format!("DESCRIPTION:{}", escape(&e.summary)),
+                format!("TRIGGER:{}", trigger(*days)),
+                "END:VALARM".to_string(),
+            ]);
+        }
+        lines.push("END:VEVENT".to_string());
     }
     lines.push("END:VCALENDAR".to_string());
     lines.iter().map(|l| fold(l)).collect::<Vec<_>>().join("")
+}
+
+/// The trigger of an alarm at 09:00, `days` before an all-day event (which starts at
+/// 00:00): `PT9H` on the day, `-PT15H` the day before, `-P6DT15H` a week before.
+fn trigger(days: u32) -> String {
+    match days {
+        0 => "PT9H".to_string(),
+        1 => "-PT15H".to_string(),
+        n => format!("-P{}DT15H", n - 1),
+    }
 }
 
 fn compact(d: Date) -> String {
@@ -101,6 +123,7 @@ mod tests {
                 date: date(2026, 11, 30),
                 summary: "爱奇艺 续费 ¥25.00; 微信支付, 自动".into(),
                 description: "最后安全退订日 2026-11-29\n".repeat(5),
+                alarms_days_before: vec![7, 1, 0],
             }],
         );
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
@@ -117,5 +140,17 @@ mod tests {
             "最后安全退订日 2026-11-29\\n".repeat(5)
         )));
         assert!(text.ends_with("END:VCALENDAR\r\n"));
+        for trigger in [
+            "TRIGGER:-P6DT15H\r\n",
+            "TRIGGER:-PT15H\r\n",
+            "TRIGGER:PT9H\r\n",
+        ] {
+            assert!(text.contains(trigger), "{trigger}");
+        }
+        assert_eq!(
+            text.matches("BEGIN:VALARM\r\nACTION:DISPLAY\r\n").count(),
+            3
+        );
+        assert!(text.contains("END:VALARM\r\nEND:VEVENT\r\n"));
     }
 }

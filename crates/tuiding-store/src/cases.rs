@@ -180,6 +180,28 @@ impl SqliteStore {
         ids.into_iter().map(|id| self.case_impl(id)).collect()
     }
 
+    pub(crate) fn undo_step_impl(
+        &mut self,
+        id: i64,
+        revision: i64,
+        step: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let bumped = tx.execute(
+            "UPDATE case_file SET revision = revision + 1 WHERE id = ?1 AND revision = ?2",
+            params![id, revision],
+        )?;
+        if bumped != 1 {
+            return Err(StoreError::Conflict { id });
+        }
+        tx.execute(
+            "DELETE FROM case_step WHERE case_id = ?1 AND step_id = ?2",
+            params![id, step],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub(crate) fn change_case_impl(
         &mut self,
         id: i64,

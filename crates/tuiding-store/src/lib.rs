@@ -319,6 +319,11 @@ pub trait Store {
         at: Timestamp,
     ) -> Result<(), StoreError>;
 
+    /// Takes back a step marked done by mistake (its note goes with it), provided the case
+    /// is still at `revision`. What marking it did elsewhere (a state move, a channel
+    /// recorded as closed) stays: those are facts of their own, changed by their commands.
+    fn undo_step(&mut self, id: i64, revision: i64, step: &str) -> Result<(), StoreError>;
+
     /// Adds a membership for a stream with the price changes its charges show, and
     /// remembers the link, in one transaction. [`StoreError::Conflict`] when the stream was
     /// already adopted.

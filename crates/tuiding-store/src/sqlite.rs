@@ -172,6 +172,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn undo_step(&mut self, id: i64, revision: i64, step: &str) -> Result<(), StoreError> {
+        self.undo_step_impl(id, revision, step)
+    }
+
     fn change_case(
         &mut self,
         id: i64,

@@ -272,32 +272,31 @@ async fn reminder_schedule(state: AppState, every: Duration) {
 pub fn remind_command(ctx: &Ctx, args: &RemindArgs) -> anyhow::Result<()> {
     let report = remind::run_once(ctx, args.dry_run, true)?;
     if ctx.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        tuiding_app::output::print_json(&report)?;
     } else if args.dry_run {
         if report.due.is_empty() {
-            println!(
-                "{}",
-                ctx.t("今天没有到期的提醒。", "No reminders are due today.")
-            );
+            tuiding_app::output::line(
+                ctx.t("今天没有到期的提醒。", "No reminders are due today."),
+            )?;
         }
         for r in &report.due {
-            println!("{}\n  {}", r.title, r.text);
+            tuiding_app::output::line(format!("{}\n  {}", r.title, r.text))?;
         }
     } else {
         for s in &report.sent {
             if s.channel == remind::STDOUT {
-                println!("{}", s.text);
+                tuiding_app::output::line(&s.text)?;
             } else {
-                println!(
+                tuiding_app::output::line(format!(
                     "{} #{} → {}",
                     ctx.t("已发送", "Sent"),
                     s.membership_id,
                     s.channel
-                );
+                ))?;
             }
         }
         if report.sent.is_empty() && report.failed.is_empty() {
-            println!("{}", ctx.t("没有需要发送的提醒。", "Nothing to send."));
+            tuiding_app::output::line(ctx.t("没有需要发送的提醒。", "Nothing to send."))?;
         }
     }
     if let Some(first) = report.failed.first() {
@@ -327,13 +326,10 @@ pub fn user_command(ctx: &Ctx, args: &UserArgs) -> anyhow::Result<()> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(UserError::failure(format!("{}: {e}", file.display()))),
             }
-            println!(
-                "{}",
-                ctx.t(
-                    "已删除密码；网页版只能在本机访问。",
-                    "Password removed; the web app serves this machine only."
-                )
-            );
+            tuiding_app::output::line(ctx.t(
+                "已删除密码；网页版只能在本机访问。",
+                "Password removed; the web app serves this machine only.",
+            ))?;
             Ok(())
         }
         UserCommand::SetPassword { password_stdin } => {
@@ -352,14 +348,14 @@ pub fn user_command(ctx: &Ctx, args: &UserArgs) -> anyhow::Result<()> {
                 use std::os::unix::fs::PermissionsExt;
                 std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
             }
-            println!(
+            tuiding_app::output::line(format!(
                 "{} {}",
                 ctx.t(
                     "已设置网页登录密码（argon2）：",
                     "Web app password set (argon2):"
                 ),
                 file.display()
-            );
+            ))?;
             Ok(())
         }
     }

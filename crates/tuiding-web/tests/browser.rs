@@ -4,8 +4,9 @@
 //! an agreement and attach it. It also takes the screenshots in `docs/screenshots/` (written
 //! there when `TUIDING_SCREENSHOTS=1`, else into a temporary directory).
 //!
-//! Without chromedriver the test fails and says how to install it; set
-//! `TUIDING_SKIP_BROWSER=1` to skip it knowingly.
+//! Without chromedriver the test says how to install it and is skipped, except under
+//! `CI=true`, where it fails (`.ci/run` installs the browser); `TUIDING_SKIP_BROWSER=1`
+//! skips it knowingly anywhere.
 
 mod common;
 
@@ -56,9 +57,15 @@ async fn browser(downloads: &Path) -> Option<(Driver, Client)> {
         eprintln!("TUIDING_SKIP_BROWSER is set: the browser test is skipped");
         return None;
     }
-    let driver = find_program(&["chromedriver"]).expect(
-        "chromedriver not found: install Debian's chromium and chromium-driver (`.ci/run` does), or set TUIDING_SKIP_BROWSER=1",
-    );
+    const HOW: &str = "chromedriver not found: install Debian's chromium and chromium-driver \
+        (`sudo apt-get install chromium chromium-driver`; `.ci/run` does)";
+    let Some(driver) = find_program(&["chromedriver"]) else {
+        // On a machine with only the Rust toolchain the suite passes without the browser;
+        // in CI, where `.ci/run` installs it, a missing browser is a failure.
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{HOW}");
+        eprintln!("{HOW}: the browser test is skipped");
+        return None;
+    };
     let port = free_port();
     let child = Command::new(driver)
         .arg(format!("--port={port}"))

@@ -503,7 +503,7 @@ fn due_shows_the_last_safe_cancel_day_and_waiting_steps() {
         waiting["text"]
             .as_str()
             .unwrap()
-            .contains("tuiding case step 1 check_rules --done"),
+            .contains("tuiding case step 1 check_rules"),
         "{waiting}"
     );
     // Nothing due a month before.
@@ -523,4 +523,35 @@ fn due_shows_the_last_safe_cancel_day_and_waiting_steps() {
         .stdout(
             predicate::str::contains("last_safe_cancel_day").or(predicate::str::contains("renews")),
         );
+}
+
+/// `case step CASE STEP` marks it done without a flag; `--undo` takes it back, and undoing
+/// a step that is not done is refused without writing.
+#[test]
+fn a_step_is_marked_by_naming_it_and_taken_back_with_undo() {
+    let dir = TempDir::new().unwrap();
+    membership(&dir);
+    let t = |today| tuiding(&dir, today);
+    t("2026-11-20")
+        .args(["case", "open", "1"])
+        .assert()
+        .success();
+    let done = |case: &Value| -> Vec<String> {
+        case["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["done"] == true)
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let marked = json(t("2026-11-20").args(["case", "step", "1", "check_rules"]));
+    assert_eq!(done(&marked), ["check_rules"]);
+    let undone = json(t("2026-11-20").args(["case", "step", "1", "check_rules", "--undo"]));
+    assert!(done(&undone).is_empty(), "{undone:#}");
+    t("2026-11-20")
+        .args(["case", "step", "1", "check_rules", "--undo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("没有标记为完成"));
 }

@@ -256,3 +256,104 @@ fn a_long_bad_value_is_quoted_short() {
         assert!(out.stderr.len() < 600, "{flag}: {} bytes", out.stderr.len());
     }
 }
+
+/// Output read by a pipe that is already closed (`| head` that stopped): the command
+/// ends quietly with exit 0, no panic, no "Broken pipe" message.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path();
+    add_one(data, "爱奇艺");
+    let bin = assert_cmd::cargo::cargo_bin("tuiding");
+    for args in [
+        &["completions", "bash"][..],
+        &["list", "--json"],
+        &["list"],
+        &["export", "--format", "csv"],
+        &["summary", "--json"],
+        &["--help"],
+    ] {
+        let mut child = std::process::Command::new(&bin)
+            .args([
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--today",
+                "2026-11-30",
+            ])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+/// The CSV opens in Excel on Chinese Windows (a UTF-8 BOM by default, `--no-bom` for
+/// scripts), and a name a spreadsheet would run as a formula is written as text.
+#[test]
+fn the_csv_export_has_a_bom_and_no_formulas() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path();
+    tuiding(data)
+        .args([
+            "add",
+            "--platform",
+            "=cmd|' /C calc'!A0",
+            "--plan",
+            "@SUM(A1)",
+        ])
+        .args([
+            "--period",
+            "month",
+            "--price",
+            "25",
+            "--start",
+            "2026-01-31",
+        ])
+        .args(["--category", "+视频", "--notes=-2+3"])
+        .assert()
+        .success();
+    let out = tuiding(data)
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.starts_with(b"\xEF\xBB\xBFid,platform,"));
+    let text = String::from_utf8(out.stdout[3..].to_vec()).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let row = rows.records().next().unwrap().unwrap();
+    assert_eq!(&row[1], "'=cmd|' /C calc'!A0");
+    assert_eq!(&row[2], "'@SUM(A1)");
+    assert_eq!(&row[16], "'+视频");
+    assert_eq!(&row[17], "'-2+3");
+    let plain = tuiding(data)
+        .args(["export", "--format", "csv", "--no-bom"])
+        .output()
+        .unwrap();
+    assert!(plain.stdout.starts_with(b"id,platform,"));
+}
+
+/// Calendar events ring: the last safe cancel day at each reminder lead day.
+#[test]
+fn calendar_events_carry_alarms_at_the_lead_days() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path();
+    add_one(data, "爱奇艺");
+    tuiding(data)
+        .args(["reminders", "1", "--days", "7,1"])
+        .assert()
+        .success();
+    let out = tuiding(data).args(["export", "ics"]).output().unwrap();
+    let ics = String::from_utf8(out.stdout).unwrap().replace("\r\n ", "");
+    let last_safe = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("UID:last-safe-1-"))
+        .expect("a last safe day event");
+    assert!(last_safe.contains("TRIGGER:-P6DT15H"), "{last_safe}");
+    assert!(last_safe.contains("TRIGGER:-PT15H"), "{last_safe}");
+}

@@ -18,7 +18,11 @@ pub struct CompletionsArgs {
 impl CompletionsArgs {
     pub fn run(&self) -> anyhow::Result<()> {
         let mut command = Cli::command();
-        clap_complete::generate(self.shell, &mut command, "tuiding", &mut std::io::stdout());
+        // Generated into memory: clap_complete panics when its writer fails, and a
+        // closed pipe (`| head`) must end quietly.
+        let mut script = Vec::new();
+        clap_complete::generate(self.shell, &mut command, "tuiding", &mut script);
+        std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
         Ok(())
     }
 }

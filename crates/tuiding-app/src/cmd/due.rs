@@ -213,14 +213,14 @@ fn refunds_and_steps(
                 case_id: Some(case.id),
                 text: match ctx.lang {
                     Lang::Zh => format!(
-                        "{}：下一步“{}”，完成后 tuiding case step {} {} --done",
+                        "{}：下一步“{}”，完成后 tuiding case step {} {}",
                         case.membership_label,
                         step.title.text(Lang::Zh),
                         case.id,
                         step.id
                     ),
                     Lang::En => format!(
-                        "{}: next, \"{}\"; then tuiding case step {} {} --done",
+                        "{}: next, \"{}\"; then tuiding case step {} {}",
                         case.membership_label,
                         step.title.text(Lang::En),
                         case.id,

@@ -29,6 +29,9 @@ pub struct EvidenceArgs {
 #[derive(Debug, Subcommand)]
 pub enum EvidenceCommand {
     /// 存证 / Add files to a case's evidence
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding evidence add 1 关闭前.png 关闭后.png --kind operation --step close:wechat_pay\n  tuiding evidence add 1 客服聊天.png --kind communication --note \"客服承诺3个工作日退款\"\n  tuiding evidence add 1 扣款记录.pdf --kind payment --json"
+    )]
     Add {
         /// 案件编号 / Case id
         case: i64,
@@ -46,6 +49,9 @@ pub enum EvidenceCommand {
         note: Option<String>,
     },
     /// 列出证据 / List a case's evidence
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding evidence list 1\n  tuiding evidence list 1 --json"
+    )]
     List {
         /// 案件编号 / Case id
         case: i64,
@@ -64,6 +70,9 @@ pub struct VaultArgs {
 #[derive(Debug, Subcommand)]
 pub enum VaultCommand {
     /// 校验证据库 / Re-hash every object and walk the journal's chain (exit 1 when anything is wrong)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding vault verify\n  tuiding vault verify --json"
+    )]
     Verify,
 }
 

@@ -20,7 +20,7 @@ use crate::view::{self, MembershipView};
 /// Export the ledger.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "示例 / Examples:\n  tuiding export --format json --out 账本.json\n  tuiding export --format csv > 会员.csv\n  tuiding export ics --out 会员.ics     # 日历 / the calendar\n  tuiding backup 备份.zip        # 连同证据的完整备份 / everything, evidence included"
+    after_help = "示例 / Examples:\n  tuiding export --format json --out 账本.json\n  tuiding export --format csv --out 会员.csv       # Excel 可直接打开 / opens in Excel\n  tuiding export --format csv --no-bom | mlr --icsv --ojson cat\n  tuiding export ics --out 会员.ics     # 日历 / the calendar\n  tuiding backup 备份.zip        # 连同证据的完整备份 / everything, evidence included"
 )]
 pub struct ExportArgs {
     /// 格式，也可直接写在命令后：`tuiding export ics` / The format, also as a word: `tuiding export ics`
@@ -32,6 +32,10 @@ pub struct ExportArgs {
     /// 输出文件（默认标准输出）/ File to write [default: standard output]
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// CSV 不加 BOM（给脚本读）/ CSV without the byte-order mark (for scripts). By default
+    /// the CSV starts with one, so Excel and WPS on Chinese Windows read it as UTF-8
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 /// Export formats.
@@ -76,6 +80,9 @@ struct PolicyText {
     membership_id: i64,
     toml: String,
 }
+
+/// Without it, Excel on Chinese Windows opens a UTF-8 CSV as GBK and shows mojibake.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 const CSV_HEADER: [&str; 18] = [
     "id",
@@ -157,7 +164,15 @@ impl ExportArgs {
                 text.push('\n');
                 text.into_bytes()
             }
-            Format::Csv => csv_bytes(&memberships)?,
+            Format::Csv => {
+                let mut bytes = if self.no_bom {
+                    Vec::new()
+                } else {
+                    UTF8_BOM.to_vec()
+                };
+                bytes.extend(csv_bytes(&memberships)?);
+                bytes
+            }
             Format::Ics => calendar_text(ctx, &store, &stored)?.into_bytes(),
         };
         match &self.out {
@@ -197,6 +212,17 @@ impl ExportArgs {
     }
 }
 
+/// A free-text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
+/// tab or carriage return first: a name from a Wallos export or a bill's merchant) gets a
+/// leading `'`, which spreadsheets show as text (OWASP's CSV-injection advice).
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER)?;
@@ -212,8 +238,8 @@ fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
             .collect();
         w.write_record([
             m.id.to_string(),
-            m.platform.clone(),
-            m.plan.clone(),
+            text_cell(&m.platform),
+            text_cell(&m.plan),
             m.billing.to_string(),
             m.period.clone().unwrap_or_default(),
             m.price.clone(),
@@ -227,8 +253,8 @@ fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
             channels.join(";"),
             m.monthly_cost.clone().unwrap_or_default(),
             m.yearly_cost.clone().unwrap_or_default(),
-            m.category.clone().unwrap_or_default(),
-            m.notes.clone().unwrap_or_default(),
+            text_cell(m.category.as_deref().unwrap_or_default()),
+            text_cell(m.notes.as_deref().unwrap_or_default()),
         ])?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!(e.to_string()))
@@ -265,6 +291,7 @@ fn calendar_events(
     use tuiding_core::ical::Event;
     let lang = ctx.lang;
     let calendar = ctx.calendar()?;
+    let lead = crate::cmd::reminders::LeadDays::load(ctx, store)?;
     let horizon = ctx
         .today
         .checked_add(jiff::Span::new().years(1))
@@ -280,6 +307,7 @@ fn calendar_events(
         let Ok(check) = checkup::check(m, policy.as_ref(), ctx.today, &calendar) else {
             continue;
         };
+        let lead_days = lead.of(ctx, s.id)?.0;
         let mut day = ctx.today;
         while let Ok(Some(renewal)) = m.next_renewal(day) {
             if renewal > horizon {
@@ -298,6 +326,8 @@ fn calendar_events(
                 date: renewal,
                 summary: title.clone(),
                 description: format!("tuiding check {}", s.id),
+                // The charge itself: the morning before, in case the last safe day passed.
+                alarms_days_before: vec![1],
             });
             if let Ok(last) = checkup::last_safe_day(renewal, check.cancel_cutoff_hours)
                 && last >= ctx.today
@@ -325,6 +355,8 @@ fn calendar_events(
                             s.id
                         ),
                     },
+                    // The reminder lead days (`tuiding reminders`), as `tuiding remind` sends.
+                    alarms_days_before: lead_days.clone(),
                 });
             }
             day = renewal;
@@ -353,6 +385,7 @@ fn calendar_events(
                     Lang::En => format!("Refund due: {} (case #{})", c.membership_label, c.id),
                 },
                 description: format!("tuiding case show {}", c.id),
+                alarms_days_before: vec![0],
             });
         }
     }

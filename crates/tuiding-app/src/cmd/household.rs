@@ -25,13 +25,16 @@ pub struct MemberArgs {
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// 添加成员 / Add a member
+    #[command(after_help = "示例 / Examples:\n  tuiding member add 我\n  tuiding member add 小王")]
     Add {
         /// 名字 / Name
         name: String,
     },
     /// 列出成员 / List members
+    #[command(after_help = "示例 / Examples:\n  tuiding member list\n  tuiding member list --json")]
     List,
     /// 删除成员（没有分摊时）/ Remove a member (when no split names them)
+    #[command(after_help = "示例 / Examples:\n  tuiding member rm 小王")]
     Rm {
         /// 名字 / Name
         name: String,

@@ -43,6 +43,9 @@ pub struct PolicyArgs {
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// 设置会员的退款规则 / Set a membership's policy from a TOML file (- for stdin) or a template
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding policy set 1 iqiyi.toml\n  tuiding policy set 1 --template video-monthly-vip\n  tuiding policy set 1 --set refund.method=pro_rata_days --set timing.refund_working_days=3-7\n  cat iqiyi.toml | tuiding policy set 1 -"
+    )]
     Set {
         /// 会员编号 / Membership id
         id: i64,
@@ -60,16 +63,23 @@ pub enum PolicyCommand {
         set: Vec<String>,
     },
     /// 查看会员的退款规则 / Show a membership's policy
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding policy show 1\n  tuiding policy show 1 --json"
+    )]
     Show {
         /// 会员编号 / Membership id
         id: i64,
     },
     /// 删除会员的退款规则 / Remove a membership's policy
+    #[command(after_help = "示例 / Examples:\n  tuiding policy rm 1")]
     Rm {
         /// 会员编号 / Membership id
         id: i64,
     },
     /// 从协议导入 / Read an agreement, show what was found, and attach the drafted policy
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding policy import 1 会员服务协议.txt\n  tuiding policy import 1 协议.html --set refund.discount_ratio=0.9 --yes\n  curl -s https://example.com/agreement | tuiding policy import 1 -"
+    )]
     Import {
         /// 会员编号 / Membership id
         id: i64,
@@ -83,10 +93,19 @@ pub enum PolicyCommand {
         set: Vec<String>,
     },
     /// 可填写的字段 / The fields `--set` takes, with where to find them in an agreement
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding policy fields\n  tuiding policy fields --json"
+    )]
     Fields,
     /// 列出规则模板 / List the policy templates
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding policy templates\n  tuiding policy templates --json"
+    )]
     Templates,
     /// 打印一个模板 / Print a template's TOML
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding policy template kameng-annual\n  tuiding policy template video-monthly-vip > my-policy.toml"
+    )]
     Template {
         /// 模板名 / Template name
         name: String,

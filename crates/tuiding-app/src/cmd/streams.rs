@@ -42,6 +42,9 @@ pub struct StreamsArgs {
 #[derive(Debug, Subcommand)]
 pub enum StreamsAction {
     /// 记为会员 / Create a membership from a stream, or link it to one (`--into`)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding streams                        # 先看列表 / list them first\n  tuiding streams adopt 2 --category 视频\n  tuiding streams adopt 9c0d --into 5     # 关联到已有会员 #5 / link to membership 5\n  tuiding streams adopt 9c0d --new"
+    )]
     Adopt {
         /// 周期扣费的 id（或其前 4 位以上；也可用列表里的序号）/ The stream's id (or 4+ leading characters; the listing's number also works)
         stream: String,
@@ -56,6 +59,9 @@ pub enum StreamsAction {
         new: bool,
     },
     /// 不是订阅 / Remember that a stream is not a subscription
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding streams dismiss 9c0d\n  tuiding streams dismiss 3"
+    )]
     Dismiss {
         /// 周期扣费的 id（或列表里的序号）/ The stream's id (or the listing's number)
         stream: String,

@@ -32,6 +32,9 @@ pub struct TermsArgs {
 #[derive(Debug, Subcommand)]
 pub enum TermsCommand {
     /// 阅读协议 / Read an agreement (text or HTML, UTF-8 or GBK; - for stdin)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding terms read 会员服务协议.txt\n  tuiding terms read 协议.html --policy-out iqiyi.toml\n  pbpaste | tuiding terms read -\n  tuiding terms read 协议.txt --json"
+    )]
     Read {
         /// 协议文件 / The agreement, or - for stdin
         file: String,

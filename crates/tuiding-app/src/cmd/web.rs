@@ -40,11 +40,15 @@ pub struct UserArgs {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// 设置网页登录密码（argon2 存储）/ Set the web app's password (stored as an argon2 hash)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding user set-password\n  printf '%s\\n' \"$PASSWORD\" | tuiding user set-password --password-stdin"
+    )]
     SetPassword {
         /// 从标准输入读取第一行作为密码 / Read the password from the first line of stdin
         #[arg(long)]
         password_stdin: bool,
     },
     /// 删除密码（此后只能在本机访问）/ Remove the password (the app then serves loopback only)
+    #[command(after_help = "示例 / Examples:\n  tuiding user clear-password")]
     ClearPassword,
 }

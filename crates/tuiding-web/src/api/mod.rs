@@ -654,7 +654,7 @@ pub struct NoteInput {
     pub note: Option<String>,
 }
 
-/// Marks a step done (as `tuiding case step ID STEP --done`).
+/// Marks a step done (as `tuiding case step ID STEP`).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/steps/{step}", tag = "cases", params(("id" = i64, Path), ("step" = String, Path, description = "e.g. cancel:in_app, close:wechat_pay, request_refund")), request_body = NoteInput,
     responses((status = 200, description = "The case", body = Object), (status = 400, description = "No such step", body = crate::error::ErrorBody), (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
 pub async fn mark_step(

@@ -26,7 +26,7 @@ const EXAMPLES: &str = "\
 示例 / Examples:
   tuiding case open 5                                  # 为 #5 开启退订案件 / open a case for membership 5
   tuiding case show 1
-  tuiding case step 1 close:wechat_pay --done --note \"已在微信关闭\"
+  tuiding case step 1 close:wechat_pay --note \"已在微信关闭\"
   tuiding evidence add 1 关闭后.png --kind operation --step close:wechat_pay
   tuiding case refund 1 --requested
   tuiding case refund 1 --promised 13.00 --by 2026-12-01
@@ -48,31 +48,47 @@ pub struct CaseArgs {
 #[derive(Debug, Subcommand)]
 pub enum CaseCommand {
     /// 开启案件 / Open a case for a membership
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding case open 5                # 为会员 #5 开启退订案件 / a case for membership 5\n  tuiding case open 5 --json"
+    )]
     Open {
         /// 会员编号 / Membership id
         membership: i64,
     },
     /// 查看案件 / Show a case: steps, evidence, completeness, refund
+    #[command(after_help = "示例 / Examples:\n  tuiding case show 1\n  tuiding case show 1 --json")]
     Show {
         /// 案件编号 / Case id
         case: i64,
     },
     /// 列出案件 / List cases
+    #[command(after_help = "示例 / Examples:\n  tuiding case list\n  tuiding case list --json")]
     List,
-    /// 完成一个步骤 / Mark a step done
+    /// 完成一个步骤 / Mark a step done (`--undo` takes it back)
+    #[command(after_help = "示例 / Examples:
+  tuiding case step 1 close:wechat_pay --note \"已在微信关闭\"
+  tuiding case step 1 request_refund
+  tuiding case step 1 close:wechat_pay --undo       # 标错了，撤回 / marked by mistake
+  tuiding case show 1                               # 步骤编号 / the step ids")]
     Step {
         /// 案件编号 / Case id
         case: i64,
         /// 步骤 / Step id (see `case show`)
         step: String,
-        /// 标记为已完成 / Mark it done
-        #[arg(long, required = true)]
+        /// 标记为已完成（默认即如此，可省略）/ Mark it done (what the command does anyway)
+        #[arg(long, conflicts_with = "undo")]
         done: bool,
-        /// 备注 / Note
+        /// 撤回“已完成”/ Take back a step marked done by mistake
         #[arg(long)]
+        undo: bool,
+        /// 备注 / Note
+        #[arg(long, conflicts_with = "undo")]
         note: Option<String>,
     },
     /// 退款进展 / Record the refund: requested, promised (amount, date) or received
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding case refund 1 --requested\n  tuiding case refund 1 --promised 13.00 --by 2026-12-01\n  tuiding case refund 1 --received 13.00 --on 2026-11-28"
+    )]
     Refund {
         /// 案件编号 / Case id
         case: i64,
@@ -98,6 +114,9 @@ pub enum CaseCommand {
         on: Option<String>,
     },
     /// 投诉升级 / Escalate (complaint to the platform, 12315 or the bank)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding case escalate 1 --note \"已向 12315 投诉\""
+    )]
     Escalate {
         /// 案件编号 / Case id
         case: i64,
@@ -106,6 +125,7 @@ pub enum CaseCommand {
         note: Option<String>,
     },
     /// 已解决 / Mark resolved
+    #[command(after_help = "示例 / Examples:\n  tuiding case resolve 1 --note \"退款已到账\"")]
     Resolve {
         /// 案件编号 / Case id
         case: i64,
@@ -114,6 +134,7 @@ pub enum CaseCommand {
         note: Option<String>,
     },
     /// 结案 / Close the case
+    #[command(after_help = "示例 / Examples:\n  tuiding case close 1")]
     Close {
         /// 案件编号 / Case id
         case: i64,
@@ -122,6 +143,9 @@ pub enum CaseCommand {
         note: Option<String>,
     },
     /// 写好的消息 / A ready-to-send message: refund request, written confirmation, follow-up, complaint notice
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding case message 1 --kind refund_request\n  tuiding case message 1 --kind written_confirmation --order 2026051012345\n  tuiding case message 1 --kind complaint_notice --json"
+    )]
     Message {
         /// 案件编号 / Case id
         case: i64,
@@ -133,6 +157,9 @@ pub enum CaseCommand {
         order: Option<String>,
     },
     /// 导出投诉材料 / Export the dossier (zip: report.html, complaint.txt, evidence, manifest)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding case export 1 --out 案件1.zip\n  tuiding case export 1 --out 案件1.zip --no-mask   # 不遮盖号码 / numbers unmasked\n  tuiding dossier verify 案件1.zip"
+    )]
     Export {
         /// 案件编号 / Case id
         case: i64,
@@ -159,10 +186,18 @@ impl CaseArgs {
             CaseCommand::Show { case } => show(ctx, &ctx.open_store()?, *case),
             CaseCommand::List => list(ctx),
             CaseCommand::Step {
-                case, step, note, ..
+                case,
+                step,
+                note,
+                undo,
+                ..
             } => {
                 let mut store = ctx.open_store()?;
-                mark_step(ctx, &mut store, *case, step, note.clone())?;
+                if *undo {
+                    undo_step(ctx, &mut store, *case, step)?;
+                } else {
+                    mark_step(ctx, &mut store, *case, step, note.clone())?;
+                }
                 show(ctx, &store, *case)
             }
             CaseCommand::Refund {
@@ -523,6 +558,25 @@ fn state_after_step(data: &CaseData, step: &str) -> Option<CaseState> {
 }
 
 /// Marks a step of a case done (moving the case forward, closing the step's channel).
+/// Takes back a step marked done; refused when it is not marked.
+pub fn undo_step(ctx: &Ctx, store: &mut SqliteStore, id: i64, step: &str) -> anyhow::Result<()> {
+    let data = load(ctx, store, id)?;
+    if !data.case.steps_done.iter().any(|s| s.step_id == step) {
+        return Err(UserError::usage(
+            "STEP",
+            match ctx.lang {
+                Lang::Zh => format!("案件 #{id} 的步骤 {step:?} 没有标记为完成，无需撤回"),
+                Lang::En => {
+                    format!("step {step:?} of case #{id} is not marked done; nothing to undo")
+                }
+            },
+        ));
+    }
+    store
+        .undo_step(id, data.case.revision, step)
+        .localize(ctx.lang)
+}
+
 pub fn mark_step(
     ctx: &Ctx,
     store: &mut SqliteStore,

@@ -32,6 +32,9 @@ pub struct DossierArgs {
 #[derive(Debug, Subcommand)]
 pub enum DossierCommand {
     /// 校验投诉材料 / Check every file of a dossier against its manifest (exit 1 when anything is wrong)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding dossier verify 案件1.zip\n  tuiding dossier verify 案件1.zip --json"
+    )]
     Verify {
         /// 投诉材料 zip / The dossier
         file: PathBuf,
