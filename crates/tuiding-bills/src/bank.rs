@@ -647,8 +647,13 @@ impl<'a> BankRows<'a> {
 }
 
 impl BankRows<'_> {
-    /// A date in the mapping's order.
+    /// A date in the mapping's order, within the ledger's range.
     fn parse_date(&self, text: &str) -> Option<Date> {
+        self.parse_date_any(text)
+            .filter(|d| tuiding_core::bounds::date_in_range(*d))
+    }
+
+    fn parse_date_any(&self, text: &str) -> Option<Date> {
         match self.mapping.dates.order {
             DateOrder::Ymd => parse_date(text),
             DateOrder::Dmy => {
@@ -780,7 +785,7 @@ fn signed_fen(text: &str) -> Option<i64> {
         .collect();
     Money::parse_signed(&cleaned, Currency::CNY)
         .ok()
-        .filter(|m| m.currency() == Currency::CNY)
+        .filter(|m| m.currency() == Currency::CNY && tuiding_core::bounds::amount_in_range(*m))
         .map(Money::minor_units)
 }
 

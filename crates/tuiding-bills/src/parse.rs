@@ -268,11 +268,17 @@ fn read_text(
     let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(32);
     let mut record_line = 0;
     let mut in_record = false;
+    // The truncation check: the fields of the row before, and whether the record being
+    // read has a quote still open.
+    let mut previous_fields = None;
+    let mut quote_open = false;
     loop {
         let more = lines.advance()?;
         if !in_record {
             record_line = lines.number;
+            quote_open = false;
         }
+        let unterminated = more && !lines.buffer.ends_with(['\n', '\r']);
         // Exports rarely quote (Alipay never does): a line without quotes splits at its
         // commas directly, without copying; anything else goes through csv-core.
         if more && !in_record && !lines.buffer.as_bytes().contains(&b'"') {
@@ -284,6 +290,12 @@ fn read_text(
                 start = i + 1;
             }
             bounds.push((start, text.len()));
+            if unterminated {
+                check_cut_off(file, record_line, bounds.len(), previous_fields)?;
+            }
+            if !text.trim().is_empty() {
+                previous_fields = Some(bounds.len());
+            }
             if sink.push(
                 Record {
                     text,
@@ -297,6 +309,16 @@ fn read_text(
             continue;
         }
         let input: &[u8] = if more { lines.buffer.as_bytes() } else { &[] };
+        quote_open ^= memchr::memchr_iter(b'"', input).count() % 2 == 1;
+        if !more && in_record && quote_open {
+            return Err(BillError::new(
+                file,
+                record_line,
+                0,
+                "the last row is cut off: a quote opened in it is never closed (a download that did not finish?); download the export again".to_string(),
+                "最后一行被截断：其中的引号没有闭合（下载没有完成？）；请重新下载账单".to_string(),
+            ));
+        }
         match splitter.feed(input) {
             Fed::Record => {
                 let raw = if in_record {
@@ -304,8 +326,13 @@ fn read_text(
                 } else {
                     lines.buffer.as_str()
                 };
+                let at_end = unterminated || !more;
                 in_record = false;
                 splitter.bounds(&mut bounds);
+                if at_end {
+                    check_cut_off(file, record_line, bounds.len(), previous_fields)?;
+                }
+                previous_fields = Some(bounds.len());
                 let stop = sink.push(splitter.record(&bounds), raw, record_line)?;
                 splitter.clear();
                 if stop {
@@ -337,6 +364,30 @@ fn read_text(
         period_end,
         bank: bank.map(|b| b.name.clone()),
     })
+}
+
+/// The last line of a file that ends without a line break, with fewer fields than the
+/// row before it, is a cut-off row (a download that stopped), not a short transaction.
+fn check_cut_off(
+    file: &str,
+    line: usize,
+    fields: usize,
+    previous: Option<usize>,
+) -> Result<(), BillError> {
+    match previous {
+        Some(before) if fields < before => Err(BillError::new(
+            file,
+            line,
+            0,
+            format!(
+                "the last row is cut off: {fields} fields where the row before has {before} (a download that did not finish?); download the export again"
+            ),
+            format!(
+                "最后一行被截断：只有 {fields} 个字段，上一行有 {before} 个（下载没有完成？）；请重新下载账单"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Where records go: wallet rows or bank rows.
@@ -694,7 +745,12 @@ fn preamble_period(lines: &[String]) -> (Option<Date>, Option<Date>) {
     (find("起始时间"), find("终止时间"))
 }
 
+/// A transaction time, within the ledger's date range.
 fn parse_time(text: &str) -> Option<DateTime> {
+    parse_any_time(text).filter(|t| tuiding_core::bounds::date_in_range(t.date()))
+}
+
+fn parse_any_time(text: &str) -> Option<DateTime> {
     // The usual `2026-11-15 16:19:00`, read by position.
     let b = text.as_bytes();
     if b.len() == 19
@@ -727,7 +783,12 @@ fn parse_time(text: &str) -> Option<DateTime> {
     DateTime::new(y, m, day, hour, minute, second, 0).ok()
 }
 
+/// An amount within the ledger's range.
 pub(crate) fn parse_amount(text: &str) -> Option<Money> {
+    parse_any_amount(text).filter(|m| tuiding_core::bounds::amount_in_range(*m))
+}
+
+fn parse_any_amount(text: &str) -> Option<Money> {
     if let Some(minor) = plain_fen(text) {
         return Some(Money::from_minor(minor, Currency::CNY));
     }

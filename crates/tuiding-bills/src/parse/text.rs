@@ -59,13 +59,30 @@ impl Lines {
     }
 
     /// Reads the next line into `self.buffer` (with its line break); `false` at the end.
+    /// The length of the next line with its break: `\n`, `\r\n`, or a lone `\r` (files
+    /// saved with classic Mac line ends). `None` until a whole line is there: a `\r` last in
+    /// the text waits for the next chunk, which may begin with its `\n`.
+    fn line_end(&self) -> Option<usize> {
+        let rest = &self.text.as_bytes()[self.start..];
+        let at = memchr::memchr2(b'\n', b'\r', rest)?;
+        if rest[at] == b'\n' {
+            return Some(at + 1);
+        }
+        match rest.get(at + 1) {
+            Some(b'\n') => Some(at + 2),
+            Some(_) => Some(at + 1),
+            None if self.done => Some(at + 1),
+            None => None,
+        }
+    }
+
     pub(crate) fn advance(&mut self) -> Result<bool, BillError> {
         loop {
-            if let Some(at) = memchr::memchr(b'\n', &self.text.as_bytes()[self.start..]) {
+            if let Some(end) = self.line_end() {
                 self.buffer.clear();
                 self.buffer
-                    .push_str(&self.text[self.start..self.start + at + 1]);
-                self.start += at + 1;
+                    .push_str(&self.text[self.start..self.start + end]);
+                self.start += end;
                 self.number += 1;
                 return Ok(true);
             }
@@ -130,6 +147,8 @@ pub(crate) fn decode_chunks(
         };
         let last = read == 0;
         let mut text = std::mem::take(&mut carry);
+        // The carried text holds no line break: only what is decoded now is searched.
+        let fresh = text.len();
         let mut input = &chunk[..read];
         loop {
             let needed = decoder
@@ -164,8 +183,16 @@ pub(crate) fn decode_chunks(
         let cut = if last {
             text.len()
         } else {
-            memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |i| i + 1)
+            // A lone `\r` ends lines too; without it a file of CR line ends would be
+            // carried (and copied) whole from chunk to chunk.
+            memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[fresh..]).map_or(0, |i| fresh + i + 1)
         };
+        if cut == 0 && !last {
+            // No line break yet: keep it all, moved rather than copied, so one very long
+            // line costs linear time.
+            carry = text;
+            continue;
+        }
         carry = text[cut..].to_string();
         text.truncate(cut);
         if !text.is_empty() {
