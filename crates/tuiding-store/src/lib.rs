@@ -27,6 +27,15 @@ use tuiding_core::case::{CaseState, RefundTrack, Transition};
 use tuiding_core::transaction::Transaction;
 use tuiding_core::{Channel, Membership};
 
+/// The last entry of the evidence journal: its sequence number and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultHead {
+    /// The entry's `seq` (1 for the first).
+    pub seq: u64,
+    /// The entry's `hash`.
+    pub hash: String,
+}
+
 /// The whole ledger as read: what can be computed with, and what cannot.
 #[derive(Debug, Default)]
 pub struct Ledger {
@@ -318,6 +327,19 @@ pub trait Store {
         change: &CaseChange,
         at: Timestamp,
     ) -> Result<(), StoreError>;
+
+    /// The evidence journal's head as last acknowledged: `None` before the first addition
+    /// (or in a data dir from before heads were recorded).
+    fn vault_head(&self) -> Result<Option<VaultHead>, StoreError>;
+
+    /// Adds to the evidence vault under the ledger's write lock: `append` gets the head
+    /// recorded so far, appends to the journal and returns the new head, which is recorded
+    /// in the same transaction. Concurrent additions wait for each other, and an `append`
+    /// that fails records nothing.
+    fn append_to_vault<T, E: From<StoreError>>(
+        &mut self,
+        append: impl FnOnce(Option<&VaultHead>) -> Result<(VaultHead, T), E>,
+    ) -> Result<T, E>;
 
     /// Takes back a step marked done by mistake (its note goes with it), provided the case
     /// is still at `revision`. What marking it did elsewhere (a state move, a channel

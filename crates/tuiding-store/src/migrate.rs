@@ -50,6 +50,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129090000_jd_meituan",
         include_str!("../migrations/20261129090000_jd_meituan.sql"),
     ),
+    (
+        "20261130010000_vault_head",
+        include_str!("../migrations/20261130010000_vault_head.sql"),
+    ),
 ];
 
 /// Brings the schema up to date, one transaction per migration.

@@ -15,7 +15,7 @@ use tuiding_core::{
 use crate::migrate::migrate;
 use crate::{
     BillImport, FaultyMembership, ImportCounts, Ledger, PolicyInput, ReminderKey, Store,
-    StoreError, StoredMembership, StoredPolicy, StreamDecision,
+    StoreError, StoredMembership, StoredPolicy, StreamDecision, VaultHead,
 };
 use tuiding_core::policy::Policy as PolicyTerms;
 use tuiding_core::transaction::Transaction as BillTransaction;
@@ -170,6 +170,31 @@ impl Store for SqliteStore {
             params![key.membership_id, key.key_day.to_string(), key.lead_days, channel],
         )?;
         Ok(())
+    }
+
+    fn vault_head(&self) -> Result<Option<VaultHead>, StoreError> {
+        read_vault_head(&self.conn)
+    }
+
+    fn append_to_vault<T, E: From<StoreError>>(
+        &mut self,
+        append: impl FnOnce(Option<&VaultHead>) -> Result<(VaultHead, T), E>,
+    ) -> Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let head = read_vault_head(&tx)?;
+        let (new, out) = append(head.as_ref())?;
+        let seq = i64::try_from(new.seq).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO vault_head (id, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            params![seq, new.hash],
+        )
+        .map_err(StoreError::from)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
     }
 
     fn undo_step(&mut self, id: i64, revision: i64, step: &str) -> Result<(), StoreError> {
@@ -699,6 +724,17 @@ pub(crate) fn currency(id: i64, code: &str) -> Result<Currency, StoreError> {
         field: "currency",
         value: code.to_string(),
     })
+}
+
+fn read_vault_head(conn: &Connection) -> Result<Option<VaultHead>, StoreError> {
+    Ok(conn
+        .query_row("SELECT seq, hash FROM vault_head WHERE id = 1", [], |r| {
+            Ok(VaultHead {
+                seq: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                hash: r.get(1)?,
+            })
+        })
+        .optional()?)
 }
 
 #[cfg(test)]

@@ -7,6 +7,27 @@ pub fn digests(bytes: &[u8]) -> (String, String) {
     (sha256_hex(bytes), sm3_hex(bytes))
 }
 
+/// Both digests and the length of everything `reader` yields, read in 64 KiB pieces so a
+/// file of any size takes constant memory.
+pub fn digests_of(mut reader: impl std::io::Read) -> std::io::Result<(String, String, u64)> {
+    let mut sha = sha2::Sha256::new();
+    let mut sm = sm3::Sm3::new();
+    let mut buf = vec![0_u8; 1 << 16];
+    let mut len = 0_u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        sha.update(&buf[..n]);
+        sm.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok((hex(&sha.finalize()), hex(&sm.finalize()), len))
+}
+
 /// SHA-256 as hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&sha2::Sha256::digest(bytes))
@@ -30,6 +51,14 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streamed_digests_equal_whole_ones() {
+        let bytes: Vec<u8> = (0..200_000_u32).map(|i| (i % 251) as u8).collect();
+        let (sha, sm, len) = digests_of(&bytes[..]).unwrap();
+        assert_eq!((sha, sm), digests(&bytes));
+        assert_eq!(len, 200_000);
+    }
 
     #[test]
     fn known_vectors() {

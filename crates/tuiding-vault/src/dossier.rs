@@ -104,8 +104,26 @@ pub fn write(
     result.map(|()| manifest)
 }
 
-/// Checks every file of a dossier against its manifest; lists what is missing, altered or
-/// not listed.
+/// The most entries an archive (dossier or backup) may hold.
+pub const MAX_ENTRIES: usize = 1_000_000;
+/// The most bytes one entry may hold once extracted (a long screen recording fits).
+pub const MAX_ENTRY_BYTES: u64 = 8 << 30;
+/// The most bytes the manifest may hold.
+const MAX_MANIFEST_BYTES: u64 = 256 << 20;
+
+fn problem(kind: &'static str, name: &str, detail: &str) -> Problem {
+    Problem {
+        kind,
+        line: None,
+        name: Some(name.to_string()),
+        detail: detail.to_string(),
+    }
+}
+
+/// Checks every file of a dossier against its manifest, streaming (constant memory
+/// whatever the sizes) and in time linear in the entries; lists what is missing, altered,
+/// not listed, larger than declared, and evidence whose digest `journal.jsonl` does not
+/// name (or names without the file).
 pub fn verify(path: &Path) -> Result<(Manifest, Vec<Problem>), VaultError> {
     let io = |source: std::io::Error| VaultError::Io {
         path: path.display().to_string(),
@@ -114,62 +132,132 @@ pub fn verify(path: &Path) -> Result<(Manifest, Vec<Problem>), VaultError> {
     let zip_err = |e: zip::result::ZipError| io(std::io::Error::other(e.to_string()));
     let file = std::fs::File::open(path).map_err(io)?;
     let mut zip = zip::ZipArchive::new(file).map_err(zip_err)?;
-    let mut text = String::new();
-    zip.by_name("manifest.json")
-        .map_err(zip_err)?
-        .read_to_string(&mut text)
-        .map_err(io)?;
-    let manifest: Manifest = serde_json::from_str(&text)
-        .map_err(|e| io(std::io::Error::other(format!("manifest.json: {e}"))))?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(io(std::io::Error::other(format!(
+            "{} entries: more than the {MAX_ENTRIES} a dossier may hold",
+            zip.len()
+        ))));
+    }
+    let manifest: Manifest = {
+        let entry = zip.by_name("manifest.json").map_err(zip_err)?;
+        let mut text = String::new();
+        entry
+            .take(MAX_MANIFEST_BYTES)
+            .read_to_string(&mut text)
+            .map_err(io)?;
+        serde_json::from_str(&text)
+            .map_err(|e| io(std::io::Error::other(format!("manifest.json: {e}"))))?
+    };
     let mut problems = Vec::new();
     for listed in &manifest.files {
-        let mut bytes = Vec::new();
-        match zip.by_name(&listed.path) {
-            Ok(mut f) => {
-                f.read_to_end(&mut bytes).map_err(io)?;
-            }
+        let entry = match zip.by_name(&listed.path) {
+            Ok(entry) => entry,
             Err(_) => {
-                problems.push(Problem {
-                    kind: "missing_object",
-                    line: None,
-                    name: Some(listed.path.clone()),
-                    detail: "listed in the manifest but not in the dossier".into(),
-                });
+                problems.push(problem(
+                    "missing_object",
+                    &listed.path,
+                    "listed in the manifest but not in the dossier",
+                ));
                 continue;
             }
-        }
-        let (sha256, sm3) = digests(&bytes);
-        if sha256 != listed.sha256 || sm3 != listed.sm3 || bytes.len() as u64 != listed.size {
-            problems.push(Problem {
-                kind: "altered_object",
-                line: None,
-                name: Some(listed.path.clone()),
-                detail: "its digests differ from the manifest".into(),
-            });
-        }
-    }
-    for i in 0..zip.len() {
-        let name = zip
-            .by_index(i)
-            .map_err(zip_err)?
-            .name()
-            .map_err(zip_err)?
-            .to_string();
-        if name != "manifest.json" && !manifest.files.iter().any(|f| f.path == name) {
-            problems.push(Problem {
-                kind: "unlisted_file",
-                line: None,
-                name: Some(name),
-                detail: "in the dossier but not in the manifest".into(),
-            });
+        };
+        // One byte more than the manifest says is enough to know it is altered: a bomb
+        // that inflates to gigabytes is never read whole.
+        let limit = listed.size.min(MAX_ENTRY_BYTES).saturating_add(1);
+        let (sha256, sm3, size) = crate::digest::digests_of(entry.take(limit)).map_err(io)?;
+        if sha256 != listed.sha256 || sm3 != listed.sm3 || size != listed.size {
+            problems.push(problem(
+                "altered_object",
+                &listed.path,
+                "its digests differ from the manifest",
+            ));
         }
     }
+    let listed: std::collections::HashSet<&str> =
+        manifest.files.iter().map(|f| f.path.as_str()).collect();
+    for name in zip.file_names() {
+        let name = name.map_err(zip_err)?;
+        if name != "manifest.json" && !listed.contains(name.as_ref()) {
+            problems.push(problem(
+                "unlisted_file",
+                &name,
+                "in the dossier but not in the manifest",
+            ));
+        }
+    }
+    problems.extend(journal_problems(&mut zip, &manifest).map_err(io)?);
     Ok((manifest, problems))
 }
 
+/// `journal.jsonl` against the manifest: every evidence file's digest is named by a
+/// journal entry, and every entry names a file that is there.
+fn journal_problems(
+    zip: &mut zip::ZipArchive<std::fs::File>,
+    manifest: &Manifest,
+) -> std::io::Result<Vec<Problem>> {
+    let Some(listed) = manifest.files.iter().find(|f| f.path == "journal.jsonl") else {
+        return Ok(Vec::new());
+    };
+    let Ok(entry) = zip.by_name("journal.jsonl") else {
+        return Ok(Vec::new());
+    };
+    let mut text = String::new();
+    entry
+        .take(listed.size.min(MAX_MANIFEST_BYTES))
+        .read_to_string(&mut text)?;
+    let mut problems = Vec::new();
+    let mut journal = std::collections::HashSet::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match crate::journal::parse_line(line) {
+            Ok(entry) => {
+                journal.insert(entry.sha256);
+            }
+            Err(e) => problems.push(Problem {
+                kind: "unreadable_entry",
+                line: Some(i + 1),
+                name: Some("journal.jsonl".into()),
+                detail: e,
+            }),
+        }
+    }
+    let evidence: std::collections::HashSet<&str> = manifest
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("evidence/"))
+        .map(|f| f.sha256.as_str())
+        .collect();
+    for f in manifest
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("evidence/"))
+    {
+        if !journal.contains(&f.sha256) {
+            problems.push(problem(
+                "not_in_journal",
+                &f.path,
+                "its digest is named by no entry of journal.jsonl",
+            ));
+        }
+    }
+    for digest in journal.iter().filter(|d| !evidence.contains(d.as_str())) {
+        problems.push(problem(
+            "missing_object",
+            "journal.jsonl",
+            &format!("an entry names {digest}, which no evidence file has"),
+        ));
+    }
+    Ok(problems)
+}
+
 /// Extracts every file under `prefix/` of an archive written by [`write`] into `dest`
-/// (the prefix removed), each written to a temporary file, fsynced and renamed. A path that
-/// is absolute, climbs with `..` or lies outside `prefix` is refused. Returns the count.
+/// (the prefix removed), each streamed to a temporary file, fsynced and renamed. A path
+/// that is absolute, climbs with `..` or lies outside `prefix` is refused, and so is an
+/// archive with more than [`MAX_ENTRIES`] entries or an entry that inflates past its
+/// declared size or [`MAX_ENTRY_BYTES`]. Returns the count.
 pub fn extract(path: &Path, prefix: &str, dest: &Path) -> Result<usize, VaultError> {
     let io = |source: std::io::Error| VaultError::Io {
         path: path.display().to_string(),
@@ -177,9 +265,15 @@ pub fn extract(path: &Path, prefix: &str, dest: &Path) -> Result<usize, VaultErr
     };
     let zip_err = |e: zip::result::ZipError| io(std::io::Error::other(e.to_string()));
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).map_err(io)?).map_err(zip_err)?;
+    if zip.len() > MAX_ENTRIES {
+        return Err(io(std::io::Error::other(format!(
+            "{} entries: more than the {MAX_ENTRIES} an archive may hold",
+            zip.len()
+        ))));
+    }
     let mut count = 0;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(zip_err)?;
+        let entry = zip.by_index(i).map_err(zip_err)?;
         let name = entry.name().map_err(zip_err)?.to_string();
         if entry.is_dir() || name == "manifest.json" {
             continue;
@@ -193,13 +287,25 @@ pub fn extract(path: &Path, prefix: &str, dest: &Path) -> Result<usize, VaultErr
                     "unsafe path in the archive: {name}"
                 )))
             })?;
+        let declared = entry.size();
+        if declared > MAX_ENTRY_BYTES {
+            return Err(io(std::io::Error::other(format!(
+                "{name}: {declared} bytes, more than an archive entry may hold"
+            ))));
+        }
         let target = dest.join(relative);
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(io)?;
-        crate::vault::write_durably(&target, &bytes).map_err(|source| VaultError::Io {
-            path: target.display().to_string(),
-            source,
-        })?;
+        let written = crate::vault::write_durably_from(&target, entry.take(declared + 1)).map_err(
+            |source| VaultError::Io {
+                path: target.display().to_string(),
+                source,
+            },
+        )?;
+        if written != declared {
+            let _ = std::fs::remove_file(&target);
+            return Err(io(std::io::Error::other(format!(
+                "{name}: {written} bytes where the archive declares {declared}"
+            ))));
+        }
         count += 1;
     }
     Ok(count)

@@ -44,6 +44,17 @@ pub enum VaultError {
         /// The journal entry.
         seq: u64,
     },
+    /// The journal no longer holds the entry the ledger recorded as its head: entries
+    /// were removed, or the journal was replaced or rolled back.
+    #[error(
+        "the evidence journal lost entries: the ledger recorded {recorded} of them, the journal holds {found}; run `tuiding vault verify` and restore the vault from a backup"
+    )]
+    Truncated {
+        /// The head's sequence number as recorded.
+        recorded: u64,
+        /// The entries the journal holds.
+        found: usize,
+    },
     /// The journal cannot be read.
     #[error("journal line {line}: {message}")]
     Journal {
@@ -74,6 +85,9 @@ pub struct VerifyReport {
     pub entries: usize,
     /// Distinct objects re-hashed.
     pub objects: usize,
+    /// Entries after the head the ledger recorded: written by an `evidence add` that was
+    /// interrupted before it finished; the next addition records them.
+    pub unrecorded: usize,
     /// Everything wrong (empty: all intact).
     pub problems: Vec<Problem>,
 }
@@ -216,9 +230,31 @@ impl Vault {
             .collect()
     }
 
+    /// Refuses a journal that no longer holds the head the ledger `recorded` (its `seq`
+    /// and `hash`): what is added next must follow what was acknowledged.
+    pub fn check_head(&self, recorded: Option<(u64, &str)>) -> Result<(), VaultError> {
+        let Some((seq, hash)) = recorded else {
+            return Ok(());
+        };
+        let entries = self.entries()?;
+        if entries.iter().any(|e| e.seq == seq && e.hash == hash) {
+            return Ok(());
+        }
+        Err(VaultError::Truncated {
+            recorded: seq,
+            found: entries.len(),
+        })
+    }
+
+    /// The journal's last complete entry, if any.
+    pub fn last_entry(&self) -> Result<Option<Entry>, VaultError> {
+        Ok(self.entries()?.pop())
+    }
+
     /// Re-hashes every object and walks the chain; names every missing, altered, edited or
-    /// reordered item.
-    pub fn verify(&self) -> Result<VerifyReport, VaultError> {
+    /// reordered item, and, given the head the ledger `recorded`, a journal cut short,
+    /// emptied, deleted or rolled back.
+    pub fn verify(&self, recorded: Option<(u64, &str)>) -> Result<VerifyReport, VaultError> {
         let path = self.journal_path();
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -230,6 +266,8 @@ impl Vault {
         let mut prev = GENESIS.to_string();
         let mut checked = std::collections::BTreeSet::new();
         let mut entries = 0;
+        let mut head_found = false;
+        let mut unrecorded = 0;
         for (i, line) in complete
             .lines()
             .enumerate()
@@ -250,6 +288,13 @@ impl Vault {
                 }
             };
             let name = Some(entry.name.clone());
+            if let Some((seq, hash)) = recorded {
+                if entry.seq == seq && entry.hash == hash {
+                    head_found = true;
+                } else if head_found {
+                    unrecorded += 1;
+                }
+            }
             if entry.seq != entries as u64 {
                 problems.push(Problem {
                     kind: "out_of_order",
@@ -298,9 +343,23 @@ impl Vault {
                 }),
             }
         }
+        if let Some((seq, hash)) = recorded
+            && !head_found
+        {
+            problems.push(Problem {
+                kind: "truncated_journal",
+                line: None,
+                name: None,
+                detail: format!(
+                    "the ledger recorded {seq} entries, the last with hash {}…; the journal holds {entries} and not that one: entries were removed, or the journal was emptied, replaced or rolled back",
+                    &hash[..hash.len().min(12)]
+                ),
+            });
+        }
         Ok(VerifyReport {
             entries,
             objects: checked.len(),
+            unrecorded,
             problems,
         })
     }
@@ -324,6 +383,11 @@ impl Vault {
 /// Writes `bytes` to `target` durably: a temporary file in the same directory, fsynced,
 /// renamed into place, and the directory fsynced so the rename itself reaches the disk.
 pub(crate) fn write_durably(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_durably_from(target, bytes).map(|_| ())
+}
+
+/// As [`write_durably`], streaming from `reader`; returns the bytes written.
+pub(crate) fn write_durably_from(target: &Path, mut reader: impl Read) -> std::io::Result<u64> {
     let parent = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let name = target
@@ -333,10 +397,11 @@ pub(crate) fn write_durably(target: &Path, bytes: &[u8]) -> std::io::Result<()> 
     let temp = parent.join(format!(".tmp-{}-{name}", std::process::id()));
     let result = (|| {
         let mut file = File::create(&temp)?;
-        file.write_all(bytes)?;
+        let written = std::io::copy(&mut reader, &mut file)?;
         file.sync_all()?;
         std::fs::rename(&temp, target)?;
-        File::open(parent)?.sync_all()
+        File::open(parent)?.sync_all()?;
+        Ok(written)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -405,7 +470,7 @@ mod tests {
         assert_eq!(entries[3].sha256, entries[0].sha256);
         assert_eq!(again.prev, entries[2].hash);
         assert_eq!(entries[0].prev, GENESIS);
-        let report = vault.verify().unwrap();
+        let report = vault.verify(None).unwrap();
         assert_eq!(
             (report.entries, report.objects, report.problems.len()),
             (4, 3, 0)
@@ -421,7 +486,7 @@ mod tests {
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[0] ^= 1;
         std::fs::write(&path, bytes).unwrap();
-        let problems = vault.verify().unwrap().problems;
+        let problems = vault.verify(None).unwrap().problems;
         assert_eq!(problems.len(), 1);
         assert_eq!(
             (
@@ -457,7 +522,7 @@ mod tests {
             vault.entries(),
             Err(VaultError::Journal { line: 1, .. })
         ));
-        let problems = vault.verify().unwrap().problems;
+        let problems = vault.verify(None).unwrap().problems;
         assert_eq!(problems[0].kind, "unreadable_entry");
         assert!(vault.object_path("ab/../../etc").starts_with(dir.path()));
     }
@@ -467,7 +532,7 @@ mod tests {
         let (_dir, vault) = vault_with_three();
         let entry = &vault.entries().unwrap()[0];
         std::fs::remove_file(vault.object_path(&entry.sha256)).unwrap();
-        let problems = vault.verify().unwrap().problems;
+        let problems = vault.verify(None).unwrap().problems;
         assert_eq!(
             problems.iter().map(|p| p.kind).collect::<Vec<_>>(),
             ["missing_object"]
@@ -482,7 +547,7 @@ mod tests {
             .unwrap()
             .replacen("关闭后.png", "另一张.png", 1);
         std::fs::write(&path, text).unwrap();
-        let problems = vault.verify().unwrap().problems;
+        let problems = vault.verify(None).unwrap().problems;
         assert!(
             problems
                 .iter()
@@ -502,7 +567,7 @@ mod tests {
             .collect();
         std::fs::write(&path, format!("{}\n{}\n{}\n", lines[1], lines[0], lines[2])).unwrap();
         let kinds: Vec<&str> = vault
-            .verify()
+            .verify(None)
             .unwrap()
             .problems
             .iter()
@@ -514,13 +579,60 @@ mod tests {
         );
         std::fs::write(&path, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
         let kinds: Vec<&str> = vault
-            .verify()
+            .verify(None)
             .unwrap()
             .problems
             .iter()
             .map(|p| p.kind)
             .collect();
         assert!(kinds.contains(&"broken_chain"), "{kinds:?}");
+    }
+
+    /// With the head the ledger recorded, a journal that lost its last line, was cut to
+    /// fewer entries, emptied or deleted no longer verifies; without it, it would.
+    #[test]
+    fn a_journal_cut_short_fails_against_the_recorded_head() {
+        let (dir, vault) = vault_with_three();
+        let last = vault.last_entry().unwrap().unwrap();
+        let head = Some((last.seq, last.hash.as_str()));
+        assert!(vault.verify(head).unwrap().problems.is_empty());
+        let path = dir.path().join("journal.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let kinds = |vault: &Vault| -> Vec<&'static str> {
+            vault
+                .verify(head)
+                .unwrap()
+                .problems
+                .iter()
+                .map(|p| p.kind)
+                .collect()
+        };
+        for cut in [
+            format!("{}\n{}\n", lines[0], lines[1]),
+            format!("{}\n", lines[0]),
+            String::new(),
+        ] {
+            std::fs::write(&path, &cut).unwrap();
+            assert!(
+                vault.verify(None).unwrap().problems.is_empty(),
+                "a prefix chains"
+            );
+            assert_eq!(kinds(&vault), ["truncated_journal"], "{cut:?}");
+            assert!(matches!(
+                vault.check_head(head),
+                Err(VaultError::Truncated { recorded: 3, .. })
+            ));
+        }
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(kinds(&vault), ["truncated_journal"]);
+        // Entries after the head (an add interrupted before the ledger recorded it) are
+        // counted, not a problem.
+        std::fs::write(&path, &text).unwrap();
+        vault.add_bytes("后来.png", b"later", meta(1)).unwrap();
+        let report = vault.verify(head).unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.unrecorded, 1);
     }
 
     #[test]
@@ -540,11 +652,11 @@ mod tests {
             3,
             "the incomplete line is not an entry"
         );
-        assert!(vault.verify().unwrap().problems.is_empty());
+        assert!(vault.verify(None).unwrap().problems.is_empty());
         let next = vault.add_bytes("之后.png", b"later", meta(1)).unwrap();
         assert_eq!(next.seq, 4);
         assert!(
-            vault.verify().unwrap().problems.is_empty(),
+            vault.verify(None).unwrap().problems.is_empty(),
             "the next add drops the incomplete line"
         );
         assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 4);

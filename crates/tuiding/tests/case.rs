@@ -555,3 +555,118 @@ fn a_step_is_marked_by_naming_it_and_taken_back_with_undo() {
         .code(2)
         .stderr(predicate::str::contains("没有标记为完成"));
 }
+
+/// The journal's head is recorded in the ledger: a journal that loses its last line, is
+/// cut to fewer entries, emptied or deleted fails `vault verify` (it used to pass), `case
+/// export` refuses to export from it, and adding evidence refuses to build on it.
+#[test]
+fn a_journal_cut_short_is_caught() {
+    let dir = TempDir::new().unwrap();
+    membership(&dir);
+    let t = |day: &str| tuiding(&dir, day);
+    json(t("2026-11-20").args(["case", "open", "1"]));
+    for i in 0..5 {
+        let shot = file(&dir, &format!("截图{i}.png"), &format!("pretend png {i}"));
+        json(
+            t("2026-11-20")
+                .args(["evidence", "add", "1"])
+                .arg(&shot)
+                .args(["--kind", "operation"]),
+        );
+    }
+    let journal = dir.path().join("data/vault/journal.jsonl");
+    let whole = std::fs::read_to_string(&journal).unwrap();
+    let lines: Vec<&str> = whole.lines().collect();
+    let out = dir.path().join("case.zip");
+    for cut in [
+        lines[..4].join("\n") + "\n",
+        lines[..2].join("\n") + "\n",
+        String::new(),
+    ] {
+        std::fs::write(&journal, &cut).unwrap();
+        let report = json_failure(t("2026-11-20").args(["vault", "verify"]));
+        assert_eq!(
+            report["problems"][0]["kind"], "truncated_journal",
+            "{report}"
+        );
+        t("2026-11-20")
+            .args(["case", "export", "1", "--out"])
+            .arg(&out)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("证据库校验未通过"));
+        assert!(!out.exists());
+        let shot = file(&dir, "新的.png", "new");
+        t("2026-11-20")
+            .args(["evidence", "add", "1"])
+            .arg(&shot)
+            .args(["--kind", "operation"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("证据日志丢失了记录"));
+    }
+    std::fs::remove_file(&journal).unwrap();
+    t("2026-11-20").args(["vault", "verify"]).assert().code(1);
+    // The whole journal back: everything verifies and exports again.
+    std::fs::write(&journal, &whole).unwrap();
+    json(t("2026-11-20").args(["vault", "verify"]));
+    t("2026-11-20")
+        .args(["case", "export", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    // A dossier whose journal names another digest than its evidence: refused, even with
+    // the manifest rewritten to match the changed journal.
+    let journal_text = zip_text(&out, "journal.jsonl");
+    let first: Value = serde_json::from_str(journal_text.lines().next().unwrap()).unwrap();
+    let sha = first["sha256"].as_str().unwrap();
+    let forged = journal_text.replacen(sha, &"0".repeat(64), 1);
+    let forged_zip = dir.path().join("forged.zip");
+    common::rewrite_zip(&out, &forged_zip, |name, content| {
+        if name == "journal.jsonl" {
+            *content = forged.clone().into_bytes();
+        }
+    });
+    let manifest_fixed = dir.path().join("forged2.zip");
+    let (fsha, fsm3) = tuiding_vault::digest::digests(forged.as_bytes());
+    common::rewrite_zip(&forged_zip, &manifest_fixed, |name, content| {
+        if name == "manifest.json" {
+            let mut manifest: Value = serde_json::from_slice(content).unwrap();
+            for f in manifest["files"].as_array_mut().unwrap() {
+                if f["path"] == "journal.jsonl" {
+                    f["sha256"] = fsha.clone().into();
+                    f["sm3"] = fsm3.clone().into();
+                    f["size"] = forged.len().into();
+                }
+            }
+            *content = serde_json::to_vec(&manifest).unwrap();
+        }
+    });
+    let out = t("2026-11-20")
+        .args(["dossier", "verify"])
+        .arg(&manifest_fixed)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"not_in_journal"), "{report}");
+}
+
+/// Runs with `--json`, asserts exit 1 and parses the output.
+fn json_failure(cmd: &mut Command) -> Value {
+    let out = cmd.arg("--json").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::Serialize;
 use tuiding_core::Lang;
-use tuiding_store::SqliteStore;
+use tuiding_store::{SqliteStore, Store};
 use tuiding_vault::Vault;
 use tuiding_vault::dossier;
 
@@ -271,9 +271,11 @@ impl RestoreArgs {
 /// verifies.
 fn extract_and_check(ctx: &Ctx, file: &Path, staging: &Path) -> anyhow::Result<()> {
     dossier::extract(file, ROOT.trim_end_matches('/'), staging).localize_vault(ctx.lang)?;
-    SqliteStore::open(&staging.join(DB)).localize(ctx.lang)?;
+    let head = SqliteStore::open(&staging.join(DB))
+        .and_then(|store| store.vault_head())
+        .localize(ctx.lang)?;
     let report = Vault::open(&staging.join("vault"))
-        .and_then(|v| v.verify())
+        .and_then(|v| v.verify(head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
         .localize_vault(ctx.lang)?;
     if !report.problems.is_empty() {
         return Err(UserError::failure(format!(

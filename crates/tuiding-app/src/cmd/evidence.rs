@@ -99,7 +99,7 @@ pub fn add(
             ),
         )
     })?;
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
     let data = load(ctx, &store, case)?;
     if let Some(step) = &step
         && !data.steps.iter().any(|s| &s.id == step)
@@ -135,24 +135,49 @@ pub fn add(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    for file in files {
-        bar.inc(1);
-        let meta = AddMeta {
-            case_id: case,
-            step: step.clone(),
-            kind: kind.as_str().into(),
-            note: note.clone(),
-            captured_at: captured_at.clone(),
-        };
-        added.push(vault.add_file(file, meta).localize_vault(ctx.lang)?);
-    }
+    // Under the ledger's write lock: the journal must still hold the head the ledger
+    // recorded, and the new head is recorded with the additions (a journal cut short
+    // later is then caught by `vault verify`).
+    store.append_to_vault(|head| -> anyhow::Result<_> {
+        vault
+            .check_head(head.map(|h| (h.seq, h.hash.as_str())))
+            .localize_vault(ctx.lang)?;
+        for file in files {
+            bar.inc(1);
+            let meta = AddMeta {
+                case_id: case,
+                step: step.clone(),
+                kind: kind.as_str().into(),
+                note: note.clone(),
+                captured_at: captured_at.clone(),
+            };
+            added.push(vault.add_file(file, meta).localize_vault(ctx.lang)?);
+        }
+        // Entries an interrupted addition left after the recorded head come before these,
+        // so the journal's last entry is the new head.
+        let last = vault
+            .last_entry()
+            .localize_vault(ctx.lang)?
+            .ok_or_else(|| anyhow::anyhow!("the journal is empty after an addition"))?;
+        Ok((
+            tuiding_store::VaultHead {
+                seq: last.seq,
+                hash: last.hash,
+            },
+            (),
+        ))
+    })?;
     bar.finish_and_clear();
     Ok(added)
 }
 
 /// Verifies every file of the vault and its journal's chain (`tuiding vault verify`).
+/// Verifies the vault against the journal head the ledger recorded.
 pub fn verify(ctx: &Ctx) -> anyhow::Result<tuiding_vault::VerifyReport> {
-    vault(ctx)?.verify().localize_vault(ctx.lang)
+    let head = ctx.open_store()?.vault_head().localize(ctx.lang)?;
+    vault(ctx)?
+        .verify(head.as_ref().map(|h| (h.seq, h.hash.as_str())))
+        .localize_vault(ctx.lang)
 }
 
 impl EvidenceArgs {
@@ -287,6 +312,9 @@ impl VaultArgs {
                             ("edited_entry", Lang::Zh) => "记录被改动",
                             ("broken_chain", Lang::Zh) => "记录链断开（被删除、插入或移动）",
                             ("out_of_order", Lang::Zh) => "记录顺序被打乱",
+                            ("truncated_journal", Lang::Zh) => {
+                                "日志被截短（记录被删除，或日志被清空、替换、回滚）"
+                            }
                             (_, Lang::Zh) => "记录无法读取",
                             (k, Lang::En) => k,
                         };
@@ -301,6 +329,18 @@ impl VaultArgs {
                             p.name.as_ref().map(|n| format!(" {n}")).unwrap_or_default(),
                             p.detail
                         ));
+                    }
+                    if report.unrecorded > 0 {
+                        lines.push(match ctx.lang {
+                            Lang::Zh => format!(
+                                "  · 有 {} 条记录在账本登记之前中断（证据已完整保存），下次添加证据时登记。",
+                                report.unrecorded
+                            ),
+                            Lang::En => format!(
+                                "  · {} entries were stored by an addition interrupted before the ledger recorded them (the evidence is intact); the next addition records them.",
+                                report.unrecorded
+                            ),
+                        });
                     }
                     if ok {
                         lines.push(

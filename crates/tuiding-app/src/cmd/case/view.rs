@@ -220,8 +220,13 @@ pub trait LocalizeVault<T> {
 
 impl<T> LocalizeVault<T> for Result<T, tuiding_vault::VaultError> {
     fn localize_vault(self, lang: Lang) -> anyhow::Result<T> {
-        self.map_err(|e| {
-            UserError::failure(format!("{}{e}", lang.pick("证据库：", "evidence vault: ")))
+        self.map_err(|e| match (e, lang) {
+            (tuiding_vault::VaultError::Truncated { recorded, found }, Lang::Zh) => {
+                UserError::failure(format!(
+                    "证据库：证据日志丢失了记录：账本记录了 {recorded} 条，日志只有 {found} 条；请运行 `tuiding vault verify`，并从备份恢复证据库"
+                ))
+            }
+            (e, _) => UserError::failure(format!("{}{e}", lang.pick("证据库：", "evidence vault: "))),
         })
     }
 }

@@ -173,6 +173,25 @@ pub fn write(
     if !v.completeness.complete {
         incomplete(&v.completeness);
     }
+    // A vault that does not verify (an object altered, the journal cut short) would hand
+    // on evidence that no longer proves anything: refused, with what is wrong.
+    let report = crate::cmd::evidence::verify(ctx)?;
+    if let Some(first) = report.problems.first() {
+        return Err(UserError::failure(match ctx.lang {
+            Lang::Zh => format!(
+                "证据库校验未通过（{} 处问题，第一处：{} {}），不导出投诉材料；运行 `tuiding vault verify` 查看，并从备份恢复证据库",
+                report.problems.len(),
+                first.kind,
+                first.detail
+            ),
+            Lang::En => format!(
+                "the evidence vault does not verify ({} problems, the first: {} {}); no dossier is exported. Run `tuiding vault verify` and restore the vault from a backup",
+                report.problems.len(),
+                first.kind,
+                first.detail
+            ),
+        }));
+    }
     let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut evidence_paths = Vec::new();
