@@ -101,9 +101,8 @@ impl MembershipView {
         mut self,
         changes: &[(i64, tuiding_core::price::PriceChange)],
     ) -> MembershipView {
-        self.price_history = changes
+        self.price_history = tuiding_core::price::changes_of(changes, self.id)
             .iter()
-            .filter(|(id, _)| *id == self.id)
             .map(|(_, c)| PriceChangeView {
                 on: c.on,
                 old: c.old.amount_string(),

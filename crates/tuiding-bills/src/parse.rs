@@ -952,3 +952,4 @@ mod header;
 mod tests;
 mod text;
 mod xlsx;
+mod xlsx_limits;

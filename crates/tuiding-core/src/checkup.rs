@@ -352,22 +352,30 @@ pub fn check_with(
     })
 }
 
-/// The cut-off: the policy's, but at least 24 h when the App Store can charge (Apple
-/// renews within the 24 hours before the period ends).
-fn cutoff_hours(m: &Membership, policy: Option<&Policy>, warnings: &mut Vec<Notice>) -> u32 {
+/// The cut-off in hours that `last_safe_day` needs, without the rest of the check: the
+/// policy's, but at least 24 when the App Store can charge (Apple renews within the 24
+/// hours before the period ends).
+pub fn effective_cutoff_hours(m: &Membership, policy: Option<&Policy>) -> u32 {
     let stated = policy.map_or(0, Policy::cancel_cutoff_hours);
     let app_store = m
         .contract(Channel::AppStore)
         .is_some_and(|c| c.status.can_charge());
-    if app_store && stated < 24 {
+    if app_store { stated.max(24) } else { stated }
+}
+
+/// The cut-off: the policy's, but at least 24 h when the App Store can charge (Apple
+/// renews within the 24 hours before the period ends).
+fn cutoff_hours(m: &Membership, policy: Option<&Policy>, warnings: &mut Vec<Notice>) -> u32 {
+    let stated = policy.map_or(0, Policy::cancel_cutoff_hours);
+    let hours = effective_cutoff_hours(m, policy);
+    if hours > stated {
         warnings.push(notice(
             "app_store_24h",
             "App Store 在周期结束前 24 小时内扣费：至少提前 24 小时取消。",
             "The App Store charges within the 24 hours before the period ends: cancel at least 24 hours ahead.",
         ));
-        return 24;
     }
-    stated
+    hours
 }
 
 /// The day before the renewal, earlier by the cut-off rounded up to whole days (the whole

@@ -64,6 +64,19 @@ pub fn changes_in_charges(charges: &[(Date, Money)]) -> Vec<PriceChange> {
         .collect()
 }
 
+/// One membership's changes out of the whole ledger's, which the store returns sorted by
+/// membership id: found by binary search, so a listing of n memberships with m changes
+/// costs n·log m, not n·m (100,000 memberships used to take minutes).
+pub fn changes_of(all: &[(i64, PriceChange)], membership_id: i64) -> &[(i64, PriceChange)] {
+    debug_assert!(
+        all.windows(2).all(|w| w[0].0 <= w[1].0),
+        "sorted by membership id"
+    );
+    let start = all.partition_point(|(id, _)| *id < membership_id);
+    let end = start + all[start..].partition_point(|(id, _)| *id == membership_id);
+    &all[start..end]
+}
+
 /// The price in effect on `day`, given the membership's current price and its recorded
 /// changes. A change seen in a notice or in the charges takes effect on its day: before it
 /// the old price applies (what was paid for a period already under way never changes). A

@@ -307,6 +307,20 @@ fn a_price_notice_changes_renewals_not_the_period_paid() {
         .map(|r| (r["date"].as_str().unwrap(), r["amount"].as_str().unwrap()))
         .collect();
     assert_eq!(amounts, [("2026-11-30", "25.00"), ("2026-12-31", "30.00")]);
+    // The text says the same (it used to print the current price on every row).
+    let text = tuiding_at(dir.path(), "2026-11-15")
+        .args(["renewals", "--within", "60d"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let row = |day: &str| {
+        text.lines()
+            .find(|l| l.starts_with(day))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("2026-11-30").contains("¥25.00"), "{text}");
+    assert!(row("2026-12-31").contains("¥30.00"), "{text}");
 }
 
 #[test]

@@ -290,7 +290,6 @@ fn calendar_events(
     use tuiding_core::checkup;
     use tuiding_core::ical::Event;
     let lang = ctx.lang;
-    let calendar = ctx.calendar()?;
     let lead = crate::cmd::reminders::LeadDays::load(ctx, store)?;
     let horizon = ctx
         .today
@@ -304,9 +303,8 @@ fn calendar_events(
             .policy(s.id)
             .localize(lang)?
             .and_then(|p| tuiding_core::policy::Policy::from_toml(&p.text).ok());
-        let Ok(check) = checkup::check(m, policy.as_ref(), ctx.today, &calendar) else {
-            continue;
-        };
+        // Only the cut-off is needed, not the whole rule check (100,000 memberships).
+        let cutoff_hours = checkup::effective_cutoff_hours(m, policy.as_ref());
         let lead_days = lead.of(ctx, s.id)?.0;
         let mut day = ctx.today;
         while let Ok(Some(renewal)) = m.next_renewal(day) {
@@ -329,7 +327,7 @@ fn calendar_events(
                 // The charge itself: the morning before, in case the last safe day passed.
                 alarms_days_before: vec![1],
             });
-            if let Ok(last) = checkup::last_safe_day(renewal, check.cancel_cutoff_hours)
+            if let Ok(last) = checkup::last_safe_day(renewal, cutoff_hours)
                 && last >= ctx.today
             {
                 events.push(Event {
@@ -389,6 +387,6 @@ fn calendar_events(
             });
         }
     }
-    events.sort_by(|a, b| a.date.cmp(&b.date).then(a.uid.cmp(&b.uid)));
+    events.sort_unstable_by(|a, b| a.date.cmp(&b.date).then_with(|| a.uid.cmp(&b.uid)));
     Ok(events)
 }

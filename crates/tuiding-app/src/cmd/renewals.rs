@@ -131,11 +131,11 @@ pub fn build(
         let dates = m
             .key_dates_within(ctx.today, until)
             .map_err(|e| UserError::failure(format!("#{}: {}", s.id, e.localized(ctx.lang))))?;
-        let history: Vec<tuiding_core::price::PriceChange> = changes
-            .iter()
-            .filter(|(id, _)| *id == s.id)
-            .map(|(_, c)| *c)
-            .collect();
+        let history: Vec<tuiding_core::price::PriceChange> =
+            tuiding_core::price::changes_of(changes, s.id)
+                .iter()
+                .map(|(_, c)| *c)
+                .collect();
         for key in dates {
             let price = tuiding_core::price::price_on(m.price, &history, key.date);
             if key.charges {
@@ -258,11 +258,11 @@ pub fn render(
         ],
     );
     for r in &report.renewals {
-        let m = &stored
-            .iter()
-            .find(|s| s.id == r.id)
-            .expect("item comes from the list")
-            .membership;
+        // The ledger is listed by id: a binary search, not a scan per row.
+        let Ok(at) = stored.binary_search_by_key(&r.id, |s| s.id) else {
+            continue;
+        };
+        let m = &stored[at].membership;
         let urgency = match r.days_until {
             0..=3 => Some(output::RED),
             4..=7 => Some(output::YELLOW),
@@ -275,7 +275,8 @@ pub fn render(
             } else {
                 via
             };
-            (m.price.to_string(), via)
+            // The price in effect on that day (a price notice applies from its date).
+            (r.money.unwrap_or(m.price).to_string(), via)
         } else {
             (
                 lang.pick("到期", "ends").to_string(),

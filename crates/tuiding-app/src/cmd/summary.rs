@@ -213,11 +213,12 @@ fn increases(
         .unwrap_or(ctx.today);
     let mut out = Vec::new();
     for s in stored {
-        let mut within: Vec<&tuiding_core::price::PriceChange> = changes
-            .iter()
-            .filter(|(id, c)| *id == s.id && c.on >= since && c.on <= ctx.today)
-            .map(|(_, c)| c)
-            .collect();
+        let mut within: Vec<&tuiding_core::price::PriceChange> =
+            tuiding_core::price::changes_of(changes, s.id)
+                .iter()
+                .filter(|(_, c)| c.on >= since && c.on <= ctx.today)
+                .map(|(_, c)| c)
+                .collect();
         within.sort_by_key(|c| c.on);
         let (Some(first), Some(last)) = (within.first(), within.last()) else {
             continue;

@@ -11,7 +11,6 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
-use jiff::ToSpan;
 
 use super::*;
 
@@ -38,6 +37,17 @@ pub(super) fn parse(
             format!("不是可读的 {kind} 工作簿：{e}"),
         )
     };
+    if kind == "XLSX" {
+        super::xlsx_limits::check(&bytes).map_err(|refusal| {
+            BillError::new(
+                file,
+                0,
+                0,
+                format!("not a bill workbook: {}", refusal.en),
+                format!("不是账单工作簿：{}", refusal.zh),
+            )
+        })?;
+    }
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut search = HeaderSearch::new(banks);
@@ -145,10 +155,14 @@ fn cell_text(cell: &Data) -> String {
 
 /// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD HH:MM:SS`.
 fn excel_serial_to_text(serial: f64) -> Option<String> {
+    if !serial.is_finite() {
+        return None;
+    }
     let days = serial.floor() as i64;
     let seconds = ((serial - serial.floor()) * 86_400.0).round() as i64;
+    // A serial beyond any calendar is no date (`days.days()` would panic).
     let date = jiff::civil::date(1899, 12, 30)
-        .checked_add(days.days())
+        .checked_add(jiff::Span::new().try_days(days).ok()?)
         .ok()?;
     Some(format!(
         "{date} {:02}:{:02}:{:02}",

@@ -1,0 +1,85 @@
+//! Crafted workbooks: a cell reference far beyond a sheet's last cell, a shared-string count
+//! of 4,294,967,295, a part that inflates past its declared size. Each used to make calamine
+//! ask for terabytes (the process aborted); each is now refused, quickly, with a message.
+
+use std::io::{Cursor, Read, Write};
+
+use tuiding_bills::parse_export;
+
+const WECHAT: &[u8] = include_bytes!("layouts/wechat-2b.xlsx");
+
+/// The workbook with `part` rewritten by `change`.
+fn rewrite(part: &str, change: impl Fn(String) -> String) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(Cursor::new(WECHAT)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut text = Vec::new();
+        f.read_to_end(&mut text).unwrap();
+        if name == part {
+            text = change(String::from_utf8(text).unwrap()).into_bytes();
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+fn refused(bytes: &[u8], says: &str) {
+    let started = std::time::Instant::now();
+    let err = parse_export("bill.xlsx", bytes).unwrap_err();
+    assert!(err.message.contains(says), "{err}");
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}
+
+#[test]
+fn the_untouched_workbook_reads() {
+    assert!(
+        !parse_export("bill.xlsx", WECHAT)
+            .unwrap()
+            .transactions
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_cell_beyond_the_last_row_is_refused() {
+    let far = rewrite("xl/worksheets/sheet1.xml", |xml| {
+        xml.replacen(
+            r#"<c r="A1" t="s">"#,
+            r#"<c r="XFE99999999" t="s"><v>0</v></c><c r="A1" t="s">"#,
+            1,
+        )
+    });
+    refused(&far, "beyond a sheet's last row or column");
+    let dimension = rewrite("xl/worksheets/sheet1.xml", |xml| {
+        xml.replacen(
+            r#"<dimension ref="A1:K31"/>"#,
+            r#"<dimension ref="A1:XFE99999999"/>"#,
+            1,
+        )
+    });
+    refused(&dimension, "beyond a sheet's last row or column");
+    let huge_box = rewrite("xl/worksheets/sheet1.xml", |xml| {
+        xml.replacen(
+            r#"<c r="A1" t="s">"#,
+            r#"<c r="XFD1048576" t="s"><v>0</v></c><c r="A1" t="s">"#,
+            1,
+        )
+    });
+    refused(&huge_box, "span");
+}
+
+#[test]
+fn a_huge_shared_string_count_is_refused() {
+    let strings = rewrite("xl/sharedStrings.xml", |xml| {
+        xml.replacen(
+            r#"count="179" uniqueCount="112""#,
+            r#"count="4294967295" uniqueCount="4294967295""#,
+            1,
+        )
+    });
+    refused(&strings, "shared-string table");
+}
