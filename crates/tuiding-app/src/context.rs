@@ -145,7 +145,18 @@ impl Ctx {
                 dir.display()
             )
         })?;
-        SqliteStore::open(&dir.join(DB_FILE)).localize(self.lang)
+        let store = SqliteStore::open(&dir.join(DB_FILE)).localize(self.lang)?;
+        // How long to wait for another writer (default 60 s); tests and impatient
+        // scripts shorten it.
+        if let Some(ms) = std::env::var("TUIDING_BUSY_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            store
+                .set_busy_timeout(std::time::Duration::from_millis(ms))
+                .localize(self.lang)?;
+        }
+        Ok(store)
     }
 
     /// The working-day calendar: the embedded one, extended by `holidays.json` in the data

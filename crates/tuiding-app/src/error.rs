@@ -11,6 +11,7 @@ pub struct UserError {
     message: String,
     usage: bool,
     not_found: bool,
+    busy: bool,
 }
 
 impl UserError {
@@ -26,6 +27,7 @@ impl UserError {
             message,
             usage: true,
             not_found: false,
+            busy: false,
         })
     }
 
@@ -35,6 +37,7 @@ impl UserError {
             message: message.into(),
             usage: false,
             not_found: false,
+            busy: false,
         })
     }
 
@@ -44,7 +47,23 @@ impl UserError {
             message: message.into(),
             usage: false,
             not_found: true,
+            busy: false,
         })
+    }
+
+    /// A shared resource (the database) was busy: exit code 1, HTTP 503 with `Retry-After`.
+    pub fn busy(message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(UserError {
+            message: message.into(),
+            usage: false,
+            not_found: false,
+            busy: true,
+        })
+    }
+
+    /// Whether trying again later would help.
+    pub fn is_busy(&self) -> bool {
+        self.busy
     }
 
     /// Whether this says a thing asked for does not exist.
@@ -76,9 +95,14 @@ pub trait Localize<T> {
 
 impl<T, E: Localized> Localize<T> for Result<T, E> {
     fn localize(self, lang: Lang) -> anyhow::Result<T> {
-        self.map_err(|e| match e.is_not_found() {
-            true => UserError::not_found(e.localized(lang)),
-            false => UserError::failure(e.localized(lang)),
+        self.map_err(|e| {
+            if e.is_busy() {
+                UserError::busy(e.localized(lang))
+            } else if e.is_not_found() {
+                UserError::not_found(e.localized(lang))
+            } else {
+                UserError::failure(e.localized(lang))
+            }
         })
     }
 

@@ -75,4 +75,10 @@ pub trait Localized {
     fn is_not_found(&self) -> bool {
         false
     }
+
+    /// Whether the error says a shared resource was busy and trying again later works (a
+    /// web API answers 503 with `Retry-After`).
+    fn is_busy(&self) -> bool {
+        false
+    }
 }

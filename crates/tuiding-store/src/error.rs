@@ -76,12 +76,40 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
+    /// Another process held the database longer than the busy timeout (a very long
+    /// import, say): nothing was written; trying again later works.
+    #[error(
+        "the database is busy with another tuiding process (a long import?); nothing was written, try again in a moment"
+    )]
+    Busy,
     /// SQLite reported an error.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether waiting and trying again would help.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy)
+    }
 }
 
 impl Localized for StoreError {
+    fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy)
+    }
+
     fn is_not_found(&self) -> bool {
         matches!(
             self,
@@ -121,6 +149,9 @@ impl Localized for StoreError {
             }
             (StoreError::Io { path, source }, Lang::Zh) => {
                 format!("无法打开数据库 {}：{source}", path.display())
+            }
+            (StoreError::Busy, Lang::Zh) => {
+                "数据库正被另一个 tuiding 进程占用（在导入大量账单？）；没有写入任何内容，请稍后再试".into()
             }
             (StoreError::Sqlite(e), Lang::Zh) => format!("数据库错误：{e}"),
         }

@@ -56,18 +56,46 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Brings the schema up to date, one transaction per migration.
+/// Brings the schema up to date in one transaction that holds the write lock, so two
+/// processes opening a new data dir at once never both create it: the second waits, then
+/// finds nothing left to do. An up-to-date database is only read.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    conn.execute_batch(
+    if pending(conn)?.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    TEXT PRIMARY KEY,
              applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ) STRICT;",
     )?;
-    let applied: Vec<String> = conn
-        .prepare("SELECT version FROM schema_migrations ORDER BY version")?
-        .query_map([], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
+    for (version, sql) in pending(&tx)? {
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES (?1)",
+            params![version],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The migrations not applied yet; an error when the database has one this binary does
+/// not know.
+fn pending(conn: &Connection) -> Result<Vec<(&'static str, &'static str)>, StoreError> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        [],
+        |r| r.get(0),
+    )?;
+    let applied: Vec<String> = if exists {
+        conn.prepare("SELECT version FROM schema_migrations ORDER BY version")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
     if let Some(unknown) = applied
         .iter()
         .find(|v| !MIGRATIONS.iter().any(|(known, _)| known == v))
@@ -76,19 +104,11 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             version: unknown.clone(),
         });
     }
-    for (version, sql) in MIGRATIONS {
-        if applied.iter().any(|v| v == version) {
-            continue;
-        }
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version) VALUES (?1)",
-            params![version],
-        )?;
-        tx.commit()?;
-    }
-    Ok(())
+    Ok(MIGRATIONS
+        .iter()
+        .filter(|(version, _)| !applied.iter().any(|v| v == version))
+        .copied()
+        .collect())
 }
 
 #[cfg(test)]

@@ -54,6 +54,23 @@ impl SqliteStore {
         SqliteStore::setup(conn)
     }
 
+    /// `PRAGMA integrity_check`: every page of the file read and checked. Empty when the
+    /// database is sound, else what SQLite found.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let found: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(found.into_iter().filter(|line| line != "ok").collect())
+    }
+
+    /// Waits this long for another writer instead of [`BUSY_TIMEOUT`].
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<(), StoreError> {
+        self.conn.busy_timeout(wait)?;
+        Ok(())
+    }
+
     /// Writes a consistent copy of the database to `path` (which must not exist), safe
     /// while other processes use it: `VACUUM INTO` reads inside one transaction.
     pub fn snapshot_to(&self, path: &Path) -> Result<(), StoreError> {
@@ -71,7 +88,9 @@ impl SqliteStore {
     }
 
     fn setup(mut conn: Connection) -> Result<SqliteStore, StoreError> {
-        conn.busy_timeout(Duration::from_secs(5))?;
+        // Writers wait for each other (a long import holds the write lock for seconds)
+        // rather than fail; past this, the error says the database is busy.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -79,6 +98,9 @@ impl SqliteStore {
         Ok(SqliteStore { conn })
     }
 }
+
+/// How long a writer waits for another to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Creates the database file with mode 0600 before SQLite does (SQLite would use the
 /// umask); SQLite gives its -wal and -shm files the same mode as the database.

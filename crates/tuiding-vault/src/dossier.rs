@@ -64,6 +64,15 @@ pub fn write(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "dossier.zip".into());
+    // A write killed before its rename left a temporary file: removed now.
+    if let Some(parent) = out.parent() {
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        crate::leftovers::remove_stale(parent, &format!(".{name}.tmp-"));
+    }
     let temp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         // Owner-only: a dossier or backup holds evidence and the whole ledger.

@@ -15,6 +15,7 @@
 pub mod digest;
 pub mod dossier;
 mod journal;
+pub mod leftovers;
 pub mod mask;
 mod vault;
 

@@ -230,6 +230,17 @@ impl Vault {
             .collect()
     }
 
+    /// Removes what an addition killed mid-write left: temporary objects of processes that
+    /// are gone. Returns how many.
+    pub fn remove_leftovers(&self) -> usize {
+        let Ok(dirs) = std::fs::read_dir(self.dir.join("objects")) else {
+            return 0;
+        };
+        dirs.flatten()
+            .map(|d| crate::leftovers::remove_stale(&d.path(), ".tmp-"))
+            .sum()
+    }
+
     /// Refuses a journal that no longer holds the head the ledger `recorded` (its `seq`
     /// and `hash`): what is added next must follow what was acknowledged.
     pub fn check_head(&self, recorded: Option<(u64, &str)>) -> Result<(), VaultError> {
@@ -396,7 +407,12 @@ pub(crate) fn write_durably_from(target: &Path, mut reader: impl Read) -> std::i
         .unwrap_or_default();
     let temp = parent.join(format!(".tmp-{}-{name}", std::process::id()));
     let result = (|| {
-        let mut file = File::create(&temp)?;
+        // Owner-only: evidence and restored databases hold personal data.
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        let mut file = open.open(&temp)?;
         let written = std::io::copy(&mut reader, &mut file)?;
         file.sync_all()?;
         std::fs::rename(&temp, target)?;

@@ -11,7 +11,8 @@ use tuiding_app::error::UserError;
 #[derive(Debug)]
 pub struct WebError {
     /// 400 bad input, 401/403 login and CSRF, 404 unknown record, 413 too large, 422 a
-    /// refused operation (an illegal case move, say), 500 anything else.
+    /// refused operation (an illegal case move, say), 503 a busy database (with
+    /// `Retry-After`), 500 anything else.
     pub status: StatusCode,
     /// The message for the user.
     pub message: String,
@@ -93,8 +94,22 @@ impl WebError {
                 problems: self.problems,
             },
         };
-        (self.status, Json(body)).into_response()
+        with_retry_after(self.status, (self.status, Json(body)).into_response())
     }
+}
+
+/// Seconds a client should wait before retrying a request the busy database refused.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// Adds `Retry-After` to a 503 (the database was busy: a long import in another process).
+pub fn with_retry_after(status: StatusCode, mut response: Response) -> Response {
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(RETRY_AFTER_SECONDS),
+        );
+    }
+    response
 }
 
 impl From<anyhow::Error> for WebError {
@@ -102,7 +117,9 @@ impl From<anyhow::Error> for WebError {
         let Some(user) = err.downcast_ref::<UserError>() else {
             return WebError::internal(err);
         };
-        let status = if user.is_usage() {
+        let status = if user.is_busy() {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else if user.is_usage() {
             StatusCode::BAD_REQUEST
         } else if user.is_not_found() {
             StatusCode::NOT_FOUND
@@ -176,3 +193,23 @@ impl IntoResponse for ApiError {
 
 /// An API result.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_503_with_retry_after() {
+        let err: WebError = UserError::busy("数据库正忙").into();
+        assert_eq!(err.status, StatusCode::SERVICE_UNAVAILABLE);
+        let response = err.json();
+        assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], "5");
+        let refused: WebError = UserError::failure("no").into();
+        assert!(
+            !refused
+                .json()
+                .headers()
+                .contains_key(axum::http::header::RETRY_AFTER)
+        );
+    }
+}

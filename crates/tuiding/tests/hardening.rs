@@ -357,3 +357,188 @@ fn calendar_events_carry_alarms_at_the_lead_days() {
     assert!(last_safe.contains("TRIGGER:-P6DT15H"), "{last_safe}");
     assert!(last_safe.contains("TRIGGER:-PT15H"), "{last_safe}");
 }
+
+/// A writer that finds the database held by another process past the busy timeout says
+/// so (not a raw SQLite message) and writes nothing; within the timeout it waits.
+#[test]
+fn a_busy_database_is_named_and_nothing_is_written() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path();
+    add_one(data, "爱奇艺");
+    let before = dump(data);
+    let conn = rusqlite::Connection::open(data.join("tuiding.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = tuiding(data)
+        .env("TUIDING_BUSY_TIMEOUT_MS", "200")
+        .args([
+            "add",
+            "--platform",
+            "腾讯视频",
+            "--period",
+            "month",
+            "--price",
+            "30",
+        ])
+        .args(["--start", "2026-01-01"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("数据库正被另一个 tuiding 进程占用"),
+        "{stderr}"
+    );
+    conn.execute_batch("ROLLBACK").unwrap();
+    drop(conn);
+    assert_eq!(dump(data), before);
+    // Held for a moment only: the writer waits and succeeds.
+    let conn = rusqlite::Connection::open(data.join("tuiding.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    tuiding(data)
+        .args([
+            "add",
+            "--platform",
+            "腾讯视频",
+            "--period",
+            "month",
+            "--price",
+            "30",
+        ])
+        .args(["--start", "2026-01-01"])
+        .assert()
+        .success();
+    release.join().unwrap();
+}
+
+/// Many commands on a data dir that does not exist yet: each one waits for the one that
+/// creates it, none fails.
+#[test]
+fn commands_on_a_new_data_dir_at_once_all_succeed() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path().join("new");
+    let bin = assert_cmd::cargo::cargo_bin("tuiding");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            std::process::Command::new(&bin)
+                .args([
+                    "--data-dir",
+                    data.to_str().unwrap(),
+                    "--today",
+                    "2026-11-30",
+                ])
+                .args([
+                    "add",
+                    "--platform",
+                    &format!("平台{i}"),
+                    "--period",
+                    "month",
+                ])
+                .args(["--price", "10", "--start", "2026-01-01"])
+                .env("NO_COLOR", "1")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        json(tuiding(&data).arg("list")).as_array().unwrap().len(),
+        8
+    );
+}
+
+/// `restore` writes owner-only files and refuses a backup whose database has a damaged
+/// page even when the archive's manifest matches it (it used to check only that it opens).
+#[test]
+fn restore_writes_owner_only_files_and_refuses_a_damaged_database() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path().join("data");
+    for i in 0..200 {
+        tuiding(&data)
+            .args([
+                "add",
+                "--platform",
+                &format!("平台{i}"),
+                "--period",
+                "month",
+            ])
+            .args([
+                "--price",
+                "10",
+                "--start",
+                "2026-01-01",
+                "--notes",
+                &"备注".repeat(50),
+            ])
+            .assert()
+            .success();
+    }
+    let archive = dir.path().join("b.zip");
+    tuiding(&data)
+        .args(["backup", archive.to_str().unwrap()])
+        .assert()
+        .success();
+    tuiding(&data)
+        .args(["restore", archive.to_str().unwrap()])
+        .assert()
+        .success();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("tuiding.db"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Damage a page in the middle of the database, and rewrite the manifest to match.
+    let damaged = dir.path().join("damaged.zip");
+    let mut db = Vec::new();
+    common::rewrite_zip(&archive, &damaged, |name, content| {
+        if name == "data/tuiding.db" {
+            let page = 4096 * (content.len() / 4096 / 2);
+            for b in &mut content[page..page + 64] {
+                *b = 0xFF;
+            }
+            db = content.clone();
+        }
+    });
+    let fixed = dir.path().join("damaged-fixed.zip");
+    let (sha, sm3) = tuiding_vault::digest::digests(&db);
+    common::rewrite_zip(&damaged, &fixed, |name, content| {
+        if name == "manifest.json" {
+            let mut manifest: serde_json::Value = serde_json::from_slice(content).unwrap();
+            for f in manifest["files"].as_array_mut().unwrap() {
+                if f["path"] == "data/tuiding.db" {
+                    f["sha256"] = sha.clone().into();
+                    f["sm3"] = sm3.clone().into();
+                }
+            }
+            *content = serde_json::to_vec(&manifest).unwrap();
+        }
+    });
+    let before = dump(&data);
+    let out = tuiding(&data)
+        .args(["restore", fixed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("损坏") || stderr.contains("malformed"),
+        "{stderr}"
+    );
+    assert_eq!(dump(&data), before, "nothing was changed");
+}

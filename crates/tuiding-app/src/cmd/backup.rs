@@ -66,7 +66,13 @@ impl BackupArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let data_dir = ctx.data_dir()?;
         let store = ctx.open_store()?;
-        let scratch = tempdir_beside(&self.file)?;
+        // The snapshot goes in a scratch directory inside the data dir (skipped by the
+        // copy: its name starts with a dot); one left by a killed backup is removed now.
+        tuiding_vault::leftovers::remove_stale(&data_dir, ".backup-");
+        let scratch = data_dir.join(format!(".backup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        create_private_dir(&scratch)
+            .map_err(|e| UserError::failure(format!("{}: {e}", scratch.display())))?;
         let snapshot = scratch.join(DB);
         let result = (|| {
             store.snapshot_to(&snapshot).localize(ctx.lang)?;
@@ -143,7 +149,8 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> anyhow:
     Ok(())
 }
 
-/// A private scratch directory next to `file`, so renames stay on one file system.
+/// A private scratch directory next to `file`, so renames stay on one file system; one
+/// left by a killed run is removed first.
 fn tempdir_beside(file: &Path) -> anyhow::Result<PathBuf> {
     let parent = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -153,6 +160,7 @@ fn tempdir_beside(file: &Path) -> anyhow::Result<PathBuf> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "tuiding".into());
+    tuiding_vault::leftovers::remove_stale(&parent, &format!(".{name}.scratch-"));
     let dir = parent.join(format!(".{name}.scratch-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     create_private_dir(&dir).map_err(|e| UserError::failure(format!("{}: {e}", dir.display())))?;
@@ -223,7 +231,13 @@ impl RestoreArgs {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_else(|| "tuiding".into());
-            let aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}"));
+            // Two restores within a second must not aim at the same name.
+            let mut aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}"));
+            let mut n = 1;
+            while aside.exists() {
+                n += 1;
+                aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}-{n}"));
+            }
             std::fs::rename(&data_dir, &aside)
                 .map_err(|e| UserError::failure(format!("{}: {e}", data_dir.display())))?;
             Some(aside)
@@ -271,9 +285,24 @@ impl RestoreArgs {
 /// verifies.
 fn extract_and_check(ctx: &Ctx, file: &Path, staging: &Path) -> anyhow::Result<()> {
     dossier::extract(file, ROOT.trim_end_matches('/'), staging).localize_vault(ctx.lang)?;
-    let head = SqliteStore::open(&staging.join(DB))
-        .and_then(|store| store.vault_head())
-        .localize(ctx.lang)?;
+    let store = SqliteStore::open(&staging.join(DB)).localize(ctx.lang)?;
+    // Opening reads the header and the schema only: a damaged page elsewhere would surface
+    // later, in the restored ledger. The whole file is checked now.
+    let integrity = store.integrity_check().localize(ctx.lang)?;
+    if !integrity.is_empty() {
+        return Err(UserError::failure(format!(
+            "{}: {} ({}); {}",
+            file.display(),
+            ctx.t(
+                "备份里的数据库已损坏",
+                "the database in the backup is damaged"
+            ),
+            tuiding_core::bounds::quote(&integrity.join("; ")),
+            ctx.t("什么都没有改动", "nothing was changed")
+        )));
+    }
+    let head = store.vault_head().localize(ctx.lang)?;
+    drop(store);
     let report = Vault::open(&staging.join("vault"))
         .and_then(|v| v.verify(head.as_ref().map(|h| (h.seq, h.hash.as_str()))))
         .localize_vault(ctx.lang)?;

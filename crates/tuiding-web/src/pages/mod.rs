@@ -145,7 +145,10 @@ impl IntoResponse for PageError {
             p.error role="alert" { (self.error.message) }
             p { a href="/" { (c.t("回到总览", "Back to the overview")) } }
         };
-        (self.error.status, page(&c, title, body)).into_response()
+        crate::error::with_retry_after(
+            self.error.status,
+            (self.error.status, page(&c, title, body)).into_response(),
+        )
     }
 }
 
