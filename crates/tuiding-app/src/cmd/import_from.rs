@@ -175,8 +175,9 @@ impl ImportFromArgs {
     }
 }
 
-/// JSON (an array, or `{"subscriptions": [...]}`) or CSV with a header row.
-fn read_records(text: &str) -> Result<Vec<Record>, String> {
+/// The records of a Wallos export: JSON (an array, or `{"subscriptions": [...]}`) or CSV
+/// with a header row.
+pub fn read_records(text: &str) -> Result<Vec<Record>, String> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
         let value: serde_json::Value =

@@ -37,14 +37,19 @@ pub(super) fn parse(
             format!("不是可读的 {kind} 工作簿：{e}"),
         )
     };
-    if kind == "XLSX" {
-        super::xlsx_limits::check(&bytes).map_err(|refusal| {
+    let limits = if kind == "XLSX" {
+        super::xlsx_limits::check(&bytes)
+    } else {
+        super::xlsx_limits::check_cfb(&bytes).and_then(|()| super::xlsx_limits::check_xls(&bytes))
+    };
+    {
+        limits.map_err(|refusal| {
             BillError::new(
                 file,
                 0,
                 0,
-                format!("not a bill workbook: {}", refusal.en),
-                format!("不是账单工作簿：{}", refusal.zh),
+                format!("not a readable {kind} workbook: {}", refusal.en),
+                format!("不是可读的 {kind} 工作簿：{}", refusal.zh),
             )
         })?;
     }

@@ -179,6 +179,171 @@ fn cell_reference(text: &[u8]) -> Option<(u64, u64)> {
     Some((col, row))
 }
 
+/// An XLS (BIFF) workbook: every DIMENSIONS record (type 0x0200) found in the file must
+/// span at most [`MAX_CELLS`] cells, computed as calamine does (it reserves that many cells
+/// before reading any). Records are found by their header bytes in the file as stored; a
+/// workbook stream is stored in order in the files Excel and banks write.
+pub(super) fn check_xls(bytes: &[u8]) -> Result<(), Refusal> {
+    let u16_at = |i: usize| u32::from(u16::from_le_bytes([bytes[i], bytes[i + 1]]));
+    let u32_at =
+        |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    for at in memmem::find_iter(bytes, &[0x00, 0x02]) {
+        if at + 4 > bytes.len() {
+            break;
+        }
+        let len = u16_at(at + 2) as usize;
+        let data = at + 4;
+        if !matches!(len, 10 | 14 | 16) || data + len > bytes.len() {
+            continue;
+        }
+        let (rf, rl, mut cf, cl) = if len == 10 {
+            (
+                u16_at(data),
+                u16_at(data + 2),
+                u16_at(data + 4),
+                u16_at(data + 6),
+            )
+        } else {
+            (
+                u32_at(data),
+                u32_at(data + 4),
+                u16_at(data + 8),
+                u16_at(data + 10),
+            )
+        };
+        if 0xFF < cf || cl < cf {
+            cf = 0;
+        }
+        let (end_row, end_col) = if rl >= 1 && cl >= 1 {
+            (rl - 1, cl - 1)
+        } else {
+            (rf, cf)
+        };
+        let rows = u64::from(end_row.wrapping_sub(rf).wrapping_add(1));
+        let cols = u64::from(end_col.wrapping_sub(cf).wrapping_add(1));
+        let cells = rows.saturating_mul(cols);
+        if cells > MAX_CELLS {
+            return Err(refuse(
+                format!("a sheet declares {cells} cells, more than {MAX_CELLS}"),
+                format!("工作表声明了 {cells} 个单元格，超过 {MAX_CELLS}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The sector chains of an XLS's compound file (CFB) container, walked as calamine will
+/// walk them: a chain that loops or points outside the FAT made calamine grow one vector
+/// until the process aborted (or index out of bounds). Every chain calamine reads (the
+/// directory, the mini stream and mini FAT, each stream) must end, without a loop, inside
+/// the file.
+pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
+    const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    let bad = |en: &str, zh: &str| {
+        refuse(
+            format!("its compound-file container is damaged ({en})"),
+            format!("文件容器已损坏（{zh}）"),
+        )
+    };
+    if bytes.len() < 512 {
+        return Err(bad("shorter than its header", "比文件头还短"));
+    }
+    // calamine reads sector tables four bytes at a time and panics on a remainder: a
+    // compound file is whole sectors, so a length that is not a multiple of 4 is a cut one.
+    if bytes.len() % 4 != 0 {
+        return Err(bad("cut off mid-sector", "在扇区中间被截断"));
+    }
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let size: usize = match u16_at(bytes, 30) {
+        9 => 512,
+        12 => 4096,
+        _ => return Ok(()), // calamine refuses it itself
+    };
+    let body = &bytes[size.min(bytes.len())..];
+    let max_id = (bytes.len() / size) as u32;
+    let sector = |id: u32| -> Result<&[u8], Refusal> {
+        if id > max_id {
+            return Err(bad("a sector past the end", "扇区超出文件末尾"));
+        }
+        let start = (id as usize).saturating_mul(size).min(body.len());
+        Ok(&body[start..(start + size).min(body.len())])
+    };
+    let words = |b: &[u8]| {
+        b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect::<Vec<_>>()
+    };
+    // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
+    let mut difat: Vec<u32> = (0..109).map(|i| u32_at(bytes, 76 + 4 * i)).collect();
+    let mut id = u32_at(bytes, 68);
+    let mut steps = 0;
+    while id < RESERVED {
+        steps += 1;
+        if steps > max_id as usize + 1 {
+            return Err(bad("a DIFAT chain that loops", "DIFAT 链成环"));
+        }
+        difat.extend(words(sector(id)?));
+        id = difat.pop().unwrap_or(ENDOFCHAIN);
+    }
+    let mut fats = Vec::new();
+    for id in difat.into_iter().filter(|id| *id < DIFSECT) {
+        fats.extend(words(sector(id)?));
+    }
+    // A chain: every link inside the FAT, no sector twice.
+    let walk = |start: u32, table: &[u32], limit: u32| -> Result<usize, Refusal> {
+        let mut seen = std::collections::HashSet::new();
+        let mut id = start;
+        while id != ENDOFCHAIN {
+            if id > limit || (id as usize) >= table.len() || !seen.insert(id) {
+                return Err(bad(
+                    "a sector chain that loops or leaves the file",
+                    "扇区链成环或超出文件",
+                ));
+            }
+            id = table[id as usize];
+        }
+        Ok(seen.len())
+    };
+    let directory_sectors = walk(u32_at(bytes, 48), &fats, max_id)?;
+    let mut directory = Vec::new();
+    let mut id = u32_at(bytes, 48);
+    for _ in 0..directory_sectors {
+        directory.extend_from_slice(sector(id)?);
+        id = fats[id as usize];
+    }
+    let mini_fat_sectors = u32_at(bytes, 64);
+    let mut mini_fats = Vec::new();
+    if mini_fat_sectors > 0 {
+        let start = u32_at(bytes, 60);
+        let n = walk(start, &fats, max_id)?;
+        let mut id = start;
+        for _ in 0..n {
+            mini_fats.extend(words(sector(id)?));
+            id = fats[id as usize];
+        }
+    }
+    for (i, entry) in directory.chunks_exact(128).enumerate() {
+        let kind = entry[66];
+        let start = u32_at(entry, 116);
+        let len = u32_at(entry, 120);
+        let is_root = i == 0;
+        if kind != 2 && !is_root {
+            continue;
+        }
+        // The root's chain is the mini stream; a stream of 4096 bytes or more lives in
+        // sectors, a smaller one in the mini stream.
+        if (is_root && mini_fat_sectors > 0) || (!is_root && len >= 4096) {
+            walk(start, &fats, max_id)?;
+        } else if !is_root && len > 0 {
+            walk(start, &mini_fats, max_id.saturating_mul(8))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
