@@ -187,13 +187,7 @@ impl SqliteStore {
         step: &str,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        let bumped = tx.execute(
-            "UPDATE case_file SET revision = revision + 1 WHERE id = ?1 AND revision = ?2",
-            params![id, revision],
-        )?;
-        if bumped != 1 {
-            return Err(StoreError::Conflict { id });
-        }
+        bump_revision(&tx, id, revision)?;
         tx.execute(
             "DELETE FROM case_step WHERE case_id = ?1 AND step_id = ?2",
             params![id, step],
@@ -262,13 +256,7 @@ impl SqliteStore {
         let tx = self.conn.transaction()?;
         // The revision is checked again inside the transaction: a writer that slipped in
         // since the read above makes this a conflict, never a lost update.
-        let bumped = tx.execute(
-            "UPDATE case_file SET revision = revision + 1 WHERE id = ?1 AND revision = ?2",
-            params![id, revision],
-        )?;
-        if bumped != 1 {
-            return Err(StoreError::Conflict { id });
-        }
+        bump_revision(&tx, id, revision)?;
         if let Some(to) = change.to {
             let seq: i64 = tx.query_row(
                 "SELECT coalesce(max(seq), 0) + 1 FROM case_transition WHERE case_id = ?1",
@@ -316,6 +304,18 @@ impl SqliteStore {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Moves a case to its next revision, provided it is still at `revision`.
+fn bump_revision(tx: &Tx<'_>, id: i64, revision: i64) -> Result<(), StoreError> {
+    let bumped = tx.execute(
+        "UPDATE case_file SET revision = revision + 1 WHERE id = ?1 AND revision = ?2",
+        params![id, revision],
+    )?;
+    if bumped != 1 {
+        return Err(StoreError::Conflict { id });
+    }
+    Ok(())
 }
 
 fn update_contracts(

@@ -1022,6 +1022,30 @@ async fn session_cookies_are_secure_behind_https() {
     assert!(login(told, None).await.contains("; Secure"));
 }
 
+/// An out-of-range price or date is refused with the field named, and nothing is stored
+/// (the API's 422 for such a price used to store the row, and every listing then failed).
+#[tokio::test]
+async fn out_of_range_values_are_refused_and_nothing_is_stored() {
+    let api = Api::new(true);
+    let before = api.stored().await;
+    for (body, field) in [
+        (
+            json!({"platform": "X", "period": "month", "price": "92233720368547758.07", "start": "2026-01-01"}),
+            "price",
+        ),
+        (
+            json!({"platform": "X", "period": "month", "price": "10", "start": "9999-12-31"}),
+            "start",
+        ),
+    ] {
+        let answer = api.json(Method::POST, "/api/v1/memberships", body).await;
+        assert!(answer.status.is_client_error(), "{}", answer.status);
+        assert_eq!(answer.json()["error"]["field"], field);
+    }
+    assert_eq!(api.stored().await, before);
+    assert_eq!(api.get("/api/v1/summary").await.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn stale_edits_and_stale_stream_numbers_are_refused() {
     let api = Api::new(true);

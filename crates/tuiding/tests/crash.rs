@@ -128,6 +128,20 @@ fn run_ok(data: &Path, args: &[&str]) {
     );
 }
 
+fn add_evidence(data: &Path, file: &Path) {
+    run_ok(
+        data,
+        &[
+            "evidence",
+            "add",
+            "1",
+            file.to_str().unwrap(),
+            "--kind",
+            "operation",
+        ],
+    );
+}
+
 #[test]
 fn killed_at_random_moments_nothing_is_lost_or_partial_and_leftovers_go() {
     let trials: usize = std::env::var("TUIDING_CRASH_TRIALS")
@@ -170,17 +184,7 @@ fn killed_at_random_moments_nothing_is_lost_or_partial_and_leftovers_go() {
         ],
     );
     run_ok(&data, &["case", "open", "1"]);
-    run_ok(
-        &data,
-        &[
-            "evidence",
-            "add",
-            "1",
-            small.to_str().unwrap(),
-            "--kind",
-            "operation",
-        ],
-    );
+    add_evidence(&data, &small);
     run_ok(&data, &["backup", archive.to_str().unwrap()]);
     let mut imported_rows = None;
     // Kills that landed before the operation finished (the rest came too late).
@@ -247,17 +251,7 @@ fn killed_at_random_moments_nothing_is_lost_or_partial_and_leftovers_go() {
                 assert_sound(&data);
                 interrupted += usize::from(!leftovers(&data.join("vault")).is_empty());
                 // The next addition removes the temporary objects the killed one left.
-                run_ok(
-                    &data,
-                    &[
-                        "evidence",
-                        "add",
-                        "1",
-                        small.to_str().unwrap(),
-                        "--kind",
-                        "operation",
-                    ],
-                );
+                add_evidence(&data, &small);
                 assert_eq!(
                     leftovers(&data.join("vault")),
                     Vec::<PathBuf>::new(),

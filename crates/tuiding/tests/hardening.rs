@@ -358,6 +358,19 @@ fn calendar_events_carry_alarms_at_the_lead_days() {
     assert!(last_safe.contains("TRIGGER:-PT15H"), "{last_safe}");
 }
 
+/// A monthly membership to add while something else holds the database.
+const ADD_TENCENT: [&str; 9] = [
+    "add",
+    "--platform",
+    "腾讯视频",
+    "--period",
+    "month",
+    "--price",
+    "30",
+    "--start",
+    "2026-01-01",
+];
+
 /// A writer that finds the database held by another process past the busy timeout says
 /// so (not a raw SQLite message) and writes nothing; within the timeout it waits.
 #[test]
@@ -370,16 +383,7 @@ fn a_busy_database_is_named_and_nothing_is_written() {
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     let out = tuiding(data)
         .env("TUIDING_BUSY_TIMEOUT_MS", "200")
-        .args([
-            "add",
-            "--platform",
-            "腾讯视频",
-            "--period",
-            "month",
-            "--price",
-            "30",
-        ])
-        .args(["--start", "2026-01-01"])
+        .args(ADD_TENCENT)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -398,19 +402,7 @@ fn a_busy_database_is_named_and_nothing_is_written() {
         std::thread::sleep(std::time::Duration::from_millis(300));
         conn.execute_batch("COMMIT").unwrap();
     });
-    tuiding(data)
-        .args([
-            "add",
-            "--platform",
-            "腾讯视频",
-            "--period",
-            "month",
-            "--price",
-            "30",
-        ])
-        .args(["--start", "2026-01-01"])
-        .assert()
-        .success();
+    tuiding(data).args(ADD_TENCENT).assert().success();
     release.join().unwrap();
 }
 
