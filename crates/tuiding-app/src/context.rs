@@ -121,12 +121,12 @@ impl Ctx {
                 "{}",
                 match self.lang {
                     Lang::Zh => format!(
-                        "警告：#{id}（{}）有超出范围的值，已跳过：{}。用 `tuiding edit {id}` 修正，或 `tuiding rm {id}` 删除",
+                        "警告：#{id}（{}）有无法使用的值，已跳过：{}。用 `tuiding edit {id}` 修正，或 `tuiding rm {id}` 删除",
                         faulty.platform,
                         faulty.error.localized(self.lang)
                     ),
                     Lang::En => format!(
-                        "warning: #{id} ({}) holds an out-of-range value and is left out: {}. Fix it with `tuiding edit {id}` or remove it with `tuiding rm {id}`",
+                        "warning: #{id} ({}) holds a value that cannot be used and is left out: {}. Fix it with `tuiding edit {id}` or remove it with `tuiding rm {id}`",
                         faulty.platform,
                         faulty.error.localized(self.lang)
                     ),

@@ -290,7 +290,13 @@ fn read_text(
                 start = i + 1;
             }
             bounds.push((start, text.len()));
-            if unterminated {
+            // A footer line (合计…, 共…笔) is shorter than the rows by nature.
+            if unterminated
+                && !ends_rows(&Record {
+                    text,
+                    bounds: &bounds,
+                })
+            {
                 check_cut_off(file, record_line, bounds.len(), previous_fields)?;
             }
             if !text.trim().is_empty() {
@@ -329,7 +335,7 @@ fn read_text(
                 let at_end = unterminated || !more;
                 in_record = false;
                 splitter.bounds(&mut bounds);
-                if at_end {
+                if at_end && !ends_rows(&splitter.record(&bounds)) {
                     check_cut_off(file, record_line, bounds.len(), previous_fields)?;
                 }
                 previous_fields = Some(bounds.len());

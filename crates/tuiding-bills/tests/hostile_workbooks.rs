@@ -81,7 +81,7 @@ fn a_huge_shared_string_count_is_refused() {
             1,
         )
     });
-    refused(&strings, "shared-string table");
+    refused(&strings, "strings in");
 }
 
 const XLS: &[u8] = include_bytes!("layouts/ccb-debit.xls");
@@ -131,4 +131,52 @@ fn an_xls_cut_mid_sector_is_refused() {
     for cut in [1, 2, 3, 513] {
         refused(&XLS[..XLS.len() - cut], "damaged");
     }
+}
+
+/// One NUMBER cell moved to row and column 65535 while DIMENSIONS stays small: calamine
+/// builds the sheet from its cells' positions (65536 × 65536 cells) and used to abort.
+#[test]
+fn an_xls_cell_far_away_is_refused() {
+    let mut bytes = XLS.to_vec();
+    // The first Number (0x0203) or LabelSst (0x00FD) record after the DIMENSIONS record.
+    let dims = bytes
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .unwrap();
+    let at = dims
+        + bytes[dims..]
+            .windows(2)
+            .position(|w| w == [0xFD, 0x00] || w == [0x03, 0x02])
+            .unwrap();
+    bytes[at + 4..at + 8].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
+    refused(&bytes, "declares");
+}
+
+/// An XLSX whose shared strings sit in a part named in capitals, with single quotes: still
+/// checked (calamine finds parts case-insensitively).
+#[test]
+fn a_shared_string_count_in_any_spelling_is_refused() {
+    let mut src = zip::ZipArchive::new(Cursor::new(WECHAT)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let mut name = f.name().unwrap().to_string();
+        let mut text = Vec::new();
+        f.read_to_end(&mut text).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            name = "XL/SHAREDSTRINGS.XML".into();
+            text = String::from_utf8(text)
+                .unwrap()
+                .replacen(
+                    r#"count="179" uniqueCount="112""#,
+                    "count='179'\tuniqueCount='4294967295'",
+                    1,
+                )
+                .into_bytes();
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&text).unwrap();
+    }
+    refused(&out.finish().unwrap().into_inner(), "strings");
 }

@@ -91,6 +91,10 @@ impl SqliteStore {
         // Writers wait for each other (a long import holds the write lock for seconds)
         // rather than fail; past this, the error says the database is busy.
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Every write transaction takes the write lock when it begins: one that starts by
+        // reading and then writes would get SQLITE_BUSY at once in WAL mode, without
+        // waiting, whenever another process writes.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

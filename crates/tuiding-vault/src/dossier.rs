@@ -158,7 +158,18 @@ pub fn verify(path: &Path) -> Result<(Manifest, Vec<Problem>), VaultError> {
             .map_err(|e| io(std::io::Error::other(format!("manifest.json: {e}"))))?
     };
     let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for listed in &manifest.files {
+        // Listed twice, it would be read twice: a small archive naming one large entry a
+        // million times would take forever.
+        if !seen.insert(listed.path.as_str()) {
+            problems.push(problem(
+                "duplicate_entry",
+                &listed.path,
+                "listed more than once in the manifest",
+            ));
+            continue;
+        }
         let entry = match zip.by_name(&listed.path) {
             Ok(entry) => entry,
             Err(_) => {
@@ -204,8 +215,21 @@ fn journal_problems(
     zip: &mut zip::ZipArchive<std::fs::File>,
     manifest: &Manifest,
 ) -> std::io::Result<Vec<Problem>> {
+    let has_evidence = manifest
+        .files
+        .iter()
+        .any(|f| f.path.starts_with("evidence/"));
     let Some(listed) = manifest.files.iter().find(|f| f.path == "journal.jsonl") else {
-        return Ok(Vec::new());
+        // Evidence without the journal excerpt that names it cannot be cross-checked.
+        return Ok(if has_evidence {
+            vec![problem(
+                "missing_object",
+                "journal.jsonl",
+                "the dossier holds evidence but no journal.jsonl",
+            )]
+        } else {
+            Vec::new()
+        });
     };
     let Ok(entry) = zip.by_name("journal.jsonl") else {
         return Ok(Vec::new());
@@ -331,9 +355,10 @@ mod tests {
         let files = vec![
             ("report.html".to_string(), b"<html>ok</html>".to_vec()),
             ("evidence/1-a.png".to_string(), b"png".to_vec()),
+            ("journal.jsonl".to_string(), journal_naming(b"png")),
         ];
         let manifest = write(&out, "2026-11-23T10:00:00+08:00", &files).unwrap();
-        assert_eq!(manifest.files.len(), 2);
+        assert_eq!(manifest.files.len(), 3);
         let (_, problems) = verify(&out).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         // Rebuild the zip with one file changed and one added.
@@ -355,6 +380,79 @@ mod tests {
             .iter()
             .map(|p| p.kind)
             .collect();
-        assert_eq!(kinds, ["altered_object", "missing_object", "unlisted_file"]);
+        assert_eq!(
+            kinds,
+            [
+                "altered_object",
+                "missing_object",
+                "missing_object",
+                "unlisted_file"
+            ]
+        );
+    }
+
+    /// A journal excerpt whose one entry names `content`'s digest.
+    fn journal_naming(content: &[u8]) -> Vec<u8> {
+        let (sha256, sm3) = digests(content);
+        let entry = crate::journal::Entry {
+            seq: 1,
+            prev: "0".repeat(64),
+            captured_at: "2026-11-23T02:00:00Z".into(),
+            case_id: 1,
+            step: None,
+            kind: "operation".into(),
+            name: "a.png".into(),
+            size: content.len() as u64,
+            media_type: "image/png".into(),
+            sha256,
+            sm3,
+            note: None,
+            hash: "0".repeat(64),
+        };
+        format!("{}\n", serde_json::to_string(&entry).unwrap()).into_bytes()
+    }
+
+    /// Evidence without a journal, and a path listed twice: problems, and the twice-listed
+    /// entry is read once.
+    #[test]
+    fn evidence_needs_its_journal_and_entries_are_listed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("d.zip");
+        write(
+            &out,
+            "t",
+            &[("evidence/1-a.png".to_string(), b"png".to_vec())],
+        )
+        .unwrap();
+        let kinds: Vec<&str> = verify(&out).unwrap().1.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, ["missing_object"]);
+        let files = vec![
+            ("evidence/1-a.png".to_string(), b"png".to_vec()),
+            ("journal.jsonl".to_string(), journal_naming(b"png")),
+        ];
+        let mut manifest = write(&out, "t", &files).unwrap();
+        manifest.files.push(manifest.files[0].clone());
+        let doubled = dir.path().join("doubled.zip");
+        common_rewrite_manifest(&out, &doubled, &manifest);
+        let kinds: Vec<&str> = verify(&doubled).unwrap().1.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, ["duplicate_entry"]);
+    }
+
+    fn common_rewrite_manifest(from: &Path, to: &Path, manifest: &Manifest) {
+        let mut src = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+        let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            if name == "manifest.json" {
+                bytes = serde_json::to_vec(manifest).unwrap();
+            }
+            out.start_file(name.as_str(), options).unwrap();
+            out.write_all(&bytes).unwrap();
+        }
+        out.finish().unwrap();
     }
 }

@@ -55,6 +55,14 @@ pub enum VaultError {
         /// The entries the journal holds.
         found: usize,
     },
+    /// The journal holds entries after the head the ledger recorded.
+    #[error(
+        "the evidence journal holds {count} entries the ledger never recorded (an `evidence add` interrupted after storing them, or added by hand); look at them with `tuiding vault verify` and, if they are yours, record them with `tuiding vault verify --accept`"
+    )]
+    Unrecorded {
+        /// How many.
+        count: usize,
+    },
     /// The journal cannot be read.
     #[error("journal line {line}: {message}")]
     Journal {
@@ -85,8 +93,9 @@ pub struct VerifyReport {
     pub entries: usize,
     /// Distinct objects re-hashed.
     pub objects: usize,
-    /// Entries after the head the ledger recorded: written by an `evidence add` that was
-    /// interrupted before it finished; the next addition records them.
+    /// Entries after the head the ledger recorded (each also an `unrecorded_entry`
+    /// problem): an `evidence add` interrupted before it finished, or entries added by hand.
+    /// Only the user can tell; `vault verify --accept` records them.
     pub unrecorded: usize,
     /// Everything wrong (empty: all intact).
     pub problems: Vec<Problem>,
@@ -248,13 +257,19 @@ impl Vault {
             return Ok(());
         };
         let entries = self.entries()?;
-        if entries.iter().any(|e| e.seq == seq && e.hash == hash) {
-            return Ok(());
+        let Some(at) = entries.iter().position(|e| e.seq == seq && e.hash == hash) else {
+            return Err(VaultError::Truncated {
+                recorded: seq,
+                found: entries.len(),
+            });
+        };
+        // Entries after the head were never acknowledged: nothing is added on top of them
+        // until the user has looked at them.
+        let after = entries.len() - at - 1;
+        if after > 0 {
+            return Err(VaultError::Unrecorded { count: after });
         }
-        Err(VaultError::Truncated {
-            recorded: seq,
-            found: entries.len(),
-        })
+        Ok(())
     }
 
     /// The journal's last complete entry, if any.
@@ -304,6 +319,12 @@ impl Vault {
                     head_found = true;
                 } else if head_found {
                     unrecorded += 1;
+                    problems.push(Problem {
+                        kind: "unrecorded_entry",
+                        line: Some(line_no),
+                        name: name.clone(),
+                        detail: "after the last entry the ledger recorded: an `evidence add` interrupted after storing it, or added by hand; if it is yours, `tuiding vault verify --accept` records it".into(),
+                    });
                 }
             }
             if entry.seq != entries as u64 {
@@ -642,13 +663,18 @@ mod tests {
         }
         std::fs::remove_file(&path).unwrap();
         assert_eq!(kinds(&vault), ["truncated_journal"]);
-        // Entries after the head (an add interrupted before the ledger recorded it) are
-        // counted, not a problem.
+        // Entries after the head (an add interrupted before the ledger recorded it, or one
+        // added by hand) are named: only the user can tell which.
         std::fs::write(&path, &text).unwrap();
         vault.add_bytes("后来.png", b"later", meta(1)).unwrap();
         let report = vault.verify(head).unwrap();
-        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let kinds: Vec<&str> = report.problems.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, ["unrecorded_entry"]);
         assert_eq!(report.unrecorded, 1);
+        assert!(matches!(
+            vault.check_head(head),
+            Err(VaultError::Unrecorded { count: 1 })
+        ));
     }
 
     #[test]

@@ -521,6 +521,24 @@ mod tests {
         assert_eq!(cookie(&h, "c"), None);
     }
 
+    /// The right password checked while the brake trips (ten failures land during its
+    /// argon2 check) gets no session.
+    #[test]
+    fn a_right_password_is_refused_when_the_brake_trips_during_its_check() {
+        let guard = LoginGuard::default();
+        let right = guard.begin().unwrap();
+        for _ in 0..MAX_FAILURES_PER_MINUTE {
+            let _ = guard.begin();
+        }
+        assert_eq!(guard.begin(), Err(LoginRefused::TooMany), "the brake is on");
+        assert_eq!(guard.succeeded(right), Err(LoginRefused::TooMany));
+        // Without the burst, a right password stands and is no failure.
+        let calm = LoginGuard::default();
+        let right = calm.begin().unwrap();
+        assert_eq!(calm.succeeded(right), Ok(()));
+        assert!(calm.brake().attempts.is_empty());
+    }
+
     #[test]
     fn secrets_compare_whole() {
         assert!(same_secret("abc", "abc"));

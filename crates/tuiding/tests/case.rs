@@ -610,6 +610,34 @@ fn a_journal_cut_short_is_caught() {
     // The whole journal back: everything verifies and exports again.
     std::fs::write(&journal, &whole).unwrap();
     json(t("2026-11-20").args(["vault", "verify"]));
+    // An entry appended behind the ledger's back (its chain hash is right: it has no key)
+    // is named, blocks export until the user accepts it, and is then recorded.
+    let vault = tuiding_vault::Vault::open(&dir.path().join("data/vault")).unwrap();
+    vault
+        .add_bytes(
+            "伪造.png",
+            b"forged",
+            tuiding_vault::AddMeta {
+                case_id: 1,
+                step: None,
+                kind: "operation".into(),
+                note: None,
+                captured_at: "2026-11-20T00:00:00Z".into(),
+            },
+        )
+        .unwrap();
+    let report = json_failure(t("2026-11-20").args(["vault", "verify"]));
+    assert_eq!(
+        report["problems"][0]["kind"], "unrecorded_entry",
+        "{report}"
+    );
+    t("2026-11-20")
+        .args(["case", "export", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    json(t("2026-11-20").args(["vault", "verify", "--accept"]));
+    json(t("2026-11-20").args(["vault", "verify"]));
     t("2026-11-20")
         .args(["case", "export", "1", "--out"])
         .arg(&out)

@@ -248,6 +248,9 @@ fn killed_at_random_moments_nothing_is_lost_or_partial_and_leftovers_go() {
                     ],
                     at,
                 );
+                // Killed after the journal line was written but before the ledger recorded
+                // it: the user looks and accepts (nothing else may be wrong).
+                run_ok(&data, &["vault", "verify", "--accept"]);
                 assert_sound(&data);
                 interrupted += usize::from(!leftovers(&data.join("vault")).is_empty());
                 // The next addition removes the temporary objects the killed one left.

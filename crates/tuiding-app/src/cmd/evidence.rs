@@ -71,9 +71,14 @@ pub struct VaultArgs {
 pub enum VaultCommand {
     /// 校验证据库 / Re-hash every object and walk the journal's chain (exit 1 when anything is wrong)
     #[command(
-        after_help = "示例 / Examples:\n  tuiding vault verify\n  tuiding vault verify --json"
+        after_help = "示例 / Examples:\n  tuiding vault verify\n  tuiding vault verify --json\n  tuiding vault verify --accept   # 登记中断时留下的记录 / record entries an interrupted addition left"
     )]
-    Verify,
+    Verify {
+        /// 登记账本尚未记录的日志条目（仅当其余一切完好）/ Record journal entries the ledger
+        /// has not (an interrupted `evidence add`); only when nothing else is wrong
+        #[arg(long)]
+        accept: bool,
+    },
 }
 
 fn vault(ctx: &Ctx) -> anyhow::Result<Vault> {
@@ -173,6 +178,25 @@ pub fn add(
 }
 
 /// Verifies every file of the vault and its journal's chain (`tuiding vault verify`).
+/// Records the journal's last entry as the head: the user has looked at the entries after
+/// the old head and says they are theirs.
+fn accept_unrecorded(ctx: &Ctx) -> anyhow::Result<()> {
+    let vault = vault(ctx)?;
+    ctx.open_store()?.append_to_vault(|_| -> anyhow::Result<_> {
+        let last = vault
+            .last_entry()
+            .localize_vault(ctx.lang)?
+            .ok_or_else(|| anyhow::anyhow!("the journal is empty"))?;
+        Ok((
+            tuiding_store::VaultHead {
+                seq: last.seq,
+                hash: last.hash,
+            },
+            (),
+        ))
+    })
+}
+
 /// Verifies the vault against the journal head the ledger recorded.
 pub fn verify(ctx: &Ctx) -> anyhow::Result<tuiding_vault::VerifyReport> {
     let head = ctx.open_store()?.vault_head().localize(ctx.lang)?;
@@ -287,8 +311,15 @@ struct VerifyView<'a> {
 impl VaultArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         match self.command {
-            VaultCommand::Verify => {
-                let report = verify(ctx)?;
+            VaultCommand::Verify { accept } => {
+                let mut report = verify(ctx)?;
+                if accept
+                    && report.unrecorded > 0
+                    && report.problems.iter().all(|p| p.kind == "unrecorded_entry")
+                {
+                    accept_unrecorded(ctx)?;
+                    report = verify(ctx)?;
+                }
                 let ok = report.problems.is_empty();
                 if ctx.json {
                     output::print_json(&VerifyView {
@@ -334,11 +365,11 @@ impl VaultArgs {
                     if report.unrecorded > 0 {
                         lines.push(match ctx.lang {
                             Lang::Zh => format!(
-                                "  · 有 {} 条记录在账本登记之前中断（证据已完整保存），下次添加证据时登记。",
+                                "  · 有 {} 条记录账本没有登记：添加证据时被中断，或被人手工加入。确认是自己添加的，再运行 `tuiding vault verify --accept` 登记。",
                                 report.unrecorded
                             ),
                             Lang::En => format!(
-                                "  · {} entries were stored by an addition interrupted before the ledger recorded them (the evidence is intact); the next addition records them.",
+                                "  · {} entries were never recorded by the ledger: an addition interrupted, or added by hand. If they are yours, `tuiding vault verify --accept` records them.",
                                 report.unrecorded
                             ),
                         });

@@ -40,6 +40,9 @@ pub(crate) struct Lines {
     text: String,
     start: usize,
     done: bool,
+    /// Whether lines end with a lone `\r` (classic Mac files): decided on the first text,
+    /// which then holds no `\n`. In any other file a stray `\r` stays inside its field.
+    cr_only: Option<bool>,
     /// The current line's number, from 1.
     pub(crate) number: usize,
     /// The current line, with its line break.
@@ -53,29 +56,25 @@ impl Lines {
             text: String::new(),
             start: 0,
             done: false,
+            cr_only: None,
             number: 0,
             buffer: String::new(),
         }
     }
 
-    /// Reads the next line into `self.buffer` (with its line break); `false` at the end.
-    /// The length of the next line with its break: `\n`, `\r\n`, or a lone `\r` (files
-    /// saved with classic Mac line ends). `None` until a whole line is there: a `\r` last in
-    /// the text waits for the next chunk, which may begin with its `\n`.
+    /// The length of the next line with its break (`\n`, or `\r` in a classic Mac file);
+    /// `None` until a whole line is there.
     fn line_end(&self) -> Option<usize> {
         let rest = &self.text.as_bytes()[self.start..];
-        let at = memchr::memchr2(b'\n', b'\r', rest)?;
-        if rest[at] == b'\n' {
-            return Some(at + 1);
-        }
-        match rest.get(at + 1) {
-            Some(b'\n') => Some(at + 2),
-            Some(_) => Some(at + 1),
-            None if self.done => Some(at + 1),
-            None => None,
-        }
+        let end = if self.cr_only == Some(true) {
+            b'\r'
+        } else {
+            b'\n'
+        };
+        memchr::memchr(end, rest).map(|at| at + 1)
     }
 
+    /// Reads the next line into `self.buffer` (with its line break); `false` at the end.
     pub(crate) fn advance(&mut self) -> Result<bool, BillError> {
         loop {
             if let Some(end) = self.line_end() {
@@ -98,6 +97,13 @@ impl Lines {
             }
             match self.chunks.recv() {
                 Ok(Ok(chunk)) => {
+                    if self.cr_only.is_none() {
+                        let bytes = chunk.as_bytes();
+                        self.cr_only = Some(
+                            memchr::memchr(b'\n', bytes).is_none()
+                                && memchr::memchr(b'\r', bytes).is_some(),
+                        );
+                    }
                     if self.start >= self.text.len() {
                         self.text = chunk;
                     } else {

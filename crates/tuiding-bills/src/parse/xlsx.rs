@@ -40,7 +40,7 @@ pub(super) fn parse(
     let limits = if kind == "XLSX" {
         super::xlsx_limits::check(&bytes)
     } else {
-        super::xlsx_limits::check_cfb(&bytes).and_then(|()| super::xlsx_limits::check_xls(&bytes))
+        super::xlsx_limits::check_cfb(&bytes)
     };
     {
         limits.map_err(|refusal| {
@@ -53,8 +53,17 @@ pub(super) fn parse(
             )
         })?;
     }
-    let mut workbook =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    // The reader for the kind checked above, never auto-detection: a file that fails as
+    // one kind must not be read as another (XLSB, ODS) that was never checked.
+    let mut workbook: calamine::Sheets<_> = if kind == "XLS" {
+        calamine::Sheets::Xls(
+            calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?,
+        )
+    } else {
+        calamine::Sheets::Xlsx(
+            calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?,
+        )
+    };
     let mut search = HeaderSearch::new(banks);
     for sheet in workbook.sheet_names() {
         let range = workbook

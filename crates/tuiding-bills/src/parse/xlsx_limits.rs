@@ -59,9 +59,10 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), Refusal> {
         if total > MAX_TOTAL_BYTES {
             return Err(too_large("the workbook", total));
         }
-        let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
-        let is_strings = name == "xl/sharedStrings.xml";
-        if !is_sheet && !is_strings {
+        // calamine finds parts through the relationships, case-insensitively: every XML
+        // part is checked, whatever its name.
+        let lower = name.replace('\\', "/").to_ascii_lowercase();
+        if !lower.ends_with(".xml") && !lower.ends_with(".rels") {
             continue;
         }
         let mut xml = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(1 << 24));
@@ -75,11 +76,8 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), Refusal> {
                 format!("{name} 解压后 {read} 字节，与声明的 {declared} 字节不符"),
             ));
         }
-        if is_strings {
-            check_shared_strings(&xml)?;
-        } else {
-            check_sheet(&name, &xml)?;
-        }
+        check_shared_strings(&xml)?;
+        check_sheet(&name, &xml)?;
     }
     Ok(())
 }
@@ -91,55 +89,87 @@ fn too_large(name: &str, bytes: u64) -> Refusal {
     )
 }
 
-/// `count` and `uniqueCount` of `<sst>`: bounded, and no more than the strings the
-/// part's bytes could hold (each takes at least `<si/>`, 5 bytes).
+/// The values of attribute `name` anywhere in `xml`, as quick-xml reads them: after
+/// whitespace, `name=` with either quote.
+fn attribute_values<'a>(xml: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    memmem::find_iter(xml, name).filter_map(move |at| {
+        let before = at.checked_sub(1).map(|i| xml[i])?;
+        if !before.is_ascii_whitespace() {
+            return None;
+        }
+        let mut i = at + name.len();
+        while xml.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if xml.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        while xml.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let quote = *xml.get(i).filter(|q| **q == b'"' || **q == b'\'')?;
+        let start = i + 1;
+        let len = xml[start..].iter().take_while(|b| **b != quote).count();
+        Some(&xml[start..start + len])
+    })
+}
+
+/// `count` and `uniqueCount` (of `<sst>`, wherever they stand): bounded, and no more than
+/// the strings the part's bytes could hold (each takes at least `<si/>`, 5 bytes).
 fn check_shared_strings(xml: &[u8]) -> Result<(), Refusal> {
-    let head = &xml[..xml.len().min(4096)];
     let possible = (xml.len() as u64 / 5).max(1);
-    for attr in [&b" count=\""[..], b" uniqueCount=\""] {
-        if let Some(n) = attribute_number(head, attr)
-            && (n > MAX_SHARED_STRINGS || n > possible)
-        {
-            return Err(refuse(
-                format!(
-                    "the shared-string table declares {n} strings in {} bytes",
-                    xml.len()
-                ),
-                format!("共享字符串表声明了 {n} 个字符串，而只有 {} 字节", xml.len()),
-            ));
+    for attr in [&b"count"[..], b"uniqueCount"] {
+        for value in attribute_values(xml, attr) {
+            let n = std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(u64::MAX);
+            if n > MAX_SHARED_STRINGS || n > possible {
+                return Err(refuse(
+                    format!(
+                        "a part declares {} strings in {} bytes",
+                        tuiding_core::bounds::quote(&String::from_utf8_lossy(value)),
+                        xml.len()
+                    ),
+                    format!(
+                        "一个部件声明了 {} 个字符串，而只有 {} 字节",
+                        tuiding_core::bounds::quote(&String::from_utf8_lossy(value)),
+                        xml.len()
+                    ),
+                ));
+            }
         }
     }
     Ok(())
 }
 
-/// The number in `attr"N"` (attr given with its opening quote).
-fn attribute_number(xml: &[u8], attr: &[u8]) -> Option<u64> {
-    let at = memmem::find(xml, attr)? + attr.len();
-    let digits = xml[at..].iter().take_while(|b| b.is_ascii_digit()).count();
-    std::str::from_utf8(&xml[at..at + digits])
-        .ok()?
-        .parse()
-        .ok()
-}
-
-/// Every `r="…"` of the sheet (rows `r="12"`, cells `r="B12"`, the `<dimension ref>`):
-/// within Excel's limits, and a bounding box of at most [`MAX_CELLS`].
+/// Every `r` and `ref` attribute (rows `r="12"`, cells `r="B12"`, `<dimension ref>`):
+/// readable, within Excel's limits, and a bounding box of at most [`MAX_CELLS`].
 fn check_sheet(name: &str, xml: &[u8]) -> Result<(), Refusal> {
     let (mut min_row, mut max_row, mut min_col, mut max_col) = (u64::MAX, 0, u64::MAX, 0);
-    let refs = memmem::find_iter(xml, b" r=\"").chain(memmem::find_iter(xml, b" ref=\""));
-    for at in refs {
-        let start = at + if xml[at + 2] == b'=' { 4 } else { 6 };
-        let end = start + xml[start..].iter().take_while(|b| **b != b'"').count();
-        for reference in xml[start..end].split(|b| *b == b':') {
+    let refs = attribute_values(xml, b"r").chain(attribute_values(xml, b"ref"));
+    for value in refs {
+        for reference in value.split(|b| *b == b':') {
+            let beyond = |shown: &[u8]| {
+                let shown = String::from_utf8_lossy(&shown[..shown.len().min(20)]).to_string();
+                refuse(
+                    format!("{name}: cell {shown} is beyond a sheet's last row or column"),
+                    format!("{name}：单元格 {shown} 超出工作表的最大行列"),
+                )
+            };
             let Some((col, row)) = cell_reference(reference) else {
+                // Not a cell (a relationship id has no digits first): calamine would not
+                // read it as one either; a cell it cannot read is refused below.
+                if reference.iter().any(u8::is_ascii_digit)
+                    && reference.first().is_some_and(u8::is_ascii_alphanumeric)
+                {
+                    return Err(beyond(reference));
+                }
                 continue;
             };
             if row > MAX_ROW || col > MAX_COLUMN {
-                let shown = String::from_utf8_lossy(&reference[..reference.len().min(20)]);
-                return Err(refuse(
-                    format!("{name}: cell {shown} is beyond a sheet's last row or column"),
-                    format!("{name}：单元格 {shown} 超出工作表的最大行列"),
-                ));
+                return Err(beyond(reference));
             }
             min_row = min_row.min(row);
             max_row = max_row.max(row);
@@ -162,81 +192,29 @@ fn check_sheet(name: &str, xml: &[u8]) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// `B12` → (2, 12); `12` (a row) → (0, 12); anything else → `None`.
+/// `B12` or `b12` → (2, 12); `12` (a row) → (0, 12); anything else → `None`.
 fn cell_reference(text: &[u8]) -> Option<(u64, u64)> {
-    let letters = text.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let text = text.trim_ascii();
+    let letters = text.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let digits = &text[letters..];
-    if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    if letters > 4 {
-        return Some((u64::MAX, 0));
+    if letters > 3 || digits.len() > 7 {
+        return Some((u64::MAX, u64::MAX));
     }
-    let col = text[..letters]
-        .iter()
-        .fold(0_u64, |c, b| c * 26 + u64::from(b - b'A' + 1));
+    let col = text[..letters].iter().fold(0_u64, |c, b| {
+        c * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
     let row = std::str::from_utf8(digits).ok()?.parse().ok()?;
     Some((col, row))
 }
 
-/// An XLS (BIFF) workbook: every DIMENSIONS record (type 0x0200) found in the file must
-/// span at most [`MAX_CELLS`] cells, computed as calamine does (it reserves that many cells
-/// before reading any). Records are found by their header bytes in the file as stored; a
-/// workbook stream is stored in order in the files Excel and banks write.
-pub(super) fn check_xls(bytes: &[u8]) -> Result<(), Refusal> {
-    let u16_at = |i: usize| u32::from(u16::from_le_bytes([bytes[i], bytes[i + 1]]));
-    let u32_at =
-        |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-    for at in memmem::find_iter(bytes, &[0x00, 0x02]) {
-        if at + 4 > bytes.len() {
-            break;
-        }
-        let len = u16_at(at + 2) as usize;
-        let data = at + 4;
-        if !matches!(len, 10 | 14 | 16) || data + len > bytes.len() {
-            continue;
-        }
-        let (rf, rl, mut cf, cl) = if len == 10 {
-            (
-                u16_at(data),
-                u16_at(data + 2),
-                u16_at(data + 4),
-                u16_at(data + 6),
-            )
-        } else {
-            (
-                u32_at(data),
-                u32_at(data + 4),
-                u16_at(data + 8),
-                u16_at(data + 10),
-            )
-        };
-        if 0xFF < cf || cl < cf {
-            cf = 0;
-        }
-        let (end_row, end_col) = if rl >= 1 && cl >= 1 {
-            (rl - 1, cl - 1)
-        } else {
-            (rf, cf)
-        };
-        let rows = u64::from(end_row.wrapping_sub(rf).wrapping_add(1));
-        let cols = u64::from(end_col.wrapping_sub(cf).wrapping_add(1));
-        let cells = rows.saturating_mul(cols);
-        if cells > MAX_CELLS {
-            return Err(refuse(
-                format!("a sheet declares {cells} cells, more than {MAX_CELLS}"),
-                format!("工作表声明了 {cells} 个单元格，超过 {MAX_CELLS}"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The sector chains of an XLS's compound file (CFB) container, walked as calamine will
-/// walk them: a chain that loops or points outside the FAT made calamine grow one vector
-/// until the process aborted (or index out of bounds). Every chain calamine reads (the
-/// directory, the mini stream and mini FAT, each stream) must end, without a loop, inside
-/// the file.
+/// An XLS (BIFF) workbook: its compound-file container walked as calamine will walk it
+/// (every sector chain must end, without a loop, inside the file; no stream longer than the
+/// file), then its Workbook stream rebuilt from its chain and read record by record, as
+/// calamine reads it: per sheet, the DIMENSIONS record and every cell's position must span at
+/// most [`MAX_CELLS`] cells (calamine reserves that many before reading any).
 pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
     const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
     const RESERVED: u32 = 0xFFFF_FFFA;
@@ -260,7 +238,7 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
     let size: usize = match u16_at(bytes, 30) {
         9 => 512,
         12 => 4096,
-        _ => return Ok(()), // calamine refuses it itself
+        _ => return Err(bad("an unknown sector size", "未知的扇区大小")),
     };
     let body = &bytes[size.min(bytes.len())..];
     let max_id = (bytes.len() / size) as u32;
@@ -292,9 +270,10 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
     for id in difat.into_iter().filter(|id| *id < DIFSECT) {
         fats.extend(words(sector(id)?));
     }
-    // A chain: every link inside the FAT, no sector twice.
-    let walk = |start: u32, table: &[u32], limit: u32| -> Result<usize, Refusal> {
+    // A chain's sectors in order: every link inside the table, no sector twice.
+    let chain = |start: u32, table: &[u32], limit: u32| -> Result<Vec<u32>, Refusal> {
         let mut seen = std::collections::HashSet::new();
+        let mut ids = Vec::new();
         let mut id = start;
         while id != ENDOFCHAIN {
             if id > limit || (id as usize) >= table.len() || !seen.insert(id) {
@@ -303,45 +282,170 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
                     "扇区链成环或超出文件",
                 ));
             }
+            ids.push(id);
             id = table[id as usize];
         }
-        Ok(seen.len())
+        Ok(ids)
     };
-    let directory_sectors = walk(u32_at(bytes, 48), &fats, max_id)?;
-    let mut directory = Vec::new();
-    let mut id = u32_at(bytes, 48);
-    for _ in 0..directory_sectors {
-        directory.extend_from_slice(sector(id)?);
-        id = fats[id as usize];
-    }
-    let mini_fat_sectors = u32_at(bytes, 64);
-    let mut mini_fats = Vec::new();
-    if mini_fat_sectors > 0 {
-        let start = u32_at(bytes, 60);
-        let n = walk(start, &fats, max_id)?;
-        let mut id = start;
-        for _ in 0..n {
-            mini_fats.extend(words(sector(id)?));
-            id = fats[id as usize];
+    let read = |ids: &[u32]| -> Result<Vec<u8>, Refusal> {
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend_from_slice(sector(*id)?);
         }
-    }
-    for (i, entry) in directory.chunks_exact(128).enumerate() {
-        let kind = entry[66];
+        Ok(out)
+    };
+    let directory = read(&chain(u32_at(bytes, 48), &fats, max_id)?)?;
+    let mini_fats = if u32_at(bytes, 64) > 0 {
+        words(&read(&chain(u32_at(bytes, 60), &fats, max_id)?)?)
+    } else {
+        Vec::new()
+    };
+    let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
+    let Some(root) = entries.first() else {
+        return Ok(()); // calamine refuses an empty directory itself
+    };
+    let mini_stream = read(&chain(u32_at(root, 116), &fats, max_id)?)?;
+    let mut workbook = None;
+    for entry in &entries[1..] {
+        if entry[66] == 0 {
+            continue; // unused
+        }
         let start = u32_at(entry, 116);
-        let len = u32_at(entry, 120);
-        let is_root = i == 0;
-        if kind != 2 && !is_root {
-            continue;
+        // calamine reads 8 bytes of length from files with 4096-byte sectors.
+        let len = if size == 4096 {
+            u64::from_le_bytes(entry[120..128].try_into().unwrap_or_default())
+        } else {
+            u64::from(u32_at(entry, 120))
+        };
+        if len > bytes.len() as u64 {
+            return Err(bad("a stream longer than the file", "数据流比文件还长"));
         }
-        // The root's chain is the mini stream; a stream of 4096 bytes or more lives in
-        // sectors, a smaller one in the mini stream.
-        if (is_root && mini_fat_sectors > 0) || (!is_root && len >= 4096) {
-            walk(start, &fats, max_id)?;
-        } else if !is_root && len > 0 {
-            walk(start, &mini_fats, max_id.saturating_mul(8))?;
+        // Whatever its type: calamine finds streams by name.
+        let stream = if len >= 4096 {
+            read(&chain(start, &fats, max_id)?)?
+        } else if len > 0 {
+            let mut out = Vec::new();
+            for id in chain(start, &mini_fats, max_id.saturating_mul(8))? {
+                let at = (id as usize) * 64;
+                out.extend_from_slice(
+                    &mini_stream[at.min(mini_stream.len())..(at + 64).min(mini_stream.len())],
+                );
+            }
+            out
+        } else {
+            Vec::new()
+        };
+        let name_len = usize::from(u16_at(entry, 64)).min(64);
+        let name: Vec<u16> = entry[..name_len]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|c| *c != 0)
+            .collect();
+        let name = String::from_utf16_lossy(&name).to_ascii_lowercase();
+        if name == "workbook" || (name == "book" && workbook.is_none()) {
+            let mut stream = stream;
+            stream.truncate(len as usize);
+            workbook = Some(stream);
         }
     }
-    Ok(())
+    match workbook {
+        Some(stream) => check_biff(&stream),
+        None => Ok(()),
+    }
+}
+
+/// The records of a Workbook stream, read as calamine reads them: per sheet (each BOF
+/// starts one), the DIMENSIONS record and the cells' positions span at most
+/// [`MAX_CELLS`].
+fn check_biff(stream: &[u8]) -> Result<(), Refusal> {
+    let u16_at = |i: usize| {
+        stream
+            .get(i..i + 2)
+            .map_or(0, |b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |i: usize| {
+        stream
+            .get(i..i + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let too_many = |cells: u64| {
+        refuse(
+            format!("a sheet declares {cells} cells, more than {MAX_CELLS}"),
+            format!("工作表声明了 {cells} 个单元格，超过 {MAX_CELLS}"),
+        )
+    };
+    // Rows and columns seen in the current sheet.
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let check = |bounds: Option<(u32, u32, u32, u32)>| -> Result<(), Refusal> {
+        if let Some((r0, r1, c0, c1)) = bounds {
+            let cells = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+            if cells > MAX_CELLS {
+                return Err(too_many(cells));
+            }
+        }
+        Ok(())
+    };
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16_at(at);
+        let len = u16_at(at + 2) as usize;
+        let data = at + 4;
+        let mut cell = |row: u32, col: u32| {
+            bounds = Some(match bounds {
+                None => (row, row, col, col),
+                Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
+            });
+        };
+        match typ {
+            0x0809 => {
+                check(bounds)?;
+                bounds = None;
+            }
+            0x0200 if matches!(len, 10 | 14 | 16) => {
+                let (rf, rl, mut cf, cl) = if len == 10 {
+                    (
+                        u16_at(data),
+                        u16_at(data + 2),
+                        u16_at(data + 4),
+                        u16_at(data + 6),
+                    )
+                } else {
+                    (
+                        u32_at(data),
+                        u32_at(data + 4),
+                        u16_at(data + 8),
+                        u16_at(data + 10),
+                    )
+                };
+                if 0xFF < cf || cl < cf {
+                    cf = 0;
+                }
+                let (end_row, end_col) = if rl >= 1 && cl >= 1 {
+                    (rl - 1, cl - 1)
+                } else {
+                    (rf, cf)
+                };
+                let rows = u64::from(end_row.wrapping_sub(rf).wrapping_add(1));
+                let cols = u64::from(end_col.wrapping_sub(cf).wrapping_add(1));
+                if rows.saturating_mul(cols) > MAX_CELLS {
+                    return Err(too_many(rows.saturating_mul(cols)));
+                }
+            }
+            // Number, Label, RString, Rk, LabelSst, Formula, BoolErr: row, then column.
+            0x0203 | 0x0204 | 0x00D6 | 0x027E | 0x00FD | 0x0006 | 0x0205 if len >= 4 => {
+                cell(u16_at(data), u16_at(data + 2));
+            }
+            // MulRk: row, first column, …, last column.
+            0x00BD if len >= 6 => {
+                let row = u16_at(data);
+                cell(row, u16_at(data + 2));
+                cell(row, u16_at(data + len - 2));
+            }
+            _ => {}
+        }
+        at = data + len;
+    }
+    check(bounds)
 }
 
 #[cfg(test)]
@@ -354,6 +458,11 @@ mod tests {
         assert_eq!(cell_reference(b"XFD1048576"), Some((16_384, 1_048_576)));
         assert_eq!(cell_reference(b"12"), Some((0, 12)));
         assert_eq!(cell_reference(b"abc"), None);
+        assert_eq!(cell_reference(b"xfd5"), Some((16_384, 5)));
+        assert_eq!(
+            cell_reference(b"A4298967296000"),
+            Some((u64::MAX, u64::MAX))
+        );
     }
 
     #[test]
@@ -368,5 +477,13 @@ mod tests {
         assert!(check_shared_strings(strings).is_err());
         let strings = br#"<sst xmlns="x" count="1" uniqueCount="1"><si><t>a</t></si></sst>"#;
         assert!(check_shared_strings(strings).is_ok());
+        // Single quotes, a tab, and the count after a long comment.
+        let padded = format!(
+            "<!--{}--><sst\tuniqueCount='4294967295'><si/></sst>",
+            "x".repeat(5000)
+        );
+        assert!(check_shared_strings(padded.as_bytes()).is_err());
+        assert!(check_sheet("s", b"<c\nr='xfe99999999'/>").is_err());
+        assert!(check_sheet("s", br#"<c r="A4298967296000"/>"#).is_err());
     }
 }

@@ -65,7 +65,7 @@ pub async fn list_memberships(
     let list = s
         .run(lang, |ctx| {
             let store = ctx.open_store()?;
-            let stored = store.memberships().localize(ctx.lang)?;
+            let stored = ctx.memberships(&store)?;
             let history = store.price_changes().localize(ctx.lang)?;
             let list: Vec<MembershipView> = views(&stored, ctx.today, ctx.lang)?
                 .into_iter()
@@ -417,7 +417,7 @@ pub async fn get_summary(
 ) -> ApiResult<Json<summary::Summary>> {
     Ok(Json(
         s.run(lang, |ctx| {
-            summary::build(ctx, &ctx.open_store()?.memberships().localize(ctx.lang)?)
+            summary::build(ctx, &ctx.memberships(&ctx.open_store()?)?)
         })
         .await?,
     ))
@@ -447,7 +447,7 @@ pub async fn get_renewals(
             let store = ctx.open_store()?;
             renewals::build(
                 ctx,
-                &store.memberships().localize(ctx.lang)?,
+                &ctx.memberships(&store)?,
                 until,
                 &store.price_changes().localize(ctx.lang)?,
             )

@@ -34,7 +34,7 @@ pub struct Overview {
 /// Reads the overview (the same operations as `summary`, `renewals` and `due`).
 pub fn overview(ctx: &tuiding_app::context::Ctx) -> anyhow::Result<Overview> {
     let store = ctx.open_store()?;
-    let stored = store.memberships().localize(ctx.lang)?;
+    let stored = ctx.memberships(&store)?;
     let summary = summary::build(ctx, &stored)?;
     let in_days = |days: i64| {
         ctx.today

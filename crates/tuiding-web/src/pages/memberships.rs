@@ -58,7 +58,7 @@ pub async fn list(
 ) -> PageResult {
     let (stored, views) = state
         .run(lang, |ctx| {
-            let stored = ctx.open_store()?.memberships().localize(ctx.lang)?;
+            let stored = ctx.memberships(&ctx.open_store()?)?;
             let views = views(&stored, ctx.today, ctx.lang)?;
             Ok((stored, views))
         })

@@ -92,7 +92,7 @@ pub async fn read(
     drop(up);
     let memberships = state
         .run(lang, |ctx| {
-            let stored = ctx.open_store()?.memberships().localize(ctx.lang)?;
+            let stored = ctx.memberships(&ctx.open_store()?)?;
             Ok(stored
                 .into_iter()
                 .map(|s| {

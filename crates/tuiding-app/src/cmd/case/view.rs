@@ -226,6 +226,9 @@ impl<T> LocalizeVault<T> for Result<T, tuiding_vault::VaultError> {
                     "证据库：证据日志丢失了记录：账本记录了 {recorded} 条，日志只有 {found} 条；请运行 `tuiding vault verify`，并从备份恢复证据库"
                 ))
             }
+            (tuiding_vault::VaultError::Unrecorded { count }, Lang::Zh) => UserError::failure(format!(
+                "证据库：证据日志里有 {count} 条账本从未登记的记录（添加证据时被中断，或被人手工加入）；先用 `tuiding vault verify` 查看，确认是自己添加的再运行 `tuiding vault verify --accept`"
+            )),
             (e, _) => UserError::failure(format!("{}{e}", lang.pick("证据库：", "evidence vault: "))),
         })
     }
