@@ -407,6 +407,19 @@ fn a_busy_database_is_named_and_nothing_is_written() {
     });
     tuiding(data).args(ADD_TENCENT).assert().success();
     release.join().unwrap();
+    // An edit reads before it writes: in a deferred transaction SQLite answered "busy" at
+    // once, without waiting. Every write transaction now takes the lock as it begins.
+    let conn = rusqlite::Connection::open(data.join("tuiding.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    tuiding(data)
+        .args(["edit", "1", "--price", "31"])
+        .assert()
+        .success();
+    release.join().unwrap();
 }
 
 /// Many commands on a data dir that does not exist yet: each one waits for the one that
