@@ -98,13 +98,6 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-impl StoreError {
-    /// Whether waiting and trying again would help.
-    pub fn is_busy(&self) -> bool {
-        matches!(self, StoreError::Busy)
-    }
-}
-
 impl Localized for StoreError {
     fn is_busy(&self) -> bool {
         matches!(self, StoreError::Busy)

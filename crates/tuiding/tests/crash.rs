@@ -10,16 +10,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use common::tuiding_at;
 
 const TODAY: &str = "2026-11-30";
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("tuiding")
-}
 
 /// A WeChat Pay export of `rows` rows: big enough that importing it takes a while.
 fn big_export(path: &Path, rows: usize) {
@@ -106,10 +102,8 @@ fn leftovers(dir: &Path) -> Vec<PathBuf> {
 
 /// Spawns `args`, kills it after `after` (SIGKILL), and waits for it.
 fn kill_after(data: &Path, args: &[&str], after: Duration) {
-    let mut child = Command::new(bin())
-        .args(["--data-dir", data.to_str().unwrap(), "--today", TODAY])
+    let mut child = common::process_at(data, TODAY)
         .args(args)
-        .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -267,7 +267,6 @@ fn a_closed_pipe_ends_quietly() {
     let dir = TempDir::new().unwrap();
     let data = dir.path();
     add_one(data, "爱奇艺");
-    let bin = assert_cmd::cargo::cargo_bin("tuiding");
     for args in [
         &["completions", "bash"][..],
         &["list", "--json"],
@@ -276,15 +275,8 @@ fn a_closed_pipe_ends_quietly() {
         &["summary", "--json"],
         &["--help"],
     ] {
-        let mut child = std::process::Command::new(&bin)
-            .args([
-                "--data-dir",
-                data.to_str().unwrap(),
-                "--today",
-                "2026-11-30",
-            ])
+        let mut child = common::process_at(data, "2026-11-30")
             .args(args)
-            .env("NO_COLOR", "1")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -399,26 +391,22 @@ fn a_busy_database_is_named_and_nothing_is_written() {
     drop(conn);
     assert_eq!(dump(data), before);
     // Held for a moment only: the writer waits and succeeds.
-    let conn = rusqlite::Connection::open(data.join("tuiding.db")).unwrap();
-    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let release = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        conn.execute_batch("COMMIT").unwrap();
-    });
-    tuiding(data).args(ADD_TENCENT).assert().success();
-    release.join().unwrap();
+    while_held_for_a_moment(data, &ADD_TENCENT);
     // An edit reads before it writes: in a deferred transaction SQLite answered "busy" at
     // once, without waiting. Every write transaction now takes the lock as it begins.
+    while_held_for_a_moment(data, &["edit", "1", "--price", "31"]);
+}
+
+/// Runs `args` while another connection holds the write lock for 300 ms: it must wait
+/// and succeed.
+fn while_held_for_a_moment(data: &Path, args: &[&str]) {
     let conn = rusqlite::Connection::open(data.join("tuiding.db")).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     let release = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(300));
         conn.execute_batch("COMMIT").unwrap();
     });
-    tuiding(data)
-        .args(["edit", "1", "--price", "31"])
-        .assert()
-        .success();
+    tuiding(data).args(args).assert().success();
     release.join().unwrap();
 }
 
@@ -428,16 +416,9 @@ fn a_busy_database_is_named_and_nothing_is_written() {
 fn commands_on_a_new_data_dir_at_once_all_succeed() {
     let dir = TempDir::new().unwrap();
     let data = dir.path().join("new");
-    let bin = assert_cmd::cargo::cargo_bin("tuiding");
     let children: Vec<_> = (0..8)
         .map(|i| {
-            std::process::Command::new(&bin)
-                .args([
-                    "--data-dir",
-                    data.to_str().unwrap(),
-                    "--today",
-                    "2026-11-30",
-                ])
+            common::process_at(&data, "2026-11-30")
                 .args([
                     "add",
                     "--platform",
@@ -446,7 +427,6 @@ fn commands_on_a_new_data_dir_at_once_all_succeed() {
                     "month",
                 ])
                 .args(["--price", "10", "--start", "2026-01-01"])
-                .env("NO_COLOR", "1")
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()

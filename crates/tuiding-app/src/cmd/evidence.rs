@@ -159,16 +159,15 @@ pub fn add(
             };
             added.push(vault.add_file(file, meta).localize_vault(ctx.lang)?);
         }
-        // Entries an interrupted addition left after the recorded head come before these,
-        // so the journal's last entry is the new head.
-        let last = vault
-            .last_entry()
-            .localize_vault(ctx.lang)?
-            .ok_or_else(|| anyhow::anyhow!("the journal is empty after an addition"))?;
+        // `check_head` refused entries after the recorded head, so the last one added is
+        // the journal's last: the new head.
+        let last = added
+            .last()
+            .ok_or_else(|| anyhow::anyhow!("no file was added"))?;
         Ok((
             tuiding_store::VaultHead {
                 seq: last.seq,
-                hash: last.hash,
+                hash: last.hash.clone(),
             },
             (),
         ))

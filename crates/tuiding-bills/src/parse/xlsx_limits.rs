@@ -233,9 +233,7 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
     if bytes.len() % 4 != 0 {
         return Err(bad("cut off mid-sector", "在扇区中间被截断"));
     }
-    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
-    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-    let size: usize = match u16_at(bytes, 30) {
+    let size: usize = match le16(bytes, 30) {
         9 => 512,
         12 => 4096,
         _ => return Err(bad("an unknown sector size", "未知的扇区大小")),
@@ -255,8 +253,8 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
             .collect::<Vec<_>>()
     };
     // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
-    let mut difat: Vec<u32> = (0..109).map(|i| u32_at(bytes, 76 + 4 * i)).collect();
-    let mut id = u32_at(bytes, 68);
+    let mut difat: Vec<u32> = (0..109).map(|i| le32(bytes, 76 + 4 * i)).collect();
+    let mut id = le32(bytes, 68);
     let mut steps = 0;
     while id < RESERVED {
         steps += 1;
@@ -294,9 +292,9 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
         }
         Ok(out)
     };
-    let directory = read(&chain(u32_at(bytes, 48), &fats, max_id)?)?;
-    let mini_fats = if u32_at(bytes, 64) > 0 {
-        words(&read(&chain(u32_at(bytes, 60), &fats, max_id)?)?)
+    let directory = read(&chain(le32(bytes, 48), &fats, max_id)?)?;
+    let mini_fats = if le32(bytes, 64) > 0 {
+        words(&read(&chain(le32(bytes, 60), &fats, max_id)?)?)
     } else {
         Vec::new()
     };
@@ -304,18 +302,18 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
     let Some(root) = entries.first() else {
         return Ok(()); // calamine refuses an empty directory itself
     };
-    let mini_stream = read(&chain(u32_at(root, 116), &fats, max_id)?)?;
+    let mini_stream = read(&chain(le32(root, 116), &fats, max_id)?)?;
     let mut workbook = None;
     for entry in &entries[1..] {
         if entry[66] == 0 {
             continue; // unused
         }
-        let start = u32_at(entry, 116);
+        let start = le32(entry, 116);
         // calamine reads 8 bytes of length from files with 4096-byte sectors.
         let len = if size == 4096 {
             u64::from_le_bytes(entry[120..128].try_into().unwrap_or_default())
         } else {
-            u64::from(u32_at(entry, 120))
+            u64::from(le32(entry, 120))
         };
         if len > bytes.len() as u64 {
             return Err(bad("a stream longer than the file", "数据流比文件还长"));
@@ -335,7 +333,7 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
         } else {
             Vec::new()
         };
-        let name_len = usize::from(u16_at(entry, 64)).min(64);
+        let name_len = (le16(entry, 64) as usize).min(64);
         let name: Vec<u16> = entry[..name_len]
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -354,20 +352,24 @@ pub(super) fn check_cfb(bytes: &[u8]) -> Result<(), Refusal> {
     }
 }
 
+/// The little-endian `u16` at `i` (0 past the end).
+fn le16(b: &[u8], i: usize) -> u32 {
+    b.get(i..i + 2)
+        .map_or(0, |b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+/// The little-endian `u32` at `i` (0 past the end).
+fn le32(b: &[u8], i: usize) -> u32 {
+    b.get(i..i + 4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
 /// The records of a Workbook stream, read as calamine reads them: per sheet (each BOF
 /// starts one), the DIMENSIONS record and the cells' positions span at most
 /// [`MAX_CELLS`].
 fn check_biff(stream: &[u8]) -> Result<(), Refusal> {
-    let u16_at = |i: usize| {
-        stream
-            .get(i..i + 2)
-            .map_or(0, |b| u32::from(u16::from_le_bytes([b[0], b[1]])))
-    };
-    let u32_at = |i: usize| {
-        stream
-            .get(i..i + 4)
-            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
+    let u16_at = |i: usize| le16(stream, i);
+    let u32_at = |i: usize| le32(stream, i);
     let too_many = |cells: u64| {
         refuse(
             format!("a sheet declares {cells} cells, more than {MAX_CELLS}"),

@@ -12,7 +12,13 @@ use serde_json::Value;
 
 /// `tuiding --data-dir DATA --today TODAY`, isolated from the environment.
 pub fn tuiding_at(data: &Path, today: &str) -> Command {
-    let mut cmd = Command::cargo_bin("tuiding").unwrap();
+    Command::from_std(process_at(data, today))
+}
+
+/// The same command as [`tuiding_at`] as a plain process, for tests that spawn it and
+/// manage it themselves (close its pipe, run several at once, kill it).
+pub fn process_at(data: &Path, today: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tuiding"));
     for var in [
         "LANG",
         "LC_ALL",
