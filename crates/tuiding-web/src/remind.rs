@@ -52,7 +52,8 @@ pub struct Failed {
 }
 
 /// Sends what is due through the configured channels (or marks it for printing when
-/// there are none and `print_without_channels`); remembers each success.
+/// there are none and `print_without_channels`); remembers each success, and records
+/// refunds that became overdue (`due::tick`).
 pub fn run_once(
     ctx: &Ctx,
     dry_run: bool,
@@ -68,6 +69,8 @@ pub fn run_once(
         report.due = due;
         return Ok(report);
     }
+    // What time changed is recorded by this explicit tick, never by a read.
+    tuiding_app::cmd::due::tick(ctx)?;
     let channels = ctx.config()?.notify;
     let now = tuiding_app::clock::now();
     for reminder in &due {

@@ -84,15 +84,11 @@ impl DemoArgs {
             .localize(ctx.lang)?;
         let stored = store.memberships().localize(ctx.lang)?;
         let until = ctx.today.checked_add(30.days())?;
+        let price_changes = store.price_changes().localize(ctx.lang)?;
         let report = DemoReport {
             data_dir: dir.clone(),
-            renewals: renewals::build(
-                ctx,
-                &stored,
-                until,
-                &store.price_changes().localize(ctx.lang)?,
-            )?,
-            summary: summary::build(ctx, &stored)?,
+            renewals: renewals::build(ctx, &stored, until, &price_changes)?,
+            summary: summary::build(ctx, &stored, &price_changes)?,
             warnings: stored
                 .iter()
                 .filter_map(|s| {

@@ -1,4 +1,5 @@
-//! `tuiding due`: what needs action today — overdue refunds (the case is marked overdue),
+//! `tuiding due`: what needs action today — overdue refunds (the case is marked overdue by
+//! [`tick`], which `due` runs first; a read alone never writes),
 //! last safe cancel days within each membership's reminder lead (7 days by default), the next step of every open case, and charges that
 //! arrived after a cancellation.
 
@@ -11,7 +12,7 @@ use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Membership};
 use tuiding_store::{CaseChange, SqliteStore, Store};
 
-use crate::cmd::case::{CaseSources, expected_refund_date, step_done};
+use crate::cmd::case::{CaseSources, expected_refund_date, overdue_note, step_done};
 use crate::context::Ctx;
 use crate::error::Localize;
 use crate::output::{self, Align, Table};
@@ -44,6 +45,7 @@ pub struct DueItem {
 
 impl DueArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+        tick(ctx)?;
         let items = items(ctx, self.within)?;
         if ctx.json {
             return output::print_json(&items);
@@ -85,14 +87,13 @@ impl DueArgs {
     }
 }
 
-/// Everything that needs action (`tuiding due`): overdue refunds (the case is marked
-/// overdue), last safe cancel days within `within` days (default: each membership's
+/// Everything that needs action (`tuiding due`): overdue refunds, last safe cancel days within `within` days (default: each membership's
 /// longest reminder lead), the next step of every open case, charges after cancellation.
 pub fn items(ctx: &Ctx, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
-    let mut store = ctx.open_store()?;
+    let store = ctx.open_store()?;
     // Bills, journal and playbooks are read once for every case below.
     let sources = CaseSources::load(ctx, &store)?;
-    let mut items = refunds_and_steps(ctx, &mut store, &sources)?;
+    let mut items = refunds_and_steps(ctx, &store, &sources)?;
     items.extend(cancel_days(ctx, &store, within)?);
     let cases = store.cases().localize(ctx.lang)?;
     for (membership_id, f) in sources.late_charges() {
@@ -141,6 +142,40 @@ pub fn items(ctx: &Ctx, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
     Ok(items)
 }
 
+/// Records what time has changed: every case whose requested or promised refund is past
+/// its due day moves to overdue, with a language-neutral note ([`overdue_note`]). Run by
+/// `tuiding due`, `tuiding remind` and the server's timer, never by a read. Returns the
+/// cases moved.
+pub fn tick(ctx: &Ctx) -> anyhow::Result<Vec<i64>> {
+    let mut store = ctx.open_store()?;
+    let sources = CaseSources::load(ctx, &store)?;
+    let mut moved = Vec::new();
+    for case in store.cases().localize(ctx.lang)? {
+        if !matches!(
+            case.state,
+            CaseState::RefundRequested | CaseState::RefundPromised
+        ) {
+            continue;
+        }
+        let data = sources.case(ctx, &store, case.id)?;
+        let expected = expected_refund_date(ctx, &data);
+        if !case.refund.overdue(ctx.today, expected) {
+            continue;
+        }
+        let due = case.refund.due(expected).unwrap_or(ctx.today);
+        let change = CaseChange {
+            to: Some(CaseState::Overdue),
+            note: Some(overdue_note(due)),
+            ..CaseChange::default()
+        };
+        store
+            .change_case(case.id, case.revision, &change, crate::clock::now())
+            .localize(ctx.lang)?;
+        moved.push(case.id);
+    }
+    Ok(moved)
+}
+
 /// The label of an item's kind.
 pub fn kind_label(kind: &str, lang: Lang) -> &str {
     match (kind, lang) {
@@ -158,10 +193,10 @@ pub fn kind_label(kind: &str, lang: Lang) -> &str {
     }
 }
 
-/// Overdue refunds (marking the case overdue) and the next step of every open case.
+/// Overdue refunds and the next step of every open case.
 fn refunds_and_steps(
     ctx: &Ctx,
-    store: &mut SqliteStore,
+    store: &SqliteStore,
     sources: &CaseSources,
 ) -> anyhow::Result<Vec<DueItem>> {
     let mut items = Vec::new();
@@ -173,23 +208,6 @@ fn refunds_and_steps(
         let expected = expected_refund_date(ctx, &data);
         if case.refund.overdue(ctx.today, expected) {
             let due = case.refund.due(expected).unwrap_or(ctx.today);
-            if matches!(
-                case.state,
-                CaseState::RefundRequested | CaseState::RefundPromised
-            ) {
-                let note = match ctx.lang {
-                    Lang::Zh => format!("应于 {due} 前到账，截至 {} 未到账", ctx.today),
-                    Lang::En => format!("due by {due}, not received by {}", ctx.today),
-                };
-                let change = CaseChange {
-                    to: Some(CaseState::Overdue),
-                    note: Some(note),
-                    ..CaseChange::default()
-                };
-                store
-                    .change_case(case.id, case.revision, &change, crate::clock::now())
-                    .localize(ctx.lang)?;
-            }
             items.push(DueItem {
                 kind: "refund_overdue",
                 date: due,

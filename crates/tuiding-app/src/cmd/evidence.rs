@@ -288,7 +288,7 @@ impl EvidenceArgs {
                         kind.into(),
                         e.name.clone().into(),
                         e.size.to_string().into(),
-                        e.captured_at.clone().into(),
+                        crate::clock::text_for_people(&e.captured_at).into(),
                         e.step.clone().unwrap_or_default().into(),
                         e.sha256[..16].to_string().into(),
                         e.sm3[..16].to_string().into(),

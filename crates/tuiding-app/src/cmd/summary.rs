@@ -103,9 +103,7 @@ impl SummaryArgs {
     pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
         let store = ctx.open_store()?;
         let stored = ctx.memberships(&store)?;
-        let mut summary = build(ctx, &stored)?;
-        summary.price_increases =
-            increases(ctx, &stored, &store.price_changes().localize(ctx.lang)?)?;
+        let mut summary = build(ctx, &stored, &store.price_changes().localize(ctx.lang)?)?;
         if self.by == Some(By::Member) {
             summary.by_member = Some(by_member(
                 ctx,
@@ -120,8 +118,14 @@ impl SummaryArgs {
     }
 }
 
-/// Sums the renewing memberships' cost equivalents.
-pub fn build(ctx: &Ctx, stored: &[StoredMembership]) -> anyhow::Result<Summary> {
+/// Sums the renewing memberships' cost equivalents, with the price rises of the last 12
+/// months from the recorded price changes: what `summary --json`, `/api/v1/summary` and
+/// the overview all show.
+pub fn build(
+    ctx: &Ctx,
+    stored: &[StoredMembership],
+    price_changes: &[(i64, tuiding_core::price::PriceChange)],
+) -> anyhow::Result<Summary> {
     let mut totals: BTreeMap<Currency, Acc> = BTreeMap::new();
     let mut by_category: BTreeMap<(String, Currency), Acc> = BTreeMap::new();
     let mut renewing = 0;
@@ -195,7 +199,7 @@ pub fn build(ctx: &Ctx, stored: &[StoredMembership]) -> anyhow::Result<Summary> 
             .map(|(cur, acc)| line(None, *cur, acc))
             .collect(),
         by_category,
-        price_increases: Vec::new(),
+        price_increases: increases(ctx, stored, price_changes)?,
         by_member: None,
     })
 }

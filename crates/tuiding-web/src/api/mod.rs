@@ -417,7 +417,12 @@ pub async fn get_summary(
 ) -> ApiResult<Json<summary::Summary>> {
     Ok(Json(
         s.run(lang, |ctx| {
-            summary::build(ctx, &ctx.memberships(&ctx.open_store()?)?)
+            let store = ctx.open_store()?;
+            summary::build(
+                ctx,
+                &ctx.memberships(&store)?,
+                &store.price_changes().localize(ctx.lang)?,
+            )
         })
         .await?,
     ))

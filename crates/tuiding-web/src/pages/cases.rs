@@ -127,7 +127,7 @@ pub async fn show(
                 li.done[s.done] id={"step-" (s.id.replace(':', "-"))} {
                     div.steptitle {
                         strong { (s.title) }
-                        @if s.done { " ✓ " small.muted { (s.done_at.as_deref().unwrap_or("")) } }
+                        @if s.done { " ✓ " small.muted { (s.done_at.as_deref().map(tuiding_app::clock::text_for_people).unwrap_or_default()) } }
                         @else {
                             form.inline method="post" action={"/cases/" (v.id) "/steps/" (s.id)} {
                                 (c.csrf_field())
@@ -164,7 +164,7 @@ pub async fn show(
                 table.list {
                     thead { tr { th { "#" } th { (c.t("文件", "File")) } th { (c.t("类型", "Kind")) } th { (c.t("步骤", "Step")) } th { "SHA-256" } } }
                     tbody { @for e in &v.evidence { tr {
-                        td { (e.seq) } td { (e.name) br; small.muted { (e.size) " B · " (e.captured_at) } }
+                        td { (e.seq) } td { (e.name) br; small.muted { (e.size) " B · " (tuiding_app::clock::text_for_people(&e.captured_at)) } }
                         td { (EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(lang))) }
                         td { (e.step.as_deref().unwrap_or("—")) } td { code { (&e.sha256[..16]) "…" } }
                     } } }

@@ -35,19 +35,15 @@ pub struct Overview {
 pub fn overview(ctx: &tuiding_app::context::Ctx) -> anyhow::Result<Overview> {
     let store = ctx.open_store()?;
     let stored = ctx.memberships(&store)?;
-    let summary = summary::build(ctx, &stored)?;
+    let price_changes = store.price_changes().localize(ctx.lang)?;
+    let summary = summary::build(ctx, &stored, &price_changes)?;
     let in_days = |days: i64| {
         ctx.today
             .checked_add(jiff::Span::new().days(days))
             .unwrap_or(ctx.today)
     };
     // One pass over the year ahead gives both the chart and the next 30 days.
-    let year = renewals::build(
-        ctx,
-        &stored,
-        in_days(365),
-        &store.price_changes().localize(ctx.lang)?,
-    )?;
+    let year = renewals::build(ctx, &stored, in_days(365), &price_changes)?;
     let months = renewals::by_month(&year)?;
     let until = in_days(30);
     let soon = year

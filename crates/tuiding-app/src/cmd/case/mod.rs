@@ -13,9 +13,17 @@ pub mod message;
 mod view;
 
 pub use view::{
-    CaseData, CaseSources, CaseView, Completeness, LocalizeVault, expected_refund_date, load,
-    step_done, view,
+    CaseData, CaseSources, CaseView, Completeness, LocalizeVault, effective_state,
+    expected_refund_date, load, overdue_note, step_done, transition_note, view,
 };
+
+/// The label of a view's state in the user's language.
+fn state_label(v: &CaseView, lang: Lang) -> &'static str {
+    CaseState::ALL
+        .into_iter()
+        .find(|s| s.as_str() == v.state)
+        .map_or("", |s| s.label(lang))
+}
 
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
@@ -266,7 +274,7 @@ fn show(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<()> {
             ctx.t("案件", "Case"),
             v.id,
             v.membership,
-            output::paren(lang, data.case.state.label(lang))
+            output::paren(lang, state_label(&v, lang))
         ),
         Some(output::BOLD),
         ctx.color,
@@ -473,18 +481,44 @@ pub struct ListItem {
 /// Every case, newest last (`tuiding case list`).
 pub fn list_items(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<Vec<ListItem>> {
     let cases = store.cases().localize(ctx.lang)?;
-    Ok(cases
-        .iter()
-        .map(|c| ListItem {
+    let mut items = Vec::with_capacity(cases.len());
+    for c in &cases {
+        let state = current_state(ctx, store, c)?;
+        items.push(ListItem {
             id: c.id,
             membership_id: c.membership_id,
             membership: c.membership_label.clone(),
-            state: c.state.as_str(),
-            state_label: c.state.label(ctx.lang),
+            state: state.as_str(),
+            state_label: state.label(ctx.lang),
             opened_on: c.opened_on,
             steps_done: c.steps_done.len(),
-        })
-        .collect())
+        });
+    }
+    Ok(items)
+}
+
+/// A case's state today ([`view::effective_state`]), reading its membership's policy only
+/// when a refund is being waited for.
+pub fn current_state(
+    ctx: &Ctx,
+    store: &SqliteStore,
+    case: &tuiding_store::StoredCase,
+) -> anyhow::Result<CaseState> {
+    if !matches!(
+        case.state,
+        CaseState::RefundRequested | CaseState::RefundPromised
+    ) {
+        return Ok(case.state);
+    }
+    let policy = match case.membership_id {
+        Some(mid) => store
+            .policy(mid)
+            .localize(ctx.lang)?
+            .and_then(|p| tuiding_core::policy::Policy::from_toml(&p.text).ok()),
+        None => None,
+    };
+    let expected = view::expected_refund_date_of(ctx, case, policy.as_ref());
+    Ok(view::effective_state(ctx, case, expected))
 }
 
 fn list(ctx: &Ctx) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 use serde::Serialize;
+use tuiding_core::case::CaseState;
 use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::playbook::{EvidenceKind, Playbooks, Step};
 use tuiding_core::policy::Policy;
@@ -236,8 +237,17 @@ impl<T> LocalizeVault<T> for Result<T, tuiding_vault::VaultError> {
 
 /// The day the refund is due: promised, else the policy's window from the request.
 pub fn expected_refund_date(ctx: &Ctx, data: &CaseData) -> Option<Date> {
-    let requested = data.case.refund.requested_on?;
-    let timing = &data.policy.as_ref()?.timing;
+    expected_refund_date_of(ctx, &data.case, data.policy.as_ref())
+}
+
+/// [`expected_refund_date`] from a case's own rows and its membership's policy.
+pub fn expected_refund_date_of(
+    ctx: &Ctx,
+    case: &StoredCase,
+    policy: Option<&Policy>,
+) -> Option<Date> {
+    let requested = case.refund.requested_on?;
+    let timing = &policy?.timing;
     if let Some(days) = &timing.refund_max_days {
         return requested
             .checked_add(jiff::Span::new().days(i64::from(days.value)))
@@ -248,6 +258,42 @@ pub fn expected_refund_date(ctx: &Ctx, data: &CaseData) -> Option<Date> {
         .ok()?
         .add_working_days(requested, window.max)
         .ok()
+}
+
+/// The state a case is in today. A refund that was requested or promised and is past its
+/// due day is overdue whether or not a tick has recorded it yet: reads compute what time
+/// changes, only `tick` writes it down.
+pub fn effective_state(ctx: &Ctx, case: &StoredCase, expected: Option<Date>) -> CaseState {
+    let waiting = matches!(
+        case.state,
+        CaseState::RefundRequested | CaseState::RefundPromised
+    );
+    if waiting && case.refund.overdue(ctx.today, expected) {
+        CaseState::Overdue
+    } else {
+        case.state
+    }
+}
+
+/// The note of an automatic move to overdue: the due day in ISO form, language-neutral;
+/// [`transition_note`] words it in the reader's language.
+pub fn overdue_note(due: Date) -> String {
+    format!("refund_due:{due}")
+}
+
+/// A transition's note for people: the automatic overdue note in the reader's language,
+/// any other note as written.
+pub fn transition_note(lang: Lang, note: &str) -> String {
+    match note
+        .strip_prefix("refund_due:")
+        .and_then(|d| d.parse::<Date>().ok())
+    {
+        Some(due) => match lang {
+            Lang::Zh => format!("应于 {due} 前到账，逾期未到账"),
+            Lang::En => format!("due by {due}, not received in time"),
+        },
+        None => note.to_string(),
+    }
 }
 
 fn money_text(minor: Option<i64>, currency: &str) -> Option<String> {
@@ -324,7 +370,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
         id: c.id,
         membership_id: c.membership_id,
         membership: c.membership_label.clone(),
-        state: c.state.as_str(),
+        state: effective_state(ctx, c, expected).as_str(),
         opened_on: c.opened_on,
         completeness: Completeness {
             complete: empty_groups.is_empty() && unproven_steps.is_empty(),
@@ -341,7 +387,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                 from: t.from.as_str(),
                 to: t.to.as_str(),
                 at: t.at.to_string(),
-                note: t.note.clone(),
+                note: t.note.as_deref().map(|n| transition_note(lang, n)),
             })
             .collect(),
         late_charges: data

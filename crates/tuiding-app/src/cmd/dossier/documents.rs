@@ -9,14 +9,30 @@ use super::DossierFacts;
 use crate::context::Ctx;
 use crate::output::paren;
 
-/// One dated event.
+/// One dated event: a moment (a transition, a step, a file) or a whole day (a start, a
+/// promise), ordered by the instant (a day by its first moment in China time).
 struct Event {
+    at: jiff::Timestamp,
     when: String,
     what: String,
 }
 
-fn fmt_ts(ts: jiff::Timestamp) -> String {
-    ts.strftime("%Y-%m-%d %H:%M UTC").to_string()
+impl Event {
+    fn at(at: jiff::Timestamp, what: String) -> Event {
+        Event {
+            at,
+            when: crate::clock::for_people(at),
+            what,
+        }
+    }
+
+    fn on(day: jiff::civil::Date, what: String) -> Event {
+        Event {
+            at: crate::clock::start_of(day),
+            when: day.to_string(),
+            what,
+        }
+    }
 }
 
 /// Every dated fact of the case, oldest first.
@@ -25,31 +41,35 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
     let c = &f.data.case;
     let mut events = Vec::new();
     if let Some(m) = &f.data.membership {
-        events.push(Event {
-            when: m.start.to_string(),
-            what: format!(
+        events.push(Event::on(
+            m.start,
+            format!(
                 "{}{} {}{}",
                 ctx.t("开通 ", "Started "),
                 m.platform,
                 m.plan,
                 paren(lang, &m.price.to_string())
             ),
-        });
+        ));
         for contract in &m.auto_renew {
             if let ContractStatus::Closed(on) = contract.status {
-                events.push(Event {
-                    when: on.to_string(),
-                    what: format!(
+                events.push(Event::on(
+                    on,
+                    format!(
                         "{}{}",
                         ctx.t("关闭自动续费：", "Auto-renewal closed: "),
                         contract.channel.label(lang)
                     ),
-                });
+                ));
             }
         }
     }
     for t in &c.transitions {
-        let note = t.note.as_ref().map(|n| paren(lang, n)).unwrap_or_default();
+        let note = t
+            .note
+            .as_ref()
+            .map(|n| paren(lang, &crate::cmd::case::transition_note(lang, n)))
+            .unwrap_or_default();
         let what = if t.from == t.to {
             format!("{}{note}", ctx.t("开启退订案件", "Case opened"))
         } else {
@@ -60,10 +80,7 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
                 t.to.label(lang)
             )
         };
-        events.push(Event {
-            when: fmt_ts(t.at),
-            what,
-        });
+        events.push(Event::at(t.at, what));
     }
     for d in &c.steps_done {
         let title = f
@@ -73,56 +90,59 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
             .find(|s| s.id == d.step_id)
             .map_or(d.step_id.as_str(), |s| s.title.text(lang));
         let note = d.note.as_ref().map(|n| paren(lang, n)).unwrap_or_default();
-        events.push(Event {
-            when: fmt_ts(d.done_at),
-            what: format!("{}{title}{note}", ctx.t("完成：", "Done: ")),
-        });
+        events.push(Event::at(
+            d.done_at,
+            format!("{}{title}{note}", ctx.t("完成：", "Done: ")),
+        ));
     }
     for e in &f.data.evidence {
-        let when = e
-            .captured_at
-            .parse::<jiff::Timestamp>()
-            .map_or_else(|_| e.captured_at.clone(), fmt_ts);
-        events.push(Event {
-            when,
-            what: format!("{}#{} {}", ctx.t("存证 ", "Evidence "), e.seq, e.name),
-        });
+        let what = format!("{}#{} {}", ctx.t("存证 ", "Evidence "), e.seq, e.name);
+        match e.captured_at.parse::<jiff::Timestamp>() {
+            Ok(at) => events.push(Event::at(at, what)),
+            // A journal written by hand: kept, at the end of the day it names if any.
+            Err(_) => events.push(Event {
+                at: jiff::Timestamp::MAX,
+                when: e.captured_at.clone(),
+                what,
+            }),
+        }
     }
     let r = &f.view.refund;
     if let Some(on) = r.requested_on {
-        events.push(Event {
-            when: on.to_string(),
-            what: ctx.t("申请退款", "Refund requested").to_string(),
-        });
+        events.push(Event::on(
+            on,
+            ctx.t("申请退款", "Refund requested").to_string(),
+        ));
     }
     if let (Some(amount), Some(by)) = (&r.promised, r.promised_by) {
-        events.push(Event {
-            when: by.to_string(),
-            what: format!(
+        events.push(Event::on(
+            by,
+            format!(
                 "{}{amount}{}",
                 ctx.t("平台承诺的退款 ", "Refund of "),
                 ctx.t(" 最晚到账日", " promised by this day")
             ),
-        });
+        ));
     }
     if let (Some(amount), Some(on)) = (&r.received, r.received_on) {
-        events.push(Event {
-            when: on.to_string(),
-            what: format!("{}{amount}", ctx.t("退款到账 ", "Refund received: ")),
-        });
+        events.push(Event::on(
+            on,
+            format!("{}{amount}", ctx.t("退款到账 ", "Refund received: ")),
+        ));
     }
     for l in &f.data.late_charges {
-        events.push(Event {
-            when: l.date.to_string(),
-            what: format!(
+        events.push(Event::on(
+            l.date,
+            format!(
                 "{}{}{}",
                 ctx.t("取消后仍被扣款 ", "Charged after cancellation: "),
                 l.amount,
                 paren(lang, l.channel.label(lang))
             ),
-        });
+        ));
     }
-    events.sort_by(|a, b| a.when.cmp(&b.when));
+    // Stable: facts of one moment keep the order above.
+    events.sort_by_key(|e| e.at);
     events
 }
 
@@ -304,7 +324,7 @@ pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
     h.push_str(&format!(
         "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th></tr>",
         ctx.t("三、经过", "3. Timeline"),
-        ctx.t("时间", "When"),
+        ctx.t("时间（北京时间）", "When (China Standard Time, UTC+8)"),
         ctx.t("事件", "What")
     ));
     for e in timeline(ctx, f) {
@@ -469,7 +489,10 @@ pub fn complaint_txt(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
         ));
         t.push(format!("  {}{}", ctx.t("金额：", "Amount: "), m.price));
     }
-    t.push(format!("  {}", ctx.t("经过：", "Events:")));
+    t.push(format!(
+        "  {}",
+        ctx.t("经过（北京时间）：", "Events (China Standard Time, UTC+8):")
+    ));
     for e in timeline(ctx, f) {
         t.push(format!("    {}  {}", e.when, e.what));
     }
