@@ -198,6 +198,10 @@ impl fmt::Display for CaseError {
 impl std::error::Error for CaseError {}
 
 impl Localized for CaseError {
+    fn is_refused(&self) -> bool {
+        true
+    }
+
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {
             (_, Lang::En) => self.to_string(),

@@ -81,4 +81,14 @@ pub trait Localized {
     fn is_busy(&self) -> bool {
         false
     }
+
+    /// Whether the error says the record changed since it was read (a stale revision).
+    fn is_conflict(&self) -> bool {
+        false
+    }
+
+    /// Whether the error says the operation is not allowed in the record's state.
+    fn is_refused(&self) -> bool {
+        false
+    }
 }

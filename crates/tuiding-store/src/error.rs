@@ -103,6 +103,14 @@ impl Localized for StoreError {
         matches!(self, StoreError::Busy)
     }
 
+    fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict { .. })
+    }
+
+    fn is_refused(&self) -> bool {
+        matches!(self, StoreError::IllegalTransition(_))
+    }
+
     fn is_not_found(&self) -> bool {
         matches!(
             self,

@@ -117,24 +117,23 @@ impl From<anyhow::Error> for WebError {
         let Some(user) = err.downcast_ref::<UserError>() else {
             return WebError::internal(err);
         };
-        let status = if user.is_busy() {
-            StatusCode::SERVICE_UNAVAILABLE
-        } else if user.is_usage() {
-            StatusCode::BAD_REQUEST
-        } else if user.is_not_found() {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
+        use tuiding_app::error::ErrorKind;
+        let status = match user.kind() {
+            ErrorKind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Invalid { .. } => StatusCode::BAD_REQUEST,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict | ErrorKind::Refused | ErrorKind::Failure => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
         };
-        let (flag, message) = tuiding_app::cmd::fields::flag_and_message(&err);
+        let field = user.field().map(str::to_string);
         WebError {
             status,
-            message: if flag.is_empty() {
-                message
-            } else {
-                format!("{flag}: {message}")
+            message: match &field {
+                Some(field) => format!("{field}: {}", user.reason()),
+                None => format!("{err:#}"),
             },
-            field: (!flag.is_empty()).then(|| field_of(&flag)),
+            field,
             problems: vec![],
         }
     }
@@ -161,14 +160,6 @@ from_rejection!(
     axum::extract::rejection::QueryRejection => "query",
     axum::extract::multipart::MultipartRejection => "body",
 );
-
-/// The input field a CLI flag or argument names: `--paid-through` → `paid_through`,
-/// `STEP` → `step`.
-pub fn field_of(flag: &str) -> String {
-    flag.trim_start_matches('-')
-        .replace('-', "_")
-        .to_lowercase()
-}
 
 /// An API handler's result: errors answer as JSON.
 pub struct ApiError(pub WebError);

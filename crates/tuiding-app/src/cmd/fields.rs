@@ -139,14 +139,14 @@ impl MembershipFields {
         Ok(membership)
     }
 
-    /// Every problem of the fields at once, as (flag, message), for a form that shows each
-    /// beside its field; empty when [`Self::to_new_membership`] would succeed.
+    /// Every problem of the fields at once, as (field, message), for a form that shows
+    /// each beside its field; empty when [`Self::to_new_membership`] would succeed.
     pub fn problems(&self, ctx: &Ctx) -> Vec<(String, String)> {
         let lang = ctx.lang;
         let mut out = Vec::new();
         let mut note = |result: anyhow::Result<()>| {
             if let Err(e) = result {
-                out.push(flag_and_message(&e));
+                out.push(crate::error::field_and_reason(&e));
             }
         };
         if self.platform.as_deref().is_none_or(|p| p.trim().is_empty()) {
@@ -185,7 +185,7 @@ impl MembershipFields {
         if out.is_empty()
             && let Err(e) = self.to_new_membership(ctx)
         {
-            out.push(flag_and_message(&e));
+            out.push(crate::error::field_and_reason(&e));
         }
         out
     }
@@ -225,22 +225,6 @@ pub fn non_empty(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
-}
-
-/// Splits a usage error's "--flag: message" into the flag and the message.
-pub fn flag_and_message(err: &anyhow::Error) -> (String, String) {
-    let text = err.to_string();
-    match text.split_once(": ") {
-        // "--price: …", or a positional argument's name: "STEP: …".
-        Some((flag, message))
-            if flag.starts_with("--")
-                || (!flag.is_empty()
-                    && flag.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')) =>
-        {
-            (flag.to_string(), message.to_string())
-        }
-        _ => (String::new(), text),
-    }
 }
 
 fn required(lang: Lang) -> &'static str {

@@ -140,10 +140,7 @@ impl MembershipInput {
 fn problems_error(problems: Vec<(String, String)>) -> WebError {
     let problems: Vec<FieldProblem> = problems
         .into_iter()
-        .map(|(flag, message)| FieldProblem {
-            field: crate::error::field_of(&flag),
-            message,
-        })
+        .map(|(field, message)| FieldProblem { field, message })
         .collect();
     let first = &problems[0];
     WebError {

@@ -10,16 +10,16 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tuiding_app::cmd::check::{CheckView, check_view};
 use tuiding_app::cmd::edit::EditArgs;
-use tuiding_app::cmd::fields::{MembershipFields, flag_and_message};
+use tuiding_app::cmd::fields::MembershipFields;
 use tuiding_app::cmd::list::{channels_label, price_label, status_label};
 use tuiding_app::context::Ctx;
 use tuiding_app::error::Localize;
+use tuiding_app::error::field_and_reason;
 use tuiding_app::view::{MembershipView, views};
 use tuiding_core::{Channel, Lang};
 use tuiding_store::{Store, StoredMembership};
 
 use super::{Chrome, OrPage, PageResult, notice, page};
-use crate::error::field_of;
 use crate::security::{CsrfToken, check_form_token};
 use crate::state::{AppState, ReqLang};
 
@@ -301,7 +301,7 @@ pub async fn create(
             match tuiding_app::cmd::add::add(ctx, fields, None, template.as_deref()) {
                 Ok(id) => Ok(Ok(id)),
                 Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
-                    Ok(Err(vec![flag_and_message(&e)]))
+                    Ok(Err(vec![field_and_reason(&e)]))
                 }
                 Err(e) => Err(e),
             }
@@ -312,10 +312,6 @@ pub async fn create(
         Ok(id) => Ok(Redirect::to(&format!("/memberships/{id}?done=added")).into_response()),
         Err(problems) => {
             let c = chrome(&state, lang, csrf);
-            let problems = problems
-                .into_iter()
-                .map(|(flag, m)| (field_of(&flag), m))
-                .collect();
             let body = form(&c, "/memberships", &f, &problems, false);
             Ok((
                 StatusCode::BAD_REQUEST,
@@ -449,7 +445,7 @@ pub async fn update(
         .run(lang, move |ctx| match args.save(ctx) {
             Ok(()) => Ok(Ok(())),
             Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
-                Ok(Err(flag_and_message(&e)))
+                Ok(Err(field_and_reason(&e)))
             }
             Err(e) => Err(e),
         })
@@ -457,13 +453,13 @@ pub async fn update(
         .or_page(lang)?;
     match saved {
         Ok(()) => Ok(Redirect::to(&format!("/memberships/{id}?done=saved")).into_response()),
-        Err((flag, message)) => {
+        Err((field, message)) => {
             let c = chrome(&state, lang, csrf);
             let body = form(
                 &c,
                 &format!("/memberships/{id}/edit"),
                 &f,
-                &vec![(field_of(&flag), message)],
+                &vec![(field, message)],
                 true,
             );
             Ok((
