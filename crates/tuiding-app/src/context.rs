@@ -1,8 +1,8 @@
-//! What every command needs: language, today's date, output mode, colour, and the data
-//! directory with the store opened lazily.
+//! What every operation needs: language, today's date, the data directory with the store
+//! opened lazily, and where to report warnings and progress (a front end's [`Reporter`]).
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use jiff::civil::Date;
@@ -12,9 +12,7 @@ use tuiding_core::policy::PolicyError;
 use tuiding_core::{Lang, Localized, WorkCalendar};
 use tuiding_store::{SqliteStore, Store, StoredMembership};
 
-use crate::cli::GlobalArgs;
 use crate::error::{Localize, UserError};
-use crate::input;
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "tuiding.db";
@@ -33,53 +31,61 @@ pub fn policy_error_in_file(err: &PolicyError, file: &str, lang: Lang) -> String
     }
 }
 
-/// Shared state of one command run.
+/// Where an operation reports what is not its result: warnings (a row left out) and the
+/// progress of long work. The CLI prints them to stderr and draws a progress bar; the
+/// server writes warnings to its log. Nothing in the application prints.
+pub trait Reporter: Send + Sync {
+    /// Something the user should know that does not stop the operation.
+    fn warn(&self, text: &str);
+    /// Long work of `total` steps begins (`what`: a short label).
+    fn start(&self, _total: u64, _what: &str) {}
+    /// `n` more steps are done.
+    fn advance(&self, _n: u64) {}
+    /// The long work is over.
+    fn finish(&self) {}
+}
+
+/// A reporter that keeps nothing.
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn warn(&self, _text: &str) {}
+}
+
+/// Shared state of one operation run.
+#[derive(Clone)]
 pub struct Ctx {
     pub lang: Lang,
     pub today: Date,
-    pub json: bool,
-    pub color: bool,
     data_dir: Option<PathBuf>,
+    reporter: Arc<dyn Reporter>,
 }
 
 impl Ctx {
-    /// Validates the global flags.
-    pub fn from_args(global: &GlobalArgs) -> anyhow::Result<Ctx> {
-        let lang = resolve_lang(global.lang.as_deref());
-        if let Some(l) = global.lang.as_deref()
-            && Lang::from_locale(l).is_none()
-        {
-            return Err(UserError::usage(
-                "--lang",
-                lang.pick(
-                    &format!("不认识的语言 {l:?}，可用 zh 或 en"),
-                    &format!("unknown language {l:?}; use zh or en"),
-                ),
-            ));
-        }
-        let today = match global.today.as_deref() {
-            Some(text) => input::parse_date("--today", text, lang)?,
-            None => crate::clock::today_in_china(),
-        };
-        Ok(Ctx {
-            lang,
-            today,
-            json: global.json,
-            color: color_wanted(),
-            data_dir: global.data_dir.clone(),
-        })
-    }
-
-    /// A context for a service (the web app): nothing is printed (`json`), no colour, and
-    /// the data directory is fixed.
-    pub fn for_service(lang: Lang, today: Date, data_dir: PathBuf) -> Ctx {
+    /// A context in `data_dir` (the platform's default when `None`), reporting nowhere.
+    pub fn new(lang: Lang, today: Date, data_dir: Option<PathBuf>) -> Ctx {
         Ctx {
             lang,
             today,
-            json: true,
-            color: false,
-            data_dir: Some(data_dir),
+            data_dir,
+            reporter: Arc::new(Silent),
         }
+    }
+
+    /// A context for a service (the web app) on a fixed data directory.
+    pub fn for_service(lang: Lang, today: Date, data_dir: PathBuf) -> Ctx {
+        Ctx::new(lang, today, Some(data_dir))
+    }
+
+    /// The same context, reporting to `reporter`.
+    pub fn reporting_to(mut self, reporter: Arc<dyn Reporter>) -> Ctx {
+        self.reporter = reporter;
+        self
+    }
+
+    /// Where warnings and progress go.
+    pub fn reporter(&self) -> &dyn Reporter {
+        self.reporter.as_ref()
     }
 
     /// Picks the text for the user's language.
@@ -106,20 +112,25 @@ impl Ctx {
     }
 
     /// Opens (creating when needed) the ledger in the data directory.
-    pub fn open_store(&self) -> anyhow::Result<SqliteStore> {
+    pub(crate) fn open_store(&self) -> anyhow::Result<SqliteStore> {
         self.open_store_in(&self.data_dir()?)
+    }
+
+    /// Opens the ledger once (creating it and applying migrations when needed), so that a
+    /// server fails at start-up, not on its first request, when the data dir is unusable.
+    pub fn prepare(&self) -> anyhow::Result<()> {
+        self.open_store().map(drop)
     }
 
     /// Every membership figures can be computed from. Rows that cannot be (an
     /// out-of-range value an older version accepted) are left out and named on stderr
     /// with how to fix them, so one bad row never hides the rest.
-    pub fn memberships(&self, store: &impl Store) -> anyhow::Result<Vec<StoredMembership>> {
+    pub(crate) fn memberships(&self, store: &impl Store) -> anyhow::Result<Vec<StoredMembership>> {
         let ledger = store.ledger().localize(self.lang)?;
         for faulty in &ledger.faulty {
             let id = faulty.id;
-            eprintln!(
-                "{}",
-                match self.lang {
+            self.reporter.warn(
+                &match self.lang {
                     Lang::Zh => format!(
                         "警告：#{id}（{}）有无法使用的值，已跳过：{}。用 `tuiding edit {id}` 修正，或 `tuiding rm {id}` 删除",
                         faulty.platform,
@@ -130,14 +141,14 @@ impl Ctx {
                         faulty.platform,
                         faulty.error.localized(self.lang)
                     ),
-                }
+                },
             );
         }
         Ok(ledger.memberships)
     }
 
     /// Opens (creating when needed) the ledger in `dir`.
-    pub fn open_store_in(&self, dir: &Path) -> anyhow::Result<SqliteStore> {
+    pub(crate) fn open_store_in(&self, dir: &Path) -> anyhow::Result<SqliteStore> {
         create_private_dir(dir).with_context(|| {
             format!(
                 "{} {}",
@@ -249,35 +260,6 @@ impl Ctx {
         }
         Ok(playbooks)
     }
-
-    /// Whether stdin is a terminal a person can answer at.
-    pub fn interactive(&self) -> bool {
-        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-    }
-}
-
-/// `--lang`, then `TUIDING_LANG` (via clap), then `LC_ALL`, `LC_MESSAGES`, `LANG`; zh-CN
-/// when none names a language we have.
-pub fn resolve_lang(flag: Option<&str>) -> Lang {
-    if let Some(lang) = flag.and_then(Lang::from_locale) {
-        return lang;
-    }
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Ok(value) = std::env::var(var)
-            && !value.is_empty()
-        {
-            // The first variable that is set decides, as in POSIX.
-            return Lang::from_locale(&value).unwrap_or_default();
-        }
-    }
-    Lang::default()
-}
-
-/// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
-fn color_wanted() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    !no_color && !dumb && std::io::stdout().is_terminal()
 }
 
 /// The `*.toml` files of a directory of the user's own data files, sorted; none when the

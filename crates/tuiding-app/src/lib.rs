@@ -1,22 +1,19 @@
 //! # tuiding-app
 //!
-//! The operations behind every command of tuiding (退订), and their views. Flags and form
-//! fields become validated domain values here (`input`, `cmd::fields`), the crates below
-//! (`tuiding-core`, `-store`, `-bills`, `-terms`, `-vault`) do the work, and each operation
-//! returns a view that the CLI prints as text or JSON (`output`) and the web app
-//! (`tuiding-web`) renders as a page or an API response. Neither front end holds logic the
-//! other lacks: both call these functions.
+//! The application service behind every front end of tuiding (退订): one operation per
+//! thing a person does, taking typed input, returning a complete view and a typed error
+//! ([`error::UserError`]). The CLI (`crates/tuiding/src/cli/`) and the web app
+//! (`tuiding-web`) put those views into words; neither holds logic the other lacks.
 //!
-//! It reads the clock once ([`clock`]) and leaves printing errors to its callers.
+//! Nothing here parses flags, prints or draws: warnings and progress go to the
+//! [`context::Reporter`] the front end gives. The clock is read in one place ([`clock`]).
 
 #![allow(missing_docs)] // internal to the workspace; modules and non-obvious items carry docs
 
-pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod context;
 pub mod error;
 pub mod input;
-pub mod output;
-pub mod prompt;
+pub mod text;
 pub mod view;

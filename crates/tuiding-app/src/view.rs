@@ -7,6 +7,9 @@ use tuiding_store::StoredMembership;
 
 use jiff::civil::Date;
 
+use crate::context::Ctx;
+use crate::error::Localize;
+
 /// One membership with everything derived from it on `today`.
 #[derive(Debug, Serialize)]
 pub struct MembershipView {
@@ -44,6 +47,9 @@ pub struct MembershipView {
     pub revision: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// The membership itself, for renderers that word its parts (never serialised).
+    #[serde(skip)]
+    pub membership: Membership,
 }
 
 /// One price change, as JSON.
@@ -187,6 +193,7 @@ impl MembershipView {
             revision: stored.revision,
             created_at: stored.created_at.clone(),
             updated_at: stored.updated_at.clone(),
+            membership: m.clone(),
         })
     }
 }
@@ -215,4 +222,33 @@ pub fn views(
             })
         })
         .collect()
+}
+
+/// One membership in full, with its price history and cases (`tuiding show`, `GET
+/// /api/v1/memberships/{id}`, the membership page).
+pub fn membership(ctx: &Ctx, id: i64) -> anyhow::Result<MembershipView> {
+    use tuiding_store::Store;
+    let store = ctx.open_store()?;
+    let stored = store.membership(id).localize(ctx.lang)?;
+    Ok(MembershipView::new(&stored, ctx.today)
+        .map_err(|e| crate::error::UserError::failure(e.localized(ctx.lang)))?
+        .with_price_history(&store.price_changes().localize(ctx.lang)?)
+        .with_cases(&store.cases().localize(ctx.lang)?, ctx.lang))
+}
+
+/// Every membership, or those of one category, each with its price history
+/// (`tuiding list`, `GET /api/v1/memberships`, the memberships page).
+pub fn memberships(ctx: &Ctx, category: Option<&str>) -> anyhow::Result<Vec<MembershipView>> {
+    use tuiding_store::Store;
+    let store = ctx.open_store()?;
+    let stored: Vec<StoredMembership> = ctx
+        .memberships(&store)?
+        .into_iter()
+        .filter(|s| category.is_none_or(|c| s.membership.category.as_deref() == Some(c)))
+        .collect();
+    let history = store.price_changes().localize(ctx.lang)?;
+    Ok(views(&stored, ctx.today, ctx.lang)?
+        .into_iter()
+        .map(|v| v.with_price_history(&history))
+        .collect())
 }

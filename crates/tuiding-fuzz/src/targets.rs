@@ -209,24 +209,29 @@ impl Archives {
 fn archive_seeds(dir: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
     let data = dir.join("seed-data");
     let ctx = tuiding_app::context::Ctx::for_service(Lang::Zh, TODAY, data.clone());
-    tuiding_app::cmd::demo::DemoArgs {}.run(&ctx)?;
-    let mut store = ctx.open_store()?;
-    let case = tuiding_app::cmd::case::open(&ctx, &mut store, 1)?;
-    drop(store);
+    tuiding_app::cmd::demo::demo(&ctx)?;
+    let case = tuiding_app::cmd::case::open(&ctx, 1)?;
     let shot = dir.join("截图 13812345678.png");
     std::fs::write(&shot, b"\x89PNG pretend")?;
     tuiding_app::cmd::evidence::add(
         &ctx,
         case,
-        std::slice::from_ref(&shot),
+        &[tuiding_app::text::InputFile::path(&shot)],
         "operation",
         None,
         Some("客服承诺".into()),
     )?;
     std::fs::write(&shot, b"second")?;
-    tuiding_app::cmd::evidence::add(&ctx, case, &[shot], "payment", None, None)?;
+    tuiding_app::cmd::evidence::add(
+        &ctx,
+        case,
+        &[tuiding_app::text::InputFile::path(&shot)],
+        "payment",
+        None,
+        None,
+    )?;
     let dossier = dir.join("dossier.zip");
-    tuiding_app::cmd::dossier::export(&ctx, case, &dossier, true)?;
+    tuiding_app::cmd::dossier::write(&ctx, case, &dossier, true, |_| {})?;
     // A backup's layout: the database and the vault under `data/`, with a manifest.
     let mut files = vec![(
         "data/tuiding.db".to_string(),
@@ -288,9 +293,7 @@ impl Api {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let data = dir.path().join("data");
         let ctx = tuiding_app::context::Ctx::for_service(Lang::Zh, TODAY, data.clone());
-        tuiding_app::cmd::demo::DemoArgs {}
-            .run(&ctx)
-            .expect("the demo ledger");
+        tuiding_app::cmd::demo::demo(&ctx).expect("the demo ledger");
         let state = tuiding_web::state::AppState::new(data, Some(TODAY), Lang::Zh, None);
         Api {
             runtime: tokio::runtime::Builder::new_current_thread()

@@ -5,9 +5,8 @@
 //! - [`pages`]: server-rendered HTML (maud), zh-CN first with an English switch, usable on
 //!   a phone; [`api`]: the JSON API under `/api/v1` with its OpenAPI document;
 //!   `/calendar.ics`: renewals, last safe cancel days and refund due dates (RFC 5545).
-//! - [`remind`] and [`notify`]: the reminders due today, sent once per channel (webhook,
-//!   ntfy, Bark, WeCom / DingTalk / Feishu robots, SMTP), by `tuiding remind` and on a
-//!   schedule inside `tuiding serve`.
+//! - the reminders due today go out on a schedule inside the server, through
+//!   `tuiding-notify` (the same run as `tuiding remind`).
 //! - [`security`]: loopback by default, a password (argon2) and session cookie to listen
 //!   anywhere else, CSRF protection, upload limits, security headers.
 //!
@@ -16,14 +15,11 @@
 
 pub mod api;
 pub mod error;
-pub mod notify;
 pub mod pages;
-pub mod remind;
 pub mod security;
 pub mod state;
 pub mod upload;
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -34,8 +30,6 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::csrf::CsrfLayer;
-use tuiding_app::cmd::remind::RemindArgs;
-use tuiding_app::cmd::web::{ServeArgs, UserArgs, UserCommand};
 use tuiding_app::context::Ctx;
 use tuiding_app::error::UserError;
 
@@ -185,17 +179,27 @@ async fn js() -> Response {
         .into_response()
 }
 
-/// `tuiding serve`: refuses to listen beyond loopback without a password, then serves
-/// until Ctrl-C, sending reminders every `--remind-every` minutes.
-pub fn serve(
-    ctx: &Ctx,
-    args: &ServeArgs,
-    fixed_today: Option<jiff::civil::Date>,
-) -> anyhow::Result<()> {
+/// How `tuiding serve` serves.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// Minutes between reminder runs (0: none).
+    pub remind_every: u64,
+    /// Behind an HTTPS reverse proxy: every cookie is `Secure`.
+    pub behind_https: bool,
+    /// A fixed "today" (`--today`), for reproducible figures.
+    pub fixed_today: Option<jiff::civil::Date>,
+}
+
+/// Serves the web app: refuses to listen beyond loopback without a password, then serves
+/// until Ctrl-C, sending reminders every `remind_every` minutes.
+pub fn serve(ctx: &Ctx, args: &ServeOptions) -> anyhow::Result<()> {
+    let fixed_today = args.fixed_today;
     let data_dir = ctx.data_dir()?;
     tuiding_app::context::create_private_dir(&data_dir)?;
     // Opening the ledger first applies migrations and fails early on a bad data dir.
-    drop(ctx.open_store()?);
+    ctx.prepare()?;
     ctx.config()?;
     let password = security::read_password(&data_dir)?;
     if !args.listen.ip().is_loopback() && password.is_none() {
@@ -245,7 +249,7 @@ async fn reminder_schedule(state: AppState, every: Duration) {
         ticker.tick().await;
         let lang = state.0.default_lang;
         match state
-            .run(lang, |ctx| remind::run_once(ctx, false, false))
+            .run(lang, |ctx| tuiding_notify::run_once(ctx, false, false))
             .await
         {
             Ok(report) => {
@@ -265,124 +269,4 @@ async fn reminder_schedule(state: AppState, every: Duration) {
             Err(e) => eprintln!("tuiding serve: reminders: {}", e.message),
         }
     }
-}
-
-/// `tuiding remind`: sends (or with `--dry-run` lists) the reminders due today; exit 1
-/// when a channel failed, so cron reports it.
-pub fn remind_command(ctx: &Ctx, args: &RemindArgs) -> anyhow::Result<()> {
-    let report = remind::run_once(ctx, args.dry_run, true)?;
-    if ctx.json {
-        tuiding_app::output::print_json(&report)?;
-    } else if args.dry_run {
-        if report.due.is_empty() {
-            tuiding_app::output::line(
-                ctx.t("今天没有到期的提醒。", "No reminders are due today."),
-            )?;
-        }
-        for r in &report.due {
-            tuiding_app::output::line(format!("{}\n  {}", r.title, r.text))?;
-        }
-    } else {
-        for s in &report.sent {
-            if s.channel == remind::STDOUT {
-                tuiding_app::output::line(&s.text)?;
-            } else {
-                tuiding_app::output::line(format!(
-                    "{} #{} → {}",
-                    ctx.t("已发送", "Sent"),
-                    s.membership_id,
-                    s.channel
-                ))?;
-            }
-        }
-        if report.sent.is_empty() && report.failed.is_empty() {
-            tuiding_app::output::line(ctx.t("没有需要发送的提醒。", "Nothing to send."))?;
-        }
-    }
-    if let Some(first) = report.failed.first() {
-        return Err(UserError::failure(format!(
-            "{} {} ({}): {}",
-            report.failed.len(),
-            ctx.t(
-                "个提醒发送失败，下次运行会重试",
-                "reminders failed; the next run tries again"
-            ),
-            first.channel,
-            first.error
-        )));
-    }
-    Ok(())
-}
-
-/// `tuiding user set-password | clear-password`.
-pub fn user_command(ctx: &Ctx, args: &UserArgs) -> anyhow::Result<()> {
-    let data_dir = ctx.data_dir()?;
-    tuiding_app::context::create_private_dir(&data_dir)?;
-    let file = security::password_file(&data_dir);
-    match args.command {
-        UserCommand::ClearPassword => {
-            match std::fs::remove_file(&file) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(UserError::failure(format!("{}: {e}", file.display()))),
-            }
-            tuiding_app::output::line(ctx.t(
-                "已删除密码；网页版只能在本机访问。",
-                "Password removed; the web app serves this machine only.",
-            ))?;
-            Ok(())
-        }
-        UserCommand::SetPassword { password_stdin } => {
-            let password = read_new_password(ctx, password_stdin)?;
-            if password.chars().count() < 8 {
-                return Err(UserError::usage(
-                    "PASSWORD",
-                    ctx.t("至少 8 个字符", "use at least 8 characters"),
-                ));
-            }
-            let hash = security::hash_password(&password)?;
-            tuiding_app::output::write_atomic(&file, format!("{hash}\n").as_bytes())
-                .map_err(|e| UserError::failure(format!("{}: {e}", file.display())))?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
-            }
-            tuiding_app::output::line(format!(
-                "{} {}",
-                ctx.t(
-                    "已设置网页登录密码（argon2）：",
-                    "Web app password set (argon2):"
-                ),
-                file.display()
-            ))?;
-            Ok(())
-        }
-    }
-}
-
-fn read_new_password(ctx: &Ctx, from_stdin: bool) -> anyhow::Result<String> {
-    let stdin = std::io::stdin();
-    let read_line = |prompt: &str| -> anyhow::Result<String> {
-        if !prompt.is_empty() {
-            eprint!("{prompt}");
-            std::io::stderr().flush()?;
-        }
-        let mut line = String::new();
-        stdin.lock().read_line(&mut line)?;
-        Ok(line.trim_end_matches(['\r', '\n']).to_string())
-    };
-    if from_stdin || !stdin.is_terminal() {
-        return read_line("");
-    }
-    // Typed twice, not echoed.
-    let first = rpassword::prompt_password(ctx.t("新密码：", "New password: "))?;
-    let second = rpassword::prompt_password(ctx.t("再输入一次：", "Again: "))?;
-    if first != second {
-        return Err(UserError::usage(
-            "PASSWORD",
-            ctx.t("两次输入不一致", "the two entries differ"),
-        ));
-    }
-    Ok(first)
 }

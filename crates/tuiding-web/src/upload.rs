@@ -1,26 +1,24 @@
-//! Multipart uploads: the text fields and the files of a form, the files written into a
-//! fresh private temporary directory under names made safe ([`safe_file_name`]), so
-//! nothing a request names reaches the filesystem unchecked.
+//! Multipart uploads: the text fields and the files of a form. Files stay in memory as
+//! (file name, bytes) and go to the application as they are: nothing a request names
+//! reaches the filesystem, and messages name the user's own file name.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use axum::extract::Multipart;
 use axum::http::StatusCode;
+use tuiding_app::text::InputFile;
 
 use crate::error::WebError;
-use crate::security::safe_file_name;
 
 /// The largest request body accepted (every upload of one request together).
 pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
-/// A form's fields and its files on disk (removed when this is dropped).
+/// A form's fields and its files.
 pub struct Upload {
     /// Text fields by name (the last value of a repeated name).
     pub fields: HashMap<String, String>,
-    /// Files in the order sent: their path and the name the user gave them.
-    pub files: Vec<(PathBuf, String)>,
-    _dir: tempfile::TempDir,
+    /// Files in the order sent, with the names the user gave them.
+    pub files: Vec<InputFile>,
 }
 
 impl Upload {
@@ -32,10 +30,6 @@ impl Upload {
 
 /// Reads a multipart form: parts with a file name are files, the others text fields.
 pub async fn read(mut multipart: Multipart) -> Result<Upload, WebError> {
-    let dir = tempfile::Builder::new()
-        .prefix("tuiding-upload-")
-        .tempdir()
-        .map_err(|e| WebError::internal(e.into()))?;
     let mut fields = HashMap::new();
     let mut files = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(bad_upload)? {
@@ -46,16 +40,10 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload, WebError> {
                 if file_name.is_empty() && bytes.is_empty() {
                     continue; // a file input left empty
                 }
-                // A numbered sub-directory per file keeps two files of the same name apart.
-                let slot = dir.path().join(files.len().to_string());
-                tokio::fs::create_dir(&slot)
-                    .await
-                    .map_err(|e| WebError::internal(e.into()))?;
-                let path = slot.join(safe_file_name(&file_name));
-                tokio::fs::write(&path, &bytes)
-                    .await
-                    .map_err(|e| WebError::internal(e.into()))?;
-                files.push((path, file_name));
+                files.push(InputFile::Bytes {
+                    name: file_name,
+                    bytes: bytes.to_vec(),
+                });
             }
             None => {
                 let text = field.text().await.map_err(bad_upload)?;
@@ -63,11 +51,7 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload, WebError> {
             }
         }
     }
-    Ok(Upload {
-        fields,
-        files,
-        _dir: dir,
-    })
+    Ok(Upload { fields, files })
 }
 
 fn bad_upload(err: axum::extract::multipart::MultipartError) -> WebError {

@@ -736,7 +736,7 @@ async fn cases_move_through_steps_evidence_and_the_dossier() {
     assert_eq!(zip.headers[header::CONTENT_TYPE], "application/zip");
     let path = api.dir.join("dossier.zip");
     std::fs::write(&path, &zip.bytes).unwrap();
-    let (manifest, problems) = tuiding_vault::dossier::verify(&path).expect("the dossier reads");
+    let (manifest, problems) = tuiding_app::cmd::dossier::verify(&path).expect("the dossier reads");
     assert!(problems.is_empty(), "{problems:?}");
     assert!(
         manifest
@@ -1057,7 +1057,12 @@ async fn stale_edits_and_stale_stream_numbers_are_refused() {
             json!({"notes": "first", "revision": revision}),
         )
         .await;
-    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(
+        first.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&first.bytes)
+    );
     let before = api.stored().await;
     // A second edit made from the same (now old) revision would overwrite the first.
     api.json(

@@ -7,7 +7,6 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use tower::ServiceExt;
-use tuiding_store::Store;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -170,7 +169,10 @@ async fn the_policy_form_the_decision_and_the_messages() {
     let (status, page, _) = send(&app, Method::POST, "/memberships/1/policy", Some(&bad)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(page.matches("class=\"field invalid\"").count(), 2, "{page}");
-    assert!(ctx.open_store().unwrap().policy(1).unwrap().is_none());
+    assert!(
+        tuiding_app::cmd::policy::show(&ctx, 1).is_err(),
+        "no policy stored"
+    );
 
     let good = format!(
         "csrf={TOKEN}&template=&refund.method=consumed_days_fee&refund.other_readings=pro_rata_days&refund.discount_ratio=0.9&refund.redeemed_benefits=deduct_value&refund.voids_unredeemed_benefits=true&timing.refund_working_days=3-7"
@@ -182,7 +184,7 @@ async fn the_policy_form_the_decision_and_the_messages() {
         location.as_deref(),
         Some("/memberships/1?done=policy#check")
     );
-    let stored = ctx.open_store().unwrap().policy(1).unwrap().unwrap();
+    let stored = tuiding_app::cmd::policy::show(&ctx, 1).unwrap();
     assert_eq!(stored.origin, "form");
     assert!(
         stored.text.contains("discount_ratio = \"0.9\""),
@@ -197,7 +199,7 @@ async fn the_policy_form_the_decision_and_the_messages() {
     let best = page.find("class=\"best\"").unwrap();
     assert!(page[best..].starts_with("class=\"best\" data-action=\"use_benefits_then_cancel\""));
 
-    tuiding_app::cmd::case::open(&ctx, &mut ctx.open_store().unwrap(), 1).unwrap();
+    tuiding_app::cmd::case::open(&ctx, 1).unwrap();
     let (status, page, _) = send(&app, Method::GET, "/cases/1", None).await;
     assert_eq!(status, StatusCode::OK);
     for kind in [

@@ -1,4 +1,4 @@
-//! `tuiding backup FILE.zip` and `tuiding restore FILE.zip`: the whole data directory (a
+//! Backing up and restoring the whole data directory (a
 //! consistent database snapshot, the evidence vault, the user's holidays, templates,
 //! mappings and playbooks) in one archive with a manifest of digests; a restore checks
 //! every digest, the database and the vault before anything is replaced, and keeps the
@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
 use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_store::{SqliteStore, Store};
@@ -16,101 +15,67 @@ use tuiding_vault::dossier;
 use crate::cmd::case::LocalizeVault;
 use crate::context::{Ctx, create_private_dir};
 use crate::error::{Localize, UserError};
-use crate::output;
 
 const DB: &str = "tuiding.db";
 /// Every path in a backup starts here.
 const ROOT: &str = "data/";
 
-/// Back up the data directory.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "示例 / Examples:\n  tuiding backup 退订备份-2026-11-26.zip\n  tuiding restore 退订备份-2026-11-26.zip"
-)]
-pub struct BackupArgs {
-    /// 备份文件 / The archive to write
-    #[arg(value_name = "FILE.zip")]
-    pub file: PathBuf,
-}
-
-/// Restore the data directory from a backup.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "示例 / Examples:\n  tuiding restore 退订备份-2026-11-26.zip\n  tuiding --data-dir ./新目录 restore 退订备份.zip --json"
-)]
-pub struct RestoreArgs {
-    /// 备份文件 / The archive to read
-    #[arg(value_name = "FILE.zip")]
-    pub file: PathBuf,
-}
-
+/// What a backup holds.
 #[derive(Serialize)]
-struct BackupView {
-    file: String,
-    files: usize,
-    bytes: u64,
-    memberships_db_bytes: u64,
-    evidence_objects: usize,
+pub struct BackupView {
+    pub file: String,
+    pub files: usize,
+    pub bytes: u64,
+    pub memberships_db_bytes: u64,
+    pub evidence_objects: usize,
 }
 
+/// What a restore did.
 #[derive(Serialize)]
-struct RestoreView {
-    file: String,
-    data_dir: String,
-    files: usize,
+pub struct RestoreView {
+    pub file: String,
+    pub data_dir: String,
+    pub files: usize,
     /// Where the replaced data directory was moved, if there was one.
-    previous_data_dir: Option<String>,
+    pub previous_data_dir: Option<String>,
 }
 
-impl BackupArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let data_dir = ctx.data_dir()?;
-        let store = ctx.open_store()?;
-        // The snapshot goes in a scratch directory inside the data dir (skipped by the
-        // copy: its name starts with a dot); one left by a killed backup is removed now.
-        tuiding_vault::leftovers::remove_stale(&data_dir, ".backup-");
-        let scratch = data_dir.join(format!(".backup-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&scratch);
-        create_private_dir(&scratch)
-            .map_err(|e| UserError::failure(format!("{}: {e}", scratch.display())))?;
-        let snapshot = scratch.join(DB);
-        let result = (|| {
-            store.snapshot_to(&snapshot).localize(ctx.lang)?;
-            let db = read(&snapshot)?;
-            let db_bytes = db.len() as u64;
-            let mut files = vec![(format!("{ROOT}{DB}"), db)];
-            collect(&data_dir, &data_dir, &mut files)?;
-            files.sort_by(|a, b| a.0.cmp(&b.0));
-            let manifest = dossier::write(&self.file, &crate::clock::now().to_string(), &files)
-                .localize_vault(ctx.lang)?;
-            Ok::<_, anyhow::Error>((files, manifest, db_bytes))
-        })();
-        let _ = std::fs::remove_dir_all(&scratch);
-        let (files, manifest, db_bytes) = result?;
-        let view = BackupView {
-            file: self.file.display().to_string(),
-            files: manifest.files.len(),
-            bytes: manifest.files.iter().map(|f| f.size).sum(),
-            memberships_db_bytes: db_bytes,
-            evidence_objects: files
-                .iter()
-                .filter(|f| f.0.starts_with("data/vault/objects/"))
-                .count(),
-        };
-        if ctx.json {
-            return output::print_json(&view);
-        }
-        output::line(match ctx.lang {
-            Lang::Zh => format!(
-                "已备份到 {}：{} 个文件，共 {} 字节（含 {} 份证据）。恢复：tuiding restore {}",
-                view.file, view.files, view.bytes, view.evidence_objects, view.file
-            ),
-            Lang::En => format!(
-                "Backed up to {}: {} files, {} bytes ({} evidence files). Restore with: tuiding restore {}",
-                view.file, view.files, view.bytes, view.evidence_objects, view.file
-            ),
-        })
-    }
+/// Writes a backup of the data directory to `file` (`tuiding backup`).
+pub fn backup(ctx: &Ctx, file: &Path) -> anyhow::Result<BackupView> {
+    let data_dir = ctx.data_dir()?;
+    let store = ctx.open_store()?;
+    // The snapshot goes in a scratch directory inside the data dir (skipped by the
+    // copy: its name starts with a dot); one left by a killed backup is removed now.
+    tuiding_vault::leftovers::remove_stale(&data_dir, ".backup-");
+    let scratch = data_dir.join(format!(".backup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    create_private_dir(&scratch)
+        .map_err(|e| UserError::failure(format!("{}: {e}", scratch.display())))?;
+    let snapshot = scratch.join(DB);
+    let result = (|| {
+        store.snapshot_to(&snapshot).localize(ctx.lang)?;
+        let db = read(&snapshot)?;
+        let db_bytes = db.len() as u64;
+        let mut files = vec![(format!("{ROOT}{DB}"), db)];
+        collect(&data_dir, &data_dir, &mut files)?;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let manifest = dossier::write(file, &crate::clock::now().to_string(), &files)
+            .localize_vault(ctx.lang)?;
+        Ok::<_, anyhow::Error>((files, manifest, db_bytes))
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (files, manifest, db_bytes) = result?;
+    let view = BackupView {
+        file: file.display().to_string(),
+        files: manifest.files.len(),
+        bytes: manifest.files.iter().map(|f| f.size).sum(),
+        memberships_db_bytes: db_bytes,
+        evidence_objects: files
+            .iter()
+            .filter(|f| f.0.starts_with("data/vault/objects/"))
+            .count(),
+    };
+    Ok(view)
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -167,118 +132,94 @@ fn tempdir_beside(file: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-impl RestoreArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let lang = ctx.lang;
-        let (manifest, problems) = dossier::verify(&self.file)
-            .map_err(|e| UserError::failure(format!("{}: {e}", self.file.display())))?;
-        if !problems.is_empty() {
-            let names: Vec<String> = problems
-                .iter()
-                .map(|p| format!("{} ({})", p.name.as_deref().unwrap_or("?"), p.kind))
-                .collect();
-            return Err(UserError::failure(match lang {
-                Lang::Zh => format!(
-                    "{}：备份已损坏，{} 个文件与清单不符：{}；什么都没有改动",
-                    self.file.display(),
-                    problems.len(),
-                    names.join("、")
-                ),
-                Lang::En => format!(
-                    "{}: the backup is corrupted, {} files do not match its manifest: {}; nothing was changed",
-                    self.file.display(),
-                    problems.len(),
-                    names.join(", ")
-                ),
-            }));
-        }
-        if !manifest
-            .files
+/// Restores the data directory from a backup (`tuiding restore`): every digest, the
+/// database and the vault are checked before anything is replaced; the replaced
+/// directory is kept aside.
+pub fn restore(ctx: &Ctx, file: &Path) -> anyhow::Result<RestoreView> {
+    let lang = ctx.lang;
+    let (manifest, problems) = dossier::verify(file)
+        .map_err(|e| UserError::failure(format!("{}: {e}", file.display())))?;
+    if !problems.is_empty() {
+        let names: Vec<String> = problems
             .iter()
-            .any(|f| f.path == format!("{ROOT}{DB}"))
-        {
-            return Err(UserError::failure(match lang {
-                Lang::Zh => format!(
-                    "{}：不是 tuiding 备份（没有 {ROOT}{DB}）",
-                    self.file.display()
-                ),
-                Lang::En => format!(
-                    "{}: not a tuiding backup (no {ROOT}{DB})",
-                    self.file.display()
-                ),
-            }));
-        }
-        // The real directory (a link followed, "." named): the swap renames it.
-        let data_dir = ctx.data_dir()?;
-        let data_dir = std::fs::canonicalize(&data_dir).unwrap_or(data_dir);
-        if data_dir.file_name().is_none() {
-            return Err(UserError::failure(format!(
-                "{}: {}",
-                data_dir.display(),
-                ctx.t("不能恢复到根目录", "cannot restore into the root directory")
-            )));
-        }
-        let staging = tempdir_beside(&data_dir)?;
-        let result = extract_and_check(ctx, &self.file, &staging);
-        if let Err(e) = result {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-        // Swap: the old directory is kept aside, never deleted.
-        let previous = if data_dir.exists() {
-            let stamp = crate::clock::now().strftime("%Y%m%dT%H%M%S").to_string();
-            let name = data_dir
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_else(|| "tuiding".into());
-            // Two restores within a second must not aim at the same name.
-            let mut aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}"));
-            let mut n = 1;
-            while aside.exists() {
-                n += 1;
-                aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}-{n}"));
-            }
-            std::fs::rename(&data_dir, &aside)
-                .map_err(|e| UserError::failure(format!("{}: {e}", data_dir.display())))?;
-            Some(aside)
-        } else {
-            None
-        };
-        if let Err(e) = std::fs::rename(&staging, &data_dir) {
-            // Put the old directory back; nothing is lost.
-            if let Some(aside) = &previous {
-                let _ = std::fs::rename(aside, &data_dir);
-            }
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(UserError::failure(format!("{}: {e}", data_dir.display())));
-        }
-        let view = RestoreView {
-            file: self.file.display().to_string(),
-            data_dir: data_dir.display().to_string(),
-            files: manifest.files.len(),
-            previous_data_dir: previous.map(|p| p.display().to_string()),
-        };
-        if ctx.json {
-            return output::print_json(&view);
-        }
-        let mut text = match lang {
+            .map(|p| format!("{} ({})", p.name.as_deref().unwrap_or("?"), p.kind))
+            .collect();
+        return Err(UserError::failure(match lang {
             Lang::Zh => format!(
-                "已从 {} 恢复 {} 个文件到 {}（摘要、数据库和证据库均已校验）。",
-                view.file, view.files, view.data_dir
+                "{}：备份已损坏，{} 个文件与清单不符：{}；什么都没有改动",
+                file.display(),
+                problems.len(),
+                names.join("、")
             ),
             Lang::En => format!(
-                "Restored {} files from {} into {} (digests, database and vault checked).",
-                view.files, view.file, view.data_dir
+                "{}: the backup is corrupted, {} files do not match its manifest: {}; nothing was changed",
+                file.display(),
+                problems.len(),
+                names.join(", ")
             ),
-        };
-        if let Some(p) = &view.previous_data_dir {
-            text.push_str(&match lang {
-                Lang::Zh => format!("\n原来的数据保留在 {p}"),
-                Lang::En => format!("\nThe previous data is kept in {p}"),
-            });
-        }
-        output::line(text)
+        }));
     }
+    if !manifest
+        .files
+        .iter()
+        .any(|f| f.path == format!("{ROOT}{DB}"))
+    {
+        return Err(UserError::failure(match lang {
+            Lang::Zh => format!("{}：不是 tuiding 备份（没有 {ROOT}{DB}）", file.display()),
+            Lang::En => format!("{}: not a tuiding backup (no {ROOT}{DB})", file.display()),
+        }));
+    }
+    // The real directory (a link followed, "." named): the swap renames it.
+    let data_dir = ctx.data_dir()?;
+    let data_dir = std::fs::canonicalize(&data_dir).unwrap_or(data_dir);
+    if data_dir.file_name().is_none() {
+        return Err(UserError::failure(format!(
+            "{}: {}",
+            data_dir.display(),
+            ctx.t("不能恢复到根目录", "cannot restore into the root directory")
+        )));
+    }
+    let staging = tempdir_beside(&data_dir)?;
+    let result = extract_and_check(ctx, file, &staging);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    // Swap: the old directory is kept aside, never deleted.
+    let previous = if data_dir.exists() {
+        let stamp = crate::clock::now().strftime("%Y%m%dT%H%M%S").to_string();
+        let name = data_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "tuiding".into());
+        // Two restores within a second must not aim at the same name.
+        let mut aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}"));
+        let mut n = 1;
+        while aside.exists() {
+            n += 1;
+            aside = data_dir.with_file_name(format!("{name}.before-restore-{stamp}-{n}"));
+        }
+        std::fs::rename(&data_dir, &aside)
+            .map_err(|e| UserError::failure(format!("{}: {e}", data_dir.display())))?;
+        Some(aside)
+    } else {
+        None
+    };
+    if let Err(e) = std::fs::rename(&staging, &data_dir) {
+        // Put the old directory back; nothing is lost.
+        if let Some(aside) = &previous {
+            let _ = std::fs::rename(aside, &data_dir);
+        }
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(UserError::failure(format!("{}: {e}", data_dir.display())));
+    }
+    let view = RestoreView {
+        file: file.display().to_string(),
+        data_dir: data_dir.display().to_string(),
+        files: manifest.files.len(),
+        previous_data_dir: previous.map(|p| p.display().to_string()),
+    };
+    Ok(view)
 }
 
 /// Extracts the archive into `staging` and checks that its database opens and its vault

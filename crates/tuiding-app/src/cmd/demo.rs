@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -17,151 +16,95 @@ use tuiding_store::{PolicyInput, Store};
 use crate::cmd::{renewals, summary};
 use crate::context::{Ctx, DB_FILE};
 use crate::error::{Localize, UserError};
-use crate::output;
 
 /// Marks a directory as created by `demo`, so a later `demo` may overwrite it.
 const MARKER: &str = ".tuiding-demo";
 
-/// Fill a demo data dir and show the overview.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "示例 / Examples:\n  tuiding demo\n  tuiding demo --json\n  tuiding --data-dir /tmp/my-demo --today 2026-11-23 demo\n\n演示数据默认写入系统临时目录下的 tuiding-demo，绝不会碰你的真实账本。\nThe demo writes to tuiding-demo in the system's temp dir by default, never to your real ledger."
-)]
-pub struct DemoArgs {}
-
 #[derive(Serialize)]
-struct DemoReport {
-    data_dir: PathBuf,
-    renewals: renewals::RenewalsReport,
-    summary: summary::Summary,
-    warnings: Vec<Warning>,
+pub struct DemoReport {
+    pub data_dir: PathBuf,
+    /// How many memberships were written.
+    #[serde(skip)]
+    pub memberships: usize,
+    pub renewals: renewals::RenewalsReport,
+    pub summary: summary::Summary,
+    pub warnings: Vec<Warning>,
 }
 
+/// A membership that can still charge through a channel although another was closed.
 #[derive(Serialize)]
-struct Warning {
-    id: i64,
-    platform: String,
-    plan: String,
+pub struct Warning {
+    pub id: i64,
+    pub platform: String,
+    pub plan: String,
     /// Channels that can still charge although another channel was closed.
-    still_charging: Vec<&'static str>,
+    pub still_charging: Vec<&'static str>,
+    /// The same channels, for wording.
+    #[serde(skip)]
+    pub channels: Vec<Channel>,
 }
 
-impl DemoArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let dir = match ctx.explicit_data_dir() {
-            Some(dir) => dir.to_path_buf(),
-            None => std::env::temp_dir().join("tuiding-demo"),
-        };
-        prepare(ctx, &dir)?;
-        let mut store = ctx.open_store_in(&dir)?;
-        std::fs::write(
-            dir.join(MARKER),
-            "created by `tuiding demo`; safe to delete\n",
-        )?;
-        let catalogue = ctx.catalogue()?;
-        let memberships = demo_memberships(ctx.today);
-        let texts: Vec<Option<(String, String)>> = memberships
+/// Fills a demo data directory (`--data-dir`, else `tuiding-demo` in the temp dir) with
+/// realistic memberships and returns the overview (`tuiding demo`). A directory that holds
+/// anything but an earlier demo is refused.
+pub fn demo(ctx: &Ctx) -> anyhow::Result<DemoReport> {
+    let dir = match ctx.explicit_data_dir() {
+        Some(dir) => dir.to_path_buf(),
+        None => std::env::temp_dir().join("tuiding-demo"),
+    };
+    prepare(ctx, &dir)?;
+    let mut store = ctx.open_store_in(&dir)?;
+    std::fs::write(
+        dir.join(MARKER),
+        "created by `tuiding demo`; safe to delete\n",
+    )?;
+    let catalogue = ctx.catalogue()?;
+    let memberships = demo_memberships(ctx.today);
+    let texts: Vec<Option<(String, String)>> = memberships
+        .iter()
+        .map(|(_, template)| {
+            template
+                .and_then(|name| catalogue.get(name))
+                .map(|t| (t.text.clone(), format!("template:{}", t.name)))
+        })
+        .collect();
+    let items: Vec<_> = memberships
+        .iter()
+        .zip(&texts)
+        .map(|((m, _), text)| {
+            (
+                m.clone(),
+                text.as_ref()
+                    .map(|(text, origin)| PolicyInput { text, origin }),
+            )
+        })
+        .collect();
+    store
+        .add_memberships_with_policies(&items)
+        .localize(ctx.lang)?;
+    let stored = store.memberships().localize(ctx.lang)?;
+    let until = ctx.today.checked_add(30.days())?;
+    let price_changes = store.price_changes().localize(ctx.lang)?;
+    let report = DemoReport {
+        data_dir: dir.clone(),
+        memberships: stored.len(),
+        renewals: renewals::build(ctx, &stored, until, &price_changes)?,
+        summary: summary::build(ctx, &stored, &price_changes)?,
+        warnings: stored
             .iter()
-            .map(|(_, template)| {
-                template
-                    .and_then(|name| catalogue.get(name))
-                    .map(|t| (t.text.clone(), format!("template:{}", t.name)))
-            })
-            .collect();
-        let items: Vec<_> = memberships
-            .iter()
-            .zip(&texts)
-            .map(|((m, _), text)| {
-                (
-                    m.clone(),
-                    text.as_ref()
-                        .map(|(text, origin)| PolicyInput { text, origin }),
-                )
-            })
-            .collect();
-        store
-            .add_memberships_with_policies(&items)
-            .localize(ctx.lang)?;
-        let stored = store.memberships().localize(ctx.lang)?;
-        let until = ctx.today.checked_add(30.days())?;
-        let price_changes = store.price_changes().localize(ctx.lang)?;
-        let report = DemoReport {
-            data_dir: dir.clone(),
-            renewals: renewals::build(ctx, &stored, until, &price_changes)?,
-            summary: summary::build(ctx, &stored, &price_changes)?,
-            warnings: stored
-                .iter()
-                .filter_map(|s| {
-                    let lingering = s.membership.lingering_channels();
-                    (!lingering.is_empty()).then(|| Warning {
-                        id: s.id,
-                        platform: s.membership.platform.clone(),
-                        plan: s.membership.plan.clone(),
-                        still_charging: lingering.iter().map(|c| c.as_str()).collect(),
-                    })
+            .filter_map(|s| {
+                let lingering = s.membership.lingering_channels();
+                (!lingering.is_empty()).then(|| Warning {
+                    id: s.id,
+                    platform: s.membership.platform.clone(),
+                    plan: s.membership.plan.clone(),
+                    still_charging: lingering.iter().map(|c| c.as_str()).collect(),
+                    channels: lingering.clone(),
                 })
-                .collect(),
-        };
-        if ctx.json {
-            return output::print_json(&report);
-        }
-        let lang = ctx.lang;
-        let mut out = vec![
-            match lang {
-                Lang::Zh => format!(
-                    "已在 {} 写入 {} 个示例会员（今天按 {} 计）。\n",
-                    dir.display(),
-                    stored.len(),
-                    ctx.today
-                ),
-                Lang::En => format!(
-                    "Wrote {} sample memberships to {} (today is {}).\n",
-                    stored.len(),
-                    dir.display(),
-                    ctx.today
-                ),
-            },
-            renewals::render(ctx, &stored, &report.renewals),
-            String::new(),
-            summary::render(ctx, &report.summary),
-        ];
-        if !report.warnings.is_empty() {
-            out.push(String::new());
-            out.push(output::paint(
-                lang.pick("⚠ 还会扣费的渠道", "⚠ Channels that can still charge"),
-                Some(output::RED),
-                ctx.color,
-            ));
-            for w in &stored {
-                let lingering = w.membership.lingering_channels();
-                if lingering.is_empty() {
-                    continue;
-                }
-                let names: Vec<&str> = lingering.iter().map(|c| c.label(lang)).collect();
-                out.push(match lang {
-                    Lang::Zh => format!(
-                        "  #{} {} {}：已在别处关闭自动续费，但{}的扣费协议仍然有效，下次续费还会扣款。请到该渠道解约。",
-                        w.id, w.membership.platform, w.membership.plan, names.join("、")
-                    ),
-                    Lang::En => format!(
-                        "  #{} {} {}: auto-renew was closed elsewhere, but the deduction agreement at {} is still active and will charge at the next renewal. Close it there.",
-                        w.id, w.membership.platform, w.membership.plan, names.join(", ")
-                    ),
-                });
-            }
-        }
-        let quoted = shell_quote(&dir);
-        out.push(String::new());
-        out.push(match lang {
-            Lang::Zh => format!(
-                "接着试试：\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} check 8\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
-            ),
-            Lang::En => format!(
-                "Try next:\n  tuiding --data-dir {quoted} list\n  tuiding --data-dir {quoted} show 5\n  tuiding --data-dir {quoted} check 8\n  tuiding --data-dir {quoted} renewals --within 90d\n  tuiding --data-dir {quoted} summary --json"
-            ),
-        });
-        output::line(out.join("\n"))
-    }
+            })
+            .collect(),
+    };
+    Ok(report)
 }
 
 /// Makes `dir` ready for a fresh demo: missing, empty, or made by an earlier demo.
@@ -198,18 +141,6 @@ fn prepare(ctx: &Ctx, dir: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn shell_quote(path: &Path) -> String {
-    let text = path.display().to_string();
-    if text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
-    {
-        text
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
 }
 
 /// Realistic memberships, dated relative to `today` so the overview always has

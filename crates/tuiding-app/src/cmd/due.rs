@@ -3,7 +3,9 @@
 //! last safe cancel days within each membership's reminder lead (7 days by default), the next step of every open case, and charges that
 //! arrived after a cancellation.
 
-use clap::Args;
+use crate::cmd::case::{CaseSources, expected_refund_date, overdue_note, step_done};
+use crate::context::Ctx;
+use crate::error::Localize;
 use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::case::CaseState;
@@ -11,23 +13,6 @@ use tuiding_core::checkup;
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Membership};
 use tuiding_store::{CaseChange, SqliteStore, Store};
-
-use crate::cmd::case::{CaseSources, expected_refund_date, overdue_note, step_done};
-use crate::context::Ctx;
-use crate::error::Localize;
-use crate::output::{self, Align, Table};
-
-/// What needs action.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "示例 / Examples:\n  tuiding due\n  tuiding due --within 14\n  tuiding --today 2026-12-01 due --json"
-)]
-pub struct DueArgs {
-    /// 提前几天提示最后安全退订日 / Days ahead to show last safe cancel days
-    /// [default: each membership's longest reminder lead, see `tuiding reminders`]
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=i64::from(tuiding_core::bounds::MAX_DAYS)))]
-    pub within: Option<u32>,
-}
 
 /// One thing to do.
 #[derive(Debug, Serialize)]
@@ -41,50 +26,6 @@ pub struct DueItem {
     pub case_id: Option<i64>,
     /// What to do, in the user's language.
     pub text: String,
-}
-
-impl DueArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        tick(ctx)?;
-        let items = items(ctx, self.within)?;
-        if ctx.json {
-            return output::print_json(&items);
-        }
-        if items.is_empty() {
-            return output::line(ctx.t("今天没有需要处理的事项。", "Nothing needs action today."));
-        }
-        let mut table = Table::new(
-            &[
-                ctx.t("日期", "date"),
-                ctx.t("事项", "what"),
-                ctx.t("会员", "membership"),
-                ctx.t("案件", "case"),
-                ctx.t("说明", "details"),
-            ],
-            &[
-                Align::Left,
-                Align::Left,
-                Align::Right,
-                Align::Right,
-                Align::Left,
-            ],
-        );
-        for i in &items {
-            let kind = match ctx.lang {
-                Lang::Zh => kind_label(i.kind, ctx.lang),
-                Lang::En => i.kind,
-            };
-            let id = |v: Option<i64>| v.map(|v| format!("#{v}")).unwrap_or_default();
-            table.row(vec![
-                i.date.to_string().into(),
-                kind.into(),
-                id(i.membership_id).into(),
-                id(i.case_id).into(),
-                i.text.clone().into(),
-            ]);
-        }
-        output::line(table.render(ctx.color).trim_end())
-    }
 }
 
 /// Everything that needs action (`tuiding due`): overdue refunds, last safe cancel days within `within` days (default: each membership's

@@ -1,61 +1,55 @@
-//! `tuiding edit ID`: change fields, channels and benefits of one membership.
+//! Changing one membership: its fields, channels and benefits (`tuiding edit`, the edit
+//! form, `PATCH /api/v1/memberships/{id}`).
 
-use clap::Args;
 use tuiding_core::{AutoRenewContract, ContractStatus, Lang, Membership, Money};
 use tuiding_store::Store;
 
-use crate::cmd::fields::{self, MembershipFields, non_empty};
-use crate::cmd::show::print_membership;
+use crate::cmd::fields::{self, MembershipInput, non_empty};
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
 use crate::input;
 
-const EXAMPLES: &str = "\
-示例 / Examples:
-  tuiding edit 1 --price 30                         # 涨价 / a price rise
-  tuiding edit 1 --close wechat_pay                 # 已在微信支付解约（今天）/ closed today
-  tuiding edit 1 --close in_app:2026-11-20 --auto-renew alipay:unknown
-  tuiding edit 2 --benefit 观影券:4:15:2 --redeem 观影券
-  tuiding edit 3 --category 网盘 --notes '家庭共享'
-  tuiding edit 3 --paid-through none                # 清除已付至日期 / clear it";
-
-/// Change a membership.
-#[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
-pub struct EditArgs {
-    /// 会员编号 / Membership id
+/// A change to one membership, as `tuiding edit`, the edit form and `PATCH
+/// /api/v1/memberships/{id}` give it: the fields that change, channels closed or dropped,
+/// benefits used or dropped.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MembershipChange {
+    /// The membership (from the path or the command line, never from a body).
+    #[serde(skip)]
     pub id: i64,
-    #[command(flatten)]
-    pub fields: MembershipFields,
-    /// 关闭某渠道的自动续费 / Record that a channel's auto-renewal was closed: CHANNEL[:DATE] [default date: today]
-    #[arg(long, value_name = "CHANNEL[:DATE]")]
+    /// The fields that change (only those given).
+    #[serde(flatten)]
+    pub fields: MembershipInput,
+    /// Channels whose auto-renewal was closed: `CHANNEL[:DATE]` (default date: today).
     pub close: Vec<String>,
-    /// 删除某渠道的记录 / Forget a channel entirely (it was recorded by mistake)
-    #[arg(long, value_name = "CHANNEL")]
+    /// Channels to forget entirely (recorded by mistake).
     pub drop_channel: Vec<String>,
-    /// 记一次权益使用 / Count benefit uses: NAME[:N] [default N: 1]
-    #[arg(long, value_name = "NAME[:N]")]
+    /// Benefit uses: `NAME[:N]` (default N: 1).
     pub redeem: Vec<String>,
-    /// 删除权益 / Remove a benefit by name
-    #[arg(long, value_name = "NAME")]
+    /// Benefits to remove, by name.
     pub drop_benefit: Vec<String>,
-    /// 价格变动的来源 / Where a new --price was seen: edit, or notice (a renewal or price notice)
-    #[arg(long, value_name = "edit|notice", default_value = "edit", value_parser = ["edit", "notice"])]
+    /// Where a new price was seen: `edit`, or `notice` (a renewal or price notice).
     pub price_source: String,
-    /// 新价格生效日 / The day a new --price takes effect [default: today]
-    #[arg(long, value_name = "DATE")]
+    /// The day a new price takes effect (default: today).
     pub price_on: Option<String>,
-    /// The revision the change was made against (a form, an API client): a membership
-    /// changed meanwhile is refused rather than overwritten.
-    #[arg(skip)]
+    /// The `revision` the change was made against (a form, an API client): a membership
+    /// changed meanwhile is refused (a conflict) rather than overwritten.
+    #[serde(rename = "revision")]
     pub expected_revision: Option<i64>,
 }
 
-impl EditArgs {
+impl Default for MembershipChange {
+    fn default() -> MembershipChange {
+        MembershipChange::new(0, MembershipInput::default())
+    }
+}
+
+impl MembershipChange {
     /// Changes to membership `id`'s fields and nothing else (a form, an API call); the
     /// other changes are added with struct update syntax.
-    pub fn new(id: i64, fields: MembershipFields) -> EditArgs {
-        EditArgs {
+    pub fn new(id: i64, fields: MembershipInput) -> MembershipChange {
+        MembershipChange {
             id,
             fields,
             close: vec![],
@@ -68,19 +62,10 @@ impl EditArgs {
         }
     }
 
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        self.save(ctx)?;
-        let store = ctx.open_store()?;
-        let updated = store.membership(self.id).localize(ctx.lang)?;
-        if !ctx.json {
-            crate::output::line(format!("{} #{}", ctx.t("已更新", "Updated"), self.id))?;
-        }
-        print_membership(ctx, &store, &updated)
-    }
-
     /// Applies the changes: everything is checked first, then one transaction writes the
-    /// membership and, when the price changed, the price change.
-    pub fn save(&self, ctx: &Ctx) -> anyhow::Result<()> {
+    /// membership and, when the price changed, the price change. Returns the membership
+    /// as it is now.
+    pub fn save(&self, ctx: &Ctx) -> anyhow::Result<crate::view::MembershipView> {
         if self.fields.is_empty()
             && self.close.is_empty()
             && self.drop_channel.is_empty()
@@ -98,7 +83,7 @@ impl EditArgs {
         let mut store = ctx.open_store()?;
         let stored = store.membership(self.id).localize(ctx.lang)?;
         if self.expected_revision.is_some_and(|r| r != stored.revision) {
-            return Err(UserError::failure(ctx.t(
+            return Err(UserError::conflict(ctx.t(
                 "这个会员在你编辑期间被修改过；请重新打开后再改",
                 "this membership was changed while you were editing it; reload it and try again",
             )));
@@ -155,7 +140,7 @@ impl EditArgs {
         store
             .update_membership_noting_price(self.id, stored.revision, &m, change.as_ref())
             .localize(ctx.lang)?;
-        Ok(())
+        crate::view::membership(ctx, self.id)
     }
 
     fn apply(&self, ctx: &Ctx, m: &mut Membership) -> anyhow::Result<()> {
@@ -291,4 +276,11 @@ fn not_recorded(flag: &str, what: &str, lang: Lang) -> anyhow::Error {
             Lang::En => format!("this membership has no {what:?}"),
         },
     )
+}
+
+/// Removes membership `id` from the ledger (`tuiding rm`); its view as it was.
+pub fn remove(ctx: &Ctx, id: i64) -> anyhow::Result<crate::view::MembershipView> {
+    let view = crate::view::membership(ctx, id)?;
+    ctx.open_store()?.remove_membership(id).localize(ctx.lang)?;
+    Ok(view)
 }

@@ -3,9 +3,6 @@
 //! verbatim) and cases (as `case show --json`); CSV one row per membership for
 //! spreadsheets.
 
-use std::path::PathBuf;
-
-use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::Lang;
@@ -13,40 +10,24 @@ use tuiding_store::Store;
 
 use crate::cmd::case::{CaseSources, CaseView, view as case_view};
 use crate::context::Ctx;
-use crate::error::{Localize, UserError};
-use crate::output;
+use crate::error::Localize;
 use crate::view::{self, MembershipView};
 
-/// Export the ledger.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "示例 / Examples:\n  tuiding export --format json --out 账本.json\n  tuiding export --format csv --out 会员.csv       # Excel 可直接打开 / opens in Excel\n  tuiding export --format csv --no-bom | mlr --icsv --ojson cat\n  tuiding export ics --out 会员.ics     # 日历 / the calendar\n  tuiding backup 备份.zip        # 连同证据的完整备份 / everything, evidence included"
-)]
-pub struct ExportArgs {
-    /// 格式，也可直接写在命令后：`tuiding export ics` / The format, also as a word: `tuiding export ics`
-    #[arg(value_enum, value_name = "FORMAT", conflicts_with = "format")]
-    pub format_word: Option<Format>,
-    /// 格式 / Format
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    pub format: Format,
-    /// 输出文件（默认标准输出）/ File to write [default: standard output]
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// CSV 不加 BOM（给脚本读）/ CSV without the byte-order mark (for scripts). By default
-    /// the CSV starts with one, so Excel and WPS on Chinese Windows read it as UTF-8
-    #[arg(long)]
-    pub no_bom: bool,
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Everything: memberships, policies, cases.
+    Json,
+    /// One row per membership.
+    Csv,
+    /// Calendar (RFC 5545): renewals, last safe cancel days, refund due dates.
+    Ics,
 }
 
-/// Export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// 全部数据 / Everything: memberships, policies, cases
-    Json,
-    /// 每个会员一行 / One row per membership
-    Csv,
-    /// 日历（RFC 5545）：续费、最后安全退订日、退款到期日 / Calendar: renewals, last safe cancel days, refund due dates
-    Ics,
+/// An export: its bytes, and how many memberships it holds.
+pub struct Export {
+    pub bytes: Vec<u8>,
+    pub memberships: usize,
 }
 
 #[derive(Serialize)]
@@ -105,111 +86,77 @@ const CSV_HEADER: [&str; 18] = [
     "notes",
 ];
 
-impl ExportArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let store = ctx.open_store()?;
-        let stored = ctx.memberships(&store)?;
-        let history = store.price_changes().localize(ctx.lang)?;
-        let memberships: Vec<_> = view::views(&stored, ctx.today, ctx.lang)?
-            .into_iter()
-            .map(|v| v.with_price_history(&history))
-            .collect();
-        let bytes = match self.format_word.unwrap_or(self.format) {
-            Format::Json => {
-                let mut policies = Vec::new();
-                for s in &stored {
-                    if let Some(p) = store.policy(s.id).localize(ctx.lang)? {
-                        policies.push(PolicyText {
-                            membership_id: s.id,
-                            toml: p.text,
-                        });
-                    }
+/// The whole ledger in an open format (`tuiding export`): JSON (everything), CSV (one
+/// row per membership; `bom` first so spreadsheets read UTF-8) or a calendar.
+pub fn export(ctx: &Ctx, format: Format, bom: bool) -> anyhow::Result<Export> {
+    let store = ctx.open_store()?;
+    let stored = ctx.memberships(&store)?;
+    let history = store.price_changes().localize(ctx.lang)?;
+    let memberships: Vec<_> = view::views(&stored, ctx.today, ctx.lang)?
+        .into_iter()
+        .map(|v| v.with_price_history(&history))
+        .collect();
+    let bytes = match format {
+        Format::Json => {
+            let mut policies = Vec::new();
+            for s in &stored {
+                if let Some(p) = store.policy(s.id).localize(ctx.lang)? {
+                    policies.push(PolicyText {
+                        membership_id: s.id,
+                        toml: p.text,
+                    });
                 }
-                let sources = CaseSources::load(ctx, &store)?;
-                let mut cases = Vec::new();
-                for c in store.cases().localize(ctx.lang)? {
-                    cases.push(case_view(ctx, &sources.case(ctx, &store, c.id)?));
-                }
-                let household_members = store.members().localize(ctx.lang)?;
-                let splits = store
-                    .splits()
-                    .localize(ctx.lang)?
-                    .into_iter()
-                    .map(|(membership_id, parts)| SplitText {
-                        membership_id,
-                        parts,
-                    })
-                    .collect();
-                let reminder_lead_days = store
-                    .reminder_days()
-                    .localize(ctx.lang)?
-                    .into_iter()
-                    .map(|(membership_id, days)| LeadDays {
-                        membership_id,
-                        days,
-                    })
-                    .collect();
-                let ledger = Ledger {
-                    format: "tuiding-ledger",
-                    version: 1,
-                    today: ctx.today,
-                    memberships,
-                    policies,
-                    cases,
-                    household_members,
-                    splits,
-                    reminder_lead_days,
-                };
-                let mut text = serde_json::to_string_pretty(&ledger)?;
-                text.push('\n');
-                text.into_bytes()
             }
-            Format::Csv => {
-                let mut bytes = if self.no_bom {
-                    Vec::new()
-                } else {
-                    UTF8_BOM.to_vec()
-                };
-                bytes.extend(csv_bytes(&memberships)?);
-                bytes
+            let sources = CaseSources::load(ctx, &store)?;
+            let mut cases = Vec::new();
+            for c in store.cases().localize(ctx.lang)? {
+                cases.push(case_view(ctx, &sources.case(ctx, &store, c.id)?));
             }
-            Format::Ics => calendar_text(ctx, &store, &stored)?.into_bytes(),
-        };
-        match &self.out {
-            None => {
-                use std::io::Write;
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(&bytes)
-                    .and_then(|()| stdout.flush())
-                    .or_else(|e| {
-                        if e.kind() == std::io::ErrorKind::BrokenPipe {
-                            Ok(())
-                        } else {
-                            Err(e)
-                        }
-                    })?;
-                Ok(())
-            }
-            Some(path) => {
-                output::write_atomic(path, &bytes)
-                    .map_err(|e| UserError::failure(format!("{}: {e}", path.display())))?;
-                // stdout stays clean for --json; the confirmation goes to stderr.
-                eprintln!(
-                    "{}",
-                    match ctx.lang {
-                        Lang::Zh => format!("已导出 {} 个会员到 {}", stored.len(), path.display()),
-                        Lang::En => format!(
-                            "Exported {} memberships to {}",
-                            stored.len(),
-                            path.display()
-                        ),
-                    }
-                );
-                Ok(())
-            }
+            let household_members = store.members().localize(ctx.lang)?;
+            let splits = store
+                .splits()
+                .localize(ctx.lang)?
+                .into_iter()
+                .map(|(membership_id, parts)| SplitText {
+                    membership_id,
+                    parts,
+                })
+                .collect();
+            let reminder_lead_days = store
+                .reminder_days()
+                .localize(ctx.lang)?
+                .into_iter()
+                .map(|(membership_id, days)| LeadDays {
+                    membership_id,
+                    days,
+                })
+                .collect();
+            let ledger = Ledger {
+                format: "tuiding-ledger",
+                version: 1,
+                today: ctx.today,
+                memberships,
+                policies,
+                cases,
+                household_members,
+                splits,
+                reminder_lead_days,
+            };
+            let mut text = serde_json::to_string_pretty(&ledger)?;
+            text.push('\n');
+            text.into_bytes()
         }
-    }
+        Format::Csv => {
+            let mut bytes = if !bom { Vec::new() } else { UTF8_BOM.to_vec() };
+            bytes.extend(csv_bytes(&memberships)?);
+            bytes
+        }
+        Format::Ics => calendar_text(ctx, &store, &stored)?.into_bytes(),
+    };
+    Ok(Export {
+        bytes,
+        memberships: stored.len(),
+    })
 }
 
 /// A free-text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a

@@ -1,7 +1,6 @@
-//! The membership flags shared by `add` and `edit`, and their validation into a
-//! [`Membership`].
+//! The one input that describes a membership, shared by adding and editing and by every
+//! front end, and its validation into a [`Membership`].
 
-use clap::Args;
 use jiff::civil::Date;
 use tuiding_core::{Billing, Currency, Lang, Localized, Membership, MembershipError};
 
@@ -9,58 +8,51 @@ use crate::context::Ctx;
 use crate::error::UserError;
 use crate::input;
 
-/// Flags that describe a membership.
-#[derive(Debug, Args, Default, Clone)]
-pub struct MembershipFields {
-    /// 平台 / Platform or brand, e.g. 爱奇艺
-    #[arg(long)]
+/// What describes a membership, as text the way a person types it: the CLI's flags, the
+/// web's form fields and the API's JSON all fill this one type, and every front end gets
+/// the same checks and messages ([`MembershipInput::to_new_membership`],
+/// [`MembershipInput::problems`]). Errors name the field (`price`, `paid_through`).
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MembershipInput {
+    /// Platform or brand, e.g. 爱奇艺.
     pub platform: Option<String>,
-    /// 套餐 / Plan, e.g. 黄金VIP连续包月
-    #[arg(long)]
+    /// Plan, e.g. 黄金VIP连续包月.
     pub plan: Option<String>,
-    /// 计费周期 / Billing period: week, month, quarter, half-year, year, or 30d, 2w, 2m, 2y
-    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["one_time", "gifted"])]
+    /// Billing period: `week`, `month`, `quarter`, `half-year`, `year`, or `30d`, `2w`, `2m`.
     pub period: Option<String>,
-    /// 一次性买断（不续费）/ A one-time buy-out (does not renew)
-    #[arg(long, conflicts_with = "gifted")]
+    /// A one-time buy-out (does not renew).
     pub one_time: bool,
-    /// 赠送或活动会员 / A gifted or promotional membership
-    #[arg(long)]
+    /// A gifted or promotional membership.
     pub gifted: bool,
-    /// 价格 / Price per period (or paid once): 25, 25.00, ¥25, 25元, $9.99
-    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    /// Price per period (or paid once): `25`, `25.00`, `¥25`, `25元`, `$9.99`.
     pub price: Option<String>,
-    /// 币种 / ISO 4217 currency when the price names none [default: CNY]
-    #[arg(long, value_name = "CODE")]
+    /// ISO 4217 currency when the price names none (default CNY).
     pub currency: Option<String>,
-    /// 开始日期（首个付费周期第一天）/ First day of the first paid period [default: today]
-    #[arg(long, value_name = "DATE")]
+    /// First day of the first paid period, YYYY-MM-DD (default today).
     pub start: Option<String>,
-    /// 已付费至（含当天）/ Last day already paid for (inclusive)
-    #[arg(long, value_name = "DATE")]
+    /// Last day already paid for (inclusive); `none` clears it when editing.
     pub paid_through: Option<String>,
-    /// 试用至：这天转正并按 --price 首次扣费 / The day a trial converts: the first charge at --price
-    #[arg(long, value_name = "DATE", conflicts_with = "trial_days")]
+    /// The day a trial converts: the first charge at the price; `none` clears it.
     pub trial_until: Option<String>,
-    /// 试用天数（从 --start 算起）/ Trial length in days from --start; the first charge follows it
-    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=i64::from(tuiding_core::bounds::MAX_DAYS)))]
+    /// Trial length in days from the start; the first charge follows it.
     pub trial_days: Option<u32>,
-    /// 自动续费渠道 / Where auto-renewal is contracted: CHANNEL[:active|unknown|closed[:DATE]];
-    /// channels: in_app, wechat_pay, alipay, app_store, google_play, huawei, carrier, bank_card, other
-    #[arg(long = "auto-renew", value_name = "CHANNEL[:STATUS[:DATE]]")]
+    /// Where auto-renewal is contracted: `CHANNEL[:active|unknown|closed[:DATE]]`; channels:
+    /// in_app, wechat_pay, alipay, app_store, google_play, huawei, carrier, bank_card, other.
     pub auto_renew: Vec<String>,
-    /// 权益 / A benefit: NAME:QUANTITY[:UNIT_VALUE[:REDEEMED]], e.g. 观影券:4:15:1
-    #[arg(long = "benefit", value_name = "SPEC")]
+    /// Benefits: `NAME:QUANTITY[:UNIT_VALUE[:REDEEMED]]`, e.g. `观影券:4:15:1`.
     pub benefits: Vec<String>,
-    /// 类别 / Category, e.g. 视频, 音乐, 网盘
-    #[arg(long)]
+    /// Category, e.g. 视频, 音乐, 网盘.
     pub category: Option<String>,
-    /// 备注 / Notes
-    #[arg(long)]
+    /// Free notes.
     pub notes: Option<String>,
+    /// A catalogue template that fills the fields not given and becomes the policy (when
+    /// adding only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
-impl MembershipFields {
+impl MembershipInput {
     /// True when no field flag was given at all.
     pub fn is_empty(&self) -> bool {
         self.platform.is_none()

@@ -3,176 +3,100 @@
 //! one in one transaction, and reports each record that was skipped or only partly mapped.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
 use serde::Serialize;
-use tuiding_core::Lang;
 use tuiding_core::wallos::{self, Record, Skipped};
 use tuiding_store::Store;
 
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
-use crate::output;
 
-/// Import from another tracker.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "示例 / Examples:\n  tuiding import-from wallos subscriptions.json\n  tuiding import-from wallos subscriptions.csv --dry-run --json"
-)]
-pub struct ImportFromArgs {
-    /// 来源 / Where the export comes from
-    #[arg(value_enum)]
-    pub source: Source,
-    /// 导出文件（JSON 或 CSV）/ The export (JSON or CSV)
-    pub file: PathBuf,
-    /// 只显示将导入什么，不写入 / Show what would be imported; write nothing
-    #[arg(long)]
+#[derive(Serialize)]
+pub struct Report {
+    pub file: String,
     pub dry_run: bool,
-}
-
-/// Trackers tuiding reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Source {
-    /// Wallos (https://github.com/ellite/Wallos): Settings → Export
-    Wallos,
+    pub imported: Vec<Imported>,
+    pub skipped: Vec<SkippedView>,
 }
 
 #[derive(Serialize)]
-struct Report {
-    file: String,
-    dry_run: bool,
-    imported: Vec<Imported>,
-    skipped: Vec<SkippedView>,
+pub struct Imported {
+    pub line: usize,
+    pub id: Option<i64>,
+    pub platform: String,
+    pub price: String,
+    pub currency: &'static str,
+    pub billing: &'static str,
+    pub remarks: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct Imported {
-    line: usize,
-    id: Option<i64>,
-    platform: String,
-    price: String,
-    currency: &'static str,
-    billing: &'static str,
-    remarks: Vec<String>,
+pub struct SkippedView {
+    pub line: usize,
+    pub name: String,
+    pub reason: String,
 }
 
-#[derive(Serialize)]
-struct SkippedView {
-    line: usize,
-    name: String,
-    reason: String,
-}
-
-impl ImportFromArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let lang = ctx.lang;
-        let bytes = std::fs::read(&self.file)
-            .map_err(|e| UserError::failure(format!("{}: {e}", self.file.display())))?;
-        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
-            .map_err(|e| {
-                UserError::failure(format!(
-                    "{}: {} ({e})",
-                    self.file.display(),
-                    ctx.t("不是 UTF-8 文本", "not UTF-8 text")
-                ))
-            })?;
-        let records = read_records(text)
-            .map_err(|e| UserError::failure(format!("{}: {e}", self.file.display())))?;
-        if records.is_empty() {
-            return Err(UserError::failure(format!(
-                "{}: {}",
-                self.file.display(),
-                ctx.t("没有订阅记录", "no subscriptions in it")
-            )));
-        }
-        let (mapped, skipped) = wallos::map_records(&records, ctx.today);
-        let ids: Vec<Option<i64>> = if self.dry_run || mapped.is_empty() {
-            vec![None; mapped.len()]
-        } else {
-            let members: Vec<_> = mapped.iter().map(|m| m.membership.clone()).collect();
-            let mut store = ctx.open_store()?;
-            store
-                .add_memberships(&members)
-                .localize(lang)?
-                .into_iter()
-                .map(Some)
-                .collect()
-        };
-        let report = Report {
-            file: self.file.display().to_string(),
-            dry_run: self.dry_run,
-            imported: mapped
-                .iter()
-                .zip(&ids)
-                .map(|(m, id)| Imported {
-                    line: m.line,
-                    id: *id,
-                    platform: m.membership.platform.clone(),
-                    price: m.membership.price.amount_string(),
-                    currency: m.membership.price.currency().code(),
-                    billing: m.membership.billing.kind(),
-                    remarks: m.remarks.iter().map(|r| r.text(lang).to_string()).collect(),
-                })
-                .collect(),
-            skipped: skipped
-                .iter()
-                .map(|s: &Skipped| SkippedView {
-                    line: s.line,
-                    name: s.name.clone(),
-                    reason: s.reason.text(lang).to_string(),
-                })
-                .collect(),
-        };
-        if ctx.json {
-            return output::print_json(&report);
-        }
-        let mut lines = vec![match (lang, self.dry_run) {
-            (Lang::Zh, false) => format!(
-                "从 Wallos 导入了 {} 个会员，跳过 {} 条。",
-                report.imported.len(),
-                report.skipped.len()
-            ),
-            (Lang::Zh, true) => format!(
-                "试运行：将导入 {} 个会员，跳过 {} 条（未写入）。",
-                report.imported.len(),
-                report.skipped.len()
-            ),
-            (Lang::En, false) => format!(
-                "Imported {} memberships from Wallos; skipped {}.",
-                report.imported.len(),
-                report.skipped.len()
-            ),
-            (Lang::En, true) => format!(
-                "Dry run: would import {} memberships and skip {} (nothing written).",
-                report.imported.len(),
-                report.skipped.len()
-            ),
-        }];
-        for i in &report.imported {
-            let id = i.id.map(|id| format!(" → #{id}")).unwrap_or_default();
-            lines.push(match lang {
-                Lang::Zh => format!(
-                    "  ✓ 第 {} 条 {} {} {}{id}",
-                    i.line, i.platform, i.price, i.currency
-                ),
-                Lang::En => format!(
-                    "  ✓ record {}: {} {} {}{id}",
-                    i.line, i.platform, i.price, i.currency
-                ),
-            });
-            for r in &i.remarks {
-                lines.push(format!("      · {r}"));
-            }
-        }
-        for s in &report.skipped {
-            lines.push(match lang {
-                Lang::Zh => format!("  ✗ 第 {} 条 {}：{}", s.line, s.name, s.reason),
-                Lang::En => format!("  ✗ record {}: {}: {}", s.line, s.name, s.reason),
-            });
-        }
-        output::line(lines.join("\n"))
+/// Imports a Wallos export (JSON or CSV, named `name` in messages): every mapped
+/// subscription is stored in one transaction, each skipped or partly mapped one reported
+/// (`tuiding import-from wallos`); with `dry_run` nothing is written.
+pub fn import_wallos(ctx: &Ctx, name: &str, bytes: &[u8], dry_run: bool) -> anyhow::Result<Report> {
+    let lang = ctx.lang;
+    let text =
+        std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
+            UserError::failure(format!(
+                "{}: {} ({e})",
+                name,
+                ctx.t("不是 UTF-8 文本", "not UTF-8 text")
+            ))
+        })?;
+    let records = read_records(text).map_err(|e| UserError::failure(format!("{}: {e}", name)))?;
+    if records.is_empty() {
+        return Err(UserError::failure(format!(
+            "{}: {}",
+            name,
+            ctx.t("没有订阅记录", "no subscriptions in it")
+        )));
     }
+    let (mapped, skipped) = wallos::map_records(&records, ctx.today);
+    let ids: Vec<Option<i64>> = if dry_run || mapped.is_empty() {
+        vec![None; mapped.len()]
+    } else {
+        let members: Vec<_> = mapped.iter().map(|m| m.membership.clone()).collect();
+        let mut store = ctx.open_store()?;
+        store
+            .add_memberships(&members)
+            .localize(lang)?
+            .into_iter()
+            .map(Some)
+            .collect()
+    };
+    let report = Report {
+        file: name.to_string(),
+        dry_run,
+        imported: mapped
+            .iter()
+            .zip(&ids)
+            .map(|(m, id)| Imported {
+                line: m.line,
+                id: *id,
+                platform: m.membership.platform.clone(),
+                price: m.membership.price.amount_string(),
+                currency: m.membership.price.currency().code(),
+                billing: m.membership.billing.kind(),
+                remarks: m.remarks.iter().map(|r| r.text(lang).to_string()).collect(),
+            })
+            .collect(),
+        skipped: skipped
+            .iter()
+            .map(|s: &Skipped| SkippedView {
+                line: s.line,
+                name: s.name.clone(),
+                reason: s.reason.text(lang).to_string(),
+            })
+            .collect(),
+    };
+    Ok(report)
 }
 
 /// The records of a Wallos export: JSON (an array, or `{"subscriptions": [...]}`) or CSV

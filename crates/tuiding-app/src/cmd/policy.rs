@@ -1,328 +1,14 @@
 //! `tuiding policy …`: the refund terms of a membership (set, show, rm) and the catalogue
 //! of templates (templates, template). The schema is in docs/policy.md.
 
-use std::io::Read;
-use std::path::Path;
-
-use clap::{Args, Subcommand};
+use crate::context::{Ctx, policy_error_in_file};
+use crate::error::{Localize, UserError};
 use serde::Serialize;
 use tuiding_core::catalogue::Origin;
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Localized};
-use tuiding_store::{PolicyInput, SqliteStore, Store};
+use tuiding_store::{PolicyInput, Store};
 use tuiding_terms::Reading;
-
-use crate::context::{Ctx, policy_error_in_file};
-use crate::error::{Localize, UserError};
-use crate::output::{self, Align, Table};
-
-const EXAMPLES: &str = "\
-示例 / Examples:
-  tuiding policy templates                        # 内置模板 / the shipped templates
-  tuiding policy template kameng-annual > my.toml # 拿一个模板来改 / start from one
-  tuiding policy set 1 my.toml
-  tuiding policy set 1 --template video-monthly-vip
-  tuiding policy show 1 --json
-  tuiding policy import 1 会员服务协议.txt             # 从协议生成 / from the agreement
-  tuiding policy import 1 协议.txt --set refund.discount_ratio=0.9   # 补上协议没写的数 / fill in a number
-  tuiding policy set 1 --set refund.method=pro_rata_days --set timing.refund_working_days=3-7
-  tuiding policy fields                           # 可填的字段 / the fields --set takes
-  tuiding policy rm 1
-
-规则文件格式见 docs/policy.md / The file format is in docs/policy.md";
-
-/// Refund policies.
-#[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
-pub struct PolicyArgs {
-    #[command(subcommand)]
-    pub command: PolicyCommand,
-}
-
-/// What to do with policies.
-#[derive(Debug, Subcommand)]
-pub enum PolicyCommand {
-    /// 设置会员的退款规则 / Set a membership's policy from a TOML file (- for stdin) or a template
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding policy set 1 iqiyi.toml\n  tuiding policy set 1 --template video-monthly-vip\n  tuiding policy set 1 --set refund.method=pro_rata_days --set timing.refund_working_days=3-7\n  cat iqiyi.toml | tuiding policy set 1 -"
-    )]
-    Set {
-        /// 会员编号 / Membership id
-        id: i64,
-        /// 规则文件 / Policy file (TOML), or - for stdin
-        #[arg(
-            required_unless_present_any = ["template", "set"],
-            conflicts_with = "template"
-        )]
-        file: Option<String>,
-        /// 用内置模板 / Use a template from the catalogue
-        #[arg(long)]
-        template: Option<String>,
-        /// 设置一个字段（可多次）；只给 --set 时改现有规则 / Set one field (repeatable); alone, it edits the current policy
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-    },
-    /// 查看会员的退款规则 / Show a membership's policy
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding policy show 1\n  tuiding policy show 1 --json"
-    )]
-    Show {
-        /// 会员编号 / Membership id
-        id: i64,
-    },
-    /// 删除会员的退款规则 / Remove a membership's policy
-    #[command(after_help = "示例 / Examples:\n  tuiding policy rm 1")]
-    Rm {
-        /// 会员编号 / Membership id
-        id: i64,
-    },
-    /// 从协议导入 / Read an agreement, show what was found, and attach the drafted policy
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding policy import 1 会员服务协议.txt\n  tuiding policy import 1 协议.html --set refund.discount_ratio=0.9 --yes\n  curl -s https://example.com/agreement | tuiding policy import 1 -"
-    )]
-    Import {
-        /// 会员编号 / Membership id
-        id: i64,
-        /// 协议文件（文本或 HTML）/ The agreement (text or HTML), or - for stdin
-        file: String,
-        /// 不再确认 / Attach without asking
-        #[arg(long, short = 'y')]
-        yes: bool,
-        /// 补上或改正一个字段（可多次）/ Fill in or correct one field (repeatable)
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-    },
-    /// 可填写的字段 / The fields `--set` takes, with where to find them in an agreement
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding policy fields\n  tuiding policy fields --json"
-    )]
-    Fields,
-    /// 列出规则模板 / List the policy templates
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding policy templates\n  tuiding policy templates --json"
-    )]
-    Templates,
-    /// 打印一个模板 / Print a template's TOML
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding policy template kameng-annual\n  tuiding policy template video-monthly-vip > my-policy.toml"
-    )]
-    Template {
-        /// 模板名 / Template name
-        name: String,
-    },
-}
-
-#[derive(Serialize)]
-struct PolicyView<'a> {
-    id: i64,
-    origin: &'a str,
-    updated_at: &'a str,
-    text: &'a str,
-    policy: Policy,
-}
-
-#[derive(Serialize)]
-struct TemplateView<'a> {
-    name: &'a str,
-    description: Option<&'a str>,
-    origin: &'static str,
-}
-
-impl PolicyArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        match &self.command {
-            PolicyCommand::Set {
-                id,
-                file,
-                template,
-                set,
-            } => {
-                let sets = parse_sets(ctx, set)?;
-                let mut store = ctx.open_store()?;
-                let (text, origin) = match (file, template) {
-                    (_, Some(name)) => template_text(ctx, name)?,
-                    (Some(file), None) => read_policy_file(ctx, file)?,
-                    (None, None) => {
-                        store.membership(*id).localize(ctx.lang)?;
-                        match store.policy(*id).localize(ctx.lang)? {
-                            Some(p) => (p.text, p.origin),
-                            None => (String::new(), "form".to_string()),
-                        }
-                    }
-                };
-                let (text, origin) = apply_sets(ctx, &text, &origin, &sets)?;
-                store
-                    .set_policy(
-                        *id,
-                        PolicyInput {
-                            text: &text,
-                            origin: &origin,
-                        },
-                    )
-                    .localize(ctx.lang)?;
-                if ctx.json {
-                    return show(ctx, &store, *id);
-                }
-                output::line(match ctx.lang {
-                    Lang::Zh => format!(
-                        "已为 #{id} 设置退款规则（来源：{origin}）。用 `tuiding check {id}` 做规则体检。"
-                    ),
-                    Lang::En => format!(
-                        "Policy set for #{id} (from {origin}). Run `tuiding check {id}` for the rule check."
-                    ),
-                })
-            }
-            PolicyCommand::Show { id } => show(ctx, &ctx.open_store()?, *id),
-            PolicyCommand::Import { id, file, yes, set } => {
-                import(ctx, *id, file, *yes, &parse_sets(ctx, set)?)
-            }
-            PolicyCommand::Fields => fields(ctx),
-            PolicyCommand::Rm { id } => {
-                let mut store = ctx.open_store()?;
-                let removed = store.remove_policy(*id).localize(ctx.lang)?;
-                if ctx.json {
-                    return output::print_json(&serde_json::json!({"id": id, "removed": removed}));
-                }
-                output::line(match (removed, ctx.lang) {
-                    (true, Lang::Zh) => format!("已删除 #{id} 的退款规则"),
-                    (true, Lang::En) => format!("Removed the policy of #{id}"),
-                    (false, Lang::Zh) => format!("#{id} 本来就没有退款规则"),
-                    (false, Lang::En) => format!("#{id} had no policy"),
-                })
-            }
-            PolicyCommand::Templates => {
-                let catalogue = ctx.catalogue()?;
-                let views: Vec<TemplateView> = catalogue
-                    .iter()
-                    .map(|t| TemplateView {
-                        name: &t.name,
-                        description: t
-                            .policy
-                            .plan
-                            .as_ref()
-                            .and_then(|p| p.description.as_deref()),
-                        origin: match t.origin {
-                            Origin::Embedded => "embedded",
-                            Origin::User => "user",
-                        },
-                    })
-                    .collect();
-                if ctx.json {
-                    return output::print_json(&views);
-                }
-                let mut table = Table::new(
-                    &[
-                        ctx.t("模板", "template"),
-                        ctx.t("说明", "description"),
-                        ctx.t("来源", "origin"),
-                    ],
-                    &[Align::Left; 3],
-                );
-                for v in &views {
-                    let origin = if v.origin == "user" {
-                        ctx.t("数据目录", "data dir")
-                    } else {
-                        ctx.t("内置", "shipped")
-                    };
-                    table.row(vec![
-                        v.name.into(),
-                        v.description.unwrap_or("").into(),
-                        origin.into(),
-                    ]);
-                }
-                output::line(table.render(ctx.color).trim_end())
-            }
-            PolicyCommand::Template { name } => {
-                let (text, _) = template_text(ctx, name)?;
-                if ctx.json {
-                    let policy = Policy::from_toml(&text).localize(ctx.lang)?;
-                    return output::print_json(&policy);
-                }
-                output::line(text.trim_end())
-            }
-        }
-    }
-}
-
-/// Reads an agreement, shows the findings, and attaches the drafted policy (after a yes on
-/// a terminal, unless `--yes`). Numbers the agreement does not give are taken from `--set`
-/// or asked for on a terminal; without them the policy is attached incomplete and the rule
-/// check names what is missing.
-fn import(
-    ctx: &Ctx,
-    id: i64,
-    file: &str,
-    yes: bool,
-    sets: &[(String, String)],
-) -> anyhow::Result<()> {
-    let mut store = ctx.open_store()?;
-    // The membership must exist before anything is read or asked.
-    store.membership(id).localize(ctx.lang)?;
-    let reading = crate::cmd::terms::read_agreement(ctx, file)?;
-    let name = std::path::Path::new(file)
-        .file_name()
-        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
-    let draft = reading.policy_toml(&name);
-    let (mut toml, _) = apply_sets(ctx, &draft, "", sets)?;
-    if !ctx.json {
-        output::line(crate::cmd::terms::render(ctx, file, &reading))?;
-    }
-    let asking = !yes && !ctx.json && ctx.interactive();
-    if asking {
-        toml = ask_missing(ctx, &toml)?;
-    }
-    let policy = Policy::from_toml(&toml).localize(ctx.lang)?;
-    if !ctx.json {
-        output::line(format!(
-            "\n{}\n{}",
-            ctx.t("规则草稿：", "Policy draft:"),
-            toml.trim_end()
-        ))?;
-    }
-    if asking {
-        use std::io::{BufRead, Write};
-        let mut err = std::io::stderr();
-        write!(
-            err,
-            "{} #{id}? [Y/n] ",
-            ctx.t("保存为规则", "Attach as the policy of")
-        )?;
-        err.flush()?;
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
-        if matches!(answer.trim().to_lowercase().as_str(), "n" | "no" | "否") {
-            return Err(UserError::failure(
-                ctx.t("已取消，未保存", "cancelled; nothing was saved"),
-            ));
-        }
-    }
-    let origin = attach_text(ctx, &mut store, id, name.as_str(), &toml)?;
-    let missing = policy.missing_numbers();
-    if ctx.json {
-        return output::print_json(
-            &serde_json::json!({"id": id, "origin": origin, "reading": reading, "policy": policy, "missing": missing}),
-        );
-    }
-    output::line(match ctx.lang {
-        Lang::Zh => {
-            format!("已保存为 #{id} 的规则（来源：{origin}）。用 `tuiding check {id}` 做规则体检。")
-        }
-        Lang::En => format!(
-            "Saved as the policy of #{id} (from {origin}). Run `tuiding check {id}` for the rule check."
-        ),
-    })?;
-    for key in missing {
-        output::line(match ctx.lang {
-            Lang::Zh => format!(
-                "还缺 {key}：协议没写，问清后用 `tuiding policy set {id} --set {key}=…` 补上；在此之前规则体检会列出各种取值下的退款。"
-            ),
-            Lang::En => format!(
-                "Still missing {key}: the agreement does not say; once known, `tuiding policy set {id} --set {key}=…`. Until then the rule check shows the refund for each likely value."
-            ),
-        })?;
-    }
-    Ok(())
-}
 
 /// `--set KEY=VALUE` flags, split; a flag without `=` is a usage error.
 pub fn parse_sets(ctx: &Ctx, raw: &[String]) -> anyhow::Result<Vec<(String, String)>> {
@@ -368,7 +54,7 @@ pub fn apply_sets(
 }
 
 /// The policy written anew under the leading comment lines of the text it came from.
-fn rewritten(text: &str, policy: &Policy) -> String {
+pub fn rewritten(text: &str, policy: &Policy) -> String {
     let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
     let mut out = header.join("\n");
     if !out.is_empty() {
@@ -378,98 +64,42 @@ fn rewritten(text: &str, policy: &Policy) -> String {
     out
 }
 
-/// Asks on the terminal for each number the method needs but the text does not give.
-fn ask_missing(ctx: &Ctx, text: &str) -> anyhow::Result<String> {
-    use std::io::{BufRead, Write};
-    let mut policy = Policy::from_toml(text).localize(ctx.lang)?;
-    let missing = policy.missing_numbers();
-    if missing.is_empty() {
-        return Ok(text.to_string());
-    }
-    let mut err = std::io::stderr();
-    for key in missing {
-        let Some(spec) = tuiding_core::policy_form::field_spec(key) else {
-            continue;
-        };
-        loop {
-            write!(
-                err,
-                "{} {}",
-                spec.not_stated(ctx.lang),
-                ctx.t("请输入（回车跳过）：", "Enter it (Enter to skip): ")
-            )?;
-            err.flush()?;
-            let mut answer = String::new();
-            if std::io::stdin().lock().read_line(&mut answer)? == 0 || answer.trim().is_empty() {
-                break;
-            }
-            match policy.set_field(key, answer.trim()) {
-                Ok(()) => break,
-                Err(e) => writeln!(err, "{}", e.localized(ctx.lang))?,
+/// Where a policy comes from for [`set`].
+pub enum PolicySource {
+    /// A policy text (a file, stdin, a form) and its origin label.
+    Text { text: String, origin: String },
+    /// A catalogue template, by name.
+    Template(String),
+    /// The membership's current policy (to change fields of it), or an empty one.
+    Current,
+}
+
+/// Sets membership `id`'s policy from `source` with `sets` (`KEY=VALUE`) applied; returns
+/// its origin (`tuiding policy set`).
+pub fn set(
+    ctx: &Ctx,
+    id: i64,
+    source: PolicySource,
+    sets: &[(String, String)],
+) -> anyhow::Result<String> {
+    let mut store = ctx.open_store()?;
+    let (text, origin) = match source {
+        PolicySource::Template(name) => template_text(ctx, &name)?,
+        PolicySource::Text { text, origin } => (text, origin),
+        PolicySource::Current => {
+            store.membership(id).localize(ctx.lang)?;
+            match store.policy(id).localize(ctx.lang)? {
+                Some(p) => (p.text, p.origin),
+                None => (String::new(), "form".to_string()),
             }
         }
-    }
-    Ok(rewritten(text, &policy))
-}
-
-/// `tuiding policy fields`: every field `--set` takes.
-fn fields(ctx: &Ctx) -> anyhow::Result<()> {
-    let lang = ctx.lang;
-    if ctx.json {
-        let list: Vec<serde_json::Value> = tuiding_core::policy_form::POLICY_FIELDS
-            .iter()
-            .map(
-                |f| serde_json::json!({"key": f.key, "label": f.label(lang), "hint": f.hint(lang)}),
-            )
-            .collect();
-        return output::print_json(&list);
-    }
-    let mut table = Table::new(
-        &[
-            ctx.t("字段", "key"),
-            ctx.t("名称", "name"),
-            ctx.t("说明", "what to give"),
-        ],
-        &[Align::Left; 3],
-    );
-    for f in tuiding_core::policy_form::POLICY_FIELDS {
-        table.row(vec![
-            f.key.into(),
-            f.label(lang).into(),
-            f.hint(lang).into(),
-        ]);
-    }
-    output::line(table.render(ctx.color).trim_end())
-}
-
-/// Saves the policy draft of an agreement reading as membership `id`'s policy; returns
-/// its origin (`terms:NAME`).
-pub fn attach_reading(
-    ctx: &Ctx,
-    store: &mut SqliteStore,
-    id: i64,
-    name: &str,
-    reading: &Reading,
-) -> anyhow::Result<String> {
-    let toml = reading.policy_toml(name);
-    Policy::from_toml(&toml).localize(ctx.lang)?;
-    attach_text(ctx, store, id, name, &toml)
-}
-
-/// Stores a policy read from agreement `name`; returns its origin (`terms:NAME`).
-fn attach_text(
-    ctx: &Ctx,
-    store: &mut SqliteStore,
-    id: i64,
-    name: &str,
-    toml: &str,
-) -> anyhow::Result<String> {
-    let origin = format!("terms:{name}");
+    };
+    let (text, origin) = apply_sets(ctx, &text, &origin, sets)?;
     store
         .set_policy(
             id,
             PolicyInput {
-                text: toml,
+                text: &text,
                 origin: &origin,
             },
         )
@@ -477,8 +107,20 @@ fn attach_text(
     Ok(origin)
 }
 
-fn show(ctx: &Ctx, store: &impl Store, id: i64) -> anyhow::Result<()> {
-    let Some(stored) = store.policy(id).localize(ctx.lang)? else {
+/// A membership's policy, as stored and as read.
+#[derive(Serialize)]
+pub struct PolicyView {
+    pub id: i64,
+    pub origin: String,
+    pub updated_at: String,
+    pub text: String,
+    pub policy: Policy,
+}
+
+/// Membership `id`'s policy (`tuiding policy show`); an error saying how to set one when
+/// there is none.
+pub fn show(ctx: &Ctx, id: i64) -> anyhow::Result<PolicyView> {
+    let Some(stored) = ctx.open_store()?.policy(id).localize(ctx.lang)? else {
         return Err(UserError::failure(match ctx.lang {
             Lang::Zh => format!(
                 "#{id} 还没有退款规则；用 `tuiding policy set {id} 文件` 或 `--template 模板名` 设置"
@@ -488,27 +130,73 @@ fn show(ctx: &Ctx, store: &impl Store, id: i64) -> anyhow::Result<()> {
             ),
         }));
     };
-    if ctx.json {
-        let policy = Policy::from_toml(&stored.text).localize(ctx.lang)?;
-        return output::print_json(&PolicyView {
+    let policy = Policy::from_toml(&stored.text).localize(ctx.lang)?;
+    Ok(PolicyView {
+        id,
+        origin: stored.origin,
+        updated_at: stored.updated_at,
+        text: stored.text,
+        policy,
+    })
+}
+
+/// Removes membership `id`'s policy; whether there was one.
+pub fn remove(ctx: &Ctx, id: i64) -> anyhow::Result<bool> {
+    ctx.open_store()?.remove_policy(id).localize(ctx.lang)
+}
+
+/// A template of the catalogue.
+#[derive(Serialize)]
+pub struct TemplateView {
+    pub name: String,
+    pub description: Option<String>,
+    /// `embedded` or `user` (from the data directory).
+    pub origin: &'static str,
+}
+
+/// The policy templates (`tuiding policy templates`).
+pub fn templates(ctx: &Ctx) -> anyhow::Result<Vec<TemplateView>> {
+    Ok(ctx
+        .catalogue()?
+        .iter()
+        .map(|t| TemplateView {
+            name: t.name.clone(),
+            description: t.policy.plan.as_ref().and_then(|p| p.description.clone()),
+            origin: match t.origin {
+                Origin::Embedded => "embedded",
+                Origin::User => "user",
+            },
+        })
+        .collect())
+}
+
+/// Checks a policy text, locating any error in `file` (its name for people).
+pub fn check_text(ctx: &Ctx, text: &str, file: &str) -> anyhow::Result<Policy> {
+    Policy::from_toml(text)
+        .map_err(|e| UserError::failure(policy_error_in_file(&e, file, ctx.lang)))
+}
+
+/// Saves the policy draft of an agreement reading as membership `id`'s policy; returns
+/// its origin (`terms:NAME`).
+pub fn attach_reading(ctx: &Ctx, id: i64, name: &str, reading: &Reading) -> anyhow::Result<String> {
+    let toml = reading.policy_toml(name);
+    Policy::from_toml(&toml).localize(ctx.lang)?;
+    attach_text(ctx, id, name, &toml)
+}
+
+/// Stores a policy read from agreement `name`; returns its origin (`terms:NAME`).
+pub fn attach_text(ctx: &Ctx, id: i64, name: &str, toml: &str) -> anyhow::Result<String> {
+    let origin = format!("terms:{name}");
+    ctx.open_store()?
+        .set_policy(
             id,
-            origin: &stored.origin,
-            updated_at: &stored.updated_at,
-            text: &stored.text,
-            policy,
-        });
-    }
-    let header = match ctx.lang {
-        Lang::Zh => format!(
-            "# #{id} 的退款规则，来源：{}，更新于 {}",
-            stored.origin, stored.updated_at
-        ),
-        Lang::En => format!(
-            "# policy of #{id}, from {}, updated {}",
-            stored.origin, stored.updated_at
-        ),
-    };
-    output::line(format!("{header}\n{}", stored.text.trim_end()))
+            PolicyInput {
+                text: toml,
+                origin: &origin,
+            },
+        )
+        .localize(ctx.lang)?;
+    Ok(origin)
 }
 
 /// A template's text and origin label, or an error listing the names.
@@ -530,31 +218,4 @@ pub fn template_text(ctx: &Ctx, name: &str) -> anyhow::Result<(String, String)> 
         )
     })?;
     Ok((template.text.clone(), format!("template:{}", template.name)))
-}
-
-/// Reads a policy file (or stdin for `-`), checking it and locating any error in it.
-pub fn read_policy_file(ctx: &Ctx, file: &str) -> anyhow::Result<(String, String)> {
-    let (text, origin) = if file == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        (text, "stdin".to_string())
-    } else {
-        let path = Path::new(file);
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            UserError::usage(
-                "FILE",
-                match ctx.lang {
-                    Lang::Zh => format!("无法读取规则文件 {file}：{e}"),
-                    Lang::En => format!("cannot read policy file {file}: {e}"),
-                },
-            )
-        })?;
-        let name = path
-            .file_name()
-            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());
-        (text, name)
-    };
-    Policy::from_toml(&text)
-        .map_err(|e| UserError::failure(policy_error_in_file(&e, file, ctx.lang)))?;
-    Ok((text, origin))
 }

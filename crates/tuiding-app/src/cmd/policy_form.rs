@@ -120,12 +120,8 @@ fn view(
 }
 
 /// The form for membership `id`, from its policy or from `template`.
-pub fn form(
-    ctx: &Ctx,
-    store: &SqliteStore,
-    id: i64,
-    template: Option<&str>,
-) -> anyhow::Result<PolicyFormView> {
+pub fn form(ctx: &Ctx, id: i64, template: Option<&str>) -> anyhow::Result<PolicyFormView> {
+    let store = &ctx.open_store()?;
     store.membership(id).localize(ctx.lang)?;
     let (policy, origin) = base(ctx, store, id, template)?;
     view(ctx, store, id, &policy, origin, template, (&[], &[]))
@@ -135,11 +131,11 @@ pub fn form(
 /// nothing written.
 pub fn save(
     ctx: &Ctx,
-    store: &mut SqliteStore,
     id: i64,
     template: Option<&str>,
     values: &[(String, String)],
 ) -> anyhow::Result<Result<String, PolicyFormView>> {
+    let store = &mut ctx.open_store()?;
     store.membership(id).localize(ctx.lang)?;
     let (mut policy, origin) = base(ctx, store, id, template)?;
     // Every field is read, then the policy is checked once: fields that only fit together

@@ -1,40 +1,15 @@
-//! `tuiding remind`: the reminders due today (a last safe cancel day coming up, at each
+//! The reminders due today (a last safe cancel day coming up, at each
 //! of the membership's lead days), worded for the user, and the channels they go to
-//! (`[[notify]]` in `config.toml`). Sending is `tuiding-web`'s job (`notify`); this module
+//! (`[[notify]]` in `config.toml`). Sending is `tuiding-notify`'s job; this module
 //! says what is due, so the CLI and the server's schedule send the same reminders.
 
-use clap::Args;
+use crate::cmd::due::key_days;
+use crate::context::Ctx;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tuiding_core::Lang;
 use tuiding_core::reminder::due_lead;
 use tuiding_store::{ReminderKey, SqliteStore};
-
-use crate::cmd::due::key_days;
-use crate::context::Ctx;
-
-const EXAMPLES: &str = "\
-示例 / Examples:
-  tuiding remind                 # 发送今天到期的提醒（每个渠道只发一次）/ send what is due, once per channel
-  tuiding remind --dry-run       # 只列出，不发送也不记录 / list only; send and record nothing
-  # cron，每天 9 点 / cron, daily at 9:00:
-  0 9 * * * tuiding remind
-
-渠道在数据目录的 config.toml 中配置 / Channels are set in config.toml in the data dir:
-  [[notify]]
-  kind = \"ntfy\"                  # webhook | ntfy | bark | wecom | dingtalk | feishu | smtp
-  url = \"https://ntfy.sh\"
-  topic = \"my-tuiding\"
-没有配置渠道时提醒打印到标准输出 / With no channel, reminders are printed to stdout.";
-
-/// Send the reminders due today.
-#[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
-pub struct RemindArgs {
-    /// 只列出到期提醒，不发送、不记录 / List what is due; send and record nothing
-    #[arg(long)]
-    pub dry_run: bool,
-}
 
 /// One reminder due today.
 #[derive(Debug, Clone, Serialize)]
@@ -68,9 +43,10 @@ impl Reminder {
 
 /// The reminders due today, whatever was sent already: for each membership whose last
 /// safe cancel day is within its longest lead, the shortest lead whose day has come.
-pub fn pending(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<Vec<Reminder>> {
+pub fn pending(ctx: &Ctx) -> anyhow::Result<Vec<Reminder>> {
+    let store = ctx.open_store()?;
     let mut out = Vec::new();
-    for k in key_days(ctx, store, None)? {
+    for k in key_days(ctx, &store, None)? {
         let Some(lead) = due_lead(k.last_safe, &k.lead_days, ctx.today) else {
             continue;
         };
@@ -234,6 +210,47 @@ pub fn host_of(url: &str) -> &str {
     authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host)
+}
+
+/// Which reminders went through which channel: each is claimed before it is sent (a run at
+/// the same time then skips it) and given back when sending fails (the next run tries
+/// again).
+pub struct Outbox {
+    store: SqliteStore,
+    lang: Lang,
+}
+
+impl Outbox {
+    /// Opens the outbox of the ledger.
+    pub fn open(ctx: &Ctx) -> anyhow::Result<Outbox> {
+        Ok(Outbox {
+            store: ctx.open_store()?,
+            lang: ctx.lang,
+        })
+    }
+
+    /// Claims `reminder` for `channel`; false when it was sent (or claimed) already.
+    pub fn claim(
+        &mut self,
+        reminder: &Reminder,
+        channel: &str,
+        now: jiff::Timestamp,
+    ) -> anyhow::Result<bool> {
+        use crate::error::Localize;
+        use tuiding_store::Store;
+        self.store
+            .claim_reminder(&reminder.key(), channel, now)
+            .localize(self.lang)
+    }
+
+    /// Gives a claim back after a failed send.
+    pub fn release(&mut self, reminder: &Reminder, channel: &str) -> anyhow::Result<()> {
+        use crate::error::Localize;
+        use tuiding_store::Store;
+        self.store
+            .release_reminder(&reminder.key(), channel)
+            .localize(self.lang)
+    }
 }
 
 #[cfg(test)]

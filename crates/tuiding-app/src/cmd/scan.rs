@@ -1,41 +1,15 @@
 //! `tuiding scan FILE...`: recurring charges in bill exports, without storing anything.
 
-use std::path::PathBuf;
-
-use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
-use tuiding_bills::{Export, Stream, Transaction, detect_streams, parse_reader_with};
+use std::path::PathBuf;
+use tuiding_bills::{Export, Transaction, detect_streams, parse_reader_with};
+pub use tuiding_bills::{Kind, Stream, StreamStatus};
 use tuiding_core::Lang;
 
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
-use crate::output::{self, Align, Cell, Table};
-
-const EXAMPLES: &str = "\
-示例 / Examples:
-  tuiding scan 支付宝交易明细.csv
-  tuiding scan alipay.csv wechat.csv --json
-  
-  tuiding scan 招行流水.csv --mapping my-bank.toml
-
-支持 / Reads: Alipay (app 2023+ and 2021–2023, PC web; GBK), WeChat Pay (CSV, XLSX), JD 京东,
-Meituan 美团, and bank statements (CMB, ICBC, CCB XLS, BOCOM, BOC, ABC, CGB, CITIC XLS, SPDB XLS,
-CIB XLSX, HSBC HK; more in banks/ in the data dir or with --mapping). The layout is recognised
-from the content; extra charges in one period are listed under duplicate_charges.
-Nothing is stored: use `tuiding import` for that.";
-
-/// Scan bill exports.
-#[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
-pub struct ScanArgs {
-    /// 账单文件 / Export files
-    #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
-    /// 银行对账单的列映射 / A bank statement column mapping (TOML; see docs/bills.md)
-    #[arg(long, value_name = "FILE")]
-    pub mapping: Vec<PathBuf>,
-}
+use crate::text::InputFile;
 
 /// The JSON contract of DESIGN.md.
 #[derive(Debug, Serialize)]
@@ -139,61 +113,72 @@ impl StreamView {
 /// never a server's temporary path).
 pub fn read_exports(
     ctx: &Ctx,
-    files: &[(PathBuf, String)],
+    files: &[InputFile],
     mappings: &[PathBuf],
 ) -> anyhow::Result<Vec<Export>> {
     let banks = ctx.bank_mappings(mappings)?;
     files
         .iter()
-        .map(|(path, name)| {
-            let file = std::fs::File::open(path).map_err(|e| {
-                UserError::failure(match ctx.lang {
-                    Lang::Zh => format!("无法读取 {name}：{e}"),
-                    Lang::En => format!("cannot read {name}: {e}"),
-                })
-            })?;
-            let expected_rows = file.metadata().map_or(0, |m| m.len() as usize / 200);
-            parse_reader_with(name, file, expected_rows, &banks).localize(ctx.lang)
+        .map(|file| match file {
+            InputFile::Path { path, name } => {
+                let reader = std::fs::File::open(path).map_err(|e| {
+                    UserError::failure(match ctx.lang {
+                        Lang::Zh => format!("无法读取 {name}：{e}"),
+                        Lang::En => format!("cannot read {name}: {e}"),
+                    })
+                })?;
+                let expected_rows = reader.metadata().map_or(0, |m| m.len() as usize / 200);
+                parse_reader_with(name, reader, expected_rows, &banks).localize(ctx.lang)
+            }
+            InputFile::Bytes { name, bytes } => {
+                let expected_rows = bytes.len() / 200;
+                parse_reader_with(name, std::io::Cursor::new(bytes), expected_rows, &banks)
+                    .localize(ctx.lang)
+            }
         })
         .collect()
 }
 
 /// Files named by their paths, as the CLI gives them.
-pub fn named(paths: &[PathBuf]) -> Vec<(PathBuf, String)> {
-    paths
-        .iter()
-        .map(|p| (p.clone(), p.display().to_string()))
-        .collect()
+pub fn named(paths: &[PathBuf]) -> Vec<InputFile> {
+    paths.iter().map(|p| InputFile::path(p)).collect()
 }
 
-impl ScanArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let exports = read_exports(ctx, &named(&self.files), &self.mapping)?;
-        let as_of = exports
+/// What a scan found, with what the text needs: the streams and the day they were seen
+/// from.
+pub struct Scan {
+    pub report: ScanReport,
+    pub streams: Vec<Stream>,
+    pub as_of: Date,
+    /// Every transaction read (a million rows: the caller decides how to free them).
+    pub transactions: Vec<Transaction>,
+}
+
+/// Reads bill exports and finds their recurring charges and duplicates, storing nothing
+/// (`tuiding scan`).
+pub fn scan(ctx: &Ctx, files: &[InputFile], mappings: &[PathBuf]) -> anyhow::Result<Scan> {
+    let exports = read_exports(ctx, files, mappings)?;
+    let as_of = exports
+        .iter()
+        .filter_map(|e| e.period_end)
+        .max()
+        .unwrap_or(ctx.today);
+    let transactions = concat(exports);
+    let streams = detect_streams(&transactions, as_of);
+    let report = ScanReport {
+        transactions_read: transactions.len(),
+        streams: streams
             .iter()
-            .filter_map(|e| e.period_end)
-            .max()
-            .unwrap_or(ctx.today);
-        let transactions = concat(exports);
-        let streams = detect_streams(&transactions, as_of);
-        let report = ScanReport {
-            transactions_read: transactions.len(),
-            streams: streams
-                .iter()
-                .map(|s| StreamView::new(s, &transactions))
-                .collect(),
-            duplicate_charges: duplicate_charges(&streams, &transactions),
-        };
-        let printed = if ctx.json {
-            output::print_json(&report)
-        } else {
-            output::line(render(ctx, &streams, &report, as_of))
-        };
-        // The process ends right after this command: freeing a million rows one by one
-        // would only delay the exit (the operating system reclaims the memory at once).
-        std::mem::forget(transactions);
-        printed
-    }
+            .map(|s| StreamView::new(s, &transactions))
+            .collect(),
+        duplicate_charges: duplicate_charges(&streams, &transactions),
+    };
+    Ok(Scan {
+        report,
+        streams,
+        as_of,
+        transactions,
+    })
 }
 
 /// All exports' transactions in one list, moving rather than copying: a single export's
@@ -223,111 +208,4 @@ pub fn frequency_label(frequency: &str, lang: Lang) -> &'static str {
         "yearly" => lang.pick("每年", "yearly"),
         _ => lang.pick("不定期", "irregular"),
     }
-}
-
-fn render(ctx: &Ctx, streams: &[Stream], report: &ScanReport, as_of: Date) -> String {
-    let lang = ctx.lang;
-    let mut out = match lang {
-        Lang::Zh => format!(
-            "读取 {} 笔交易，截至 {as_of} 发现 {} 个周期扣费：\n",
-            report.transactions_read,
-            streams.len()
-        ),
-        Lang::En => format!(
-            "Read {} transactions; {} recurring streams as of {as_of}:\n",
-            report.transactions_read,
-            streams.len()
-        ),
-    };
-    let mut table = Table::new(
-        &[
-            lang.pick("商户", "merchant"),
-            lang.pick("项目", "item"),
-            lang.pick("周期", "every"),
-            lang.pick("类型", "kind"),
-            lang.pick("最近金额", "last"),
-            lang.pick("次数", "charges"),
-            lang.pick("最近扣费", "last date"),
-            lang.pick("下次", "next"),
-            lang.pick("状态", "status"),
-        ],
-        &[
-            Align::Left,
-            Align::Left,
-            Align::Left,
-            Align::Left,
-            Align::Right,
-            Align::Right,
-            Align::Left,
-            Align::Left,
-            Align::Left,
-        ],
-    );
-    for s in streams {
-        let active = s.status == tuiding_bills::StreamStatus::Active;
-        let dim = (!active).then_some(output::DIM);
-        let kind = match s.kind {
-            tuiding_bills::Kind::Subscription => lang.pick("订阅", "subscription"),
-            tuiding_bills::Kind::Bill => lang.pick("账单", "bill"),
-            tuiding_bills::Kind::Transfer => lang.pick("转账", "transfer"),
-            tuiding_bills::Kind::Other => lang.pick("其他", "other"),
-        };
-        table.row(vec![
-            Cell::styled(s.merchant.clone(), dim),
-            Cell::styled(s.description.clone(), dim),
-            Cell::styled(frequency_label(s.frequency.as_str(), lang), dim),
-            Cell::styled(kind, dim),
-            Cell::styled(s.last_amount.to_string(), dim),
-            Cell::styled(s.transactions.len().to_string(), dim),
-            Cell::styled(s.last_date.to_string(), dim),
-            Cell::styled(
-                s.next_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                dim,
-            ),
-            Cell::styled(
-                if active {
-                    lang.pick("扣费中", "active")
-                } else {
-                    lang.pick("已停止", "ended")
-                },
-                dim,
-            ),
-        ]);
-    }
-    out.push_str(table.render(ctx.color).trim_end());
-    out.push_str(&duplicates_text(ctx, &report.duplicate_charges));
-    out
-}
-
-/// The extra charges, as lines to print after a listing (empty when there are none).
-pub fn duplicates_text(ctx: &Ctx, duplicates: &[DuplicateView]) -> String {
-    if duplicates.is_empty() {
-        return String::new();
-    }
-    let mut out = format!(
-        "\n\n{}",
-        output::paint(
-            ctx.t(
-                "⚠ 重复扣费（同一周期扣了两次，可以要求退回）：",
-                "⚠ Charged twice in one period (ask for it back):"
-            ),
-            Some(output::RED),
-            ctx.color
-        )
-    );
-    for d in duplicates {
-        out.push_str(&match ctx.lang {
-            Lang::Zh => format!(
-                "\n  {} {} {} {}，订单号 {}（周期扣费 {}）",
-                d.date, d.time, d.merchant, d.display, d.order, d.stream
-            ),
-            Lang::En => format!(
-                "\n  {} {} {} {}, order {} (stream {})",
-                d.date, d.time, d.merchant, d.display, d.order, d.stream
-            ),
-        });
-    }
-    out
 }

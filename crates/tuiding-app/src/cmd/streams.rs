@@ -5,68 +5,18 @@
 //! never names another stream; the listing's numbers stay a convenience that a dismissal
 //! does not shift.
 
-use std::sync::{Arc, Mutex};
-
-use clap::{Args, Subcommand};
+use crate::cmd::scan::StreamView;
 use jiff::civil::Date;
 use serde::Serialize;
+use std::sync::{Arc, Mutex};
 use tuiding_bills::alerts::{channel_of, charged_after_cancellation};
 use tuiding_bills::{Kind, Stream, Transaction, detect_streams};
 use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::{AutoRenewContract, Billing, ContractStatus, Lang, Membership};
-use tuiding_store::{SqliteStore, Store, StreamDecision};
+use tuiding_store::{Store, StreamDecision};
 
-use crate::cmd::scan::{StreamView, frequency_label};
-use crate::cmd::show::print_membership;
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
-use crate::output::{self, Align, Cell, Table};
-
-const EXAMPLES: &str = "\
-示例 / Examples:
-  tuiding streams                       # 识别出的周期扣费 / the recurring streams
-  tuiding streams adopt 3fa1c09b2e44    # 按编号（id）记为会员 / make a stream a membership
-  tuiding streams adopt 3fa1 --into 2   # 关联到已有的会员 #2 / link it to membership #2
-  tuiding streams dismiss 9c0d          # 不是订阅，不再显示 / not a subscription: never show it again
-  tuiding streams --json";
-
-/// Recurring streams over everything imported.
-#[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
-pub struct StreamsArgs {
-    #[command(subcommand)]
-    pub action: Option<StreamsAction>,
-}
-
-/// What to do with a stream.
-#[derive(Debug, Subcommand)]
-pub enum StreamsAction {
-    /// 记为会员 / Create a membership from a stream, or link it to one (`--into`)
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding streams                        # 先看列表 / list them first\n  tuiding streams adopt 2 --category 视频\n  tuiding streams adopt 9c0d --into 5     # 关联到已有会员 #5 / link to membership 5\n  tuiding streams adopt 9c0d --new"
-    )]
-    Adopt {
-        /// 周期扣费的 id（或其前 4 位以上；也可用列表里的序号）/ The stream's id (or 4+ leading characters; the listing's number also works)
-        stream: String,
-        /// 类别 / Category for the new membership
-        #[arg(long)]
-        category: Option<String>,
-        /// 关联到已有会员，不新建 / Link it to this membership instead of creating one
-        #[arg(long, value_name = "MEMBERSHIP", conflicts_with_all = ["category", "new"])]
-        into: Option<i64>,
-        /// 即使像是已有会员，也新建一个 / Create a new membership even if one seems to match
-        #[arg(long)]
-        new: bool,
-    },
-    /// 不是订阅 / Remember that a stream is not a subscription
-    #[command(
-        after_help = "示例 / Examples:\n  tuiding streams dismiss 9c0d\n  tuiding streams dismiss 3"
-    )]
-    Dismiss {
-        /// 周期扣费的 id（或列表里的序号）/ The stream's id (or the listing's number)
-        stream: String,
-    },
-}
 
 /// How a command names a stream: its id (or a unique prefix of 4+ characters), or its
 /// number in the listing.
@@ -175,9 +125,10 @@ pub struct Dismissed {
 }
 
 /// The streams in everything imported (`tuiding streams`).
-pub fn report(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Report> {
-    let analysis = analyse(ctx, store, true)?;
-    build_report(ctx, store, &analysis)
+pub fn report(ctx: &Ctx) -> anyhow::Result<Report> {
+    let store = ctx.open_store()?;
+    let analysis = analyse(ctx, &store, true)?;
+    build_report(ctx, &store, &analysis)
 }
 
 /// What `streams adopt` did.
@@ -204,14 +155,14 @@ impl Adoption {
 /// changed meanwhile is refused rather than adopting another one.
 pub fn adopt(
     ctx: &Ctx,
-    store: &mut SqliteStore,
     which: &StreamRef,
     category: Option<String>,
     expected_key: Option<&str>,
     into: Option<i64>,
     new: bool,
 ) -> anyhow::Result<Adoption> {
-    let analysis = analyse(ctx, store, true)?;
+    let mut store = ctx.open_store()?;
+    let analysis = analyse(ctx, &store, true)?;
     let entry = pick(ctx, &analysis, which, expected_key)?;
     let stream = &entry.stream;
     if let Some(id) = entry.membership_id {
@@ -255,11 +206,11 @@ pub fn adopt(
 /// Hides a stream from now on (`expected_key` as for [`adopt`]).
 pub fn dismiss(
     ctx: &Ctx,
-    store: &mut SqliteStore,
     which: &StreamRef,
     expected_key: Option<&str>,
 ) -> anyhow::Result<Dismissed> {
-    let analysis = analyse(ctx, store, false)?;
+    let mut store = ctx.open_store()?;
+    let analysis = analyse(ctx, &store, false)?;
     let stream = &pick(ctx, &analysis, which, expected_key)?.stream;
     store.dismiss_stream(&stream.key).localize(ctx.lang)?;
     Ok(Dismissed {
@@ -373,52 +324,6 @@ fn analyse(ctx: &Ctx, store: &impl Store, match_ledger: bool) -> anyhow::Result<
         as_of,
         streams,
     })
-}
-
-impl StreamsArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let mut store = ctx.open_store()?;
-        match &self.action {
-            None => list(ctx, &store),
-            Some(StreamsAction::Adopt {
-                stream,
-                category,
-                into,
-                new,
-            }) => {
-                let which = StreamRef::parse(stream);
-                let adoption = adopt(ctx, &mut store, &which, category.clone(), None, *into, *new)?;
-                if !ctx.json {
-                    output::line(match adoption {
-                        Adoption::Created(id) => {
-                            format!("{} #{id}", ctx.t("已记为会员", "Adopted as membership"))
-                        }
-                        Adoption::Linked(id) => {
-                            format!("{} #{id}", ctx.t("已关联到会员", "Linked to membership"))
-                        }
-                    })?;
-                }
-                let id = adoption.id();
-                print_membership(ctx, &store, &store.membership(id).localize(ctx.lang)?)
-            }
-            Some(StreamsAction::Dismiss { stream }) => {
-                let gone = dismiss(ctx, &mut store, &StreamRef::parse(stream), None)?;
-                if ctx.json {
-                    return output::print_json(&gone);
-                }
-                output::line(match ctx.lang {
-                    Lang::Zh => format!(
-                        "已忽略 {}（{}，{}），以后不再显示",
-                        gone.merchant, gone.description, gone.id
-                    ),
-                    Lang::En => format!(
-                        "Dismissed {} ({}, {}); it will not be shown again",
-                        gone.merchant, gone.description, gone.id
-                    ),
-                })
-            }
-        }
-    }
 }
 
 /// A membership in the ledger that a stream looks like: its platform in the stream's
@@ -642,124 +547,4 @@ fn build_report(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::R
         ),
         alerts,
     })
-}
-
-fn list(ctx: &Ctx, store: &impl Store) -> anyhow::Result<()> {
-    let report = report(ctx, store)?;
-    if ctx.json {
-        return output::print_json(&report);
-    }
-    let lang = ctx.lang;
-    if report.transactions_stored == 0 {
-        return output::line(ctx.t(
-            "还没有导入账单。用 `tuiding import 账单.csv` 导入支付宝或微信支付账单。",
-            "No bills imported yet. Import an Alipay or WeChat Pay export with `tuiding import FILE`.",
-        ));
-    }
-    let mut out = vec![match lang {
-        Lang::Zh => format!(
-            "已导入 {} 笔交易，截至 {}：",
-            report.transactions_stored, report.as_of
-        ),
-        Lang::En => format!(
-            "{} transactions imported, as of {}:",
-            report.transactions_stored, report.as_of
-        ),
-    }];
-    let mut table = Table::new(
-        &[
-            lang.pick("序号", "#"),
-            "id",
-            lang.pick("商户", "merchant"),
-            lang.pick("项目", "item"),
-            lang.pick("周期", "every"),
-            lang.pick("最近金额", "last"),
-            lang.pick("最近扣费", "last date"),
-            lang.pick("下次", "next"),
-            lang.pick("状态", "status"),
-            lang.pick("会员", "membership"),
-        ],
-        &[
-            Align::Right,
-            Align::Left,
-            Align::Left,
-            Align::Left,
-            Align::Left,
-            Align::Right,
-            Align::Left,
-            Align::Left,
-            Align::Left,
-            Align::Left,
-        ],
-    );
-    for listed in &report.streams {
-        let s = &listed.stream;
-        let active = listed.stream.status == "active";
-        let dim = (!active).then_some(output::DIM);
-        table.row(vec![
-            Cell::styled(listed.number.to_string(), dim),
-            Cell::styled(s.id.clone(), dim),
-            Cell::styled(s.merchant.clone(), dim),
-            Cell::styled(s.description.clone(), dim),
-            Cell::styled(frequency_label(listed.stream.frequency, lang), dim),
-            Cell::styled(s.last_display.clone(), dim),
-            Cell::styled(s.last_date.to_string(), dim),
-            Cell::styled(
-                s.next_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                dim,
-            ),
-            Cell::styled(
-                if active {
-                    lang.pick("扣费中", "active")
-                } else {
-                    lang.pick("已停止", "ended")
-                },
-                dim,
-            ),
-            Cell::styled(
-                match (listed.membership_id, listed.matches_membership) {
-                    (Some(id), _) => format!("#{id}"),
-                    (None, Some(id)) => format!("{}#{id}", lang.pick("像 ", "like ")),
-                    (None, None) => String::new(),
-                },
-                dim,
-            ),
-        ]);
-    }
-    out.push(table.render(ctx.color).trim_end().to_string());
-    let duplicates = crate::cmd::scan::duplicates_text(ctx, &report.duplicate_charges);
-    if !duplicates.is_empty() {
-        out.push(duplicates.trim_start_matches('\n').to_string());
-    }
-    if !report.alerts.is_empty() {
-        out.push(String::new());
-        out.push(output::paint(
-            lang.pick(
-                "⚠ 退订后仍被扣费（可作为证据）：",
-                "⚠ Charged after cancellation (evidence):",
-            ),
-            Some(output::RED),
-            ctx.color,
-        ));
-        for a in &report.alerts {
-            out.push(match lang {
-                Lang::Zh => format!(
-                    "  #{} {}：{} 扣款 {}（经 {}，该渠道已于 {} 关闭），账单行：{} 第 {} 行，交易号 {}",
-                    a.membership_id, a.platform, a.date, a.display, a.channel_label, a.closed_on, a.source, a.line, a.source_id
-                ),
-                Lang::En => format!(
-                    "  #{} {}: {} charged {} via {} (closed {}); bill row: {} line {}, id {}",
-                    a.membership_id, a.platform, a.date, a.display, a.channel_label, a.closed_on, a.source, a.line, a.source_id
-                ),
-            });
-        }
-    }
-    out.push(String::new());
-    out.push(ctx.t(
-        "`tuiding streams adopt ID` 记为会员（像已有会员的用 `--into 会员编号` 关联）；`tuiding streams dismiss ID` 忽略。",
-        "`tuiding streams adopt ID` makes one a membership (link one that looks like a membership with `--into M`); `tuiding streams dismiss ID` hides it.",
-    ).to_string());
-    output::line(out.join("\n"))
 }

@@ -38,13 +38,10 @@ pub async fn policy_fields(
 ) -> ApiResult<Json<Value>> {
     let outcome = s
         .run(lang, move |ctx| {
-            let mut store = ctx.open_store()?;
             let values: Vec<(String, String)> = input.fields.into_iter().collect();
-            let saved = policy_form::save(ctx, &mut store, id, input.template.as_deref(), &values)?;
+            let saved = policy_form::save(ctx, id, input.template.as_deref(), &values)?;
             Ok(match saved {
-                Ok(_) => Ok(serde_json::to_value(policy_form::form(
-                    ctx, &store, id, None,
-                )?)?),
+                Ok(_) => Ok(serde_json::to_value(policy_form::form(ctx, id, None)?)?),
                 Err(form) => Err(form),
             })
         })
@@ -105,10 +102,7 @@ pub async fn case_message(
     }
     Ok(Json(
         s.run(lang, move |ctx| {
-            let data = case::load(ctx, &ctx.open_store()?, id)?;
-            let claim = case::message::refund_claim(ctx, &data);
-            let msg = case::message::message(ctx, &data, claim.as_ref(), &kind, q.order.as_deref())
-                .ok_or_else(|| tuiding_app::error::UserError::usage("kind", kind.clone()))?;
+            let msg = case::message(ctx, id, &kind, q.order.as_deref())?;
             Ok(serde_json::to_value(msg)?)
         })
         .await?,

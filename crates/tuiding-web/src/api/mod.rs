@@ -11,12 +11,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tuiding_app::cmd::edit::MembershipChange;
+use tuiding_app::cmd::fields::MembershipInput;
 use tuiding_app::cmd::{case, due, evidence, remind, renewals, streams, summary};
 use tuiding_app::context::Ctx;
-use tuiding_app::error::{Localize, UserError};
-use tuiding_app::view::{MembershipView, views};
+use tuiding_app::view::{self, MembershipView};
 use tuiding_core::case::CaseState;
-use tuiding_store::Store;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult, FieldProblem, WebError};
@@ -47,12 +47,22 @@ pub struct Id<T>(pub T);
 pub struct Q<T>(pub T);
 
 fn membership_json(ctx: &Ctx, id: i64) -> anyhow::Result<MembershipView> {
-    let store = ctx.open_store()?;
-    let stored = store.membership(id).localize(ctx.lang)?;
-    let history = store.price_changes().localize(ctx.lang)?;
-    Ok(MembershipView::new(&stored, ctx.today)
-        .map_err(|e| UserError::failure(e.to_string()))?
-        .with_price_history(&history))
+    view::membership(ctx, id)
+}
+
+/// A JSON object with a key `T` does not have is refused (400) naming the key: the
+/// known keys are those of `T`'s default serialised, flattened fields included.
+fn reject_unknown<T: serde::Serialize + Default>(value: &Value) -> Result<(), ApiError> {
+    let known = serde_json::to_value(T::default()).unwrap_or(Value::Null);
+    let (Some(given), Some(known)) = (value.as_object(), known.as_object()) else {
+        return Err(WebError::bad_field("body", "expected a JSON object").into());
+    };
+    match given.keys().find(|k| !known.contains_key(*k)) {
+        Some(unknown) => {
+            Err(WebError::bad_field("body", format!("unknown field `{unknown}`")).into())
+        }
+        None => Ok(()),
+    }
 }
 
 /// Every membership (as `tuiding list --json`).
@@ -64,77 +74,10 @@ pub async fn list_memberships(
 ) -> ApiResult<Json<Value>> {
     let list = s
         .run(lang, |ctx| {
-            let store = ctx.open_store()?;
-            let stored = ctx.memberships(&store)?;
-            let history = store.price_changes().localize(ctx.lang)?;
-            let list: Vec<MembershipView> = views(&stored, ctx.today, ctx.lang)?
-                .into_iter()
-                .map(|v| v.with_price_history(&history))
-                .collect();
-            Ok(serde_json::to_value(list)?)
+            Ok(serde_json::to_value(view::memberships(ctx, None)?)?)
         })
         .await?;
     Ok(Json(list))
-}
-
-/// A new membership: the fields of `tuiding add`.
-#[derive(Debug, Default, Deserialize, serde::Serialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct MembershipInput {
-    /// Platform or brand (required).
-    pub platform: Option<String>,
-    /// Plan name.
-    pub plan: Option<String>,
-    /// `month`, `quarter`, `half-year`, `year`, `week`, or `30d`, `2m`, …
-    pub period: Option<String>,
-    /// A one-time buy-out (does not renew).
-    pub one_time: bool,
-    /// A gifted or promotional membership.
-    pub gifted: bool,
-    /// `25`, `25.00`, `¥25`, `$9.99`.
-    pub price: Option<String>,
-    /// ISO 4217; default CNY.
-    pub currency: Option<String>,
-    /// YYYY-MM-DD; default today.
-    pub start: Option<String>,
-    /// Last day already paid for (YYYY-MM-DD).
-    pub paid_through: Option<String>,
-    /// The day a trial converts (YYYY-MM-DD).
-    pub trial_until: Option<String>,
-    /// Trial length in days from the start.
-    pub trial_days: Option<u32>,
-    /// `CHANNEL[:active|unknown|closed[:DATE]]`, e.g. `wechat_pay`.
-    pub auto_renew: Vec<String>,
-    /// `NAME:QUANTITY[:UNIT_VALUE[:REDEEMED]]`.
-    pub benefits: Vec<String>,
-    /// Category, e.g. 视频, 音乐.
-    pub category: Option<String>,
-    /// Free notes.
-    pub notes: Option<String>,
-    /// A catalogue template that fills the fields not given and becomes the policy.
-    pub template: Option<String>,
-}
-
-impl MembershipInput {
-    fn fields(&self) -> tuiding_app::cmd::fields::MembershipFields {
-        tuiding_app::cmd::fields::MembershipFields {
-            platform: self.platform.clone(),
-            plan: self.plan.clone(),
-            period: self.period.clone(),
-            one_time: self.one_time,
-            gifted: self.gifted,
-            price: self.price.clone(),
-            currency: self.currency.clone(),
-            start: self.start.clone(),
-            paid_through: self.paid_through.clone(),
-            trial_until: self.trial_until.clone(),
-            trial_days: self.trial_days,
-            auto_renew: self.auto_renew.clone(),
-            benefits: self.benefits.clone(),
-            category: self.category.clone(),
-            notes: self.notes.clone(),
-        }
-    }
 }
 
 fn problems_error(problems: Vec<(String, String)>) -> WebError {
@@ -166,12 +109,11 @@ pub async fn add_membership(
 ) -> ApiResult<Response> {
     let view = s
         .run(lang, move |ctx| {
-            let fields = input.fields();
-            let problems = fields.problems(ctx);
+            let problems = input.problems(ctx);
             if !problems.is_empty() {
                 return Ok(Err(problems));
             }
-            let id = tuiding_app::cmd::add::add(ctx, fields, None, input.template.as_deref())?;
+            let id = tuiding_app::cmd::add::add(ctx, input, None)?;
             Ok(Ok(membership_json(ctx, id)?))
         })
         .await?
@@ -192,59 +134,8 @@ pub async fn get_membership(
     ))
 }
 
-/// Changes to a membership: the flags of `tuiding edit` (give only what changes).
-#[derive(Debug, Default, Deserialize, serde::Serialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct EditInput {
-    /// Platform or brand.
-    pub platform: Option<String>,
-    /// Plan name.
-    pub plan: Option<String>,
-    /// Billing period: `month`, `quarter`, `half-year`, `year`, `week`, `30d`, `2m`, …
-    pub period: Option<String>,
-    /// A one-time buy-out (does not renew).
-    pub one_time: bool,
-    /// A gifted or promotional membership.
-    pub gifted: bool,
-    /// Price per period: `25`, `¥25`, `$9.99`.
-    pub price: Option<String>,
-    /// ISO 4217 currency; default CNY.
-    pub currency: Option<String>,
-    /// First day of the first paid period (YYYY-MM-DD).
-    pub start: Option<String>,
-    /// A date, or `none` to clear it.
-    pub paid_through: Option<String>,
-    /// A date, or `none` to clear it.
-    pub trial_until: Option<String>,
-    /// Trial length in days from the start.
-    pub trial_days: Option<u32>,
-    /// Channels to add or change: `CHANNEL[:STATUS[:DATE]]`.
-    pub auto_renew: Vec<String>,
-    /// Benefits: `NAME:QUANTITY[:UNIT_VALUE[:REDEEMED]]`.
-    pub benefits: Vec<String>,
-    /// Category, e.g. 视频, 音乐.
-    pub category: Option<String>,
-    /// Free notes.
-    pub notes: Option<String>,
-    /// Channels closed: `CHANNEL[:DATE]`.
-    pub close: Vec<String>,
-    /// Drop channel.
-    pub drop_channel: Vec<String>,
-    /// `NAME[:N]` benefits used.
-    pub redeem: Vec<String>,
-    /// Drop benefit.
-    pub drop_benefit: Vec<String>,
-    /// `edit` or `notice` (a price change announced by the platform).
-    pub price_source: Option<String>,
-    /// The `revision` the change was made against: a membership changed meanwhile is
-    /// refused (422) instead of overwritten.
-    pub revision: Option<i64>,
-    /// Price on.
-    pub price_on: Option<String>,
-}
-
 /// Changes a membership (as `tuiding edit`).
-#[utoipa::path(patch, path = "/api/v1/memberships/{id}", tag = "memberships", params(("id" = i64, Path)), request_body = EditInput,
+#[utoipa::path(patch, path = "/api/v1/memberships/{id}", tag = "memberships", params(("id" = i64, Path)), request_body = MembershipChange,
     responses((status = 200, description = "The membership after the change", body = Object),
               (status = 400, description = "Bad fields; nothing written", body = crate::error::ErrorBody),
               (status = 404, description = "No such membership", body = crate::error::ErrorBody)))]
@@ -252,42 +143,18 @@ pub async fn edit_membership(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
     Id(id): Id<i64>,
-    Body(input): Body<EditInput>,
+    Body(body): Body<Value>,
 ) -> ApiResult<Json<MembershipView>> {
-    let price_source = input.price_source.clone().unwrap_or_else(|| "edit".into());
-    if !matches!(price_source.as_str(), "edit" | "notice") {
+    reject_unknown::<MembershipChange>(&body)?;
+    let mut change: MembershipChange =
+        serde_json::from_value(body).map_err(|e| WebError::bad_field("body", e.to_string()))?;
+    change.id = id;
+    if !matches!(change.price_source.as_str(), "edit" | "notice") {
         return Err(WebError::bad_field("price_source", "edit | notice").into());
     }
-    let args = tuiding_app::cmd::edit::EditArgs {
-        id,
-        fields: tuiding_app::cmd::fields::MembershipFields {
-            platform: input.platform,
-            plan: input.plan,
-            period: input.period,
-            one_time: input.one_time,
-            gifted: input.gifted,
-            price: input.price,
-            currency: input.currency,
-            start: input.start,
-            paid_through: input.paid_through,
-            trial_until: input.trial_until,
-            trial_days: input.trial_days,
-            auto_renew: input.auto_renew,
-            benefits: input.benefits,
-            category: input.category,
-            notes: input.notes,
-        },
-        close: input.close,
-        drop_channel: input.drop_channel,
-        redeem: input.redeem,
-        drop_benefit: input.drop_benefit,
-        price_source,
-        price_on: input.price_on,
-        expected_revision: input.revision,
-    };
     Ok(Json(
         s.run(lang, move |ctx| {
-            args.save(ctx)?;
+            change.save(ctx)?;
             membership_json(ctx, id)
         })
         .await?,
@@ -303,7 +170,7 @@ pub async fn remove_membership(
     Id(id): Id<i64>,
 ) -> ApiResult<StatusCode> {
     s.run(lang, move |ctx| {
-        ctx.open_store()?.remove_membership(id).localize(ctx.lang)
+        tuiding_app::cmd::edit::remove(ctx, id).map(drop)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -334,8 +201,7 @@ pub async fn check(
                 None => ctx.today,
             };
             let intent = tuiding_app::cmd::check::parse_intent(q.intent.as_deref().unwrap_or(""));
-            let (_, view) =
-                tuiding_app::cmd::check::check_view(ctx, &ctx.open_store()?, id, on, intent)?;
+            let (_, view) = tuiding_app::cmd::check::check_view(ctx, id, on, intent)?;
             Ok(serde_json::to_value(view)?)
         })
         .await?,
@@ -359,7 +225,7 @@ pub struct AgreementInput {
 pub async fn read_terms(
     ReqLang(lang): ReqLang,
     Body(input): Body<AgreementInput>,
-) -> ApiResult<Json<tuiding_terms::Reading>> {
+) -> ApiResult<Json<tuiding_app::cmd::terms::Reading>> {
     if input.text.trim().is_empty() {
         return Err(WebError::bad_field(
             "text",
@@ -368,9 +234,10 @@ pub async fn read_terms(
         .into());
     }
     // Reading a long agreement is CPU work: off the async threads.
-    let reading = tokio::task::spawn_blocking(move || tuiding_terms::read(&input.text))
-        .await
-        .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))?;
+    let reading =
+        tokio::task::spawn_blocking(move || tuiding_app::cmd::terms::read_text(&input.text))
+            .await
+            .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))?;
     Ok(Json(reading))
 }
 
@@ -394,12 +261,9 @@ pub async fn attach_policy(
     let name = crate::security::safe_file_name(input.name.as_deref().unwrap_or("agreement.txt"));
     Ok(Json(
         s.run(lang, move |ctx| {
-            let mut store = ctx.open_store()?;
-            store.membership(id).localize(ctx.lang)?;
-            let reading = tuiding_terms::read(&input.text);
-            let origin =
-                tuiding_app::cmd::policy::attach_reading(ctx, &mut store, id, &name, &reading)?;
-            let toml = store.policy(id).localize(ctx.lang)?.map(|p| p.text);
+            let reading = tuiding_app::cmd::terms::read_text(&input.text);
+            let origin = tuiding_app::cmd::policy::attach_reading(ctx, id, &name, &reading)?;
+            let toml = tuiding_app::cmd::policy::show(ctx, id)?.text;
             Ok(json!({"id": id, "origin": origin, "policy_toml": toml}))
         })
         .await?,
@@ -412,17 +276,7 @@ pub async fn get_summary(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<Json<summary::Summary>> {
-    Ok(Json(
-        s.run(lang, |ctx| {
-            let store = ctx.open_store()?;
-            summary::build(
-                ctx,
-                &ctx.memberships(&store)?,
-                &store.price_changes().localize(ctx.lang)?,
-            )
-        })
-        .await?,
-    ))
+    Ok(Json(s.run(lang, |ctx| summary::summary(ctx, false)).await?))
 }
 
 /// `?within=30d`.
@@ -446,13 +300,7 @@ pub async fn get_renewals(
                 ctx.today,
                 ctx.lang,
             )?;
-            let store = ctx.open_store()?;
-            renewals::build(
-                ctx,
-                &ctx.memberships(&store)?,
-                until,
-                &store.price_changes().localize(ctx.lang)?,
-            )
+            renewals::report(ctx, until)
         })
         .await?,
     ))
@@ -481,10 +329,7 @@ pub async fn get_reminders(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<Json<Vec<remind::Reminder>>> {
-    Ok(Json(
-        s.run(lang, |ctx| remind::pending(ctx, &ctx.open_store()?))
-            .await?,
-    ))
+    Ok(Json(s.run(lang, remind::pending).await?))
 }
 
 /// Stores bill exports (multipart, field `files`, several allowed; as `tuiding import`).
@@ -509,7 +354,6 @@ pub async fn import_bills(
     Ok(Json(
         s.run(lang, move |ctx| {
             let summaries = tuiding_app::cmd::import::import(ctx, &up.files, &[])?;
-            drop(up);
             Ok(serde_json::to_value(summaries)?)
         })
         .await?,
@@ -522,10 +366,7 @@ pub async fn get_streams(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<Json<streams::Report>> {
-    Ok(Json(
-        s.run(lang, |ctx| streams::report(ctx, &ctx.open_store()?))
-            .await?,
-    ))
+    Ok(Json(s.run(lang, streams::report).await?))
 }
 
 /// Adopting a stream.
@@ -558,15 +399,7 @@ pub async fn adopt_stream(
         .run(lang, move |ctx| {
             let key = input.key.as_deref();
             let which = streams::StreamRef::parse(&stream);
-            let adoption = streams::adopt(
-                ctx,
-                &mut ctx.open_store()?,
-                &which,
-                input.category,
-                key,
-                input.into,
-                input.new,
-            )?;
+            let adoption = streams::adopt(ctx, &which, input.category, key, input.into, input.new)?;
             membership_json(ctx, adoption.id())
         })
         .await?;
@@ -586,7 +419,7 @@ pub async fn dismiss_stream(
     Ok(Json(
         s.run(lang, move |ctx| {
             let which = streams::StreamRef::parse(&stream);
-            streams::dismiss(ctx, &mut ctx.open_store()?, &which, key.as_deref())
+            streams::dismiss(ctx, &which, key.as_deref())
         })
         .await?,
     ))
@@ -598,10 +431,7 @@ pub async fn list_cases(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<Json<Vec<case::ListItem>>> {
-    Ok(Json(
-        s.run(lang, |ctx| case::list_items(ctx, &ctx.open_store()?))
-            .await?,
-    ))
+    Ok(Json(s.run(lang, case::list_items).await?))
 }
 
 /// Opening a case.
@@ -613,11 +443,7 @@ pub struct OpenCaseInput {
 }
 
 fn case_json(ctx: &Ctx, id: i64) -> anyhow::Result<Value> {
-    let store = ctx.open_store()?;
-    Ok(serde_json::to_value(case::view(
-        ctx,
-        &case::load(ctx, &store, id)?,
-    ))?)
+    Ok(serde_json::to_value(case::show(ctx, id)?)?)
 }
 
 /// Opens a case (as `tuiding case open`).
@@ -630,7 +456,7 @@ pub async fn open_case(
 ) -> ApiResult<Response> {
     let view = s
         .run(lang, move |ctx| {
-            let id = case::open(ctx, &mut ctx.open_store()?, input.membership_id)?;
+            let id = case::open(ctx, input.membership_id)?;
             case_json(ctx, id)
         })
         .await?;
@@ -668,7 +494,7 @@ pub async fn mark_step(
     let note = optional_body::<NoteInput>(&body)?.note;
     Ok(Json(
         s.run(lang, move |ctx| {
-            case::mark_step(ctx, &mut ctx.open_store()?, id, &step, note)?;
+            case::mark_step(ctx, id, &step, note)?;
             case_json(ctx, id)
         })
         .await?,
@@ -703,7 +529,7 @@ pub async fn move_case(
     };
     Ok(Json(
         s.run(lang, move |ctx| {
-            case::move_case(ctx, &mut ctx.open_store()?, id, to, input.note)?;
+            case::move_case(ctx, id, to, input.note)?;
             case_json(ctx, id)
         })
         .await?,
@@ -757,7 +583,7 @@ pub async fn record_refund(
     };
     Ok(Json(
         s.run(lang, move |ctx| {
-            case::record_refund(ctx, &mut ctx.open_store()?, id, &facts)?;
+            case::record_refund(ctx, id, &facts)?;
             case_json(ctx, id)
         })
         .await?,

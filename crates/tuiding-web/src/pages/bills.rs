@@ -36,10 +36,7 @@ pub async fn show(
     Extension(csrf): Extension<CsrfToken>,
     Query(done): Query<Done>,
 ) -> PageResult {
-    let report = state
-        .run(lang, |ctx| streams::report(ctx, &ctx.open_store()?))
-        .await
-        .or_page(lang)?;
+    let report = state.run(lang, streams::report).await.or_page(lang)?;
     let c = chrome(&state, lang, csrf);
     let note = match done.done.as_deref() {
         Some("dismissed") => Some(c.t(
@@ -75,7 +72,7 @@ pub async fn upload(
         .run(lang, move |ctx| {
             let summaries = tuiding_app::cmd::import::import(ctx, &up.files, &[])?;
             drop(up);
-            Ok((summaries, streams::report(ctx, &ctx.open_store()?)?))
+            Ok((summaries, streams::report(ctx)?))
         })
         .await
         .or_page(lang)?;
@@ -217,16 +214,7 @@ pub async fn adopt(
         .run(lang, move |ctx| {
             let key = Some(key.as_str()).filter(|k| !k.is_empty());
             let which = streams::StreamRef::parse(&stream);
-            streams::adopt(
-                ctx,
-                &mut ctx.open_store()?,
-                &which,
-                category,
-                key,
-                into,
-                new,
-            )
-            .map(|a| a.id())
+            streams::adopt(ctx, &which, category, key, into, new).map(|a| a.id())
         })
         .await
         .or_page(lang)?;
@@ -247,7 +235,7 @@ pub async fn dismiss(
         .run(lang, move |ctx| {
             let key = Some(key.as_str()).filter(|k| !k.is_empty());
             let which = streams::StreamRef::parse(&stream);
-            streams::dismiss(ctx, &mut ctx.open_store()?, &which, key)
+            streams::dismiss(ctx, &which, key)
         })
         .await
         .or_page(lang)?;

@@ -12,10 +12,11 @@ use maud::html;
 use serde::Deserialize;
 use tuiding_app::cmd::case::{self, CaseView};
 use tuiding_app::cmd::evidence;
+use tuiding_app::cmd::evidence::{Entry, VerifyReport};
+use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 use tuiding_core::case::CaseState;
 use tuiding_core::playbook::EvidenceKind;
-use tuiding_vault::VerifyReport;
 
 use super::{Chrome, OrPage, PageResult, notice, page};
 use crate::error::WebError;
@@ -40,10 +41,7 @@ pub async fn list(
     ReqLang(lang): ReqLang,
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
-    let items = state
-        .run(lang, |ctx| case::list_items(ctx, &ctx.open_store()?))
-        .await
-        .or_page(lang)?;
+    let items = state.run(lang, case::list_items).await.or_page(lang)?;
     let c = chrome(&state, lang, csrf);
     let body = html! {
         @if items.is_empty() {
@@ -65,15 +63,7 @@ fn load(
     ctx: &tuiding_app::context::Ctx,
     id: i64,
 ) -> anyhow::Result<(CaseView, Vec<case::message::Message>, VerifyReport)> {
-    let store = ctx.open_store()?;
-    let data = case::load(ctx, &store, id)?;
-    let view = case::view(ctx, &data);
-    let messages = case::message::KINDS
-        .iter()
-        .filter_map(|kind| {
-            case::message::message(ctx, &data, view.refund_claim.as_ref(), kind, None)
-        })
-        .collect();
+    let (view, messages) = case::show_with_messages(ctx, id)?;
     Ok((view, messages, evidence::verify(ctx)?))
 }
 
@@ -262,9 +252,7 @@ pub async fn step(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     state
-        .run(lang, move |ctx| {
-            case::mark_step(ctx, &mut ctx.open_store()?, id, &step, None)
-        })
+        .run(lang, move |ctx| case::mark_step(ctx, id, &step, None))
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{id}?done=step#steps")).into_response())
@@ -326,9 +314,7 @@ pub async fn refund(
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let facts = f.facts().or_page(lang)?;
     state
-        .run(lang, move |ctx| {
-            case::record_refund(ctx, &mut ctx.open_store()?, id, &facts)
-        })
+        .run(lang, move |ctx| case::record_refund(ctx, id, &facts))
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{id}?done=refund")).into_response())
@@ -365,9 +351,7 @@ pub async fn move_to(
         }
     };
     state
-        .run(lang, move |ctx| {
-            case::move_case(ctx, &mut ctx.open_store()?, id, to, None)
-        })
+        .run(lang, move |ctx| case::move_case(ctx, id, to, None))
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{id}?done=moved")).into_response())
@@ -393,7 +377,7 @@ pub async fn store_evidence(
     lang: Lang,
     id: i64,
     up: upload::Upload,
-) -> Result<Vec<tuiding_vault::Entry>, WebError> {
+) -> Result<Vec<Entry>, WebError> {
     if up.files.is_empty() {
         return Err(WebError::bad_field(
             "files",
@@ -408,12 +392,19 @@ pub async fn store_evidence(
     let note = Some(up.field("note").trim().to_string()).filter(|s| !s.is_empty());
     state
         .run(lang, move |ctx| {
-            // Each file already carries the (made safe) name the user gave it.
-            let named: Vec<std::path::PathBuf> =
-                up.files.iter().map(|(path, _)| path.clone()).collect();
-            let added = evidence::add(ctx, id, &named, &kind, step, note)?;
-            drop(up);
-            Ok(added)
+            // Each file is stored under the name the user gave it, made safe.
+            let named: Vec<InputFile> = up
+                .files
+                .into_iter()
+                .map(|f| match f {
+                    InputFile::Bytes { name, bytes } => InputFile::Bytes {
+                        name: crate::security::safe_file_name(&name),
+                        bytes,
+                    },
+                    other => other,
+                })
+                .collect();
+            evidence::add(ctx, id, &named, &kind, step, note)
         })
         .await
 }
@@ -438,7 +429,7 @@ pub async fn dossier(
         .or_page(lang)
 }
 
-/// Writes the dossier of a case into a temporary file and answers with its bytes.
+/// Answers with the dossier of a case as a download.
 pub async fn dossier_response(
     state: &AppState,
     lang: Lang,
@@ -447,12 +438,7 @@ pub async fn dossier_response(
 ) -> Result<Response, WebError> {
     let bytes = state
         .run(lang, move |ctx| {
-            let dir = tempfile::Builder::new()
-                .prefix("tuiding-dossier-")
-                .tempdir()?;
-            let out = dir.path().join("dossier.zip");
-            tuiding_app::cmd::dossier::write(ctx, id, &out, mask, |_| {})?;
-            Ok(std::fs::read(&out)?)
+            tuiding_app::cmd::dossier::bytes(ctx, id, mask)
         })
         .await?;
     let mut response = Response::new(Body::from(bytes));

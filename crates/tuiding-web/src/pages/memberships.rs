@@ -9,15 +9,13 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tuiding_app::cmd::check::{CheckView, check_view};
-use tuiding_app::cmd::edit::EditArgs;
-use tuiding_app::cmd::fields::MembershipFields;
+use tuiding_app::cmd::edit::MembershipChange;
+use tuiding_app::cmd::fields::MembershipInput;
 use tuiding_app::cmd::list::{channels_label, price_label, status_label};
 use tuiding_app::context::Ctx;
-use tuiding_app::error::Localize;
 use tuiding_app::error::field_and_reason;
-use tuiding_app::view::{MembershipView, views};
+use tuiding_app::view::MembershipView;
 use tuiding_core::{Channel, Lang};
-use tuiding_store::{Store, StoredMembership};
 
 use super::{Chrome, OrPage, PageResult, notice, page};
 use crate::security::{CsrfToken, check_form_token};
@@ -56,12 +54,8 @@ pub async fn list(
     Extension(csrf): Extension<CsrfToken>,
     Query(done): Query<Done>,
 ) -> PageResult {
-    let (stored, views) = state
-        .run(lang, |ctx| {
-            let stored = ctx.memberships(&ctx.open_store()?)?;
-            let views = views(&stored, ctx.today, ctx.lang)?;
-            Ok((stored, views))
-        })
+    let views = state
+        .run(lang, |ctx| tuiding_app::view::memberships(ctx, None))
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
@@ -76,14 +70,14 @@ pub async fn list(
                     th { "#" } th { (c.t("会员", "Membership")) } th.num { (c.t("价格", "Price")) }
                     th { (c.t("状态", "Status")) } th { (c.t("下次续费", "Next renewal")) } th { (c.t("自动续费渠道", "Auto-renew")) }
                 } }
-                tbody { @for (s, v) in stored.iter().zip(&views) {
+                tbody { @for v in &views {
                     tr {
                         td { (v.id) }
                         td { a href={"/memberships/" (v.id)} { (v.platform) " " (v.plan) } @if let Some(cat) = &v.category { br; small.muted { (cat) } } }
-                        td.num { (price_label(&s.membership, lang)) }
+                        td.num { (price_label(&v.membership, lang)) }
                         td { (status_label(v, lang)) }
                         td { @if let Some(d) = v.next_renewal { (d) } @else { "—" } }
-                        td { (channels_label(&s.membership, lang)) }
+                        td { (channels_label(&v.membership, lang)) }
                     }
                 } }
             }
@@ -133,9 +127,9 @@ fn opt(text: &str) -> Option<String> {
 
 impl MembershipForm {
     /// The fields as the CLI's flags would give them.
-    pub fn fields(&self) -> MembershipFields {
+    pub fn fields(&self) -> MembershipInput {
         let billing = self.billing.trim();
-        MembershipFields {
+        MembershipInput {
             platform: opt(&self.platform),
             plan: opt(&self.plan),
             period: (!matches!(billing, "" | "one_time" | "gifted")).then(|| billing.to_string()),
@@ -152,11 +146,12 @@ impl MembershipForm {
             category: opt(&self.category),
             // Browsers send a textarea's line breaks as CRLF.
             notes: opt(&self.notes.replace("\r\n", "\n")),
+            template: opt(&self.template),
         }
     }
 
-    fn from_stored(s: &StoredMembership, v: &MembershipView) -> MembershipForm {
-        let m = &s.membership;
+    fn from_view(v: &MembershipView) -> MembershipForm {
+        let m = &v.membership;
         MembershipForm {
             platform: m.platform.clone(),
             plan: m.plan.clone(),
@@ -171,7 +166,7 @@ impl MembershipForm {
             trial_until: m.trial_until.map(|d| d.to_string()).unwrap_or_default(),
             category: m.category.clone().unwrap_or_default(),
             notes: m.notes.clone().unwrap_or_default(),
-            revision: s.revision.to_string(),
+            revision: v.revision.to_string(),
             ..MembershipForm::default()
         }
     }
@@ -291,14 +286,13 @@ pub async fn create(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let fields = f.fields();
-    let template = opt(&f.template);
     let outcome = state
         .run(lang, move |ctx| {
             let problems = fields.problems(ctx);
             if !problems.is_empty() {
                 return Ok(Err(problems));
             }
-            match tuiding_app::cmd::add::add(ctx, fields, None, template.as_deref()) {
+            match tuiding_app::cmd::add::add(ctx, fields, None) {
                 Ok(id) => Ok(Ok(id)),
                 Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
                     Ok(Err(vec![field_and_reason(&e)]))
@@ -326,12 +320,9 @@ fn load(
     ctx: &Ctx,
     id: i64,
     intent: tuiding_core::checkup::Intent,
-) -> anyhow::Result<(StoredMembership, MembershipView, CheckView)> {
-    let store = ctx.open_store()?;
-    let (stored, check) = check_view(ctx, &store, id, ctx.today, intent)?;
-    let view = MembershipView::new(&stored, ctx.today)
-        .map_err(|e| tuiding_app::error::UserError::failure(e.to_string()))?;
-    Ok((stored, view, check))
+) -> anyhow::Result<(MembershipView, CheckView)> {
+    let (_, check) = check_view(ctx, id, ctx.today, intent)?;
+    Ok((tuiding_app::view::membership(ctx, id)?, check))
 }
 
 /// `GET /memberships/{id}`: the membership, the rule check and the advice.
@@ -343,7 +334,7 @@ pub async fn show(
     Query(done): Query<Done>,
 ) -> PageResult {
     let intent = tuiding_app::cmd::check::parse_intent(done.intent.as_deref().unwrap_or(""));
-    let (stored, v, check) = state
+    let (v, check) = state
         .run(lang, move |ctx| load(ctx, id, intent))
         .await
         .or_page(lang)?;
@@ -353,7 +344,7 @@ pub async fn show(
         (notice(done_text(&c, &done)))
         section.card {
             dl.facts {
-                dt { (c.t("价格", "Price")) } dd { (price_label(&stored.membership, lang)) }
+                dt { (c.t("价格", "Price")) } dd { (price_label(&v.membership, lang)) }
                 dt { (c.t("状态", "Status")) } dd { (status_label(&v, lang)) }
                 @if let Some(p) = &v.current_period { dt { (c.t("本期", "This period")) } dd { (p.start) " ~ " (p.last_day) } }
                 dt { (c.t("下次续费", "Next renewal")) } dd { @if let Some(d) = v.next_renewal { (d) } @else { "—" } }
@@ -402,14 +393,14 @@ pub async fn edit(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (stored, v, _) = state
+    let (v, _) = state
         .run(lang, move |ctx| {
             load(ctx, id, tuiding_core::checkup::Intent::Undecided)
         })
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
-    let f = MembershipForm::from_stored(&stored, &v);
+    let f = MembershipForm::from_view(&v);
     let body = form(&c, &format!("/memberships/{id}/edit"), &f, &vec![], true);
     Ok(page(&c, c.t("修改会员", "Edit membership"), body).into_response())
 }
@@ -437,13 +428,13 @@ pub async fn update(
     }
     fields.category = Some(f.category.trim().to_string());
     fields.notes = Some(f.notes.replace("\r\n", "\n").trim().to_string());
-    let args = EditArgs {
+    let args = MembershipChange {
         expected_revision: f.revision.trim().parse().ok(),
-        ..EditArgs::new(id, fields)
+        ..MembershipChange::new(id, fields)
     };
     let saved = state
         .run(lang, move |ctx| match args.save(ctx) {
-            Ok(()) => Ok(Ok(())),
+            Ok(_) => Ok(Ok(())),
             Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
                 Ok(Err(field_and_reason(&e)))
             }
@@ -498,12 +489,12 @@ pub async fn close(
     Form(f): Form<CloseForm>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
-    let args = EditArgs {
+    let args = MembershipChange {
         close: vec![f.channel.clone()],
-        ..EditArgs::new(id, MembershipFields::default())
+        ..MembershipChange::new(id, MembershipInput::default())
     };
     state
-        .run(lang, move |ctx| args.save(ctx))
+        .run(lang, move |ctx| args.save(ctx).map(drop))
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/memberships/{id}?done=closed")).into_response())
@@ -520,7 +511,7 @@ pub async fn delete(
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     state
         .run(lang, move |ctx| {
-            ctx.open_store()?.remove_membership(id).localize(ctx.lang)
+            tuiding_app::cmd::edit::remove(ctx, id).map(drop)
         })
         .await
         .or_page(lang)?;
@@ -537,9 +528,7 @@ pub async fn open_case(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let case = state
-        .run(lang, move |ctx| {
-            tuiding_app::cmd::case::open(ctx, &mut ctx.open_store()?, id)
-        })
+        .run(lang, move |ctx| tuiding_app::cmd::case::open(ctx, id))
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{case}?done=opened")).into_response())

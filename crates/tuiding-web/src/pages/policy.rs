@@ -85,7 +85,7 @@ pub async fn show(
     let template = q.template.clone().filter(|t| !t.trim().is_empty());
     let f = state
         .run(lang, move |ctx| {
-            policy_form::form(ctx, &ctx.open_store()?, id, template.as_deref())
+            policy_form::form(ctx, id, template.as_deref())
         })
         .await
         .or_page(lang)?;
@@ -118,13 +118,7 @@ pub async fn save(
         .collect();
     let outcome = state
         .run(lang, move |ctx| {
-            policy_form::save(
-                ctx,
-                &mut ctx.open_store()?,
-                id,
-                template.as_deref(),
-                &values,
-            )
+            policy_form::save(ctx, id, template.as_deref(), &values)
         })
         .await
         .or_page(lang)?;

@@ -9,11 +9,12 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tuiding_app::cmd::terms::{disclosure_mark, field_label, finding_text, requirement_label};
-use tuiding_app::error::{Localize, UserError};
-use tuiding_core::{Lang, Localized};
-use tuiding_store::Store;
-use tuiding_terms::{FIELD_ORDER, Reading};
+use tuiding_app::cmd::terms::{
+    self, FIELD_ORDER, Reading, disclosure_mark, field_label, finding_text, requirement_label,
+};
+use tuiding_app::error::UserError;
+use tuiding_app::text::InputFile;
+use tuiding_core::Lang;
 
 use super::{Chrome, OrPage, PageResult, page};
 use crate::error::WebError;
@@ -65,10 +66,12 @@ pub async fn read(
     // Decoding and reading a long agreement is CPU work: off the async threads.
     let (name, text, reading) = tokio::task::spawn_blocking(move || {
         let (name, text) = match file {
-            Some((path, name)) => {
-                let bytes = std::fs::read(path).map_err(|e| WebError::internal(e.into()))?;
-                let text = tuiding_terms::decode_text(&bytes)
-                    .map_err(|e| WebError::bad_field("file", e.localized(lang)))?;
+            Some(file) => {
+                let (name, text) = match file {
+                    InputFile::Bytes { name, bytes } => (name, terms::decode(&bytes, lang)),
+                    InputFile::Path { name, .. } => (name, Err(String::new())),
+                };
+                let text = text.map_err(|e| WebError::bad_field("file", e))?;
                 (crate::security::safe_file_name(&name), text)
             }
             None => ("pasted.txt".to_string(), pasted),
@@ -82,7 +85,7 @@ pub async fn read(
                 ),
             ));
         }
-        let reading = tuiding_terms::read(&text);
+        let reading = terms::read_text(&text);
         Ok((name, text, reading))
     })
     .await
@@ -92,15 +95,9 @@ pub async fn read(
     drop(up);
     let memberships = state
         .run(lang, |ctx| {
-            let stored = ctx.memberships(&ctx.open_store()?)?;
-            Ok(stored
+            Ok(tuiding_app::view::memberships(ctx, None)?
                 .into_iter()
-                .map(|s| {
-                    (
-                        s.id,
-                        format!("{} {}", s.membership.platform, s.membership.plan),
-                    )
-                })
+                .map(|v| (v.id, format!("{} {}", v.platform, v.plan)))
                 .collect::<Vec<_>>())
         })
         .await
@@ -249,16 +246,15 @@ pub async fn attach(
     let text = f.text;
     state
         .run(lang, move |ctx| {
-            let mut store = ctx.open_store()?;
-            store.membership(id).localize(ctx.lang)?;
+            tuiding_app::view::membership(ctx, id)?;
             if text.trim().is_empty() {
                 return Err(UserError::usage(
                     "--text",
                     ctx.t("协议文本为空", "the agreement is empty"),
                 ));
             }
-            let reading = tuiding_terms::read(&text);
-            tuiding_app::cmd::policy::attach_reading(ctx, &mut store, id, &name, &reading)
+            let reading = terms::read_text(&text);
+            tuiding_app::cmd::policy::attach_reading(ctx, id, &name, &reading)
         })
         .await
         .or_page(lang)?;

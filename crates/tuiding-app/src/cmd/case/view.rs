@@ -59,6 +59,9 @@ pub struct LateChargeView {
     pub currency: &'static str,
     pub channel: &'static str,
     pub closed_on: Date,
+    /// The fact itself, for wording (never serialised).
+    #[serde(skip)]
+    pub fact: LateChargeFact,
 }
 
 #[derive(Serialize)]
@@ -320,7 +323,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                 paths: s
                     .paths
                     .iter()
-                    .map(|p| format!("{}{}", p.steps, crate::output::paren(lang, &p.source)))
+                    .map(|p| format!("{}{}", p.steps, crate::text::paren(lang, &p.source)))
                     .collect(),
                 success: s.success.text(lang).to_string(),
                 evidence_wanted: s
@@ -330,7 +333,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                         format!(
                             "{}{}{}",
                             e.kind.label(lang),
-                            crate::output::colon(lang),
+                            crate::text::colon(lang),
                             e.what.text(lang)
                         )
                     })
@@ -399,6 +402,7 @@ pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
                 currency: l.amount.currency().code(),
                 channel: l.channel.as_str(),
                 closed_on: l.closed_on,
+                fact: l.clone(),
             })
             .collect(),
         refund_claim: claim,

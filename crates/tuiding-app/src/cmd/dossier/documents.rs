@@ -7,7 +7,7 @@ use tuiding_core::{ContractStatus, Lang};
 
 use super::DossierFacts;
 use crate::context::Ctx;
-use crate::output::paren;
+use crate::text::paren;
 
 /// One dated event: a moment (a transition, a step, a file) or a whole day (a start, a
 /// promise), ordered by the instant (a day by its first moment in China time).

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use serde::Serialize;
-use tuiding_core::Lang;
+pub use tuiding_app::text::{colon, paren};
 use unicode_width::UnicodeWidthStr;
 
 /// Prints a value as pretty JSON followed by a newline.
@@ -15,30 +15,6 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     text.push(b'\n');
     std::io::stdout().lock().write_all(&text)?;
     Ok(())
-}
-
-/// Writes a file atomically: a temporary file beside it, flushed to disk, then renamed
-/// over the target, so a crash never leaves half a file.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 /// Writes a line to stdout, so that a closed pipe surfaces as an error to stop on.
@@ -151,19 +127,6 @@ impl Table {
         }
         out
     }
-}
-
-/// A parenthesised remark in the language's own brackets: `（…）` or ` (…)`.
-pub fn paren(lang: Lang, inner: &str) -> String {
-    match lang {
-        Lang::Zh => format!("（{inner}）"),
-        Lang::En => format!(" ({inner})"),
-    }
-}
-
-/// The language's colon: `：` or `: `.
-pub fn colon(lang: Lang) -> &'static str {
-    lang.pick("：", ": ")
 }
 
 /// Pads text with spaces to `width` terminal columns (CJK characters count two).

@@ -1,12 +1,10 @@
-//! `tuiding remind` and the server's reminder schedule: the reminders due today go
+//! One run of the reminders, for `tuiding remind` and the server's schedule: the reminders due today go
 //! through every configured channel once; each (reminder, channel) sent is remembered, and
 //! a channel that failed is tried again on the next run.
 
 use serde::Serialize;
-use tuiding_app::cmd::remind::{self, Reminder};
+use tuiding_app::cmd::remind::{self, Outbox, Reminder};
 use tuiding_app::context::Ctx;
-use tuiding_app::error::Localize;
-use tuiding_store::Store;
 
 /// The channel name when no channel is configured: the reminder is printed.
 pub const STDOUT: &str = "stdout";
@@ -59,8 +57,7 @@ pub fn run_once(
     dry_run: bool,
     print_without_channels: bool,
 ) -> anyhow::Result<RunReport> {
-    let mut store = ctx.open_store()?;
-    let due = remind::pending(ctx, &store)?;
+    let due = remind::pending(ctx)?;
     let mut report = RunReport {
         dry_run,
         ..RunReport::default()
@@ -72,11 +69,11 @@ pub fn run_once(
     // What time changed is recorded by this explicit tick, never by a read.
     tuiding_app::cmd::due::tick(ctx)?;
     let channels = ctx.config()?.notify;
+    let mut outbox = Outbox::open(ctx)?;
     let now = tuiding_app::clock::now();
     for reminder in &due {
-        let key = reminder.key();
         if channels.is_empty() && print_without_channels {
-            if store.claim_reminder(&key, STDOUT, now).localize(ctx.lang)? {
+            if outbox.claim(reminder, STDOUT, now)? {
                 report.sent.push(sent(STDOUT, reminder));
             }
             continue;
@@ -85,19 +82,19 @@ pub fn run_once(
             let id = channel.id();
             // Claimed before sending, so a second run at the same time skips it; given back
             // when sending fails, so the next run tries again.
-            match store.claim_reminder(&key, &id, now) {
+            match outbox.claim(reminder, &id, now) {
                 Ok(true) => {}
                 Ok(false) => continue,
                 Err(e) => {
-                    report.failed.push(failed(&id, reminder, &e.to_string()));
+                    report.failed.push(failed(&id, reminder, &format!("{e:#}")));
                     continue;
                 }
             }
-            match crate::notify::send(channel, reminder, now.as_millisecond()) {
+            match crate::send::send(channel, reminder, now.as_millisecond()) {
                 Ok(()) => report.sent.push(sent(&id, reminder)),
                 Err(e) => {
                     let mut error = format!("{e:#}");
-                    if let Err(release) = store.release_reminder(&key, &id) {
+                    if let Err(release) = outbox.release(reminder, &id) {
                         error.push_str(&format!(
                             " (and it could not be marked for a retry: {release})"
                         ));

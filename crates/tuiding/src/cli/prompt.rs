@@ -5,14 +5,14 @@ use std::io::{BufRead, Write};
 
 use tuiding_core::{Currency, Lang};
 
-use crate::cmd::fields::MembershipFields;
-use crate::context::Ctx;
-use crate::error::UserError;
-use crate::input;
+use super::Term;
+use super::fields::MembershipFields;
+use tuiding_app::error::UserError;
+use tuiding_app::input;
 
 /// Asks for a membership's fields. Reads answers from `input`, writes questions to `out`.
 pub fn ask_fields(
-    ctx: &Ctx,
+    ctx: &Term,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> anyhow::Result<MembershipFields> {
@@ -134,8 +134,8 @@ mod tests {
     use super::*;
     use crate::cli::GlobalArgs;
 
-    fn ctx() -> Ctx {
-        Ctx::from_args(&GlobalArgs {
+    fn ctx() -> Term {
+        Term::from_args(&GlobalArgs {
             data_dir: None,
             today: Some("2026-11-23".into()),
             json: false,
@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(f.category.as_deref(), Some("视频"));
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("负数"), "{text}");
-        let m = f.to_new_membership(&ctx()).unwrap();
+        let m = f.to_input().to_new_membership(&ctx()).unwrap();
         assert_eq!(m.price.minor_units(), 2500);
     }
 

@@ -1,9 +1,8 @@
 //! `tuiding completions SHELL`: shell completion scripts.
 
+use crate::cli::Cli;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
-
-use crate::cli::Cli;
 
 /// Print a completion script.
 #[derive(Debug, Args)]

@@ -1,15 +1,12 @@
 //! `tuiding rm ID`: remove a membership (asks first on a terminal unless `--yes`).
 
-use std::io::{BufRead, Write};
-
+use super::Term;
+use super::output;
 use clap::Args;
 use serde::Serialize;
-use tuiding_store::Store;
-
-use crate::context::Ctx;
-use crate::error::{Localize, UserError};
-use crate::output;
-use crate::view::MembershipView;
+use std::io::{BufRead, Write};
+use tuiding_app::error::UserError;
+use tuiding_app::view::MembershipView;
 
 /// Remove a membership.
 #[derive(Debug, Args)]
@@ -28,10 +25,9 @@ struct Removed {
 }
 
 impl RmArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let mut store = ctx.open_store()?;
-        let stored = store.membership(self.id).localize(ctx.lang)?;
-        let m = &stored.membership;
+    pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
+        let shown = tuiding_app::view::membership(ctx, self.id)?;
+        let m = &shown.membership;
         if !self.yes && ctx.interactive() && !ctx.json {
             let mut err = std::io::stderr();
             write!(
@@ -51,8 +47,8 @@ impl RmArgs {
                 ));
             }
         }
-        let view = MembershipView::new(&stored, ctx.today).localize(ctx.lang)?;
-        store.remove_membership(self.id).localize(ctx.lang)?;
+        let view = tuiding_app::cmd::edit::remove(ctx, self.id)?;
+        let m = &view.membership;
         if ctx.json {
             return output::print_json(&Removed { removed: view });
         }

@@ -1,14 +1,12 @@
 //! `tuiding show ID`: one membership in full.
 
 use clap::Args;
+use tuiding_app::cmd::list::{price_label, status_label};
+use tuiding_app::view::MembershipView;
 use tuiding_core::{ContractStatus, Lang, Money};
-use tuiding_store::{Store, StoredMembership};
 
-use crate::cmd::list::{price_label, status_label};
-use crate::context::Ctx;
-use crate::error::{Localize, UserError};
-use crate::output::{self, Align, Table};
-use crate::view::MembershipView;
+use super::Term;
+use super::output::{self, Align, Table};
 
 /// Show one membership.
 #[derive(Debug, Args)]
@@ -21,31 +19,21 @@ pub struct ShowArgs {
 }
 
 impl ShowArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
-        let store = ctx.open_store()?;
-        let stored = store.membership(self.id).localize(ctx.lang)?;
-        print_membership(ctx, &store, &stored)
+    pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
+        print_membership(ctx, &tuiding_app::view::membership(ctx, self.id)?)
     }
 }
 
 /// Prints one membership: the view as JSON, or a readable block.
-pub fn print_membership(
-    ctx: &Ctx,
-    store: &impl tuiding_store::Store,
-    stored: &StoredMembership,
-) -> anyhow::Result<()> {
-    let view = MembershipView::new(stored, ctx.today)
-        .map_err(|e| UserError::failure(tuiding_core::Localized::localized(&e, ctx.lang)))?
-        .with_price_history(&store.price_changes().localize(ctx.lang)?)
-        .with_cases(&store.cases().localize(ctx.lang)?, ctx.lang);
+pub fn print_membership(ctx: &Term, view: &MembershipView) -> anyhow::Result<()> {
     if ctx.json {
-        return output::print_json(&view);
+        return output::print_json(view);
     }
-    output::line(render(ctx, stored, &view))
+    output::line(render(ctx, view))
 }
 
-fn render(ctx: &Ctx, stored: &StoredMembership, view: &MembershipView) -> String {
-    let m = &stored.membership;
+fn render(ctx: &Term, view: &MembershipView) -> String {
+    let m = &view.membership;
     let lang = ctx.lang;
     let mut lines = Vec::new();
     let title = format!("#{} {} {}", view.id, m.platform, m.plan);

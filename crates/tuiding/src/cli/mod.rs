@@ -1,11 +1,44 @@
-//! The command line: global flags and the list of subcommands. Each subcommand's own
-//! flags live beside its code in `cmd/`.
+//! The command line: global flags, the list of subcommands and the terminal they print
+//! to. One file per command holds its flags and its text renderer; the work is done by
+//! `tuiding-app`.
+
+pub mod add;
+pub mod backup;
+pub mod case;
+pub mod check;
+pub mod completions;
+pub mod demo;
+pub mod dossier;
+pub mod due;
+pub mod edit;
+pub mod evidence;
+pub mod export;
+pub mod fields;
+pub mod household;
+pub mod import;
+pub mod import_from;
+pub mod list;
+pub mod output;
+pub mod policy;
+pub mod prompt;
+pub mod remind;
+pub mod reminders;
+pub mod renewals;
+pub mod rm;
+pub mod scan;
+pub mod serve;
+pub mod show;
+pub mod streams;
+pub mod summary;
+mod term;
+pub mod terms;
+pub mod workdays;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::cmd;
+pub use term::{Term, resolve_lang};
 
 const EXAMPLES: &str = "\
 示例 / Examples:
@@ -59,69 +92,112 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 添加会员 / Add a membership (prompts for fields when run on a terminal without flags)
-    Add(cmd::add::AddArgs),
+    Add(add::AddArgs),
     /// 列出全部会员 / List every membership
     #[command(alias = "ls")]
-    List(cmd::list::ListArgs),
+    List(list::ListArgs),
     /// 查看一个会员 / Show one membership in full
-    Show(cmd::show::ShowArgs),
+    Show(show::ShowArgs),
     /// 修改会员 / Change a membership's fields, auto-renew channels or benefits
-    Edit(cmd::edit::EditArgs),
+    Edit(edit::EditArgs),
     /// 删除会员 / Remove a membership from the ledger
     #[command(alias = "remove")]
-    Rm(cmd::rm::RmArgs),
+    Rm(rm::RmArgs),
     /// 规则体检 / The rule check: refund, last safe cancel day, channels to close, advice
-    Check(cmd::check::CheckArgs),
+    Check(check::CheckArgs),
     /// 退款规则 / Refund policies: set, show, rm, and the template catalogue
-    Policy(cmd::policy::PolicyArgs),
+    Policy(policy::PolicyArgs),
     /// 条款阅读 / Read a membership agreement: refund terms, disclosures, contestable clauses
-    Terms(cmd::terms::TermsArgs),
+    Terms(terms::TermsArgs),
     /// 扫描账单找自动扣费 / Find recurring charges in bill exports (stateless, nothing stored)
-    Scan(cmd::scan::ScanArgs),
+    Scan(scan::ScanArgs),
     /// 导入账单 / Store bill exports (re-importing adds nothing twice)
-    Import(cmd::import::ImportArgs),
+    Import(import::ImportArgs),
     /// 周期扣费 / Recurring streams in everything imported; adopt or dismiss them
-    Streams(cmd::streams::StreamsArgs),
+    Streams(streams::StreamsArgs),
     /// 即将续费 / Renewals and service ends coming up within a window
-    Renewals(cmd::renewals::RenewalsArgs),
+    Renewals(renewals::RenewalsArgs),
     /// 费用汇总 / Monthly and yearly cost per currency and category
-    Summary(cmd::summary::SummaryArgs),
+    Summary(summary::SummaryArgs),
     /// 演示 / Fill a demo data dir with realistic memberships and show the overview
-    Demo(cmd::demo::DemoArgs),
+    Demo(demo::DemoArgs),
     /// 退订案件 / Cancellation cases: steps, refund tracking, the complaint dossier
-    Case(cmd::case::CaseArgs),
+    Case(case::CaseArgs),
     /// 存证 / Evidence for a case: add files, list them
-    Evidence(cmd::evidence::EvidenceArgs),
+    Evidence(evidence::EvidenceArgs),
     /// 证据库 / The evidence vault: verify every file and the journal's chain
-    Vault(cmd::evidence::VaultArgs),
+    Vault(evidence::VaultArgs),
     /// 投诉材料 / Dossiers: verify a zip against its manifest
-    Dossier(cmd::dossier::DossierArgs),
+    Dossier(dossier::DossierArgs),
     /// 今日待办 / What needs action: overdue refunds, last safe cancel days, waiting steps
-    Due(cmd::due::DueArgs),
+    Due(due::DueArgs),
     /// 从其他工具迁移 / Import memberships from another tracker's export (Wallos JSON or CSV)
-    ImportFrom(cmd::import_from::ImportFromArgs),
+    ImportFrom(import_from::ImportFromArgs),
     /// 家庭成员 / Household members who share costs
-    Member(cmd::household::MemberArgs),
+    Member(household::MemberArgs),
     /// 费用分摊 / Split a membership's price among household members (shares or fixed amounts)
-    Split(cmd::household::SplitArgs),
+    Split(household::SplitArgs),
     /// 提醒提前量 / Reminder lead days before a membership's last safe cancel day
-    Reminders(cmd::reminders::RemindersArgs),
+    Reminders(reminders::RemindersArgs),
     /// 导出账本 / Export the ledger as JSON (everything) or CSV (one row per membership)
-    Export(cmd::export::ExportArgs),
+    Export(export::ExportArgs),
     /// 备份 / Back up the data directory (database snapshot, evidence vault, your data files) into one zip
-    Backup(cmd::backup::BackupArgs),
+    Backup(backup::BackupArgs),
     /// 恢复 / Restore a backup: every digest, the database and the vault are checked first
-    Restore(cmd::backup::RestoreArgs),
+    Restore(backup::RestoreArgs),
     /// 网页版 / Run the web app (dashboard, import, terms, cases) and the JSON API
-    Serve(cmd::web::ServeArgs),
+    Serve(serve::ServeArgs),
     /// 发送提醒 / Send the reminders due today (cron-friendly; each is sent once per channel)
-    Remind(cmd::remind::RemindArgs),
+    Remind(remind::RemindArgs),
     /// 网页登录 / The web app's login: set-password (needed to listen beyond this machine)
-    User(cmd::web::UserArgs),
+    User(serve::UserArgs),
     /// 工作日计算 / Working days in mainland China (holidays and adjusted workdays)
-    Workdays(cmd::workdays::WorkdaysArgs),
+    Workdays(workdays::WorkdaysArgs),
     /// 生成 shell 补全脚本 / Print shell completions
-    Completions(cmd::completions::CompletionsArgs),
+    Completions(completions::CompletionsArgs),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Completions(args) = &cli.command {
+        // Needs no date, data dir or language.
+        return args.run();
+    }
+    let term = Term::from_args(&cli.global)?;
+    let ctx = &term;
+    match &cli.command {
+        Command::Add(args) => args.run(ctx),
+        Command::List(args) => args.run(ctx),
+        Command::Show(args) => args.run(ctx),
+        Command::Edit(args) => args.run(ctx),
+        Command::Rm(args) => args.run(ctx),
+        Command::Renewals(args) => args.run(ctx),
+        Command::Summary(args) => args.run(ctx),
+        Command::Demo(args) => args.run(ctx),
+        Command::Check(args) => args.run(ctx),
+        Command::Scan(args) => args.run(ctx),
+        Command::Terms(args) => args.run(ctx),
+        Command::Import(args) => args.run(ctx),
+        Command::Streams(args) => args.run(ctx),
+        Command::Policy(args) => args.run(ctx),
+        Command::Workdays(args) => args.run(ctx),
+        Command::Case(args) => args.run(ctx),
+        Command::Evidence(args) => args.run(ctx),
+        Command::Vault(args) => args.run(ctx),
+        Command::Dossier(args) => args.run(ctx),
+        Command::Due(args) => args.run(ctx),
+        Command::Backup(args) => args.run(ctx),
+        Command::Export(args) => args.run(ctx),
+        Command::Reminders(args) => args.run(ctx),
+        Command::Member(args) => args.run(ctx),
+        Command::Split(args) => args.run(ctx),
+        Command::ImportFrom(args) => args.run(ctx),
+        Command::Restore(args) => args.run(ctx),
+        Command::Serve(args) => args.run(ctx, cli.global.today.is_some()),
+        Command::Remind(args) => args.run(ctx),
+        Command::User(args) => args.run(ctx),
+        Command::Completions(_) => unreachable!("handled above"),
+    }
 }
 
 #[cfg(test)]

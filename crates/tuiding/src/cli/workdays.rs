@@ -1,16 +1,15 @@
 //! `tuiding workdays DATE [N]`: is DATE a working day in mainland China, and which day
 //! is N working days after it (DATE itself not counted)?
 
+use super::Term;
+use super::output;
 use clap::Args;
 use jiff::civil::Date;
 use serde::Serialize;
+use tuiding_app::error::Localize;
+use tuiding_app::input;
 use tuiding_core::Lang;
 use tuiding_core::calendar::DayKind;
-
-use crate::context::Ctx;
-use crate::error::Localize;
-use crate::input;
-use crate::output;
 
 /// Working days.
 #[derive(Debug, Args)]
@@ -41,7 +40,7 @@ struct Report {
 }
 
 impl WorkdaysArgs {
-    pub fn run(&self, ctx: &Ctx) -> anyhow::Result<()> {
+    pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
         let date = match self.date.trim() {
             "today" | "今天" => ctx.today,
             text => input::parse_date("DATE", text, ctx.lang)?,

@@ -1,0 +1,150 @@
+//! `tuiding serve` (the web app, from `tuiding-web`) and `tuiding user` (its password).
+
+use std::net::SocketAddr;
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use clap::{Args, Subcommand};
+use tuiding_app::error::UserError;
+
+use super::{Term, output};
+
+/// Run the web app.
+#[derive(Debug, Args)]
+#[command(after_help = "示例 / Examples:
+  tuiding serve                                  # http://127.0.0.1:7878
+  tuiding serve --listen 127.0.0.1:8080
+  tuiding user set-password && tuiding serve --listen 0.0.0.0:7878   # 局域网访问需要密码 / a password first
+
+只在本机监听时无需登录；监听其他地址前须先设置密码。/ On loopback no login is needed;
+any other address requires a password (tuiding user set-password).")]
+pub struct ServeArgs {
+    /// 监听地址 / Address and port to listen on
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR:PORT")]
+    pub listen: SocketAddr,
+    /// 提醒检查间隔（分钟，0 为不发送）/ Minutes between reminder runs (0: send none)
+    #[arg(long, default_value_t = 60, value_name = "MINUTES")]
+    pub remind_every: u64,
+    /// 在 HTTPS 反向代理之后：登录 Cookie 加 Secure / Behind an HTTPS reverse proxy: cookies
+    /// get `Secure` (they do anyway when the proxy sends `X-Forwarded-Proto: https`)
+    #[arg(long, env = "TUIDING_BEHIND_HTTPS")]
+    pub behind_https: bool,
+}
+
+/// The web app's login.
+#[derive(Debug, Args)]
+#[command(after_help = "示例 / Examples:
+  tuiding user set-password                       # 在终端输入两次 / typed twice at a terminal
+  printf '%s\\n' \"$PASSWORD\" | tuiding user set-password --password-stdin")]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+/// `tuiding user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 设置网页登录密码（argon2 存储）/ Set the web app's password (stored as an argon2 hash)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding user set-password\n  printf '%s\\n' \"$PASSWORD\" | tuiding user set-password --password-stdin"
+    )]
+    SetPassword {
+        /// 从标准输入读取第一行作为密码 / Read the password from the first line of stdin
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 删除密码（此后只能在本机访问）/ Remove the password (the app then serves loopback only)
+    #[command(after_help = "示例 / Examples:\n  tuiding user clear-password")]
+    ClearPassword,
+}
+
+impl ServeArgs {
+    /// Serves until Ctrl-C; `fixed_today` when `--today` was given.
+    pub fn run(&self, ctx: &Term, fixed_today: bool) -> anyhow::Result<()> {
+        tuiding_web::serve(
+            ctx,
+            &tuiding_web::ServeOptions {
+                listen: self.listen,
+                remind_every: self.remind_every,
+                behind_https: self.behind_https,
+                fixed_today: fixed_today.then_some(ctx.today),
+            },
+        )
+    }
+}
+
+/// `tuiding user set-password | clear-password`.
+impl UserArgs {
+    pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
+        let args = self;
+        let data_dir = ctx.data_dir()?;
+        tuiding_app::context::create_private_dir(&data_dir)?;
+        let file = tuiding_web::security::password_file(&data_dir);
+        match args.command {
+            UserCommand::ClearPassword => {
+                match std::fs::remove_file(&file) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(UserError::failure(format!("{}: {e}", file.display()))),
+                }
+                output::line(ctx.t(
+                    "已删除密码；网页版只能在本机访问。",
+                    "Password removed; the web app serves this machine only.",
+                ))?;
+                Ok(())
+            }
+            UserCommand::SetPassword { password_stdin } => {
+                let password = read_new_password(ctx, password_stdin)?;
+                if password.chars().count() < 8 {
+                    return Err(UserError::usage(
+                        "PASSWORD",
+                        ctx.t("至少 8 个字符", "use at least 8 characters"),
+                    ));
+                }
+                let hash = tuiding_web::security::hash_password(&password)?;
+                tuiding_app::text::write_atomic(&file, format!("{hash}\n").as_bytes())
+                    .map_err(|e| UserError::failure(format!("{}: {e}", file.display())))?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+                }
+                output::line(format!(
+                    "{} {}",
+                    ctx.t(
+                        "已设置网页登录密码（argon2）：",
+                        "Web app password set (argon2):"
+                    ),
+                    file.display()
+                ))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn read_new_password(ctx: &Term, from_stdin: bool) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let read_line = |prompt: &str| -> anyhow::Result<String> {
+        if !prompt.is_empty() {
+            eprint!("{prompt}");
+            std::io::stderr().flush()?;
+        }
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    };
+    if from_stdin || !stdin.is_terminal() {
+        return read_line("");
+    }
+    // Typed twice, not echoed.
+    let first = rpassword::prompt_password(ctx.t("新密码：", "New password: "))?;
+    let second = rpassword::prompt_password(ctx.t("再输入一次：", "Again: "))?;
+    if first != second {
+        return Err(UserError::usage(
+            "PASSWORD",
+            ctx.t("两次输入不一致", "the two entries differ"),
+        ));
+    }
+    Ok(first)
+}
