@@ -296,7 +296,7 @@ pub struct Config {
     pub reminders: RemindersConfig,
     /// Where reminders are sent (`[[notify]]`, any number).
     #[serde(default)]
-    pub notify: Vec<crate::cmd::remind::NotifyChannel>,
+    pub notify: Vec<crate::remind::NotifyChannel>,
 }
 
 /// `[reminders]`.

@@ -173,7 +173,7 @@ impl Target for Wallos {
         let Ok(text) = std::str::from_utf8(input) else {
             return Ok(());
         };
-        let Ok(records) = tuiding_app::cmd::import_from::read_records(text) else {
+        let Ok(records) = tuiding_app::wallos::read_records(text) else {
             return Ok(());
         };
         let (mapped, _) = tuiding_core::wallos::map_records(&records, TODAY);
@@ -209,11 +209,11 @@ impl Archives {
 fn archive_seeds(dir: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
     let data = dir.join("seed-data");
     let ctx = tuiding_app::context::Ctx::for_service(Lang::Zh, TODAY, data.clone());
-    tuiding_app::cmd::demo::demo(&ctx)?;
-    let case = tuiding_app::cmd::case::open(&ctx, 1)?;
+    tuiding_app::demo::demo(&ctx)?;
+    let case = tuiding_app::case::open(&ctx, 1)?;
     let shot = dir.join("截图 13812345678.png");
     std::fs::write(&shot, b"\x89PNG pretend")?;
-    tuiding_app::cmd::evidence::add(
+    tuiding_app::evidence::add(
         &ctx,
         case,
         &[tuiding_app::text::InputFile::path(&shot)],
@@ -222,7 +222,7 @@ fn archive_seeds(dir: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
         Some("客服承诺".into()),
     )?;
     std::fs::write(&shot, b"second")?;
-    tuiding_app::cmd::evidence::add(
+    tuiding_app::evidence::add(
         &ctx,
         case,
         &[tuiding_app::text::InputFile::path(&shot)],
@@ -231,7 +231,7 @@ fn archive_seeds(dir: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
         None,
     )?;
     let dossier = dir.join("dossier.zip");
-    tuiding_app::cmd::dossier::write(&ctx, case, &dossier, true, |_| {})?;
+    tuiding_app::dossier::write(&ctx, case, &dossier, true, |_| {})?;
     // A backup's layout: the database and the vault under `data/`, with a manifest.
     let mut files = vec![(
         "data/tuiding.db".to_string(),
@@ -293,7 +293,7 @@ impl Api {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let data = dir.path().join("data");
         let ctx = tuiding_app::context::Ctx::for_service(Lang::Zh, TODAY, data.clone());
-        tuiding_app::cmd::demo::demo(&ctx).expect("the demo ledger");
+        tuiding_app::demo::demo(&ctx).expect("the demo ledger");
         let state = tuiding_web::state::AppState::new(data, Some(TODAY), Lang::Zh, None);
         Api {
             runtime: tokio::runtime::Builder::new_current_thread()

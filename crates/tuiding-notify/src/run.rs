@@ -3,8 +3,8 @@
 //! a channel that failed is tried again on the next run.
 
 use serde::Serialize;
-use tuiding_app::cmd::remind::{self, Outbox, Reminder};
 use tuiding_app::context::Ctx;
+use tuiding_app::remind::{self, Outbox, Reminder};
 
 /// The channel name when no channel is configured: the reminder is printed.
 pub const STDOUT: &str = "stdout";
@@ -67,7 +67,7 @@ pub fn run_once(
         return Ok(report);
     }
     // What time changed is recorded by this explicit tick, never by a read.
-    tuiding_app::cmd::due::tick(ctx)?;
+    tuiding_app::due::tick(ctx)?;
     let channels = ctx.config()?.notify;
     let mut outbox = Outbox::open(ctx)?;
     let now = tuiding_app::clock::now();

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use tuiding_app::cmd::remind::{NotifyChannel, Reminder};
+use tuiding_app::remind::{NotifyChannel, Reminder};
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -108,7 +108,7 @@ fn robot_ok(answer: &Value, key: &str, ok: i64) -> anyhow::Result<()> {
 /// A webhook URL reduced to its host for error messages: robot keys and tokens live in
 /// the path and the query.
 fn redact(url: &str) -> &str {
-    tuiding_app::cmd::remind::host_of(url)
+    tuiding_app::remind::host_of(url)
 }
 
 fn hmac_base64(key: &[u8], message: &[u8]) -> String {

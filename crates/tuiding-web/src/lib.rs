@@ -138,7 +138,7 @@ pub fn router(state: AppState) -> Router {
 
 /// `GET /calendar.ics`: the same calendar as `tuiding export --format ics`.
 async fn calendar(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
-    match state.run(lang, tuiding_app::cmd::export::calendar).await {
+    match state.run(lang, tuiding_app::export::calendar).await {
         Ok(text) => (
             [
                 (

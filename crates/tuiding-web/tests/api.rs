@@ -736,7 +736,7 @@ async fn cases_move_through_steps_evidence_and_the_dossier() {
     assert_eq!(zip.headers[header::CONTENT_TYPE], "application/zip");
     let path = api.dir.join("dossier.zip");
     std::fs::write(&path, &zip.bytes).unwrap();
-    let (manifest, problems) = tuiding_app::cmd::dossier::verify(&path).expect("the dossier reads");
+    let (manifest, problems) = tuiding_app::dossier::verify(&path).expect("the dossier reads");
     assert!(problems.is_empty(), "{problems:?}");
     assert!(
         manifest

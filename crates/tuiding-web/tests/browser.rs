@@ -303,7 +303,7 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let (manifest, problems) = tuiding_app::cmd::dossier::verify(&zip).expect("the dossier reads");
+    let (manifest, problems) = tuiding_app::dossier::verify(&zip).expect("the dossier reads");
     assert!(problems.is_empty(), "{problems:?}");
     assert!(
         manifest
@@ -412,22 +412,21 @@ async fn the_articles_case_decided_in_the_browser() {
     shots.take(&c, "case-messages").await;
 
     // Refund received and resolved: the membership renews no more.
-    tuiding_app::cmd::case::mark_step(&ctx, 1, "close:alipay", None).unwrap();
+    tuiding_app::case::mark_step(&ctx, 1, "close:alipay", None).unwrap();
     let amount = claim.trim_start_matches('¥').to_string();
     for facts in [
-        tuiding_app::cmd::case::RefundFacts {
+        tuiding_app::case::RefundFacts {
             requested: true,
             ..Default::default()
         },
-        tuiding_app::cmd::case::RefundFacts {
+        tuiding_app::case::RefundFacts {
             received: Some(amount),
             ..Default::default()
         },
     ] {
-        tuiding_app::cmd::case::record_refund(&ctx, 1, &facts).unwrap();
+        tuiding_app::case::record_refund(&ctx, 1, &facts).unwrap();
     }
-    tuiding_app::cmd::case::move_case(&ctx, 1, tuiding_core::case::CaseState::Resolved, None)
-        .unwrap();
+    tuiding_app::case::move_case(&ctx, 1, tuiding_core::case::CaseState::Resolved, None).unwrap();
     c.goto(&url("/memberships/1")).await.unwrap();
     let page = c.source().await.unwrap();
     assert!(page.contains("不再续费"), "the membership ended");

@@ -170,7 +170,7 @@ async fn the_policy_form_the_decision_and_the_messages() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(page.matches("class=\"field invalid\"").count(), 2, "{page}");
     assert!(
-        tuiding_app::cmd::policy::show(&ctx, 1).is_err(),
+        tuiding_app::policy::show(&ctx, 1).is_err(),
         "no policy stored"
     );
 
@@ -184,7 +184,7 @@ async fn the_policy_form_the_decision_and_the_messages() {
         location.as_deref(),
         Some("/memberships/1?done=policy#check")
     );
-    let stored = tuiding_app::cmd::policy::show(&ctx, 1).unwrap();
+    let stored = tuiding_app::policy::show(&ctx, 1).unwrap();
     assert_eq!(stored.origin, "form");
     assert!(
         stored.text.contains("discount_ratio = \"0.9\""),
@@ -199,7 +199,7 @@ async fn the_policy_form_the_decision_and_the_messages() {
     let best = page.find("class=\"best\"").unwrap();
     assert!(page[best..].starts_with("class=\"best\" data-action=\"use_benefits_then_cancel\""));
 
-    tuiding_app::cmd::case::open(&ctx, 1).unwrap();
+    tuiding_app::case::open(&ctx, 1).unwrap();
     let (status, page, _) = send(&app, Method::GET, "/cases/1", None).await;
     assert_eq!(status, StatusCode::OK);
     for kind in [

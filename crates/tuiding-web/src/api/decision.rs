@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use serde_json::Value;
-use tuiding_app::cmd::{case, policy_form};
+use tuiding_app::{case, policy_form};
 use utoipa::ToSchema;
 
 use super::{Body, Id, Q};

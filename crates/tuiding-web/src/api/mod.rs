@@ -11,11 +11,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tuiding_app::cmd::edit::MembershipChange;
-use tuiding_app::cmd::fields::MembershipInput;
-use tuiding_app::cmd::{case, due, evidence, remind, renewals, streams, summary};
 use tuiding_app::context::Ctx;
-use tuiding_app::view::{self, MembershipView};
+use tuiding_app::memberships::edit::MembershipChange;
+use tuiding_app::memberships::input::MembershipInput;
+use tuiding_app::memberships::{self, MembershipView};
+use tuiding_app::{bills::streams, case, due, evidence, remind, renewals, summary};
 use tuiding_core::case::CaseState;
 use utoipa::ToSchema;
 
@@ -47,7 +47,7 @@ pub struct Id<T>(pub T);
 pub struct Q<T>(pub T);
 
 fn membership_json(ctx: &Ctx, id: i64) -> anyhow::Result<MembershipView> {
-    view::membership(ctx, id)
+    memberships::membership(ctx, id)
 }
 
 /// A JSON object with a key `T` does not have is refused (400) naming the key: the
@@ -74,7 +74,7 @@ pub async fn list_memberships(
 ) -> ApiResult<Json<Value>> {
     let list = s
         .run(lang, |ctx| {
-            Ok(serde_json::to_value(view::memberships(ctx, None)?)?)
+            Ok(serde_json::to_value(memberships::memberships(ctx, None)?)?)
         })
         .await?;
     Ok(Json(list))
@@ -113,7 +113,7 @@ pub async fn add_membership(
             if !problems.is_empty() {
                 return Ok(Err(problems));
             }
-            let id = tuiding_app::cmd::add::add(ctx, input, None)?;
+            let id = tuiding_app::memberships::add::add(ctx, input, None)?;
             Ok(Ok(membership_json(ctx, id)?))
         })
         .await?
@@ -170,7 +170,7 @@ pub async fn remove_membership(
     Id(id): Id<i64>,
 ) -> ApiResult<StatusCode> {
     s.run(lang, move |ctx| {
-        tuiding_app::cmd::edit::remove(ctx, id).map(drop)
+        tuiding_app::memberships::edit::remove(ctx, id).map(drop)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -200,8 +200,8 @@ pub async fn check(
                 Some(text) => tuiding_app::input::parse_date("--on", text, ctx.lang)?,
                 None => ctx.today,
             };
-            let intent = tuiding_app::cmd::check::parse_intent(q.intent.as_deref().unwrap_or(""));
-            let (_, view) = tuiding_app::cmd::check::check_view(ctx, id, on, intent)?;
+            let intent = tuiding_app::check::parse_intent(q.intent.as_deref().unwrap_or(""));
+            let (_, view) = tuiding_app::check::check_view(ctx, id, on, intent)?;
             Ok(serde_json::to_value(view)?)
         })
         .await?,
@@ -225,7 +225,7 @@ pub struct AgreementInput {
 pub async fn read_terms(
     ReqLang(lang): ReqLang,
     Body(input): Body<AgreementInput>,
-) -> ApiResult<Json<tuiding_app::cmd::terms::Reading>> {
+) -> ApiResult<Json<tuiding_app::terms::Reading>> {
     if input.text.trim().is_empty() {
         return Err(WebError::bad_field(
             "text",
@@ -234,10 +234,9 @@ pub async fn read_terms(
         .into());
     }
     // Reading a long agreement is CPU work: off the async threads.
-    let reading =
-        tokio::task::spawn_blocking(move || tuiding_app::cmd::terms::read_text(&input.text))
-            .await
-            .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))?;
+    let reading = tokio::task::spawn_blocking(move || tuiding_app::terms::read_text(&input.text))
+        .await
+        .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))?;
     Ok(Json(reading))
 }
 
@@ -261,9 +260,9 @@ pub async fn attach_policy(
     let name = crate::security::safe_file_name(input.name.as_deref().unwrap_or("agreement.txt"));
     Ok(Json(
         s.run(lang, move |ctx| {
-            let reading = tuiding_app::cmd::terms::read_text(&input.text);
-            let origin = tuiding_app::cmd::policy::attach_reading(ctx, id, &name, &reading)?;
-            let toml = tuiding_app::cmd::policy::show(ctx, id)?.text;
+            let reading = tuiding_app::terms::read_text(&input.text);
+            let origin = tuiding_app::policy::attach_reading(ctx, id, &name, &reading)?;
+            let toml = tuiding_app::policy::show(ctx, id)?.text;
             Ok(json!({"id": id, "origin": origin, "policy_toml": toml}))
         })
         .await?,
@@ -353,7 +352,7 @@ pub async fn import_bills(
     }
     Ok(Json(
         s.run(lang, move |ctx| {
-            let summaries = tuiding_app::cmd::import::import(ctx, &up.files, &[])?;
+            let summaries = tuiding_app::bills::import(ctx, &up.files, &[])?;
             Ok(serde_json::to_value(summaries)?)
         })
         .await?,

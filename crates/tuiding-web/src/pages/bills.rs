@@ -8,9 +8,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tuiding_app::cmd::import::FileSummary;
-use tuiding_app::cmd::scan::frequency_label;
-use tuiding_app::cmd::streams::{self, Report};
+use tuiding_app::bills::FileSummary;
+use tuiding_app::bills::scan::frequency_label;
+use tuiding_app::bills::streams::{self, Report};
 use tuiding_core::Lang;
 
 use super::{Chrome, OrPage, PageResult, notice, page};
@@ -70,7 +70,7 @@ pub async fn upload(
     }
     let (summaries, report) = state
         .run(lang, move |ctx| {
-            let summaries = tuiding_app::cmd::import::import(ctx, &up.files, &[])?;
+            let summaries = tuiding_app::bills::import(ctx, &up.files, &[])?;
             drop(up);
             Ok((summaries, streams::report(ctx)?))
         })

@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use tuiding_app::cmd::case::{self, CaseView};
-use tuiding_app::cmd::evidence;
-use tuiding_app::cmd::evidence::{Entry, VerifyReport};
+use tuiding_app::case::{self, CaseView};
+use tuiding_app::evidence;
+use tuiding_app::evidence::{Entry, VerifyReport};
 use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 use tuiding_core::case::CaseState;
@@ -437,9 +437,7 @@ pub async fn dossier_response(
     mask: bool,
 ) -> Result<Response, WebError> {
     let bytes = state
-        .run(lang, move |ctx| {
-            tuiding_app::cmd::dossier::bytes(ctx, id, mask)
-        })
+        .run(lang, move |ctx| tuiding_app::dossier::bytes(ctx, id, mask))
         .await?;
     let mut response = Response::new(Body::from(bytes));
     let h = response.headers_mut();

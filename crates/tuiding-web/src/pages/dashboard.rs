@@ -6,9 +6,9 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use maud::{Markup, html};
-use tuiding_app::cmd::due::{self, DueItem};
-use tuiding_app::cmd::overview::{Overview, overview};
-use tuiding_app::cmd::renewals::CurrencyTotal;
+use tuiding_app::due::{self, DueItem};
+use tuiding_app::overview::{Overview, overview};
+use tuiding_app::renewals::CurrencyTotal;
 use tuiding_core::Lang;
 
 use super::{Chrome, OrPage, PageResult, bar_chart, page};

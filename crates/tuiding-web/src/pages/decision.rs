@@ -3,7 +3,7 @@
 //! day, the readings of an ambiguous clause, and what is missing.
 
 use maud::{Markup, html};
-use tuiding_app::cmd::check::CheckView;
+use tuiding_app::check::CheckView;
 
 use super::Chrome;
 

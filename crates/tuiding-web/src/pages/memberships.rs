@@ -8,13 +8,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tuiding_app::cmd::check::{CheckView, check_view};
-use tuiding_app::cmd::edit::MembershipChange;
-use tuiding_app::cmd::fields::MembershipInput;
-use tuiding_app::cmd::list::{channels_label, price_label, status_label};
+use tuiding_app::check::{CheckView, check_view};
 use tuiding_app::context::Ctx;
 use tuiding_app::error::field_and_reason;
-use tuiding_app::view::MembershipView;
+use tuiding_app::memberships::MembershipView;
+use tuiding_app::memberships::edit::MembershipChange;
+use tuiding_app::memberships::input::MembershipInput;
+use tuiding_app::memberships::labels::{channels_label, price_label, status_label};
 use tuiding_core::{Channel, Lang};
 
 use super::{Chrome, OrPage, PageResult, notice, page};
@@ -55,7 +55,7 @@ pub async fn list(
     Query(done): Query<Done>,
 ) -> PageResult {
     let views = state
-        .run(lang, |ctx| tuiding_app::view::memberships(ctx, None))
+        .run(lang, |ctx| tuiding_app::memberships::memberships(ctx, None))
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
@@ -292,7 +292,7 @@ pub async fn create(
             if !problems.is_empty() {
                 return Ok(Err(problems));
             }
-            match tuiding_app::cmd::add::add(ctx, fields, None) {
+            match tuiding_app::memberships::add::add(ctx, fields, None) {
                 Ok(id) => Ok(Ok(id)),
                 Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
                     Ok(Err(vec![field_and_reason(&e)]))
@@ -322,7 +322,7 @@ fn load(
     intent: tuiding_core::checkup::Intent,
 ) -> anyhow::Result<(MembershipView, CheckView)> {
     let (_, check) = check_view(ctx, id, ctx.today, intent)?;
-    Ok((tuiding_app::view::membership(ctx, id)?, check))
+    Ok((tuiding_app::memberships::membership(ctx, id)?, check))
 }
 
 /// `GET /memberships/{id}`: the membership, the rule check and the advice.
@@ -333,7 +333,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> PageResult {
-    let intent = tuiding_app::cmd::check::parse_intent(done.intent.as_deref().unwrap_or(""));
+    let intent = tuiding_app::check::parse_intent(done.intent.as_deref().unwrap_or(""));
     let (v, check) = state
         .run(lang, move |ctx| load(ctx, id, intent))
         .await
@@ -511,7 +511,7 @@ pub async fn delete(
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     state
         .run(lang, move |ctx| {
-            tuiding_app::cmd::edit::remove(ctx, id).map(drop)
+            tuiding_app::memberships::edit::remove(ctx, id).map(drop)
         })
         .await
         .or_page(lang)?;
@@ -528,7 +528,7 @@ pub async fn open_case(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     let case = state
-        .run(lang, move |ctx| tuiding_app::cmd::case::open(ctx, id))
+        .run(lang, move |ctx| tuiding_app::case::open(ctx, id))
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{case}?done=opened")).into_response())

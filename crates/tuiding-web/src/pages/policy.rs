@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tuiding_app::cmd::policy_form::{self, PolicyFormView};
+use tuiding_app::policy_form::{self, PolicyFormView};
 
 use super::{Chrome, OrPage, PageResult, notice, page};
 use crate::security::{CsrfToken, check_form_token};

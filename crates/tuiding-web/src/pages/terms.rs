@@ -9,10 +9,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tuiding_app::cmd::terms::{
+use tuiding_app::error::UserError;
+use tuiding_app::terms::{
     self, FIELD_ORDER, Reading, disclosure_mark, field_label, finding_text, requirement_label,
 };
-use tuiding_app::error::UserError;
 use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 
@@ -95,7 +95,7 @@ pub async fn read(
     drop(up);
     let memberships = state
         .run(lang, |ctx| {
-            Ok(tuiding_app::view::memberships(ctx, None)?
+            Ok(tuiding_app::memberships::memberships(ctx, None)?
                 .into_iter()
                 .map(|v| (v.id, format!("{} {}", v.platform, v.plan)))
                 .collect::<Vec<_>>())
@@ -246,7 +246,7 @@ pub async fn attach(
     let text = f.text;
     state
         .run(lang, move |ctx| {
-            tuiding_app::view::membership(ctx, id)?;
+            tuiding_app::memberships::membership(ctx, id)?;
             if text.trim().is_empty() {
                 return Err(UserError::usage(
                     "--text",
@@ -254,7 +254,7 @@ pub async fn attach(
                 ));
             }
             let reading = terms::read_text(&text);
-            tuiding_app::cmd::policy::attach_reading(ctx, id, &name, &reading)
+            tuiding_app::policy::attach_reading(ctx, id, &name, &reading)
         })
         .await
         .or_page(lang)?;

@@ -23,7 +23,7 @@ pub fn data_dir(root: &Path, demo: bool) -> PathBuf {
     let dir = root.join("data");
     if demo {
         let ctx = Ctx::for_service(Lang::Zh, TODAY, dir.clone());
-        tuiding_app::cmd::demo::demo(&ctx).expect("demo data");
+        tuiding_app::demo::demo(&ctx).expect("demo data");
     } else {
         std::fs::create_dir_all(&dir).unwrap();
     }
@@ -44,7 +44,7 @@ pub fn add_kameng(dir: &Path, closed_in_app: bool) -> Ctx {
     if closed_in_app {
         auto_renew.push("in_app:closed:2026-11-20".into());
     }
-    let fields = tuiding_app::cmd::fields::MembershipInput {
+    let fields = tuiding_app::memberships::input::MembershipInput {
         platform: Some("星辰卡盟".into()),
         plan: Some("年费会员".into()),
         period: Some("year".into()),
@@ -54,6 +54,6 @@ pub fn add_kameng(dir: &Path, closed_in_app: bool) -> Ctx {
         benefits: vec!["兑换券:12:10:5".into()],
         ..Default::default()
     };
-    tuiding_app::cmd::add::add(&ctx, fields, None).expect("the membership is added");
+    tuiding_app::memberships::add::add(&ctx, fields, None).expect("the membership is added");
     ctx
 }

@@ -1,7 +1,7 @@
 //! `tuiding add`: put a membership into the ledger (flags, or prompts on a terminal).
 
 use clap::Args;
-use tuiding_app::cmd::add::{self};
+use tuiding_app::memberships::add;
 
 use super::fields::MembershipFields;
 use super::show::print_membership;
@@ -55,6 +55,6 @@ impl AddArgs {
         if !ctx.json {
             output::line(format!("{} #{id}", ctx.t("已添加", "Added")))?;
         }
-        print_membership(ctx, &tuiding_app::view::membership(ctx, id)?)
+        print_membership(ctx, &tuiding_app::memberships::membership(ctx, id)?)
     }
 }

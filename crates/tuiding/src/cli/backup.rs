@@ -1,7 +1,7 @@
 //! `tuiding backup FILE.zip` and `tuiding restore FILE.zip`.
 
 use std::path::PathBuf;
-use tuiding_app::cmd::backup::{self};
+use tuiding_app::backup;
 
 use clap::Args;
 use tuiding_core::Lang;

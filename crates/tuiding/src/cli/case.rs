@@ -4,7 +4,7 @@
 use super::Term;
 use super::output::{self, Align, Table};
 use clap::{Args, Subcommand};
-use tuiding_app::cmd::case::{self, *};
+use tuiding_app::case::{self, *};
 use tuiding_core::Lang;
 use tuiding_core::case::CaseState;
 use tuiding_core::playbook::EvidenceKind;

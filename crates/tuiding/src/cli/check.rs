@@ -3,9 +3,9 @@
 use super::Term;
 use super::output::{self, Table};
 use clap::Args;
-use tuiding_app::cmd::check::*;
-use tuiding_app::cmd::list::price_label;
+use tuiding_app::check::*;
 use tuiding_app::input;
+use tuiding_app::memberships::labels::price_label;
 use tuiding_core::checkup::Intent;
 use tuiding_core::{ContractStatus, Lang};
 

@@ -1,7 +1,7 @@
 //! `tuiding demo`: a demo data directory with realistic memberships, then the overview.
 
 use std::path::Path;
-use tuiding_app::cmd::demo::{self};
+use tuiding_app::demo;
 
 use clap::Args;
 use tuiding_core::Lang;

@@ -6,7 +6,7 @@
 use super::Term;
 use super::output::{self, Align, Table};
 use clap::Args;
-use tuiding_app::cmd::due::*;
+use tuiding_app::due::*;
 use tuiding_core::Lang;
 
 /// What needs action.

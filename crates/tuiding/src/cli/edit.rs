@@ -1,7 +1,7 @@
 //! `tuiding edit ID`: change fields, channels and benefits of one membership.
 
 use clap::Args;
-use tuiding_app::cmd::edit::MembershipChange;
+use tuiding_app::memberships::edit::MembershipChange;
 
 use super::Term;
 use super::fields::MembershipFields;

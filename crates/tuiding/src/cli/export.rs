@@ -1,7 +1,7 @@
 //! `tuiding export --format json|csv|ics`: the whole ledger in open formats.
 
 use std::path::PathBuf;
-use tuiding_app::cmd::export::{self, Format as ExportFormat};
+use tuiding_app::export::{self, Format as ExportFormat};
 
 use clap::{Args, ValueEnum};
 use tuiding_app::error::UserError;

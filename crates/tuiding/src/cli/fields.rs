@@ -2,7 +2,7 @@
 //! [`MembershipInput`], as the web's forms and JSON do.
 
 use clap::Args;
-use tuiding_app::cmd::fields::MembershipInput;
+use tuiding_app::memberships::input::MembershipInput;
 
 /// Flags that describe a membership.
 #[derive(Debug, Args, Default, Clone)]

@@ -1,7 +1,7 @@
 //! `tuiding member add|list|rm` and `tuiding split ID`: who in the household pays what.
 
 use clap::{Args, Subcommand};
-use tuiding_app::cmd::household::{self, *};
+use tuiding_app::household::{self, *};
 use tuiding_core::Lang;
 
 use super::{Term, output};

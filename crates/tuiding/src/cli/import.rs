@@ -4,7 +4,7 @@ use super::Term;
 use super::output;
 use clap::Args;
 use std::path::PathBuf;
-use tuiding_app::cmd::import::{self};
+use tuiding_app::bills;
 use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 
@@ -25,7 +25,7 @@ pub struct ImportArgs {
 impl ImportArgs {
     pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
         let files: Vec<InputFile> = self.files.iter().map(|p| InputFile::path(p)).collect();
-        let summaries = import::import(ctx, &files, &self.mapping)?;
+        let summaries = bills::import(ctx, &files, &self.mapping)?;
         if ctx.json {
             return output::print_json(&summaries);
         }

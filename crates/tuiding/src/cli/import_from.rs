@@ -1,7 +1,7 @@
 //! `tuiding import-from wallos FILE`: move from Wallos without losing anything.
 
 use std::path::PathBuf;
-use tuiding_app::cmd::import_from::{self};
+use tuiding_app::wallos;
 
 use clap::{Args, ValueEnum};
 use tuiding_app::error::UserError;
@@ -39,7 +39,7 @@ impl ImportFromArgs {
         let bytes =
             std::fs::read(&self.file).map_err(|e| UserError::failure(format!("{name}: {e}")))?;
         let report = match self.source {
-            Source::Wallos => import_from::import_wallos(ctx, &name, &bytes, self.dry_run)?,
+            Source::Wallos => wallos::import_wallos(ctx, &name, &bytes, self.dry_run)?,
         };
         if ctx.json {
             return output::print_json(&report);

@@ -3,8 +3,8 @@
 use super::Term;
 use super::output::{self, Align, Cell, Table};
 use clap::Args;
-use tuiding_app::cmd::list::*;
-use tuiding_app::view::{self, MembershipView};
+use tuiding_app::memberships::MembershipView;
+use tuiding_app::memberships::labels::*;
 use tuiding_core::Lang;
 
 /// List every membership.
@@ -20,7 +20,8 @@ pub struct ListArgs {
 
 impl ListArgs {
     pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
-        let views = view::memberships(ctx, self.category.as_deref().map(str::trim))?;
+        let views =
+            tuiding_app::memberships::memberships(ctx, self.category.as_deref().map(str::trim))?;
         if ctx.json {
             return output::print_json(&views);
         }

@@ -6,8 +6,8 @@ use super::output::{self, Align, Table};
 use clap::{Args, Subcommand};
 use std::io::Read;
 use std::path::Path;
-use tuiding_app::cmd::policy::{self, *};
 use tuiding_app::error::{Localize, UserError};
+use tuiding_app::policy::{self, *};
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Localized};
 
@@ -206,9 +206,9 @@ fn import(
     sets: &[(String, String)],
 ) -> anyhow::Result<()> {
     // The membership must exist before anything is read or asked.
-    tuiding_app::view::membership(ctx, id)?;
+    tuiding_app::memberships::membership(ctx, id)?;
     let (_, bytes) = super::terms::read_file(ctx, file)?;
-    let reading = tuiding_app::cmd::terms::read_agreement(ctx, file, &bytes)?;
+    let reading = tuiding_app::terms::read_agreement(ctx, file, &bytes)?;
     let name = std::path::Path::new(file)
         .file_name()
         .map_or_else(|| file.to_string(), |n| n.to_string_lossy().to_string());

@@ -1,7 +1,7 @@
 //! `tuiding reminders ID`: how many days ahead a membership's reminders come.
 
 use clap::Args;
-use tuiding_app::cmd::reminders::{self, *};
+use tuiding_app::reminders::{self, *};
 
 use super::{Term, output};
 

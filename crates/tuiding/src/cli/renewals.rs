@@ -4,8 +4,8 @@
 use super::Term;
 use super::output::{self, Align, Cell, Table};
 use clap::Args;
-use tuiding_app::cmd::renewals::{self, *};
 use tuiding_app::input;
+use tuiding_app::renewals::{self, *};
 use tuiding_core::Lang;
 
 /// Renewals and service ends within a window.

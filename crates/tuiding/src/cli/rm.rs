@@ -6,7 +6,7 @@ use clap::Args;
 use serde::Serialize;
 use std::io::{BufRead, Write};
 use tuiding_app::error::UserError;
-use tuiding_app::view::MembershipView;
+use tuiding_app::memberships::MembershipView;
 
 /// Remove a membership.
 #[derive(Debug, Args)]
@@ -26,7 +26,7 @@ struct Removed {
 
 impl RmArgs {
     pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
-        let shown = tuiding_app::view::membership(ctx, self.id)?;
+        let shown = tuiding_app::memberships::membership(ctx, self.id)?;
         let m = &shown.membership;
         if !self.yes && ctx.interactive() && !ctx.json {
             let mut err = std::io::stderr();
@@ -47,7 +47,7 @@ impl RmArgs {
                 ));
             }
         }
-        let view = tuiding_app::cmd::edit::remove(ctx, self.id)?;
+        let view = tuiding_app::memberships::edit::remove(ctx, self.id)?;
         let m = &view.membership;
         if ctx.json {
             return output::print_json(&Removed { removed: view });

@@ -5,7 +5,7 @@ use super::output::{self, Align, Cell, Table};
 use clap::Args;
 use jiff::civil::Date;
 use std::path::PathBuf;
-use tuiding_app::cmd::scan::{self, *};
+use tuiding_app::bills::scan::{self, *};
 use tuiding_core::Lang;
 
 const EXAMPLES: &str = "\

@@ -1,8 +1,8 @@
 //! `tuiding show ID`: one membership in full.
 
 use clap::Args;
-use tuiding_app::cmd::list::{price_label, status_label};
-use tuiding_app::view::MembershipView;
+use tuiding_app::memberships::MembershipView;
+use tuiding_app::memberships::labels::{price_label, status_label};
 use tuiding_core::{ContractStatus, Lang, Money};
 
 use super::Term;
@@ -20,7 +20,7 @@ pub struct ShowArgs {
 
 impl ShowArgs {
     pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
-        print_membership(ctx, &tuiding_app::view::membership(ctx, self.id)?)
+        print_membership(ctx, &tuiding_app::memberships::membership(ctx, self.id)?)
     }
 }
 

@@ -9,8 +9,8 @@ use super::Term;
 use super::output::{self, Align, Cell, Table};
 use super::show::print_membership;
 use clap::{Args, Subcommand};
-use tuiding_app::cmd::scan::frequency_label;
-use tuiding_app::cmd::streams::{self, *};
+use tuiding_app::bills::scan::frequency_label;
+use tuiding_app::bills::streams::{self, *};
 use tuiding_core::Lang;
 
 const EXAMPLES: &str = "\
@@ -82,7 +82,7 @@ impl StreamsArgs {
                     })?;
                 }
                 let id = adoption.id();
-                print_membership(ctx, &tuiding_app::view::membership(ctx, id)?)
+                print_membership(ctx, &tuiding_app::memberships::membership(ctx, id)?)
             }
             Some(StreamsAction::Dismiss { stream }) => {
                 let gone = streams::dismiss(ctx, &StreamRef::parse(stream), None)?;

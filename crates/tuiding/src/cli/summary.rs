@@ -4,7 +4,7 @@
 use super::Term;
 use super::output::{self, Align, Table};
 use clap::Args;
-use tuiding_app::cmd::summary::{self, *};
+use tuiding_app::summary::{self, *};
 use tuiding_core::Lang;
 
 /// Monthly and yearly totals.

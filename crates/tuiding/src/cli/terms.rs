@@ -5,8 +5,8 @@ use super::Term;
 use super::output;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use tuiding_app::cmd::terms::{self, *};
 use tuiding_app::error::UserError;
+use tuiding_app::terms::{self, *};
 use tuiding_core::Lang;
 
 const EXAMPLES: &str = "\

@@ -120,7 +120,7 @@ pub fn build(
                     .map(|c| c.channel.as_str())
                     .collect(),
                 money: key.charges.then_some(price),
-                via: super::list::channels_label(m, ctx.lang),
+                via: crate::memberships::labels::channels_label(m, ctx.lang),
             });
         }
     }

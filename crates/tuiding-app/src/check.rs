@@ -2,7 +2,7 @@
 
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
-use crate::view::PeriodView;
+use crate::memberships::PeriodView;
 use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::checkup::{self, Checkup, Intent, Notice, Situation};

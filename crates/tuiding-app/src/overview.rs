@@ -3,11 +3,11 @@
 
 use tuiding_store::Store;
 
-use crate::cmd::due::{self, DueItem};
-use crate::cmd::renewals::{self, CurrencyTotal, RenewalItem};
-use crate::cmd::summary::{self, Summary};
 use crate::context::Ctx;
+use crate::due::{self, DueItem};
 use crate::error::Localize;
+use crate::renewals::{self, CurrencyTotal, RenewalItem};
+use crate::summary::{self, Summary};
 
 /// Everything the overview shows, from one read of the ledger.
 pub struct Overview {

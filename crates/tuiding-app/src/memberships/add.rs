@@ -1,10 +1,10 @@
 //! Adding a membership to the ledger (`tuiding add`, the add form, `POST
 //! /api/v1/memberships`).
 
-use crate::cmd::fields::MembershipInput;
-use crate::cmd::policy::template_text;
 use crate::context::Ctx;
 use crate::error::Localize;
+use crate::memberships::input::MembershipInput;
+use crate::policy::template_text;
 use tuiding_core::policy::{PlanTemplate, Policy};
 use tuiding_store::{PolicyInput, Store};
 

@@ -3,8 +3,8 @@
 //! (`[[notify]]` in `config.toml`). Sending is `tuiding-notify`'s job; this module
 //! says what is due, so the CLI and the server's schedule send the same reminders.
 
-use crate::cmd::due::key_days;
 use crate::context::Ctx;
+use crate::due::key_days;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tuiding_core::Lang;

@@ -3,7 +3,7 @@
 //! last safe cancel days within each membership's reminder lead (7 days by default), the next step of every open case, and charges that
 //! arrived after a cancellation.
 
-use crate::cmd::case::{CaseSources, expected_refund_date, overdue_note, step_done};
+use crate::case::{CaseSources, expected_refund_date, overdue_note, step_done};
 use crate::context::Ctx;
 use crate::error::Localize;
 use jiff::civil::Date;
@@ -216,7 +216,7 @@ pub fn key_days(
     within: Option<u32>,
 ) -> anyhow::Result<Vec<KeyDay>> {
     let calendar = ctx.calendar()?;
-    let lead = crate::cmd::reminders::LeadDays::load(ctx, store)?;
+    let lead = crate::reminders::LeadDays::load(ctx, store)?;
     let mut out = Vec::new();
     for stored in ctx.memberships(store)? {
         let lead_days = lead.of(ctx, stored.id)?.0;

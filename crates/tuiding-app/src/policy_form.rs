@@ -58,7 +58,7 @@ fn base(
     let stored = store.policy(id).localize(ctx.lang)?;
     let origin = stored.as_ref().map(|p| p.origin.clone());
     let text = match template.filter(|t| !t.trim().is_empty()) {
-        Some(name) => crate::cmd::policy::template_text(ctx, name)?.0,
+        Some(name) => crate::policy::template_text(ctx, name)?.0,
         None => stored.map(|p| p.text).unwrap_or_default(),
     };
     Ok((Policy::from_toml(&text).localize(ctx.lang)?, origin))

@@ -1,7 +1,7 @@
 //! Evidence of a case and the vault that keeps it (`tuiding evidence`, `tuiding vault`,
 //! the case page's uploads).
 
-use crate::cmd::case::{LocalizeVault, load};
+use crate::case::{LocalizeVault, load};
 use tuiding_core::playbook::EvidenceKind;
 use tuiding_store::Store;
 use tuiding_vault::{AddMeta, Vault};

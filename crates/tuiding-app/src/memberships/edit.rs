@@ -4,10 +4,10 @@
 use tuiding_core::{AutoRenewContract, ContractStatus, Lang, Membership, Money};
 use tuiding_store::Store;
 
-use crate::cmd::fields::{self, MembershipInput, non_empty};
 use crate::context::Ctx;
 use crate::error::{Localize, UserError};
 use crate::input;
+use crate::memberships::input::{self as fields, MembershipInput, non_empty};
 
 /// A change to one membership, as `tuiding edit`, the edit form and `PATCH
 /// /api/v1/memberships/{id}` give it: the fields that change, channels closed or dropped,
@@ -65,7 +65,7 @@ impl MembershipChange {
     /// Applies the changes: everything is checked first, then one transaction writes the
     /// membership and, when the price changed, the price change. Returns the membership
     /// as it is now.
-    pub fn save(&self, ctx: &Ctx) -> anyhow::Result<crate::view::MembershipView> {
+    pub fn save(&self, ctx: &Ctx) -> anyhow::Result<crate::memberships::MembershipView> {
         if self.fields.is_empty()
             && self.close.is_empty()
             && self.drop_channel.is_empty()
@@ -140,7 +140,7 @@ impl MembershipChange {
         store
             .update_membership_noting_price(self.id, stored.revision, &m, change.as_ref())
             .localize(ctx.lang)?;
-        crate::view::membership(ctx, self.id)
+        crate::memberships::membership(ctx, self.id)
     }
 
     fn apply(&self, ctx: &Ctx, m: &mut Membership) -> anyhow::Result<()> {
@@ -279,8 +279,8 @@ fn not_recorded(flag: &str, what: &str, lang: Lang) -> anyhow::Error {
 }
 
 /// Removes membership `id` from the ledger (`tuiding rm`); its view as it was.
-pub fn remove(ctx: &Ctx, id: i64) -> anyhow::Result<crate::view::MembershipView> {
-    let view = crate::view::membership(ctx, id)?;
+pub fn remove(ctx: &Ctx, id: i64) -> anyhow::Result<crate::memberships::MembershipView> {
+    let view = crate::memberships::membership(ctx, id)?;
     ctx.open_store()?.remove_membership(id).localize(ctx.lang)?;
     Ok(view)
 }

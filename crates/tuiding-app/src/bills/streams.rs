@@ -5,7 +5,7 @@
 //! never names another stream; the listing's numbers stay a convenience that a dismissal
 //! does not shift.
 
-use crate::cmd::scan::StreamView;
+use crate::bills::scan::StreamView;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
@@ -78,7 +78,7 @@ pub struct Alert {
 /// Charges after cancellation, and extra charges with the membership of their stream.
 pub type Findings = (
     Vec<Alert>,
-    Vec<(Option<i64>, crate::cmd::scan::DuplicateView)>,
+    Vec<(Option<i64>, crate::bills::scan::DuplicateView)>,
 );
 
 /// What the bills show that needs action, from one analysis: charges after cancellation,
@@ -90,7 +90,7 @@ pub fn bill_findings(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Findings> 
         .streams
         .iter()
         .flat_map(|e| {
-            crate::cmd::scan::duplicate_charges(
+            crate::bills::scan::duplicate_charges(
                 std::slice::from_ref(&e.stream),
                 &analysis.transactions,
             )
@@ -109,7 +109,7 @@ pub struct Report {
     pub streams: Vec<Listed>,
     pub alerts: Vec<Alert>,
     /// Extra charges within one period of a stream: money to claim back.
-    pub duplicate_charges: Vec<crate::cmd::scan::DuplicateView>,
+    pub duplicate_charges: Vec<crate::bills::scan::DuplicateView>,
 }
 
 /// What `streams dismiss` hid.
@@ -537,7 +537,7 @@ fn build_report(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::R
                 stream: StreamView::new(&e.stream, &analysis.transactions),
             })
             .collect(),
-        duplicate_charges: crate::cmd::scan::duplicate_charges(
+        duplicate_charges: crate::bills::scan::duplicate_charges(
             &analysis
                 .streams
                 .iter()

@@ -1,5 +1,12 @@
-//! What a membership looks like to the outside on a given day: the JSON object of
-//! `list --json` and `show --json` (a contract other tools rely on; keep its keys stable).
+//! Memberships: adding ([`add`]), changing and removing ([`edit`]) them from one input
+//! ([`input::MembershipInput`]), and what one looks like to the outside on a given day
+//! ([`MembershipView`]: the JSON object of `list --json` and `show --json`, a contract
+//! other tools rely on; keep its keys stable).
+
+pub mod add;
+pub mod edit;
+pub mod input;
+pub mod labels;
 
 use serde::Serialize;
 use tuiding_core::{Benefit, ContractStatus, Lang, Localized, Membership, MembershipError};

@@ -12,7 +12,7 @@ use tuiding_store::{SqliteStore, Store};
 use tuiding_vault::Vault;
 use tuiding_vault::dossier;
 
-use crate::cmd::case::LocalizeVault;
+use crate::case::LocalizeVault;
 use crate::context::{Ctx, create_private_dir};
 use crate::error::{Localize, UserError};
 

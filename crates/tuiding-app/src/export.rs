@@ -8,10 +8,10 @@ use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_store::Store;
 
-use crate::cmd::case::{CaseSources, CaseView, view as case_view};
+use crate::case::{CaseSources, CaseView, view as case_view};
 use crate::context::Ctx;
 use crate::error::Localize;
-use crate::view::{self, MembershipView};
+use crate::memberships::{self, MembershipView};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +92,7 @@ pub fn export(ctx: &Ctx, format: Format, bom: bool) -> anyhow::Result<Export> {
     let store = ctx.open_store()?;
     let stored = ctx.memberships(&store)?;
     let history = store.price_changes().localize(ctx.lang)?;
-    let memberships: Vec<_> = view::views(&stored, ctx.today, ctx.lang)?
+    let memberships: Vec<_> = memberships::views(&stored, ctx.today, ctx.lang)?
         .into_iter()
         .map(|v| v.with_price_history(&history))
         .collect();
@@ -237,7 +237,7 @@ fn calendar_events(
     use tuiding_core::checkup;
     use tuiding_core::ical::Event;
     let lang = ctx.lang;
-    let lead = crate::cmd::reminders::LeadDays::load(ctx, store)?;
+    let lead = crate::reminders::LeadDays::load(ctx, store)?;
     let horizon = ctx
         .today
         .checked_add(jiff::Span::new().years(1))
@@ -318,10 +318,7 @@ fn calendar_events(
             continue;
         }
         let data = sources.case(ctx, store, c.id)?;
-        if let Some(due) = c
-            .refund
-            .due(crate::cmd::case::expected_refund_date(ctx, &data))
-        {
+        if let Some(due) = c.refund.due(crate::case::expected_refund_date(ctx, &data)) {
             events.push(Event {
                 uid: format!("refund-due-case-{}@tuiding", c.id),
                 date: due,

@@ -68,7 +68,7 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
         let note = t
             .note
             .as_ref()
-            .map(|n| paren(lang, &crate::cmd::case::transition_note(lang, n)))
+            .map(|n| paren(lang, &crate::case::transition_note(lang, n)))
             .unwrap_or_default();
         let what = if t.from == t.to {
             format!("{}{note}", ctx.t("开启退订案件", "Case opened"))

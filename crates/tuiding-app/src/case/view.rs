@@ -26,7 +26,7 @@ pub struct CaseData {
     /// The membership's recorded price changes (what was paid for the period).
     pub price_changes: Vec<tuiding_core::price::PriceChange>,
     /// Extra charges (twice in one period) in the bills of this membership's stream.
-    pub duplicate_charges: Vec<crate::cmd::scan::DuplicateView>,
+    pub duplicate_charges: Vec<crate::bills::scan::DuplicateView>,
 }
 
 /// The JSON of `case show`.
@@ -48,7 +48,7 @@ pub struct CaseView {
     /// do not allow computing it).
     pub refund_claim: Option<super::message::RefundClaim>,
     /// Extra charges (twice in one period) of this membership, to claim back.
-    pub duplicate_charges: Vec<crate::cmd::scan::DuplicateView>,
+    pub duplicate_charges: Vec<crate::bills::scan::DuplicateView>,
 }
 
 /// A charge after cancellation, as JSON.
@@ -125,14 +125,14 @@ pub struct CaseSources {
     evidence: Vec<Entry>,
     late_charges: Vec<(i64, LateChargeFact)>,
     price_changes: Vec<(i64, tuiding_core::price::PriceChange)>,
-    duplicates: Vec<(Option<i64>, crate::cmd::scan::DuplicateView)>,
+    duplicates: Vec<(Option<i64>, crate::bills::scan::DuplicateView)>,
 }
 
 impl CaseSources {
     /// Reads the playbooks, the journal and the bills once.
     pub fn load(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<CaseSources> {
         let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
-        let (alerts, duplicates) = crate::cmd::streams::bill_findings(ctx, store)?;
+        let (alerts, duplicates) = crate::bills::streams::bill_findings(ctx, store)?;
         Ok(CaseSources {
             playbooks: ctx.playbooks()?,
             evidence: vault.entries().localize_vault(ctx.lang)?,
@@ -151,7 +151,7 @@ impl CaseSources {
     }
 
     /// Extra charges in the bills, with the membership of their stream when adopted.
-    pub fn duplicates(&self) -> &[(Option<i64>, crate::cmd::scan::DuplicateView)] {
+    pub fn duplicates(&self) -> &[(Option<i64>, crate::bills::scan::DuplicateView)] {
         &self.duplicates
     }
 

@@ -1,7 +1,11 @@
-//! Storing bill exports, idempotently (`tuiding import`, the import page, `POST
+//! Bills: reading exports and finding their recurring charges ([`scan`]), the streams in
+//! everything imported ([`streams`]), and storing exports idempotently (`tuiding import`, the import page, `POST
 //! /api/v1/imports`).
 
-use crate::cmd::scan::read_exports;
+pub mod scan;
+pub mod streams;
+
+use crate::bills::scan::read_exports;
 use crate::context::Ctx;
 use crate::error::Localize;
 use crate::text::InputFile;

@@ -1,6 +1,6 @@
 //! `tuiding list`: every membership, one line each.
 
-use crate::view::MembershipView;
+use crate::memberships::MembershipView;
 use tuiding_core::{Billing, ContractStatus, Lang, Membership};
 
 /// `¥25.00/月`, `¥198.00 买断`, `赠送`.

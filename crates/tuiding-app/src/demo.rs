@@ -13,9 +13,9 @@ use tuiding_core::{
 };
 use tuiding_store::{PolicyInput, Store};
 
-use crate::cmd::{renewals, summary};
 use crate::context::{Ctx, DB_FILE};
 use crate::error::{Localize, UserError};
+use crate::{renewals, summary};
 
 /// Marks a directory as created by `demo`, so a later `demo` may overwrite it.
 const MARKER: &str = ".tuiding-demo";

@@ -1,7 +1,7 @@
 //! The complaint dossier: `tuiding case export` gathers a case's facts, grounds and
 //! evidence into a zip; `tuiding dossier verify` checks a zip against its manifest.
 
-use crate::cmd::case::{CaseData, CaseView, Completeness, LocalizeVault, load, view};
+use crate::case::{CaseData, CaseView, Completeness, LocalizeVault, load, view};
 use std::path::Path;
 use tuiding_core::complaint::{self, ComplaintFacts, Grounds};
 use tuiding_core::{Currency, Lang};
@@ -23,7 +23,7 @@ pub struct DossierFacts<'a> {
     pub grounds: &'a Grounds,
     /// The refund claimed under the terms, with its basis (both readings of an ambiguous
     /// clause, the favourable one claimed).
-    pub claim: Option<crate::cmd::case::message::RefundClaim>,
+    pub claim: Option<crate::case::message::RefundClaim>,
     /// Evidence entries with their path inside the zip.
     pub evidence_paths: Vec<String>,
 }
@@ -51,7 +51,7 @@ pub fn write(
     let v = view(ctx, &data);
     let currency = Currency::from_code(&data.case.currency).localize(ctx.lang)?;
     // The claim the refund request made: the reading that favours the user.
-    let claim = crate::cmd::case::message::refund_claim(ctx, &data);
+    let claim = crate::case::message::refund_claim(ctx, &data);
     let refund_by_terms = claim
         .as_ref()
         .filter(|_| data.case.refund.requested_on.is_some())
@@ -89,7 +89,7 @@ pub fn write(
     }
     // A vault that does not verify (an object altered, the journal cut short) would hand
     // on evidence that no longer proves anything: refused, with what is wrong.
-    let report = crate::cmd::evidence::verify(ctx)?;
+    let report = crate::evidence::verify(ctx)?;
     if let Some(first) = report.problems.first() {
         return Err(UserError::failure(match ctx.lang {
             Lang::Zh => format!(
