@@ -1,9 +1,12 @@
-//! The documents of a dossier: `report.html` (printable) and `complaint.txt` (the fields a
-//! 12315 complaint asks for). Both are written in the user's language, zh-CN by default.
+//! The documents of a dossier: `report.html` (printable, rendered with maud like the web
+//! app) and `complaint.txt` (the fields a 12315 complaint asks for). Both are written in
+//! the user's language, zh-CN by default; times are China Standard Time.
 
 use tuiding_core::membership::Billing;
 use tuiding_core::playbook::EvidenceKind;
 use tuiding_core::{ContractStatus, Lang};
+
+use maud::{DOCTYPE, PreEscaped, html};
 
 use super::DossierFacts;
 use crate::context::Ctx;
@@ -200,21 +203,6 @@ fn billing_text(billing: Billing, lang: Lang) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn kind_label(kind: &str, lang: Lang) -> String {
     EvidenceKind::parse(kind).map_or(kind.to_string(), |k| k.label(lang).to_string())
 }
@@ -224,11 +212,22 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;border-bottom:1px solid #999;margin-top
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}\
 code{font-size:.75rem;word-break:break-all}.warn{color:#a40}@media print{body{margin:0}h2{break-after:avoid}}";
 
-/// `report.html`.
+/// How an auto-renew contract stands, for the membership table.
+fn contract_text(ctx: &Ctx, a: &tuiding_core::AutoRenewContract) -> String {
+    let lang = ctx.lang;
+    let state = match a.status {
+        ContractStatus::Closed(on) => format!("{}{on}", ctx.t("已关闭于 ", "closed on ")),
+        ContractStatus::Active => ctx.t("仍有效", "active").to_string(),
+        ContractStatus::Unknown => ctx.t("状态不明", "status unknown").to_string(),
+    };
+    format!("{}{}", a.channel.label(lang), paren(lang, &state))
+}
+
+/// `report.html`: the printable report, rendered with the same templating (maud) as the
+/// web app, so every value is escaped by construction.
 pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
     let lang = ctx.lang;
     let c = &f.data.case;
-    let mut h = String::new();
     let title = match lang {
         Lang::Zh => format!("退订纠纷材料：{}（案件 #{}）", c.membership_label, c.id),
         Lang::En => format!(
@@ -236,48 +235,13 @@ pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
             c.membership_label, c.id
         ),
     };
-    h.push_str(&format!(
-        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n<p>{}{}</p>\n",
-        lang.pick("zh-CN", "en"),
-        escape(&title),
-        escape(&title),
-        ctx.t("生成日期：", "Prepared on "),
-        ctx.today
-    ));
-    // Parties.
-    h.push_str(&format!(
-        "<h2>{}</h2>\n<table>",
-        ctx.t("一、当事人", "1. Parties")
-    ));
-    h.push_str(&format!(
-        "<tr><th>{}</th><td>{}</td></tr>",
-        ctx.t("投诉人", "Complainant"),
-        ctx.t(
-            "（姓名、联系电话，提交前填写）",
-            "(name and phone, fill in before filing)"
-        )
-    ));
     let platform = f
         .data
         .membership
         .as_ref()
         .map_or(c.membership_label.as_str(), |m| m.platform.as_str());
-    h.push_str(&format!(
-        "<tr><th>{}</th><td>{}{}</td></tr></table>\n",
-        ctx.t("被投诉人", "Respondent"),
-        escape(platform),
-        ctx.t(
-            "（经营者全称、地址、统一社会信用代码，提交前填写）",
-            " (company name, address and registration code: fill in before filing)"
-        )
-    ));
-    // Membership.
-    h.push_str(&format!(
-        "<h2>{}</h2>\n<table>",
-        ctx.t("二、会员", "2. The membership")
-    ));
-    if let Some(m) = &f.data.membership {
-        let rows = [
+    let membership_rows: Vec<(&str, String)> = match &f.data.membership {
+        Some(m) => vec![
             (ctx.t("平台", "Platform"), m.platform.clone()),
             (ctx.t("套餐", "Plan"), m.plan.clone()),
             (ctx.t("计费", "Billing"), billing_text(m.billing, lang)),
@@ -287,144 +251,101 @@ pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
                 ctx.t("自动续费渠道", "Auto-renew channels"),
                 m.auto_renew
                     .iter()
-                    .map(|a| match a.status {
-                        ContractStatus::Closed(on) => format!(
-                            "{}{}",
-                            a.channel.label(lang),
-                            paren(lang, &format!("{}{on}", ctx.t("已关闭于 ", "closed on ")))
-                        ),
-                        ContractStatus::Active => {
-                            format!(
-                                "{}{}",
-                                a.channel.label(lang),
-                                paren(lang, ctx.t("仍有效", "active"))
-                            )
-                        }
-                        ContractStatus::Unknown => format!(
-                            "{}{}",
-                            a.channel.label(lang),
-                            paren(lang, ctx.t("状态不明", "status unknown"))
-                        ),
-                    })
+                    .map(|a| contract_text(ctx, a))
                     .collect::<Vec<_>>()
                     .join(ctx.t("；", "; ")),
             ),
-        ];
-        for (k, v) in rows {
-            h.push_str(&format!("<tr><th>{k}</th><td>{}</td></tr>", escape(&v)));
-        }
-    } else {
-        h.push_str(&format!(
-            "<tr><td>{}</td></tr>",
-            escape(&c.membership_label)
-        ));
-    }
-    h.push_str("</table>\n");
-    // Timeline.
-    h.push_str(&format!(
-        "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th></tr>",
-        ctx.t("三、经过", "3. Timeline"),
-        ctx.t("时间（北京时间）", "When (China Standard Time, UTC+8)"),
-        ctx.t("事件", "What")
-    ));
-    for e in timeline(ctx, f) {
-        h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td></tr>",
-            escape(&e.when),
-            escape(&e.what)
-        ));
-    }
-    h.push_str("</table>\n");
-    // Amounts and claim.
-    h.push_str(&format!(
-        "<h2>{}</h2>\n<ol>",
-        ctx.t("四、诉求", "4. The claim")
-    ));
-    for item in &f.grounds.claim {
-        h.push_str(&format!("<li>{}</li>", escape(item.text.text(lang))));
-    }
-    h.push_str(&format!(
-        "</ol>\n<p><strong>{}{}</strong></p>\n",
-        ctx.t("金额合计：", "Total: "),
-        f.grounds.total
-    ));
-    // Grounds.
-    h.push_str(&format!(
-        "<h2>{}</h2>\n",
-        ctx.t("五、事实与理由", "5. Facts and rules breached")
-    ));
-    if f.grounds.breaches.is_empty() {
-        h.push_str(&format!("<p>{}</p>\n", ctx.t("现有事实未显示违反具体规定；诉求依据会员协议和双方沟通。", "The facts on record show no specific rule breached; the claim rests on the terms and the correspondence.")));
-    } else {
-        h.push_str("<ol>");
-        for b in &f.grounds.breaches {
-            h.push_str(&format!(
-                "<li><p class=\"warn\">{}</p><p>{}{}</p></li>",
-                escape(b.fact.text(lang)),
-                ctx.t("依据：", "Rule: "),
-                escape(b.rule.text(lang))
-            ));
-        }
-        h.push_str("</ol>\n");
-    }
-    for line in refund_basis(ctx, f) {
-        h.push_str(&format!("<p>{}</p>\n", escape(&line)));
-    }
-    // Evidence.
-    h.push_str(&format!(
-        "<h2>{}</h2>\n<table><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        ctx.t("六、证据目录", "6. Evidence index"),
-        ctx.t("类别", "Kind"),
-        ctx.t("文件（材料内路径）", "File (path in this dossier)"),
-        ctx.t("采集时间", "Captured"),
-        ctx.t("大小（字节）", "Bytes"),
-        ctx.t("摘要 SHA-256 / SM3", "Digests SHA-256 / SM3")
-    ));
-    for (e, path) in f.data.evidence.iter().zip(&f.evidence_paths) {
-        let note = e
-            .note
-            .as_ref()
-            .map(|n| format!("<br>{}", escape(n)))
-            .unwrap_or_default();
-        h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}<br><code>{}</code>{note}</td><td>{}</td><td>{}</td><td><code>{}</code><br><code>{}</code></td></tr>",
-            e.seq,
-            escape(&kind_label(&e.kind, lang)),
-            escape(&e.name),
-            escape(path),
-            escape(&e.captured_at),
-            e.size,
-            e.sha256,
-            e.sm3
-        ));
-    }
-    h.push_str("</table>\n");
+        ],
+        None => Vec::new(),
+    };
     let comp = &f.view.completeness;
-    if !comp.complete {
-        let mut missing: Vec<String> = comp
-            .empty_groups
+    let mut missing: Vec<String> = comp
+        .empty_groups
+        .iter()
+        .map(|g| format!("{}{}", ctx.t("缺少", "no "), kind_label(g, lang)))
+        .collect();
+    missing.extend(
+        comp.unproven_steps
             .iter()
-            .map(|g| format!("{}{}", ctx.t("缺少", "no "), kind_label(g, lang)))
-            .collect();
-        missing.extend(
-            comp.unproven_steps
-                .iter()
-                .map(|s| format!("{s} {}", ctx.t("没有证据", "has no evidence"))),
-        );
-        h.push_str(&format!(
-            "<p class=\"warn\">{}{}</p>\n",
-            ctx.t("证据完整性：", "Completeness: "),
-            escape(&missing.join(ctx.t("；", "; ")))
-        ));
-    }
-    h.push_str(&format!(
-        "<p>{}</p>\n</body></html>\n",
-        ctx.t(
-            "每份证据的 SHA-256 与 SM3（GB/T 32905）摘要见 manifest.json；journal.jsonl 是证据库日志的摘录，每条记录含上一条的哈希。用 `tuiding dossier verify` 可校验全部文件。",
-            "manifest.json holds the SHA-256 and SM3 (GB/T 32905) digest of every file; journal.jsonl is the excerpt of the vault's journal, each entry holding the previous entry's hash. `tuiding dossier verify` checks every file."
-        )
-    ));
-    h
+            .map(|s| format!("{s} {}", ctx.t("没有证据", "has no evidence"))),
+    );
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.pick("zh-CN", "en")) {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { (title) }
+                p { (ctx.t("生成日期：", "Prepared on ")) (ctx.today) }
+                h2 { (ctx.t("一、当事人", "1. Parties")) }
+                table {
+                    tr { th { (ctx.t("投诉人", "Complainant")) } td { (ctx.t("（姓名、联系电话，提交前填写）", "(name and phone, fill in before filing)")) } }
+                    tr { th { (ctx.t("被投诉人", "Respondent")) } td { (platform) (ctx.t("（经营者全称、地址、统一社会信用代码，提交前填写）", " (company name, address and registration code: fill in before filing)")) } }
+                }
+                h2 { (ctx.t("二、会员", "2. The membership")) }
+                table {
+                    @if membership_rows.is_empty() {
+                        tr { td { (c.membership_label) } }
+                    }
+                    @for (k, v) in &membership_rows {
+                        tr { th { (k) } td { (v) } }
+                    }
+                }
+                h2 { (ctx.t("三、经过", "3. Timeline")) }
+                table {
+                    tr { th { (ctx.t("时间（北京时间）", "When (China Standard Time, UTC+8)")) } th { (ctx.t("事件", "What")) } }
+                    @for e in timeline(ctx, f) {
+                        tr { td { (e.when) } td { (e.what) } }
+                    }
+                }
+                h2 { (ctx.t("四、诉求", "4. The claim")) }
+                ol { @for item in &f.grounds.claim { li { (item.text.text(lang)) } } }
+                p { strong { (ctx.t("金额合计：", "Total: ")) (f.grounds.total) } }
+                h2 { (ctx.t("五、事实与理由", "5. Facts and rules breached")) }
+                @if f.grounds.breaches.is_empty() {
+                    p { (ctx.t("现有事实未显示违反具体规定；诉求依据会员协议和双方沟通。", "The facts on record show no specific rule breached; the claim rests on the terms and the correspondence.")) }
+                } @else {
+                    ol { @for b in &f.grounds.breaches {
+                        li {
+                            p.warn { (b.fact.text(lang)) }
+                            p { (ctx.t("依据：", "Rule: ")) (b.rule.text(lang)) }
+                        }
+                    } }
+                }
+                @for line in refund_basis(ctx, f) { p { (line) } }
+                h2 { (ctx.t("六、证据目录", "6. Evidence index")) }
+                table {
+                    tr {
+                        th { "#" } th { (ctx.t("类别", "Kind")) } th { (ctx.t("文件（材料内路径）", "File (path in this dossier)")) }
+                        th { (ctx.t("采集时间（北京时间）", "Captured (China Standard Time)")) } th { (ctx.t("大小（字节）", "Bytes")) } th { (ctx.t("摘要 SHA-256 / SM3", "Digests SHA-256 / SM3")) }
+                    }
+                    @for (e, path) in f.data.evidence.iter().zip(&f.evidence_paths) {
+                        tr {
+                            td { (e.seq) }
+                            td { (kind_label(&e.kind, lang)) }
+                            td { (e.name) br; code { (path) } @if let Some(n) = &e.note { br; (n) } }
+                            td { (crate::clock::text_for_people(&e.captured_at)) }
+                            td { (e.size) }
+                            td { code { (e.sha256) } br; code { (e.sm3) } }
+                        }
+                    }
+                }
+                @if !comp.complete {
+                    p.warn { (ctx.t("证据完整性：", "Completeness: ")) (missing.join(ctx.t("；", "; "))) }
+                }
+                p { (ctx.t(
+                    "每份证据的 SHA-256 与 SM3（GB/T 32905）摘要见 manifest.json；journal.jsonl 是证据库日志的摘录，每条记录含上一条的哈希。用 `tuiding dossier verify` 可校验全部文件。",
+                    "manifest.json holds the SHA-256 and SM3 (GB/T 32905) digest of every file; journal.jsonl is the excerpt of the vault's journal, each entry holding the previous entry's hash. `tuiding dossier verify` checks every file."
+                )) }
+            }
+        }
+    };
+    let mut out = page.into_string();
+    out.push('\n');
+    out
 }
 
 /// `complaint.txt`: the fields of a 12315 complaint, in order.
