@@ -28,7 +28,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use tower_http::csrf::CsrfLayer;
 use tuiding_app::context::Ctx;
 use tuiding_app::error::UserError;
@@ -38,85 +38,18 @@ use crate::state::{AppState, ReqLang};
 /// The routes: pages, the API, the calendar feed and the static files, with the
 /// security layers around them.
 pub fn router(state: AppState) -> Router {
-    use pages::{bills, cases, dashboard, login, memberships, terms};
-    let api = Router::new()
-        .route("/openapi.json", get(api::docs::openapi))
-        .route("/login", post(api::login))
-        .route(
-            "/memberships",
-            get(api::list_memberships).post(api::add_membership),
-        )
-        .route(
-            "/memberships/{id}",
-            get(api::get_membership)
-                .patch(api::edit_membership)
-                .delete(api::remove_membership),
-        )
-        .route("/memberships/{id}/check", get(api::check))
-        .route(
-            "/memberships/{id}/policy",
-            axum::routing::put(api::attach_policy).patch(api::decision::policy_fields),
-        )
-        .route(
-            "/cases/{id}/messages/{kind}",
-            get(api::decision::case_message),
-        )
-        .route("/terms/read", post(api::read_terms))
-        .route("/summary", get(api::get_summary))
-        .route("/renewals", get(api::get_renewals))
-        .route("/due", get(api::get_due))
-        .route("/reminders", get(api::get_reminders))
-        .route("/imports", post(api::import_bills))
-        .route("/streams", get(api::get_streams))
-        .route("/streams/{stream}/adopt", post(api::adopt_stream))
-        .route("/streams/{stream}/dismiss", post(api::dismiss_stream))
-        .route("/cases", get(api::list_cases).post(api::open_case))
-        .route("/cases/{id}", get(api::get_case))
-        .route("/cases/{id}/steps/{step}", post(api::mark_step))
-        .route("/cases/{id}/move", post(api::move_case))
-        .route("/cases/{id}/refund", post(api::record_refund))
-        .route("/cases/{id}/evidence", post(api::add_evidence))
-        .route("/cases/{id}/dossier", get(api::dossier))
-        .route("/vault/verify", get(api::verify_vault))
-        .fallback(api::not_found);
     Router::new()
-        .route("/", get(dashboard::show))
-        .route(
-            "/memberships",
-            get(memberships::list).post(memberships::create),
-        )
-        .route("/memberships/new", get(memberships::new))
-        .route("/memberships/{id}", get(memberships::show))
-        .route(
-            "/memberships/{id}/edit",
-            get(memberships::edit).post(memberships::update),
-        )
-        .route(
-            "/memberships/{id}/policy",
-            get(pages::policy::show).post(pages::policy::save),
-        )
-        .route("/memberships/{id}/close", post(memberships::close))
-        .route("/memberships/{id}/delete", post(memberships::delete))
-        .route("/memberships/{id}/case", post(memberships::open_case))
-        .route("/import", get(bills::show).post(bills::upload))
-        .route("/streams/{stream}/adopt", post(bills::adopt))
-        .route("/streams/{stream}/dismiss", post(bills::dismiss))
-        .route("/terms", get(terms::show).post(terms::read))
-        .route("/terms/attach", post(terms::attach))
-        .route("/cases", get(cases::list))
-        .route("/cases/{id}", get(cases::show))
-        .route("/cases/{id}/steps/{step}", post(cases::step))
-        .route("/cases/{id}/move", post(cases::move_to))
-        .route("/cases/{id}/refund", post(cases::refund))
-        .route("/cases/{id}/evidence", post(cases::add_evidence))
-        .route("/cases/{id}/dossier.zip", get(cases::dossier))
-        .route("/login", get(login::show).post(login::login))
-        .route("/logout", post(login::logout))
-        .route("/lang/{code}", get(login::switch))
+        .merge(pages::dashboard::router())
+        .merge(pages::memberships::router())
+        .merge(pages::policy::router())
+        .merge(pages::bills::router())
+        .merge(pages::terms::router())
+        .merge(pages::cases::router())
+        .merge(pages::login::router())
         .route("/calendar.ics", get(calendar))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
-        .nest("/api/v1", api)
+        .nest("/api/v1", api::router())
         .layer(middleware::from_fn(security::csrf_cookie))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -679,3 +679,42 @@ pub async fn not_found(ReqLang(lang): ReqLang) -> Response {
     )
     .json()
 }
+
+/// The JSON API's routes (nested under `/api/v1`).
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/openapi.json", get(docs::openapi))
+        .route("/login", post(login))
+        .route("/memberships", get(list_memberships).post(add_membership))
+        .route(
+            "/memberships/{id}",
+            get(get_membership)
+                .patch(edit_membership)
+                .delete(remove_membership),
+        )
+        .route("/memberships/{id}/check", get(check))
+        .route(
+            "/memberships/{id}/policy",
+            axum::routing::put(attach_policy).patch(decision::policy_fields),
+        )
+        .route("/cases/{id}/messages/{kind}", get(decision::case_message))
+        .route("/terms/read", post(read_terms))
+        .route("/summary", get(get_summary))
+        .route("/renewals", get(get_renewals))
+        .route("/due", get(get_due))
+        .route("/reminders", get(get_reminders))
+        .route("/imports", post(import_bills))
+        .route("/streams", get(get_streams))
+        .route("/streams/{stream}/adopt", post(adopt_stream))
+        .route("/streams/{stream}/dismiss", post(dismiss_stream))
+        .route("/cases", get(list_cases).post(open_case))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/steps/{step}", post(mark_step))
+        .route("/cases/{id}/move", post(move_case))
+        .route("/cases/{id}/refund", post(record_refund))
+        .route("/cases/{id}/evidence", post(add_evidence))
+        .route("/cases/{id}/dossier", get(dossier))
+        .route("/vault/verify", get(verify_vault))
+        .fallback(not_found)
+}

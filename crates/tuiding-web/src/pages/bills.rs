@@ -241,3 +241,12 @@ pub async fn dismiss(
         .or_page(lang)?;
     Ok(Redirect::to("/import?done=dismissed").into_response())
 }
+
+/// This page's routes.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/import", get(show).post(upload))
+        .route("/streams/{stream}/adopt", post(adopt))
+        .route("/streams/{stream}/dismiss", post(dismiss))
+}

@@ -451,3 +451,16 @@ pub async fn dossier_response(
     }
     Ok(response)
 }
+
+/// This page's routes.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/cases", get(list))
+        .route("/cases/{id}", get(show))
+        .route("/cases/{id}/steps/{step}", post(step))
+        .route("/cases/{id}/move", post(move_to))
+        .route("/cases/{id}/refund", post(refund))
+        .route("/cases/{id}/evidence", post(add_evidence))
+        .route("/cases/{id}/dossier.zip", get(dossier))
+}

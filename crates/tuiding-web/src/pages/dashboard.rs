@@ -189,3 +189,9 @@ fn kind(lang: Lang, kind: &str) -> &'static str {
         _ => "",
     }
 }
+
+/// This page's routes.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/", get(show))
+}

@@ -168,3 +168,12 @@ pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
         .append(header::SET_COOKIE, set_cookie("lang", code, 365));
     response
 }
+
+/// This page's routes.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/login", get(show).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(switch))
+}

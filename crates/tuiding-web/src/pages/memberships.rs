@@ -533,3 +533,16 @@ pub async fn open_case(
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{case}?done=opened")).into_response())
 }
+
+/// This page's routes.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/memberships", get(list).post(create))
+        .route("/memberships/new", get(new))
+        .route("/memberships/{id}", get(show))
+        .route("/memberships/{id}/edit", get(edit).post(update))
+        .route("/memberships/{id}/close", post(close))
+        .route("/memberships/{id}/delete", post(delete))
+        .route("/memberships/{id}/case", post(open_case))
+}

@@ -134,3 +134,9 @@ pub async fn save(
         }
     }
 }
+
+/// This page's routes.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/memberships/{id}/policy", get(show).post(save))
+}

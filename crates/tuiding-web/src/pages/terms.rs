@@ -261,3 +261,11 @@ pub async fn attach(
     // The reading is a draft: the form shows it for checking and asks for what it lacks.
     Ok(Redirect::to(&format!("/memberships/{id}/policy?done=policy")).into_response())
 }
+
+/// This page's routes.
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/terms", get(show).post(read))
+        .route("/terms/attach", post(attach))
+}

@@ -1,5 +1,8 @@
-//! Safety of the server: the login (an argon2 password hash in the data directory and
-//! session cookies), the CSRF token of every form, and the response headers.
+//! Safety of the server, in three parts: [`authentication`] (the argon2 password hash in
+//! the data directory, the brake on guessing, the login gate), [`sessions`] (the session
+//! cookies) and [`csrf`] (the token of every form, compared in constant time). This
+//! module holds what they share: cookies, the loopback gate, HTTPS detection, response
+//! headers and safe file names.
 //!
 //! Cross-site requests are refused before any handler runs (`tower_http::csrf`: the
 //! `Sec-Fetch-Site` and `Origin` headers); on top of that every HTML form carries a token
@@ -7,163 +10,23 @@
 //! twice. Cookies are HttpOnly and SameSite=Strict; uploads are bounded; no name from a
 //! request becomes a path without [`safe_file_name`].
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+pub mod authentication;
+pub mod csrf;
+pub mod sessions;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
-use jiff::{SignedDuration, Timestamp};
+pub use authentication::{
+    LoginGuard, LoginRefused, PASSWORD_FILE, hash_password, password_file, read_password,
+    require_login, verify_password,
+};
+pub use csrf::{CSRF_COOKIE, CsrfToken, check_form_token, csrf_cookie};
+pub use sessions::{SESSION_COOKIE, Sessions};
 
 use crate::error::WebError;
 use crate::state::AppState;
-
-/// The file in the data directory holding the password's argon2 hash (PHC string).
-pub const PASSWORD_FILE: &str = "web-password";
-/// The session cookie.
-pub const SESSION_COOKIE: &str = "tuiding_session";
-/// The CSRF cookie; forms repeat its value in the `csrf` field.
-pub const CSRF_COOKIE: &str = "tuiding_csrf";
-/// How long a login lasts.
-const SESSION_DAYS: i64 = 30;
-
-/// Logged-in sessions: token → expiry. Kept in memory: a restart logs everyone out.
-#[derive(Default)]
-pub struct Sessions(Mutex<HashMap<String, Timestamp>>);
-
-impl Sessions {
-    /// Starts a session; returns its token.
-    pub fn start(&self) -> String {
-        let token = random_token();
-        let expires = tuiding_app::clock::now() + SignedDuration::from_hours(24 * SESSION_DAYS);
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let now = tuiding_app::clock::now();
-        map.retain(|_, until| *until > now);
-        map.insert(token.clone(), expires);
-        token
-    }
-
-    /// Whether a token is a live session.
-    pub fn is_valid(&self, token: &str) -> bool {
-        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(token)
-            .is_some_and(|until| *until > tuiding_app::clock::now())
-    }
-
-    /// Ends a session.
-    pub fn end(&self, token: &str) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(token);
-    }
-}
-
-/// Guessing passwords is slowed down: at most two argon2 checks run at once (each takes
-/// ~19 MiB and tens of milliseconds), a wrong password is answered after a second, and
-/// once ten attempts in a minute have failed or are still being checked, every login is
-/// refused for the next minute, a right password included.
-///
-/// The attempt is counted before the password is checked, under one lock, so a burst of
-/// concurrent guesses cannot all pass the count before any of them is recorded; and a
-/// right password is granted only if the brake did not trip while it was being checked.
-pub struct LoginGuard {
-    permits: tokio::sync::Semaphore,
-    brake: Mutex<Brake>,
-}
-
-/// Attempts of the last minute (failed or in flight) and when logins open again.
-#[derive(Default)]
-struct Brake {
-    attempts: Vec<(u64, Timestamp)>,
-    next_id: u64,
-    closed_until: Option<Timestamp>,
-}
-
-impl Default for LoginGuard {
-    fn default() -> LoginGuard {
-        LoginGuard {
-            permits: tokio::sync::Semaphore::new(2),
-            brake: Mutex::new(Brake::default()),
-        }
-    }
-}
-
-/// Why a login was refused.
-#[derive(Debug, PartialEq, Eq)]
-pub enum LoginRefused {
-    /// No password is set: there is nothing to log in to.
-    NoPassword,
-    /// The password is wrong.
-    Wrong,
-    /// Too many wrong passwords in the last minute.
-    TooMany,
-}
-
-/// Attempts (failed or being checked) allowed per minute before logins pause.
-const MAX_FAILURES_PER_MINUTE: usize = 10;
-
-impl LoginGuard {
-    fn brake(&self) -> std::sync::MutexGuard<'_, Brake> {
-        self.brake.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Counts an attempt before its password is checked; refused when the brake is on.
-    fn begin(&self) -> Result<u64, LoginRefused> {
-        let now = tuiding_app::clock::now();
-        let mut brake = self.brake();
-        if brake.closed_until.is_some_and(|until| until > now) {
-            return Err(LoginRefused::TooMany);
-        }
-        let cutoff = now - SignedDuration::from_secs(60);
-        brake.attempts.retain(|(_, t)| *t > cutoff);
-        if brake.attempts.len() >= MAX_FAILURES_PER_MINUTE {
-            brake.closed_until = Some(now + SignedDuration::from_secs(60));
-            return Err(LoginRefused::TooMany);
-        }
-        brake.next_id += 1;
-        let id = brake.next_id;
-        brake.attempts.push((id, now));
-        Ok(id)
-    }
-
-    /// A right password: the attempt is no failure, and it stands only if the brake did
-    /// not trip meanwhile.
-    fn succeeded(&self, id: u64) -> Result<(), LoginRefused> {
-        let mut brake = self.brake();
-        brake.attempts.retain(|(a, _)| *a != id);
-        match brake.closed_until {
-            Some(until) if until > tuiding_app::clock::now() => Err(LoginRefused::TooMany),
-            _ => Ok(()),
-        }
-    }
-
-    /// Checks a password against the stored hash (off the async threads).
-    pub async fn check(&self, hash: Option<String>, password: String) -> Result<(), LoginRefused> {
-        let hash = hash.ok_or(LoginRefused::NoPassword)?;
-        let attempt = self.begin()?;
-        let ok = {
-            let _permit = self
-                .permits
-                .acquire()
-                .await
-                .map_err(|_| LoginRefused::TooMany)?;
-            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-                .await
-                .unwrap_or(false)
-        };
-        if ok {
-            return self.succeeded(attempt);
-        }
-        // The attempt stays counted as a failure for a minute.
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-        Err(LoginRefused::Wrong)
-    }
-}
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
 
 /// Whether the browser reached us over HTTPS: through a proxy that says so
 /// (`X-Forwarded-Proto: https`, `Forwarded: proto=https`), or because the server was told
@@ -239,45 +102,6 @@ pub fn set_cookie(name: &str, value: &str, max_age_days: i64) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The CSRF token of this request (its cookie, or a new one the response sets).
-#[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
-
-/// Gives every request a CSRF token and sets the cookie when the browser has none.
-pub async fn csrf_cookie(mut request: Request, next: Next) -> Response {
-    let existing = cookie(request.headers(), CSRF_COOKIE).filter(|t| t.len() == 64);
-    let token = existing.clone().unwrap_or_else(random_token);
-    request.extensions_mut().insert(CsrfToken(token.clone()));
-    let mut response = next.run(request).await;
-    if existing.is_none() {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &token, 365));
-    }
-    response
-}
-
-/// Compares two secrets in time that depends on their length only, not on where they
-/// first differ, so a token cannot be guessed byte by byte from response times.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
-            == 0
-}
-
-/// Checks a form's `csrf` field against the cookie.
-pub fn check_form_token(headers: &HeaderMap, submitted: &str) -> Result<(), WebError> {
-    match cookie(headers, CSRF_COOKIE) {
-        Some(expected) if !submitted.is_empty() && same_secret(&expected, submitted) => Ok(()),
-        _ => Err(WebError::new(
-            StatusCode::FORBIDDEN,
-            "表单已过期或来自其他网站，请刷新页面后重试 / the form expired or came from another site; reload the page and try again",
-        )),
-    }
-}
-
 /// Without a password the app answers only requests addressed to this machine by name
 /// (`localhost`, `127.0.0.1`, `[::1]`): a web page whose domain is made to resolve to
 /// 127.0.0.1 (DNS rebinding) would otherwise be "same-origin" and could read the ledger.
@@ -320,32 +144,6 @@ pub fn is_local_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// When a password is set, every page and API call but the login needs a session.
-pub async fn require_login(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if state.0.password.is_none() {
-        return next.run(request).await;
-    }
-    let path = request.uri().path();
-    let open = path == "/login" || path == "/api/v1/login" || path.starts_with("/static/");
-    let logged_in =
-        cookie(request.headers(), SESSION_COOKIE).is_some_and(|t| state.0.sessions.is_valid(&t));
-    if open || logged_in {
-        return next.run(request).await;
-    }
-    if path.starts_with("/api/") || path == "/calendar.ics" {
-        return WebError::new(
-            StatusCode::UNAUTHORIZED,
-            "需要登录：POST /api/v1/login {\"password\": …} / log in first: POST /api/v1/login",
-        )
-        .json();
-    }
-    Redirect::to("/login").into_response()
-}
-
 /// Security headers on every response.
 pub async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
@@ -371,39 +169,6 @@ pub async fn headers(request: Request, next: Next) -> Response {
         set(h, "cache-control", "no-store");
     }
     response
-}
-
-/// The password file of a data directory.
-pub fn password_file(data_dir: &Path) -> PathBuf {
-    data_dir.join(PASSWORD_FILE)
-}
-
-/// The stored password hash, if one is set.
-pub fn read_password(data_dir: &Path) -> anyhow::Result<Option<String>> {
-    match std::fs::read_to_string(password_file(data_dir)) {
-        Ok(text) if !text.trim().is_empty() => Ok(Some(text.trim().to_string())),
-        Ok(_) => Ok(None),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(anyhow::anyhow!(
-            "{}: {e}",
-            password_file(data_dir).display()
-        )),
-    }
-}
-
-/// The argon2id hash (PHC string) of a password, with a random salt.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
-}
-
-/// Whether a password matches a stored hash.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
 }
 
 /// A file name from a request, reduced to something safe to create inside a directory
@@ -452,6 +217,7 @@ pub const MAX_NAME_BYTES: usize = 200;
 
 #[cfg(test)]
 mod tests {
+    use super::csrf::same_secret;
     use super::*;
 
     #[test]
@@ -523,22 +289,6 @@ mod tests {
 
     /// The right password checked while the brake trips (ten failures land during its
     /// argon2 check) gets no session.
-    #[test]
-    fn a_right_password_is_refused_when_the_brake_trips_during_its_check() {
-        let guard = LoginGuard::default();
-        let right = guard.begin().unwrap();
-        for _ in 0..MAX_FAILURES_PER_MINUTE {
-            let _ = guard.begin();
-        }
-        assert_eq!(guard.begin(), Err(LoginRefused::TooMany), "the brake is on");
-        assert_eq!(guard.succeeded(right), Err(LoginRefused::TooMany));
-        // Without the burst, a right password stands and is no failure.
-        let calm = LoginGuard::default();
-        let right = calm.begin().unwrap();
-        assert_eq!(calm.succeeded(right), Ok(()));
-        assert!(calm.brake().attempts.is_empty());
-    }
-
     #[test]
     fn secrets_compare_whole() {
         assert!(same_secret("abc", "abc"));

@@ -1,0 +1,200 @@
+//! Who may use the server: the password (an argon2id hash in the data directory), the
+//! brake on guessing it, and the gate that sends everyone without a session to the login.
+
+use super::{SESSION_COOKIE, cookie};
+use crate::error::WebError;
+use crate::state::AppState;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::{SignedDuration, Timestamp};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The file in the data directory holding the password's argon2 hash (PHC string).
+pub const PASSWORD_FILE: &str = "web-password";
+
+/// Guessing passwords is slowed down: at most two argon2 checks run at once (each takes
+/// ~19 MiB and tens of milliseconds), a wrong password is answered after a second, and
+/// once ten attempts in a minute have failed or are still being checked, every login is
+/// refused for the next minute, a right password included.
+///
+/// The attempt is counted before the password is checked, under one lock, so a burst of
+/// concurrent guesses cannot all pass the count before any of them is recorded; and a
+/// right password is granted only if the brake did not trip while it was being checked.
+pub struct LoginGuard {
+    permits: tokio::sync::Semaphore,
+    brake: Mutex<Brake>,
+}
+
+/// Attempts of the last minute (failed or in flight) and when logins open again.
+#[derive(Default)]
+struct Brake {
+    attempts: Vec<(u64, Timestamp)>,
+    next_id: u64,
+    closed_until: Option<Timestamp>,
+}
+
+impl Default for LoginGuard {
+    fn default() -> LoginGuard {
+        LoginGuard {
+            permits: tokio::sync::Semaphore::new(2),
+            brake: Mutex::new(Brake::default()),
+        }
+    }
+}
+
+/// Why a login was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// No password is set: there is nothing to log in to.
+    NoPassword,
+    /// The password is wrong.
+    Wrong,
+    /// Too many wrong passwords in the last minute.
+    TooMany,
+}
+
+/// Attempts (failed or being checked) allowed per minute before logins pause.
+const MAX_FAILURES_PER_MINUTE: usize = 10;
+
+impl LoginGuard {
+    fn brake(&self) -> std::sync::MutexGuard<'_, Brake> {
+        self.brake.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts an attempt before its password is checked; refused when the brake is on.
+    fn begin(&self) -> Result<u64, LoginRefused> {
+        let now = tuiding_app::clock::now();
+        let mut brake = self.brake();
+        if brake.closed_until.is_some_and(|until| until > now) {
+            return Err(LoginRefused::TooMany);
+        }
+        let cutoff = now - SignedDuration::from_secs(60);
+        brake.attempts.retain(|(_, t)| *t > cutoff);
+        if brake.attempts.len() >= MAX_FAILURES_PER_MINUTE {
+            brake.closed_until = Some(now + SignedDuration::from_secs(60));
+            return Err(LoginRefused::TooMany);
+        }
+        brake.next_id += 1;
+        let id = brake.next_id;
+        brake.attempts.push((id, now));
+        Ok(id)
+    }
+
+    /// A right password: the attempt is no failure, and it stands only if the brake did
+    /// not trip meanwhile.
+    fn succeeded(&self, id: u64) -> Result<(), LoginRefused> {
+        let mut brake = self.brake();
+        brake.attempts.retain(|(a, _)| *a != id);
+        match brake.closed_until {
+            Some(until) if until > tuiding_app::clock::now() => Err(LoginRefused::TooMany),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks a password against the stored hash (off the async threads).
+    pub async fn check(&self, hash: Option<String>, password: String) -> Result<(), LoginRefused> {
+        let hash = hash.ok_or(LoginRefused::NoPassword)?;
+        let attempt = self.begin()?;
+        let ok = {
+            let _permit = self
+                .permits
+                .acquire()
+                .await
+                .map_err(|_| LoginRefused::TooMany)?;
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+                .await
+                .unwrap_or(false)
+        };
+        if ok {
+            return self.succeeded(attempt);
+        }
+        // The attempt stays counted as a failure for a minute.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        Err(LoginRefused::Wrong)
+    }
+}
+
+/// When a password is set, every page and API call but the login needs a session.
+pub async fn require_login(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if state.0.password.is_none() {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    let open = path == "/login" || path == "/api/v1/login" || path.starts_with("/static/");
+    let logged_in =
+        cookie(request.headers(), SESSION_COOKIE).is_some_and(|t| state.0.sessions.is_valid(&t));
+    if open || logged_in {
+        return next.run(request).await;
+    }
+    if path.starts_with("/api/") || path == "/calendar.ics" {
+        return WebError::new(
+            StatusCode::UNAUTHORIZED,
+            "需要登录：POST /api/v1/login {\"password\": …} / log in first: POST /api/v1/login",
+        )
+        .json();
+    }
+    Redirect::to("/login").into_response()
+}
+
+/// The password file of a data directory.
+pub fn password_file(data_dir: &Path) -> PathBuf {
+    data_dir.join(PASSWORD_FILE)
+}
+
+/// The stored password hash, if one is set.
+pub fn read_password(data_dir: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(password_file(data_dir)) {
+        Ok(text) if !text.trim().is_empty() => Ok(Some(text.trim().to_string())),
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(anyhow::anyhow!(
+            "{}: {e}",
+            password_file(data_dir).display()
+        )),
+    }
+}
+
+/// The argon2id hash (PHC string) of a password, with a random salt.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+}
+
+/// Whether a password matches a stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_right_password_is_refused_when_the_brake_trips_during_its_check() {
+        let guard = LoginGuard::default();
+        let right = guard.begin().unwrap();
+        for _ in 0..MAX_FAILURES_PER_MINUTE {
+            let _ = guard.begin();
+        }
+        assert_eq!(guard.begin(), Err(LoginRefused::TooMany), "the brake is on");
+        assert_eq!(guard.succeeded(right), Err(LoginRefused::TooMany));
+        // Without the burst, a right password stands and is no failure.
+        let calm = LoginGuard::default();
+        let right = calm.begin().unwrap();
+        assert_eq!(calm.succeeded(right), Ok(()));
+        assert!(calm.brake().attempts.is_empty());
+    }
+}
