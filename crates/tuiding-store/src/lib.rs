@@ -9,16 +9,10 @@
 //! The store never decides anything about memberships: it validates with
 //! [`Membership::validate`] and stores; all derived figures live in `tuiding-core`.
 
-mod bills;
-mod cases;
 mod error;
-mod household;
-mod migrate;
-mod prices;
 mod sqlite;
 
 pub use error::StoreError;
-pub use household::Split;
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;
@@ -26,6 +20,10 @@ use jiff::civil::Date;
 use tuiding_core::case::{CaseState, RefundTrack, Transition};
 use tuiding_core::transaction::Transaction;
 use tuiding_core::{Channel, Membership};
+
+/// How a membership's price is split: each member with a share of the rest or a fixed
+/// amount.
+pub type Split = Vec<(String, tuiding_core::split::SplitRule)>;
 
 /// The last entry of the evidence journal: its sequence number and hash.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,47 +12,47 @@ use crate::StoreError;
 const MIGRATIONS: &[(&str, &str)] = &[
     (
         "20261126000000_ledger",
-        include_str!("../migrations/20261126000000_ledger.sql"),
+        include_str!("migrations/20261126000000_ledger.sql"),
     ),
     (
         "20261126010000_policy",
-        include_str!("../migrations/20261126010000_policy.sql"),
+        include_str!("migrations/20261126010000_policy.sql"),
     ),
     (
         "20261126020000_bills",
-        include_str!("../migrations/20261126020000_bills.sql"),
+        include_str!("migrations/20261126020000_bills.sql"),
     ),
     (
         "20261126030000_cases",
-        include_str!("../migrations/20261126030000_cases.sql"),
+        include_str!("migrations/20261126030000_cases.sql"),
     ),
     (
         "20261126040000_trials",
-        include_str!("../migrations/20261126040000_trials.sql"),
+        include_str!("migrations/20261126040000_trials.sql"),
     ),
     (
         "20261126050000_household",
-        include_str!("../migrations/20261126050000_household.sql"),
+        include_str!("migrations/20261126050000_household.sql"),
     ),
     (
         "20261126060000_reminders",
-        include_str!("../migrations/20261126060000_reminders.sql"),
+        include_str!("migrations/20261126060000_reminders.sql"),
     ),
     (
         "20261126070000_price_history",
-        include_str!("../migrations/20261126070000_price_history.sql"),
+        include_str!("migrations/20261126070000_price_history.sql"),
     ),
     (
         "20261126080000_reminders_sent",
-        include_str!("../migrations/20261126080000_reminders_sent.sql"),
+        include_str!("migrations/20261126080000_reminders_sent.sql"),
     ),
     (
         "20261129090000_jd_meituan",
-        include_str!("../migrations/20261129090000_jd_meituan.sql"),
+        include_str!("migrations/20261129090000_jd_meituan.sql"),
     ),
     (
         "20261130010000_vault_head",
-        include_str!("../migrations/20261130010000_vault_head.sql"),
+        include_str!("migrations/20261130010000_vault_head.sql"),
     ),
 ];
 

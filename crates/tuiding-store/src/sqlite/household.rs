@@ -8,7 +8,7 @@ use crate::StoreError;
 use crate::sqlite::SqliteStore;
 
 /// A membership's split: member name and rule, in the order given.
-pub type Split = Vec<(String, SplitRule)>;
+pub use crate::Split;
 
 impl SqliteStore {
     pub(crate) fn add_member_impl(&mut self, name: &str) -> Result<i64, StoreError> {

@@ -1,6 +1,12 @@
 //! The embedded SQLite store: one file, WAL, foreign keys on, a busy timeout, and the
 //! file created owner-only (the ledger is private).
 
+mod bills;
+mod cases;
+pub(crate) mod household;
+pub(crate) mod migrate;
+pub(crate) mod prices;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
@@ -12,7 +18,7 @@ use tuiding_core::{
     Period,
 };
 
-use crate::migrate::migrate;
+use crate::sqlite::migrate::migrate;
 use crate::{
     BillImport, FaultyMembership, ImportCounts, Ledger, PolicyInput, ReminderKey, Store,
     StoreError, StoredMembership, StoredPolicy, StreamDecision, VaultHead,
@@ -443,7 +449,7 @@ impl Store for SqliteStore {
         tx.execute("DELETE FROM benefit WHERE membership_id = ?1", [id])?;
         write_children(&tx, id, m)?;
         if let Some(change) = price_change {
-            crate::prices::insert_changes(&tx, id, std::slice::from_ref(change))?;
+            crate::sqlite::prices::insert_changes(&tx, id, std::slice::from_ref(change))?;
         }
         tx.commit()?;
         Ok(revision + 1)

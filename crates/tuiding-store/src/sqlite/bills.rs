@@ -204,7 +204,7 @@ impl SqliteStore {
                  decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             params![key, id],
         )?;
-        crate::prices::insert_changes(&tx, id, price_changes)?;
+        crate::sqlite::prices::insert_changes(&tx, id, price_changes)?;
         tx.commit()?;
         Ok(id)
     }
