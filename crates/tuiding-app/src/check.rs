@@ -1,6 +1,6 @@
 //! `tuiding check ID [--on DATE]`: the rule check (规则体检) before touching any button.
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use crate::memberships::PeriodView;
 use jiff::civil::Date;
@@ -166,7 +166,7 @@ pub fn parse_intent(answer: &str) -> Intent {
 
 /// The rule check of membership `id` on day `on` (`tuiding check`).
 pub fn check_view(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     id: i64,
     on: Date,
     intent: Intent,
@@ -218,7 +218,7 @@ fn notices(list: &[Notice], lang: Lang) -> Vec<NoticeView> {
 }
 
 fn build_view(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     id: i64,
     m: &tuiding_core::Membership,
     c: &Checkup,

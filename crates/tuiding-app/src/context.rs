@@ -52,24 +52,63 @@ impl Reporter for Silent {
     fn warn(&self, _text: &str) {}
 }
 
-/// Shared state of one operation run.
+/// Where the ledger is kept: every operation opens its store through its context's
+/// backend, so the application is generic over the [`Store`] (SQLite in the data directory
+/// by default; an in-memory store for fast tests; PostgreSQL next).
+pub trait Backend: Clone + Send + Sync + 'static {
+    /// The store this backend opens.
+    type Store: Store;
+    /// Opens the store; `dir` is the data directory (for a file database).
+    fn open(&self, dir: &Path, lang: Lang) -> anyhow::Result<Self::Store>;
+}
+
+/// The default backend: `tuiding.db` (SQLite) in the data directory, created when
+/// missing, waiting `TUIDING_BUSY_TIMEOUT_MS` (default 60 s) for another writer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sqlite;
+
+impl Backend for Sqlite {
+    type Store = SqliteStore;
+
+    fn open(&self, dir: &Path, lang: Lang) -> anyhow::Result<SqliteStore> {
+        create_private_dir(dir).with_context(|| {
+            format!(
+                "{} {}",
+                lang.pick("无法创建数据目录", "cannot create data directory"),
+                dir.display()
+            )
+        })?;
+        let store = SqliteStore::open(&dir.join(DB_FILE)).localize(lang)?;
+        // How long to wait for another writer (default 60 s); tests and impatient
+        // scripts shorten it.
+        if let Some(ms) = std::env::var("TUIDING_BUSY_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            store
+                .set_busy_timeout(std::time::Duration::from_millis(ms))
+                .localize(lang)?;
+        }
+        Ok(store)
+    }
+}
+
+/// Shared state of one operation run: the language, today, the data directory, the
+/// backend the ledger is opened through, and where warnings and progress go.
 #[derive(Clone)]
-pub struct Ctx {
+pub struct Ctx<B: Backend = Sqlite> {
     pub lang: Lang,
     pub today: Date,
     data_dir: Option<PathBuf>,
     reporter: Arc<dyn Reporter>,
+    backend: B,
 }
 
 impl Ctx {
-    /// A context in `data_dir` (the platform's default when `None`), reporting nowhere.
+    /// A context in `data_dir` (the platform's default when `None`) on the SQLite
+    /// backend, reporting nowhere.
     pub fn new(lang: Lang, today: Date, data_dir: Option<PathBuf>) -> Ctx {
-        Ctx {
-            lang,
-            today,
-            data_dir,
-            reporter: Arc::new(Silent),
-        }
+        Ctx::with_backend(Sqlite, lang, today, data_dir)
     }
 
     /// A context for a service (the web app) on a fixed data directory.
@@ -77,8 +116,26 @@ impl Ctx {
         Ctx::new(lang, today, Some(data_dir))
     }
 
+    /// Opens (creating when needed) a SQLite ledger in another directory (the demo's).
+    pub(crate) fn open_store_in(&self, dir: &Path) -> anyhow::Result<SqliteStore> {
+        Sqlite.open(dir, self.lang)
+    }
+}
+
+impl<B: Backend> Ctx<B> {
+    /// A context on another backend.
+    pub fn with_backend(backend: B, lang: Lang, today: Date, data_dir: Option<PathBuf>) -> Ctx<B> {
+        Ctx {
+            lang,
+            today,
+            data_dir,
+            reporter: Arc::new(Silent),
+            backend,
+        }
+    }
+
     /// The same context, reporting to `reporter`.
-    pub fn reporting_to(mut self, reporter: Arc<dyn Reporter>) -> Ctx {
+    pub fn reporting_to(mut self, reporter: Arc<dyn Reporter>) -> Ctx<B> {
         self.reporter = reporter;
         self
     }
@@ -111,9 +168,9 @@ impl Ctx {
         self.data_dir.as_deref()
     }
 
-    /// Opens (creating when needed) the ledger in the data directory.
-    pub(crate) fn open_store(&self) -> anyhow::Result<SqliteStore> {
-        self.open_store_in(&self.data_dir()?)
+    /// Opens the ledger through the backend.
+    pub(crate) fn open_store(&self) -> anyhow::Result<B::Store> {
+        self.backend.open(&self.data_dir()?, self.lang)
     }
 
     /// Opens the ledger once (creating it and applying migrations when needed), so that a
@@ -123,7 +180,7 @@ impl Ctx {
     }
 
     /// Every membership figures can be computed from. Rows that cannot be (an
-    /// out-of-range value an older version accepted) are left out and named on stderr
+    /// out-of-range value an older version accepted) are left out and reported
     /// with how to fix them, so one bad row never hides the rest.
     pub(crate) fn memberships(&self, store: &impl Store) -> anyhow::Result<Vec<StoredMembership>> {
         let ledger = store.ledger().localize(self.lang)?;
@@ -145,29 +202,6 @@ impl Ctx {
             );
         }
         Ok(ledger.memberships)
-    }
-
-    /// Opens (creating when needed) the ledger in `dir`.
-    pub(crate) fn open_store_in(&self, dir: &Path) -> anyhow::Result<SqliteStore> {
-        create_private_dir(dir).with_context(|| {
-            format!(
-                "{} {}",
-                self.t("无法创建数据目录", "cannot create data directory"),
-                dir.display()
-            )
-        })?;
-        let store = SqliteStore::open(&dir.join(DB_FILE)).localize(self.lang)?;
-        // How long to wait for another writer (default 60 s); tests and impatient
-        // scripts shorten it.
-        if let Some(ms) = std::env::var("TUIDING_BUSY_TIMEOUT_MS")
-            .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-        {
-            store
-                .set_busy_timeout(std::time::Duration::from_millis(ms))
-                .localize(self.lang)?;
-        }
-        Ok(store)
     }
 
     /// The working-day calendar: the embedded one, extended by `holidays.json` in the data

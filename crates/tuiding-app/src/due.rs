@@ -4,7 +4,7 @@
 //! arrived after a cancellation.
 
 use crate::case::{CaseSources, expected_refund_date, overdue_note, step_done};
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::Localize;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -12,7 +12,7 @@ use tuiding_core::case::CaseState;
 use tuiding_core::checkup;
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Membership};
-use tuiding_store::{CaseChange, SqliteStore, Store};
+use tuiding_store::{CaseChange, Store};
 
 /// One thing to do.
 #[derive(Debug, Serialize)]
@@ -30,7 +30,7 @@ pub struct DueItem {
 
 /// Everything that needs action (`tuiding due`): overdue refunds, last safe cancel days within `within` days (default: each membership's
 /// longest reminder lead), the next step of every open case, charges after cancellation.
-pub fn items(ctx: &Ctx, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
+pub fn items(ctx: &Ctx<impl Backend>, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
     let store = ctx.open_store()?;
     // Bills, journal and playbooks are read once for every case below.
     let sources = CaseSources::load(ctx, &store)?;
@@ -87,7 +87,7 @@ pub fn items(ctx: &Ctx, within: Option<u32>) -> anyhow::Result<Vec<DueItem>> {
 /// its due day moves to overdue, with a language-neutral note ([`overdue_note`]). Run by
 /// `tuiding due`, `tuiding remind` and the server's timer, never by a read. Returns the
 /// cases moved.
-pub fn tick(ctx: &Ctx) -> anyhow::Result<Vec<i64>> {
+pub fn tick(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vec<i64>> {
     let mut store = ctx.open_store()?;
     let sources = CaseSources::load(ctx, &store)?;
     let mut moved = Vec::new();
@@ -136,8 +136,8 @@ pub fn kind_label(kind: &str, lang: Lang) -> &str {
 
 /// Overdue refunds and the next step of every open case.
 fn refunds_and_steps(
-    ctx: &Ctx,
-    store: &SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     sources: &CaseSources,
 ) -> anyhow::Result<Vec<DueItem>> {
     let mut items = Vec::new();
@@ -211,8 +211,8 @@ pub struct KeyDay {
 /// Memberships whose last safe cancel day falls within `within` days (default: their
 /// longest reminder lead), soonest first.
 pub fn key_days(
-    ctx: &Ctx,
-    store: &SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     within: Option<u32>,
 ) -> anyhow::Result<Vec<KeyDay>> {
     let calendar = ctx.calendar()?;
@@ -260,8 +260,8 @@ pub fn key_days(
 
 /// Memberships whose last safe cancel day falls within `within` days, as due items.
 fn cancel_days(
-    ctx: &Ctx,
-    store: &SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     within: Option<u32>,
 ) -> anyhow::Result<Vec<DueItem>> {
     Ok(key_days(ctx, store, within)?

@@ -7,18 +7,18 @@ use tuiding_store::Store;
 use tuiding_vault::{AddMeta, Vault};
 pub use tuiding_vault::{Entry, VerifyReport};
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use crate::text::InputFile;
 
-fn vault(ctx: &Ctx) -> anyhow::Result<Vault> {
+fn vault(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vault> {
     Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)
 }
 
 /// Stores files as evidence of a case (`tuiding evidence add`): every file is checked
 /// before the first is stored.
 pub fn add(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     case: i64,
     files: &[InputFile],
     kind: &str,
@@ -104,7 +104,7 @@ pub fn add(
 /// Verifies every file of the vault and its journal's chain (`tuiding vault verify`).
 /// Records the journal's last entry as the head: the user has looked at the entries after
 /// the old head and says they are theirs.
-fn accept_unrecorded(ctx: &Ctx) -> anyhow::Result<()> {
+fn accept_unrecorded(ctx: &Ctx<impl Backend>) -> anyhow::Result<()> {
     let vault = vault(ctx)?;
     ctx.open_store()?.append_to_vault(|_| -> anyhow::Result<_> {
         let last = vault
@@ -122,7 +122,7 @@ fn accept_unrecorded(ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 /// Verifies the vault against the journal head the ledger recorded.
-pub fn verify(ctx: &Ctx) -> anyhow::Result<tuiding_vault::VerifyReport> {
+pub fn verify(ctx: &Ctx<impl Backend>) -> anyhow::Result<tuiding_vault::VerifyReport> {
     let head = ctx.open_store()?.vault_head().localize(ctx.lang)?;
     vault(ctx)?
         .verify(head.as_ref().map(|h| (h.seq, h.hash.as_str())))
@@ -130,7 +130,7 @@ pub fn verify(ctx: &Ctx) -> anyhow::Result<tuiding_vault::VerifyReport> {
 }
 
 /// A case's evidence, oldest first (`tuiding evidence list`).
-pub fn list(ctx: &Ctx, case: i64) -> anyhow::Result<Vec<tuiding_vault::Entry>> {
+pub fn list(ctx: &Ctx<impl Backend>, case: i64) -> anyhow::Result<Vec<tuiding_vault::Entry>> {
     ctx.open_store()?.case(case).localize(ctx.lang)?;
     Ok(vault(ctx)?
         .entries()
@@ -142,7 +142,10 @@ pub fn list(ctx: &Ctx, case: i64) -> anyhow::Result<Vec<tuiding_vault::Entry>> {
 
 /// Verifies the vault (`tuiding vault verify`); with `accept`, first records journal
 /// entries the ledger never recorded, but only when nothing else is wrong.
-pub fn verify_accepting(ctx: &Ctx, accept: bool) -> anyhow::Result<tuiding_vault::VerifyReport> {
+pub fn verify_accepting(
+    ctx: &Ctx<impl Backend>,
+    accept: bool,
+) -> anyhow::Result<tuiding_vault::VerifyReport> {
     let report = verify(ctx)?;
     if accept
         && report.unrecorded > 0

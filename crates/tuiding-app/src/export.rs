@@ -9,7 +9,7 @@ use tuiding_core::Lang;
 use tuiding_store::Store;
 
 use crate::case::{CaseSources, CaseView, view as case_view};
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::Localize;
 use crate::memberships::{self, MembershipView};
 
@@ -88,7 +88,7 @@ const CSV_HEADER: [&str; 18] = [
 
 /// The whole ledger in an open format (`tuiding export`): JSON (everything), CSV (one
 /// row per membership; `bom` first so spreadsheets read UTF-8) or a calendar.
-pub fn export(ctx: &Ctx, format: Format, bom: bool) -> anyhow::Result<Export> {
+pub fn export(ctx: &Ctx<impl Backend>, format: Format, bom: bool) -> anyhow::Result<Export> {
     let store = ctx.open_store()?;
     let stored = ctx.memberships(&store)?;
     let history = store.price_changes().localize(ctx.lang)?;
@@ -208,15 +208,15 @@ fn csv_bytes(memberships: &[MembershipView]) -> anyhow::Result<Vec<u8>> {
 }
 
 /// The calendar (RFC 5545) of `export --format ics` and the web app's `/calendar.ics`.
-pub fn calendar(ctx: &Ctx) -> anyhow::Result<String> {
+pub fn calendar(ctx: &Ctx<impl Backend>) -> anyhow::Result<String> {
     let store = ctx.open_store()?;
     let stored = ctx.memberships(&store)?;
     calendar_text(ctx, &store, &stored)
 }
 
 fn calendar_text(
-    ctx: &Ctx,
-    store: &tuiding_store::SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     stored: &[tuiding_store::StoredMembership],
 ) -> anyhow::Result<String> {
     let events = calendar_events(ctx, store, stored)?;
@@ -230,8 +230,8 @@ fn calendar_text(
 /// Renewals and last safe cancel days for a year ahead, and the due day of every refund
 /// still awaited. UIDs name the fact and its day, so re-exporting updates events.
 fn calendar_events(
-    ctx: &Ctx,
-    store: &tuiding_store::SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     stored: &[tuiding_store::StoredMembership],
 ) -> anyhow::Result<Vec<tuiding_core::ical::Event>> {
     use tuiding_core::checkup;

@@ -5,12 +5,12 @@ use tuiding_core::split::{self, SplitRule};
 use tuiding_core::{Lang, Localized};
 use tuiding_store::Store;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use crate::input;
 
 /// The household's members, after adding `name` (`tuiding member add`).
-pub fn add_member(ctx: &Ctx, name: &str) -> anyhow::Result<Vec<String>> {
+pub fn add_member(ctx: &Ctx<impl Backend>, name: &str) -> anyhow::Result<Vec<String>> {
     if name.trim().is_empty() {
         return Err(UserError::usage(
             "NAME",
@@ -23,14 +23,14 @@ pub fn add_member(ctx: &Ctx, name: &str) -> anyhow::Result<Vec<String>> {
 }
 
 /// The household's members, after removing `name` (refused while a split names them).
-pub fn remove_member(ctx: &Ctx, name: &str) -> anyhow::Result<Vec<String>> {
+pub fn remove_member(ctx: &Ctx<impl Backend>, name: &str) -> anyhow::Result<Vec<String>> {
     let mut store = ctx.open_store()?;
     store.remove_member(name).localize(ctx.lang)?;
     store.members().localize(ctx.lang)
 }
 
 /// The household's members.
-pub fn members(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
+pub fn members(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vec<String>> {
     ctx.open_store()?.members().localize(ctx.lang)
 }
 
@@ -71,7 +71,7 @@ pub struct PartView {
 
 /// Changes (or reads) membership `id`'s split (`tuiding split`): the parts are checked to
 /// add up to the price before anything is stored.
-pub fn split(ctx: &Ctx, id: i64, change: &SplitChange) -> anyhow::Result<SplitView> {
+pub fn split(ctx: &Ctx<impl Backend>, id: i64, change: &SplitChange) -> anyhow::Result<SplitView> {
     let lang = ctx.lang;
     let mut store = ctx.open_store()?;
     let m = store.membership(id).localize(lang)?.membership;

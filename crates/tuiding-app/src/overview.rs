@@ -3,7 +3,7 @@
 
 use tuiding_store::Store;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::due::{self, DueItem};
 use crate::error::Localize;
 use crate::renewals::{self, CurrencyTotal, RenewalItem};
@@ -24,7 +24,7 @@ pub struct Overview {
 }
 
 /// Reads the overview (the same operations as `summary`, `renewals` and `due`).
-pub fn overview(ctx: &Ctx) -> anyhow::Result<Overview> {
+pub fn overview(ctx: &Ctx<impl Backend>) -> anyhow::Result<Overview> {
     let store = ctx.open_store()?;
     let stored = ctx.memberships(&store)?;
     let price_changes = store.price_changes().localize(ctx.lang)?;

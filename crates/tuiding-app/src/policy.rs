@@ -1,7 +1,7 @@
 //! `tuiding policy …`: the refund terms of a membership (set, show, rm) and the catalogue
 //! of templates (templates, template). The schema is in docs/policy.md.
 
-use crate::context::{Ctx, policy_error_in_file};
+use crate::context::{Backend, Ctx, policy_error_in_file};
 use crate::error::{Localize, UserError};
 use serde::Serialize;
 use tuiding_core::catalogue::Origin;
@@ -11,7 +11,10 @@ use tuiding_store::{PolicyInput, Store};
 use tuiding_terms::Reading;
 
 /// `--set KEY=VALUE` flags, split; a flag without `=` is a usage error.
-pub fn parse_sets(ctx: &Ctx, raw: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+pub fn parse_sets(
+    ctx: &Ctx<impl Backend>,
+    raw: &[String],
+) -> anyhow::Result<Vec<(String, String)>> {
     raw.iter()
         .map(|pair| {
             pair.split_once('=')
@@ -36,7 +39,7 @@ pub fn parse_sets(ctx: &Ctx, raw: &[String]) -> anyhow::Result<Vec<(String, Stri
 /// Applies `--set` values to a policy text: unchanged text when there are none, else the
 /// policy rewritten (every source kept). A bad value is a usage error naming the key.
 pub fn apply_sets(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     text: &str,
     origin: &str,
     sets: &[(String, String)],
@@ -77,7 +80,7 @@ pub enum PolicySource {
 /// Sets membership `id`'s policy from `source` with `sets` (`KEY=VALUE`) applied; returns
 /// its origin (`tuiding policy set`).
 pub fn set(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     id: i64,
     source: PolicySource,
     sets: &[(String, String)],
@@ -119,7 +122,7 @@ pub struct PolicyView {
 
 /// Membership `id`'s policy (`tuiding policy show`); an error saying how to set one when
 /// there is none.
-pub fn show(ctx: &Ctx, id: i64) -> anyhow::Result<PolicyView> {
+pub fn show(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<PolicyView> {
     let Some(stored) = ctx.open_store()?.policy(id).localize(ctx.lang)? else {
         return Err(UserError::failure(match ctx.lang {
             Lang::Zh => format!(
@@ -141,7 +144,7 @@ pub fn show(ctx: &Ctx, id: i64) -> anyhow::Result<PolicyView> {
 }
 
 /// Removes membership `id`'s policy; whether there was one.
-pub fn remove(ctx: &Ctx, id: i64) -> anyhow::Result<bool> {
+pub fn remove(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<bool> {
     ctx.open_store()?.remove_policy(id).localize(ctx.lang)
 }
 
@@ -155,7 +158,7 @@ pub struct TemplateView {
 }
 
 /// The policy templates (`tuiding policy templates`).
-pub fn templates(ctx: &Ctx) -> anyhow::Result<Vec<TemplateView>> {
+pub fn templates(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vec<TemplateView>> {
     Ok(ctx
         .catalogue()?
         .iter()
@@ -171,21 +174,31 @@ pub fn templates(ctx: &Ctx) -> anyhow::Result<Vec<TemplateView>> {
 }
 
 /// Checks a policy text, locating any error in `file` (its name for people).
-pub fn check_text(ctx: &Ctx, text: &str, file: &str) -> anyhow::Result<Policy> {
+pub fn check_text(ctx: &Ctx<impl Backend>, text: &str, file: &str) -> anyhow::Result<Policy> {
     Policy::from_toml(text)
         .map_err(|e| UserError::failure(policy_error_in_file(&e, file, ctx.lang)))
 }
 
 /// Saves the policy draft of an agreement reading as membership `id`'s policy; returns
 /// its origin (`terms:NAME`).
-pub fn attach_reading(ctx: &Ctx, id: i64, name: &str, reading: &Reading) -> anyhow::Result<String> {
+pub fn attach_reading(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+    name: &str,
+    reading: &Reading,
+) -> anyhow::Result<String> {
     let toml = reading.policy_toml(name);
     Policy::from_toml(&toml).localize(ctx.lang)?;
     attach_text(ctx, id, name, &toml)
 }
 
 /// Stores a policy read from agreement `name`; returns its origin (`terms:NAME`).
-pub fn attach_text(ctx: &Ctx, id: i64, name: &str, toml: &str) -> anyhow::Result<String> {
+pub fn attach_text(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+    name: &str,
+    toml: &str,
+) -> anyhow::Result<String> {
     let origin = format!("terms:{name}");
     ctx.open_store()?
         .set_policy(
@@ -200,7 +213,7 @@ pub fn attach_text(ctx: &Ctx, id: i64, name: &str, toml: &str) -> anyhow::Result
 }
 
 /// A template's text and origin label, or an error listing the names.
-pub fn template_text(ctx: &Ctx, name: &str) -> anyhow::Result<(String, String)> {
+pub fn template_text(ctx: &Ctx<impl Backend>, name: &str) -> anyhow::Result<(String, String)> {
     let catalogue = ctx.catalogue()?;
     let template = catalogue.get(name.trim()).ok_or_else(|| {
         UserError::usage(

@@ -8,9 +8,9 @@ use serde::Serialize;
 use tuiding_core::Localized;
 use tuiding_core::policy::Policy;
 use tuiding_core::policy_form::{FieldKind, POLICY_FIELDS};
-use tuiding_store::{PolicyInput, SqliteStore, Store};
+use tuiding_store::{PolicyInput, Store};
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::Localize;
 
 /// The form.
@@ -50,8 +50,8 @@ pub struct FieldView {
 type Pair = (String, String);
 
 fn base(
-    ctx: &Ctx,
-    store: &SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     id: i64,
     template: Option<&str>,
 ) -> anyhow::Result<(Policy, Option<String>)> {
@@ -65,8 +65,8 @@ fn base(
 }
 
 fn view(
-    ctx: &Ctx,
-    store: &SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     id: i64,
     policy: &Policy,
     origin: Option<String>,
@@ -120,7 +120,11 @@ fn view(
 }
 
 /// The form for membership `id`, from its policy or from `template`.
-pub fn form(ctx: &Ctx, id: i64, template: Option<&str>) -> anyhow::Result<PolicyFormView> {
+pub fn form(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+    template: Option<&str>,
+) -> anyhow::Result<PolicyFormView> {
     let store = &ctx.open_store()?;
     store.membership(id).localize(ctx.lang)?;
     let (policy, origin) = base(ctx, store, id, template)?;
@@ -130,7 +134,7 @@ pub fn form(ctx: &Ctx, id: i64, template: Option<&str>) -> anyhow::Result<Policy
 /// Saves the form: `Ok(Ok(origin))`, or `Ok(Err(form))` with every field's problem and
 /// nothing written.
 pub fn save(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     id: i64,
     template: Option<&str>,
     values: &[(String, String)],

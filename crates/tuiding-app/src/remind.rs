@@ -3,13 +3,13 @@
 //! (`[[notify]]` in `config.toml`). Sending is `tuiding-notify`'s job; this module
 //! says what is due, so the CLI and the server's schedule send the same reminders.
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::due::key_days;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tuiding_core::Lang;
 use tuiding_core::reminder::due_lead;
-use tuiding_store::{ReminderKey, SqliteStore};
+use tuiding_store::{ReminderKey, Store};
 
 /// One reminder due today.
 #[derive(Debug, Clone, Serialize)]
@@ -43,7 +43,7 @@ impl Reminder {
 
 /// The reminders due today, whatever was sent already: for each membership whose last
 /// safe cancel day is within its longest lead, the shortest lead whose day has come.
-pub fn pending(ctx: &Ctx) -> anyhow::Result<Vec<Reminder>> {
+pub fn pending(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vec<Reminder>> {
     let store = ctx.open_store()?;
     let mut out = Vec::new();
     for k in key_days(ctx, &store, None)? {
@@ -215,14 +215,14 @@ pub fn host_of(url: &str) -> &str {
 /// Which reminders went through which channel: each is claimed before it is sent (a run at
 /// the same time then skips it) and given back when sending fails (the next run tries
 /// again).
-pub struct Outbox {
-    store: SqliteStore,
+pub struct Outbox<S: Store> {
+    store: S,
     lang: Lang,
 }
 
-impl Outbox {
+impl<S: Store> Outbox<S> {
     /// Opens the outbox of the ledger.
-    pub fn open(ctx: &Ctx) -> anyhow::Result<Outbox> {
+    pub fn open<B: Backend<Store = S>>(ctx: &Ctx<B>) -> anyhow::Result<Outbox<S>> {
         Ok(Outbox {
             store: ctx.open_store()?,
             lang: ctx.lang,
@@ -237,7 +237,6 @@ impl Outbox {
         now: jiff::Timestamp,
     ) -> anyhow::Result<bool> {
         use crate::error::Localize;
-        use tuiding_store::Store;
         self.store
             .claim_reminder(&reminder.key(), channel, now)
             .localize(self.lang)
@@ -246,7 +245,6 @@ impl Outbox {
     /// Gives a claim back after a failed send.
     pub fn release(&mut self, reminder: &Reminder, channel: &str) -> anyhow::Result<()> {
         use crate::error::Localize;
-        use tuiding_store::Store;
         self.store
             .release_reminder(&reminder.key(), channel)
             .localize(self.lang)

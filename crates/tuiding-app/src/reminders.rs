@@ -7,9 +7,9 @@ use serde::Serialize;
 use tuiding_core::checkup;
 use tuiding_core::policy::Policy;
 use tuiding_core::reminder::{self, DEFAULT_LEAD_DAYS};
-use tuiding_store::{SqliteStore, Store};
+use tuiding_store::Store;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 
 /// Where the lead days come from.
@@ -47,7 +47,7 @@ pub struct LeadDays {
 
 impl LeadDays {
     /// Reads the memberships' own lead days.
-    pub fn load(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<LeadDays> {
+    pub fn load(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<LeadDays> {
         Ok(LeadDays {
             own: store.reminder_days().localize(ctx.lang)?,
             default: std::cell::OnceCell::new(),
@@ -55,7 +55,7 @@ impl LeadDays {
     }
 
     /// A membership's lead days and where they come from.
-    pub fn of(&self, ctx: &Ctx, id: i64) -> anyhow::Result<(Vec<u32>, Source)> {
+    pub fn of(&self, ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<(Vec<u32>, Source)> {
         if let Some((_, days)) = self.own.iter().find(|(m, _)| *m == id) {
             return Ok((days.clone(), Source::Membership));
         }
@@ -86,7 +86,7 @@ pub enum LeadChange {
 
 /// Membership `id`'s reminder lead days after `change`, with the reminder dates they give
 /// before its next last safe cancel day (`tuiding reminders`).
-pub fn lead_days(ctx: &Ctx, id: i64, change: &LeadChange) -> anyhow::Result<View> {
+pub fn lead_days(ctx: &Ctx<impl Backend>, id: i64, change: &LeadChange) -> anyhow::Result<View> {
     let lang = ctx.lang;
     let mut store = ctx.open_store()?;
     let stored = store.membership(id).localize(lang)?;

@@ -1,7 +1,7 @@
 //! `tuiding renewals --within 30d`: every charge and service end coming up, with the
 //! total that will leave the account per currency.
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -62,7 +62,7 @@ pub struct CurrencyTotal {
 
 /// The renewals and service ends of the ledger in `(today, until]` (`tuiding renewals`,
 /// `GET /api/v1/renewals`).
-pub fn report(ctx: &Ctx, until: Date) -> anyhow::Result<RenewalsReport> {
+pub fn report(ctx: &Ctx<impl Backend>, until: Date) -> anyhow::Result<RenewalsReport> {
     let store = ctx.open_store()?;
     let stored = ctx.memberships(&store)?;
     build(
@@ -76,7 +76,7 @@ pub fn report(ctx: &Ctx, until: Date) -> anyhow::Result<RenewalsReport> {
 /// Gathers the key dates of every membership in `(today, until]`, each charge at the price
 /// in effect on its day (a price notice applies from its date).
 pub fn build(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     stored: &[tuiding_store::StoredMembership],
     until: Date,
     changes: &[(i64, tuiding_core::price::PriceChange)],

@@ -1,7 +1,7 @@
 //! `tuiding summary`: what the memberships that still renew cost per month and per
 //! year, per currency and per category. Currencies are never added together.
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -79,7 +79,7 @@ struct Acc {
 
 /// What the ledger costs (`tuiding summary`, `GET /api/v1/summary`); with `by_member`,
 /// also per household member.
-pub fn summary(ctx: &Ctx, by_member_too: bool) -> anyhow::Result<Summary> {
+pub fn summary(ctx: &Ctx<impl Backend>, by_member_too: bool) -> anyhow::Result<Summary> {
     let store = ctx.open_store()?;
     let stored = ctx.memberships(&store)?;
     let mut summary = build(ctx, &stored, &store.price_changes().localize(ctx.lang)?)?;
@@ -97,7 +97,7 @@ pub fn summary(ctx: &Ctx, by_member_too: bool) -> anyhow::Result<Summary> {
 /// months from the recorded price changes: what `summary --json`, `/api/v1/summary` and
 /// the overview all show.
 pub fn build(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     stored: &[StoredMembership],
     price_changes: &[(i64, tuiding_core::price::PriceChange)],
 ) -> anyhow::Result<Summary> {
@@ -182,7 +182,7 @@ pub fn build(
 /// Net rises of the 12 months up to today: per membership, the price 12 months ago against
 /// the price now. Up, down and up again is one rise (or none, when it came back down).
 fn increases(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     stored: &[StoredMembership],
     changes: &[(i64, tuiding_core::price::PriceChange)],
 ) -> anyhow::Result<Vec<PriceIncrease>> {
@@ -227,7 +227,7 @@ fn increases(
 
 /// Each renewing membership's cost split by its rule (unsplit costs under no member).
 fn by_member(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     stored: &[StoredMembership],
     splits: &[(i64, tuiding_store::Split)],
 ) -> anyhow::Result<Vec<MemberCost>> {
@@ -306,6 +306,6 @@ fn by_member(
         .collect())
 }
 
-fn overflow(ctx: &Ctx) -> anyhow::Error {
+fn overflow(ctx: &Ctx<impl Backend>) -> anyhow::Error {
     UserError::failure(ctx.t("金额合计过大", "the total is too large"))
 }

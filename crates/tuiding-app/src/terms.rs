@@ -1,7 +1,7 @@
 //! `tuiding terms read FILE`: the clause reader. Findings with their source sentences, the
 //! disclosure check, contestable terms, and a policy draft.
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::UserError;
 use tuiding_core::{Lang, Localized};
 use tuiding_terms::read_bytes;
@@ -20,7 +20,11 @@ pub fn decode(bytes: &[u8], lang: Lang) -> Result<String, String> {
 }
 
 /// Reads an agreement (text or HTML, UTF-8 or GBK), named `name` in messages.
-pub fn read_agreement(ctx: &Ctx, name: &str, bytes: &[u8]) -> anyhow::Result<Reading> {
+pub fn read_agreement(
+    ctx: &Ctx<impl Backend>,
+    name: &str,
+    bytes: &[u8],
+) -> anyhow::Result<Reading> {
     read_bytes(bytes).map_err(|e| UserError::failure(format!("{name}: {}", e.localized(ctx.lang))))
 }
 

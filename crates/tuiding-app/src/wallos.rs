@@ -8,7 +8,7 @@ use serde::Serialize;
 use tuiding_core::wallos::{self, Record, Skipped};
 use tuiding_store::Store;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 
 #[derive(Serialize)]
@@ -40,7 +40,12 @@ pub struct SkippedView {
 /// Imports a Wallos export (JSON or CSV, named `name` in messages): every mapped
 /// subscription is stored in one transaction, each skipped or partly mapped one reported
 /// (`tuiding import-from wallos`); with `dry_run` nothing is written.
-pub fn import_wallos(ctx: &Ctx, name: &str, bytes: &[u8], dry_run: bool) -> anyhow::Result<Report> {
+pub fn import_wallos(
+    ctx: &Ctx<impl Backend>,
+    name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> anyhow::Result<Report> {
     let lang = ctx.lang;
     let text =
         std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {

@@ -6,7 +6,7 @@ pub mod scan;
 pub mod streams;
 
 use crate::bills::scan::read_exports;
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::Localize;
 use crate::text::InputFile;
 use serde::Serialize;
@@ -30,7 +30,7 @@ pub struct FileSummary {
 /// Stores bill exports, each under a label (its file name); every file is read and
 /// checked before anything is written, and re-importing adds nothing twice.
 pub fn import(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     files: &[InputFile],
     mapping: &[PathBuf],
 ) -> anyhow::Result<Vec<FileSummary>> {

@@ -7,7 +7,7 @@ use tuiding_bills::{Export, Transaction, detect_streams, parse_reader_with};
 pub use tuiding_bills::{Kind, Stream, StreamStatus};
 use tuiding_core::Lang;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use crate::text::InputFile;
 
@@ -112,7 +112,7 @@ impl StreamView {
 /// Each file is named in messages by its given name (the user's own name of an upload,
 /// never a server's temporary path).
 pub fn read_exports(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     files: &[InputFile],
     mappings: &[PathBuf],
 ) -> anyhow::Result<Vec<Export>> {
@@ -156,7 +156,11 @@ pub struct Scan {
 
 /// Reads bill exports and finds their recurring charges and duplicates, storing nothing
 /// (`tuiding scan`).
-pub fn scan(ctx: &Ctx, files: &[InputFile], mappings: &[PathBuf]) -> anyhow::Result<Scan> {
+pub fn scan(
+    ctx: &Ctx<impl Backend>,
+    files: &[InputFile],
+    mappings: &[PathBuf],
+) -> anyhow::Result<Scan> {
     let exports = read_exports(ctx, files, mappings)?;
     let as_of = exports
         .iter()

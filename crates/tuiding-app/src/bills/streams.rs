@@ -15,7 +15,7 @@ use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::{AutoRenewContract, Billing, ContractStatus, Lang, Membership};
 use tuiding_store::{Store, StreamDecision};
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 
 /// How a command names a stream: its id (or a unique prefix of 4+ characters), or its
@@ -83,7 +83,7 @@ pub type Findings = (
 
 /// What the bills show that needs action, from one analysis: charges after cancellation,
 /// and every extra charge with the membership its stream was adopted as or linked to.
-pub fn bill_findings(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Findings> {
+pub fn bill_findings(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<Findings> {
     let analysis = analyse(ctx, store, false)?;
     let alerts = alerts(ctx, store, &analysis)?;
     let duplicates = analysis
@@ -125,7 +125,7 @@ pub struct Dismissed {
 }
 
 /// The streams in everything imported (`tuiding streams`).
-pub fn report(ctx: &Ctx) -> anyhow::Result<Report> {
+pub fn report(ctx: &Ctx<impl Backend>) -> anyhow::Result<Report> {
     let store = ctx.open_store()?;
     let analysis = analyse(ctx, &store, true)?;
     build_report(ctx, &store, &analysis)
@@ -154,7 +154,7 @@ impl Adoption {
 /// twice. With `expected_key` (a form or API client that listed the streams), a list that
 /// changed meanwhile is refused rather than adopting another one.
 pub fn adopt(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     which: &StreamRef,
     category: Option<String>,
     expected_key: Option<&str>,
@@ -205,7 +205,7 @@ pub fn adopt(
 
 /// Hides a stream from now on (`expected_key` as for [`adopt`]).
 pub fn dismiss(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     which: &StreamRef,
     expected_key: Option<&str>,
 ) -> anyhow::Result<Dismissed> {
@@ -252,7 +252,7 @@ struct Detected {
 /// import adds transactions (the store's fingerprint) or the as-of day moves.
 static DETECTED: Mutex<Option<Arc<Detected>>> = Mutex::new(None);
 
-fn detected(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Arc<Detected>> {
+fn detected(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<Arc<Detected>> {
     let as_of = store
         .bills_period_end()
         .localize(ctx.lang)?
@@ -280,7 +280,11 @@ fn detected(ctx: &Ctx, store: &impl Store) -> anyhow::Result<Arc<Detected>> {
 /// The streams of everything imported, minus dismissed ones. With `match_ledger`, each
 /// stream not yet adopted is compared with the memberships in the ledger (a listing and an
 /// adoption need it; the alerts and extra charges read on every overview do not).
-fn analyse(ctx: &Ctx, store: &impl Store, match_ledger: bool) -> anyhow::Result<Analysis> {
+fn analyse(
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
+    match_ledger: bool,
+) -> anyhow::Result<Analysis> {
     let detected = detected(ctx, store)?;
     let as_of = detected.key.2;
     let transactions = detected.transactions.clone();
@@ -362,7 +366,7 @@ fn matching_membership(
 }
 
 fn pick<'a>(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     analysis: &'a Analysis,
     which: &StreamRef,
     expected_key: Option<&str>,
@@ -479,7 +483,11 @@ fn membership_from(
     }
 }
 
-fn alerts(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<Vec<Alert>> {
+fn alerts(
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
+    analysis: &Analysis,
+) -> anyhow::Result<Vec<Alert>> {
     let mut out = Vec::new();
     for entry in &analysis.streams {
         let (stream, Some(id)) = (&entry.stream, &entry.membership_id) else {
@@ -521,7 +529,11 @@ fn alerts(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<
     Ok(out)
 }
 
-fn build_report(ctx: &Ctx, store: &impl Store, analysis: &Analysis) -> anyhow::Result<Report> {
+fn build_report(
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
+    analysis: &Analysis,
+) -> anyhow::Result<Report> {
     let alerts = alerts(ctx, store, analysis)?;
     Ok(Report {
         as_of: analysis.as_of,

@@ -9,7 +9,7 @@ use tuiding_core::checkup::{self, Intent, Situation};
 use tuiding_core::{Lang, Money};
 
 use super::CaseData;
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 
 /// What the case claims back, and on what grounds.
 #[derive(Debug, Clone, Serialize)]
@@ -67,7 +67,7 @@ pub struct Message {
 
 /// The day the membership was cancelled: the refund request, else the day the case moved
 /// past cancelling, else today.
-pub(crate) fn cancel_day(ctx: &Ctx, data: &CaseData) -> Date {
+pub(crate) fn cancel_day(ctx: &Ctx<impl Backend>, data: &CaseData) -> Date {
     cancel_day_of(&data.case, ctx.today)
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn cancel_day_of(case: &tuiding_store::StoredCase, fallback: Date) ->
 }
 
 /// The refund the case claims, computed by the rule check for the cancel day.
-pub fn refund_claim(ctx: &Ctx, data: &CaseData) -> Option<RefundClaim> {
+pub fn refund_claim(ctx: &Ctx<impl Backend>, data: &CaseData) -> Option<RefundClaim> {
     let m = data.membership.as_ref()?;
     let on = cancel_day(ctx, data);
     let calendar = ctx.calendar().ok()?;
@@ -137,7 +137,7 @@ pub fn refund_claim(ctx: &Ctx, data: &CaseData) -> Option<RefundClaim> {
 /// Builds one message of a case, on the claim [`refund_claim`] computed for it (computed
 /// once however many messages are built).
 pub fn message(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     data: &CaseData,
     claim: Option<&RefundClaim>,
     kind: &str,

@@ -1,14 +1,14 @@
 //! `tuiding case …`: open a cancellation case, follow its steps, track the refund, close it,
 //! and export the dossier.
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use crate::input;
 use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_core::case::{CaseState, RefundTrack};
-use tuiding_store::{CaseChange, SqliteStore, Store};
+use tuiding_store::{CaseChange, Store};
 pub use view::{
     CaseData, CaseSources, CaseView, Completeness, LocalizeVault, effective_state,
     expected_refund_date, load, overdue_note, step_done, transition_note, view,
@@ -20,7 +20,7 @@ mod view;
 
 /// A case in full: steps, refund, evidence, transitions (`tuiding case show`, the case
 /// page, `GET /api/v1/cases/{id}`).
-pub fn show(ctx: &Ctx, id: i64) -> anyhow::Result<CaseView> {
+pub fn show(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<CaseView> {
     let store = ctx.open_store()?;
     Ok(view(ctx, &load(ctx, &store, id)?))
 }
@@ -28,7 +28,7 @@ pub fn show(ctx: &Ctx, id: i64) -> anyhow::Result<CaseView> {
 /// A case's written message (`refund_request`, `complaint`, …), with the refund it
 /// claims; `None` for a kind there is none of.
 pub fn message(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     id: i64,
     kind: &str,
     order: Option<&str>,
@@ -41,7 +41,10 @@ pub fn message(
 }
 
 /// A case in full with every ready-to-send message it has (the case page).
-pub fn show_with_messages(ctx: &Ctx, id: i64) -> anyhow::Result<(CaseView, Vec<message::Message>)> {
+pub fn show_with_messages(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+) -> anyhow::Result<(CaseView, Vec<message::Message>)> {
     let store = ctx.open_store()?;
     let data = load(ctx, &store, id)?;
     let view = view(ctx, &data);
@@ -53,7 +56,7 @@ pub fn show_with_messages(ctx: &Ctx, id: i64) -> anyhow::Result<(CaseView, Vec<m
 }
 
 /// Opens a case for a membership; returns its id.
-pub fn open(ctx: &Ctx, membership: i64) -> anyhow::Result<i64> {
+pub fn open(ctx: &Ctx<impl Backend>, membership: i64) -> anyhow::Result<i64> {
     ctx.open_store()?
         .open_case(membership, ctx.today, crate::clock::now())
         .localize(ctx.lang)
@@ -73,7 +76,7 @@ pub struct ListItem {
 }
 
 /// Every case, newest last (`tuiding case list`).
-pub fn list_items(ctx: &Ctx) -> anyhow::Result<Vec<ListItem>> {
+pub fn list_items(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vec<ListItem>> {
     let store = ctx.open_store()?;
     let store = &store;
     let cases = store.cases().localize(ctx.lang)?;
@@ -96,8 +99,8 @@ pub fn list_items(ctx: &Ctx) -> anyhow::Result<Vec<ListItem>> {
 /// A case's state today ([`view::effective_state`]), reading its membership's policy only
 /// when a refund is being waited for.
 pub fn current_state(
-    ctx: &Ctx,
-    store: &SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     case: &tuiding_store::StoredCase,
 ) -> anyhow::Result<CaseState> {
     if !matches!(
@@ -150,7 +153,7 @@ fn state_after_step(data: &CaseData, step: &str) -> Option<CaseState> {
 
 /// Marks a step of a case done (moving the case forward, closing the step's channel).
 /// Takes back a step marked done; refused when it is not marked.
-pub fn undo_step(ctx: &Ctx, id: i64, step: &str) -> anyhow::Result<()> {
+pub fn undo_step(ctx: &Ctx<impl Backend>, id: i64, step: &str) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let data = load(ctx, &store, id)?;
     if !data.case.steps_done.iter().any(|s| s.step_id == step) {
@@ -169,7 +172,12 @@ pub fn undo_step(ctx: &Ctx, id: i64, step: &str) -> anyhow::Result<()> {
         .localize(ctx.lang)
 }
 
-pub fn mark_step(ctx: &Ctx, id: i64, step: &str, note: Option<String>) -> anyhow::Result<()> {
+pub fn mark_step(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+    step: &str,
+    note: Option<String>,
+) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let data = load(ctx, &store, id)?;
     if !data.steps.iter().any(|s| s.id == step) {
@@ -220,7 +228,7 @@ pub struct RefundFacts {
 
 /// Records a refund's request, promise or payment on case `id`, moving the case where that
 /// is a legal move (`case refund`).
-pub fn record_refund(ctx: &Ctx, id: i64, facts: &RefundFacts) -> anyhow::Result<()> {
+pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let RefundFacts {
         requested,
@@ -336,8 +344,8 @@ pub fn record_refund(ctx: &Ctx, id: i64, facts: &RefundFacts) -> anyhow::Result<
 /// paid for the rest), else the end of the period the user kept. `None` for other moves
 /// and for cases given up before the channels were closed.
 fn service_end(
-    ctx: &Ctx,
-    store: &SqliteStore,
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
     case: &tuiding_store::StoredCase,
     to: CaseState,
     received_now: Option<i64>,
@@ -379,7 +387,12 @@ fn service_end(
 
 /// Moves a case to `to` (escalate, resolve, close); an illegal move is refused with the
 /// moves that are allowed.
-pub fn move_case(ctx: &Ctx, id: i64, to: CaseState, note: Option<String>) -> anyhow::Result<()> {
+pub fn move_case(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+    to: CaseState,
+    note: Option<String>,
+) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let case = store.case(id).localize(ctx.lang)?;
     let change = CaseChange {

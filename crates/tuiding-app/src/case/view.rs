@@ -8,10 +8,10 @@ use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::playbook::{EvidenceKind, Playbooks, Step};
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Money};
-use tuiding_store::{SqliteStore, Store, StoredCase};
+use tuiding_store::{Store, StoredCase};
 use tuiding_vault::{Entry, Vault};
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 
 /// Everything `case show` knows about a case.
@@ -113,7 +113,7 @@ pub struct TransitionView {
 }
 
 /// Loads a case with its membership, policy, steps and evidence.
-pub fn load(ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<CaseData> {
+pub fn load(ctx: &Ctx<impl Backend>, store: &impl Store, id: i64) -> anyhow::Result<CaseData> {
     CaseSources::load(ctx, store)?.case(ctx, store, id)
 }
 
@@ -130,7 +130,7 @@ pub struct CaseSources {
 
 impl CaseSources {
     /// Reads the playbooks, the journal and the bills once.
-    pub fn load(ctx: &Ctx, store: &SqliteStore) -> anyhow::Result<CaseSources> {
+    pub fn load(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<CaseSources> {
         let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
         let (alerts, duplicates) = crate::bills::streams::bill_findings(ctx, store)?;
         Ok(CaseSources {
@@ -156,7 +156,12 @@ impl CaseSources {
     }
 
     /// Loads a case with its membership, policy, steps and evidence.
-    pub fn case(&self, ctx: &Ctx, store: &SqliteStore, id: i64) -> anyhow::Result<CaseData> {
+    pub fn case(
+        &self,
+        ctx: &Ctx<impl Backend>,
+        store: &impl Store,
+        id: i64,
+    ) -> anyhow::Result<CaseData> {
         let case = store.case(id).localize(ctx.lang)?;
         let membership = case
             .membership_id
@@ -239,13 +244,13 @@ impl<T> LocalizeVault<T> for Result<T, tuiding_vault::VaultError> {
 }
 
 /// The day the refund is due: promised, else the policy's window from the request.
-pub fn expected_refund_date(ctx: &Ctx, data: &CaseData) -> Option<Date> {
+pub fn expected_refund_date(ctx: &Ctx<impl Backend>, data: &CaseData) -> Option<Date> {
     expected_refund_date_of(ctx, &data.case, data.policy.as_ref())
 }
 
 /// [`expected_refund_date`] from a case's own rows and its membership's policy.
 pub fn expected_refund_date_of(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     case: &StoredCase,
     policy: Option<&Policy>,
 ) -> Option<Date> {
@@ -266,7 +271,11 @@ pub fn expected_refund_date_of(
 /// The state a case is in today. A refund that was requested or promised and is past its
 /// due day is overdue whether or not a tick has recorded it yet: reads compute what time
 /// changes, only `tick` writes it down.
-pub fn effective_state(ctx: &Ctx, case: &StoredCase, expected: Option<Date>) -> CaseState {
+pub fn effective_state(
+    ctx: &Ctx<impl Backend>,
+    case: &StoredCase,
+    expected: Option<Date>,
+) -> CaseState {
     let waiting = matches!(
         case.state,
         CaseState::RefundRequested | CaseState::RefundPromised
@@ -305,7 +314,7 @@ fn money_text(minor: Option<i64>, currency: &str) -> Option<String> {
 }
 
 /// Builds the view of `case show`.
-pub fn view(ctx: &Ctx, data: &CaseData) -> CaseView {
+pub fn view(ctx: &Ctx<impl Backend>, data: &CaseData) -> CaseView {
     let lang = ctx.lang;
     let c = &data.case;
     let claim = super::message::refund_claim(ctx, data);

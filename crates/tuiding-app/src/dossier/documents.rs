@@ -9,7 +9,7 @@ use tuiding_core::{ContractStatus, Lang};
 use maud::{DOCTYPE, PreEscaped, html};
 
 use super::DossierFacts;
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::text::paren;
 
 /// One dated event: a moment (a transition, a step, a file) or a whole day (a start, a
@@ -39,7 +39,7 @@ impl Event {
 }
 
 /// Every dated fact of the case, oldest first.
-fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
+fn timeline(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> Vec<Event> {
     let lang = ctx.lang;
     let c = &f.data.case;
     let mut events = Vec::new();
@@ -151,7 +151,7 @@ fn timeline(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<Event> {
 
 /// The refund's basis: the clauses quoted, each reading of an ambiguous clause with the
 /// rule that decides between them, and the computation.
-fn refund_basis(ctx: &Ctx, f: &DossierFacts<'_>) -> Vec<String> {
+fn refund_basis(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> Vec<String> {
     let Some(claim) = &f.claim else {
         return Vec::new();
     };
@@ -213,7 +213,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 code{font-size:.75rem;word-break:break-all}.warn{color:#a40}@media print{body{margin:0}h2{break-after:avoid}}";
 
 /// How an auto-renew contract stands, for the membership table.
-fn contract_text(ctx: &Ctx, a: &tuiding_core::AutoRenewContract) -> String {
+fn contract_text(ctx: &Ctx<impl Backend>, a: &tuiding_core::AutoRenewContract) -> String {
     let lang = ctx.lang;
     let state = match a.status {
         ContractStatus::Closed(on) => format!("{}{on}", ctx.t("已关闭于 ", "closed on ")),
@@ -225,7 +225,7 @@ fn contract_text(ctx: &Ctx, a: &tuiding_core::AutoRenewContract) -> String {
 
 /// `report.html`: the printable report, rendered with the same templating (maud) as the
 /// web app, so every value is escaped by construction.
-pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
+pub fn report_html(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> String {
     let lang = ctx.lang;
     let c = &f.data.case;
     let title = match lang {
@@ -349,7 +349,7 @@ pub fn report_html(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
 }
 
 /// `complaint.txt`: the fields of a 12315 complaint, in order.
-pub fn complaint_txt(ctx: &Ctx, f: &DossierFacts<'_>) -> String {
+pub fn complaint_txt(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> String {
     let lang = ctx.lang;
     let c = &f.data.case;
     let m = f.data.membership.as_ref();

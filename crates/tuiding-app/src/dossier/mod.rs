@@ -11,7 +11,7 @@ use tuiding_vault::dossier;
 pub use tuiding_vault::dossier::{Manifest, ManifestFile};
 use tuiding_vault::mask::mask_sensitive;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 
 mod documents;
@@ -40,7 +40,7 @@ pub struct Written {
 /// evidence byte for byte, the journal excerpt, the manifest). `incomplete` hears about
 /// missing evidence before anything is written.
 pub fn write(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     id: i64,
     out: &Path,
     mask: bool,
@@ -180,7 +180,7 @@ pub fn verify(file: &Path) -> anyhow::Result<(tuiding_vault::dossier::Manifest, 
 
 /// The dossier of case `id` as the bytes of its zip, for a download (written to a private
 /// temporary file first: the archive writer needs a file).
-pub fn bytes(ctx: &Ctx, id: i64, mask: bool) -> anyhow::Result<Vec<u8>> {
+pub fn bytes(ctx: &Ctx<impl Backend>, id: i64, mask: bool) -> anyhow::Result<Vec<u8>> {
     let dir = tempfile::Builder::new()
         .prefix("tuiding-dossier-")
         .tempdir()?;

@@ -1,7 +1,7 @@
 //! Adding a membership to the ledger (`tuiding add`, the add form, `POST
 //! /api/v1/memberships`).
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::Localize;
 use crate::memberships::input::MembershipInput;
 use crate::policy::template_text;
@@ -12,7 +12,7 @@ use tuiding_store::{PolicyInput, Store};
 /// template that fills the fields not given; everything is checked before anything is
 /// written. Returns the new id.
 pub fn add(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     mut fields: MembershipInput,
     policy: Option<(String, String)>,
 ) -> anyhow::Result<i64> {

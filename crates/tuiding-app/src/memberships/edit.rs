@@ -4,7 +4,7 @@
 use tuiding_core::{AutoRenewContract, ContractStatus, Lang, Membership, Money};
 use tuiding_store::Store;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use crate::input;
 use crate::memberships::input::{self as fields, MembershipInput, non_empty};
@@ -65,7 +65,10 @@ impl MembershipChange {
     /// Applies the changes: everything is checked first, then one transaction writes the
     /// membership and, when the price changed, the price change. Returns the membership
     /// as it is now.
-    pub fn save(&self, ctx: &Ctx) -> anyhow::Result<crate::memberships::MembershipView> {
+    pub fn save(
+        &self,
+        ctx: &Ctx<impl Backend>,
+    ) -> anyhow::Result<crate::memberships::MembershipView> {
         if self.fields.is_empty()
             && self.close.is_empty()
             && self.drop_channel.is_empty()
@@ -143,7 +146,7 @@ impl MembershipChange {
         crate::memberships::membership(ctx, self.id)
     }
 
-    fn apply(&self, ctx: &Ctx, m: &mut Membership) -> anyhow::Result<()> {
+    fn apply(&self, ctx: &Ctx<impl Backend>, m: &mut Membership) -> anyhow::Result<()> {
         let lang = ctx.lang;
         let f = &self.fields;
         if let Some(platform) = &f.platform {
@@ -279,7 +282,10 @@ fn not_recorded(flag: &str, what: &str, lang: Lang) -> anyhow::Error {
 }
 
 /// Removes membership `id` from the ledger (`tuiding rm`); its view as it was.
-pub fn remove(ctx: &Ctx, id: i64) -> anyhow::Result<crate::memberships::MembershipView> {
+pub fn remove(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+) -> anyhow::Result<crate::memberships::MembershipView> {
     let view = crate::memberships::membership(ctx, id)?;
     ctx.open_store()?.remove_membership(id).localize(ctx.lang)?;
     Ok(view)

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use tuiding_core::{Billing, Currency, Lang, Localized, Membership, MembershipError};
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::UserError;
 use crate::input;
 
@@ -74,7 +74,7 @@ impl MembershipInput {
 
     /// Builds a new membership; required: `--platform`, one of `--period`/`--one-time`/
     /// `--gifted`, and `--price` (0 for gifted when omitted).
-    pub fn to_new_membership(&self, ctx: &Ctx) -> anyhow::Result<Membership> {
+    pub fn to_new_membership(&self, ctx: &Ctx<impl Backend>) -> anyhow::Result<Membership> {
         let lang = ctx.lang;
         let platform = self
             .platform
@@ -133,7 +133,7 @@ impl MembershipInput {
 
     /// Every problem of the fields at once, as (field, message), for a form that shows
     /// each beside its field; empty when [`Self::to_new_membership`] would succeed.
-    pub fn problems(&self, ctx: &Ctx) -> Vec<(String, String)> {
+    pub fn problems(&self, ctx: &Ctx<impl Backend>) -> Vec<(String, String)> {
         let lang = ctx.lang;
         let mut out = Vec::new();
         let mut note = |result: anyhow::Result<()>| {

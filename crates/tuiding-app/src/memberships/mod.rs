@@ -14,7 +14,7 @@ use tuiding_store::StoredMembership;
 
 use jiff::civil::Date;
 
-use crate::context::Ctx;
+use crate::context::{Backend, Ctx};
 use crate::error::Localize;
 
 /// One membership with everything derived from it on `today`.
@@ -233,7 +233,7 @@ pub fn views(
 
 /// One membership in full, with its price history and cases (`tuiding show`, `GET
 /// /api/v1/memberships/{id}`, the membership page).
-pub fn membership(ctx: &Ctx, id: i64) -> anyhow::Result<MembershipView> {
+pub fn membership(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<MembershipView> {
     use tuiding_store::Store;
     let store = ctx.open_store()?;
     let stored = store.membership(id).localize(ctx.lang)?;
@@ -245,7 +245,10 @@ pub fn membership(ctx: &Ctx, id: i64) -> anyhow::Result<MembershipView> {
 
 /// Every membership, or those of one category, each with its price history
 /// (`tuiding list`, `GET /api/v1/memberships`, the memberships page).
-pub fn memberships(ctx: &Ctx, category: Option<&str>) -> anyhow::Result<Vec<MembershipView>> {
+pub fn memberships(
+    ctx: &Ctx<impl Backend>,
+    category: Option<&str>,
+) -> anyhow::Result<Vec<MembershipView>> {
     use tuiding_store::Store;
     let store = ctx.open_store()?;
     let stored: Vec<StoredMembership> = ctx
