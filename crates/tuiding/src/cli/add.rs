@@ -39,17 +39,16 @@ impl AddArgs {
     pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
         let no_flags =
             self.fields.to_input().is_empty() && self.policy.is_none() && self.template.is_none();
-        let fields = if no_flags && ctx.interactive() && !ctx.json {
+        let mut input = if no_flags && ctx.interactive() && !ctx.json {
             let stdin = std::io::stdin();
             prompt::ask_fields(ctx, &mut stdin.lock(), &mut std::io::stderr())?
         } else {
-            self.fields.clone()
+            self.fields.to_input()
         };
         let policy = match &self.policy {
             Some(file) => Some(super::policy::read_policy_file(ctx, file)?),
             None => None,
         };
-        let mut input = fields.to_input();
         input.template = self.template.clone();
         let id = add::add(ctx, input, policy)?;
         if !ctx.json {

@@ -6,19 +6,19 @@ use std::io::{BufRead, Write};
 use tuiding_core::{Currency, Lang};
 
 use super::Term;
-use super::fields::MembershipFields;
 use tuiding_app::error::UserError;
 use tuiding_app::input;
+use tuiding_app::memberships::input::MembershipInput;
 
 /// Asks for a membership's fields. Reads answers from `input`, writes questions to `out`.
 pub fn ask_fields(
     ctx: &Term,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> anyhow::Result<MembershipFields> {
+) -> anyhow::Result<MembershipInput> {
     let lang = ctx.lang;
     let mut asker = Asker { input, out, lang };
-    let mut f = MembershipFields {
+    let mut f = MembershipInput {
         platform: Some(asker.ask(
             lang.pick("平台（如 爱奇艺）", "Platform (e.g. iQIYI)"),
             None,
@@ -28,7 +28,7 @@ pub fn ask_fields(
                     .ok_or_else(|| UserError::usage("", lang.pick("必填", "required")))
             },
         )?),
-        ..MembershipFields::default()
+        ..MembershipInput::default()
     };
     f.plan = Some(asker.ask(
         lang.pick("套餐（可留空）", "Plan (may be empty)"),
@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(f.category.as_deref(), Some("视频"));
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("负数"), "{text}");
-        let m = f.to_input().to_new_membership(&ctx()).unwrap();
+        let m = f.to_new_membership(&ctx()).unwrap();
         assert_eq!(m.price.minor_units(), 2500);
     }
 
