@@ -1,25 +1,27 @@
 //! What every operation needs: language, today's date, the data directory with the store
 //! opened lazily, and where to report warnings and progress (a front end's [`Reporter`]).
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
+use crate::config::Config;
+use crate::error::{Localize, UserError};
 use anyhow::Context as _;
 use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tuiding_bills::BankMapping;
 use tuiding_core::catalogue::{Catalogue, Origin};
 use tuiding_core::policy::PolicyError;
 use tuiding_core::{Lang, Localized, WorkCalendar};
 use tuiding_store::{SqliteStore, Store, StoredMembership};
 
-use crate::error::{Localize, UserError};
-
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "tuiding.db";
+
 /// Newer holiday data a user may drop into the data directory.
 pub const HOLIDAYS_FILE: &str = "holidays.json";
+
 /// The user's own bank statement mappings, one TOML file each.
 pub const BANKS_DIR: &str = "banks";
+
 /// The user's own policy templates, one TOML file each.
 pub const PLATFORMS_DIR: &str = "platforms";
 
@@ -319,37 +321,4 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
-}
-
-/// `config.toml`: settings that apply to every membership.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
-    /// Reminders.
-    #[serde(default)]
-    pub reminders: RemindersConfig,
-    /// Where reminders are sent (`[[notify]]`, any number).
-    #[serde(default)]
-    pub notify: Vec<crate::remind::NotifyChannel>,
-}
-
-/// `[reminders]`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RemindersConfig {
-    /// Days before each last safe cancel day (renewal or trial end) to remind.
-    #[serde(default = "default_lead_days")]
-    pub lead_days: Vec<u32>,
-}
-
-impl Default for RemindersConfig {
-    fn default() -> RemindersConfig {
-        RemindersConfig {
-            lead_days: default_lead_days(),
-        }
-    }
-}
-
-fn default_lead_days() -> Vec<u32> {
-    tuiding_core::reminder::DEFAULT_LEAD_DAYS.to_vec()
 }

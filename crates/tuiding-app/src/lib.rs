@@ -17,6 +17,7 @@ pub mod bills;
 pub mod case;
 pub mod check;
 pub mod clock;
+pub mod config;
 pub mod context;
 pub mod demo;
 pub mod dossier;
