@@ -4,15 +4,20 @@
 //! [`SqliteStore`] is the embedded default (bundled SQLite, WAL, foreign keys on,
 //! versioned migrations embedded in the binary). A PostgreSQL implementation for the
 //! server case will implement the same trait; callers never branch on SQL dialect.
+//! [`MemoryStore`] is an in-memory backend for fast application tests, with the same
+//! behaviour as SQLite, checked by the shared suite (`tests/suite.rs`) that runs against
+//! every backend.
 //!
 //! Every method that writes is one transaction: it lands completely or not at all.
 //! The store never decides anything about memberships: it validates with
 //! [`Membership::validate`] and stores; all derived figures live in `tuiding-core`.
 
 mod error;
+mod memory;
 mod sqlite;
 
 pub use error::StoreError;
+pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;

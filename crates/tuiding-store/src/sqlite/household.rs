@@ -179,33 +179,3 @@ fn member_id(tx: &rusqlite::Transaction<'_>, name: &str) -> Result<i64, StoreErr
     .optional()?
     .ok_or_else(|| StoreError::MemberNotFound(name.trim().to_string()))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Store;
-
-    #[test]
-    fn members_and_splits_round_trip_and_refuse_what_is_wrong() {
-        let mut store = SqliteStore::open_in_memory().unwrap();
-        for name in ["我", "小王"] {
-            store.add_member(name).unwrap();
-        }
-        assert!(matches!(
-            store.add_member(" 我 "),
-            Err(StoreError::MemberExists(_))
-        ));
-        assert_eq!(store.members().unwrap(), ["我", "小王"]);
-        assert!(matches!(
-            store.set_split(1, &[("我".into(), SplitRule::Shares(1))]),
-            Err(StoreError::NotFound { id: 1 })
-        ));
-        assert!(store.splits().unwrap().is_empty());
-        assert!(matches!(
-            store.remove_member("nobody"),
-            Err(StoreError::MemberNotFound(_))
-        ));
-        store.remove_member("小王").unwrap();
-        assert_eq!(store.members().unwrap(), ["我"]);
-    }
-}
