@@ -95,6 +95,16 @@ impl Backend for Sqlite {
     }
 }
 
+/// The in-memory backend (fast application tests): every open is a handle on the same
+/// ledger, which lives as long as the `MemoryStore` it was made from.
+impl Backend for tuiding_store::MemoryStore {
+    type Store = tuiding_store::MemoryStore;
+
+    fn open(&self, _dir: &Path, _lang: Lang) -> anyhow::Result<tuiding_store::MemoryStore> {
+        Ok(self.clone())
+    }
+}
+
 /// Shared state of one operation run: the language, today, the data directory, the
 /// backend the ledger is opened through, and where warnings and progress go.
 #[derive(Clone)]

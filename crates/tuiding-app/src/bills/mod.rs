@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use tuiding_store::{BillImport, Store};
 
 /// What one imported file held.
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct FileSummary {
     pub file: String,
     pub format: &'static str,
