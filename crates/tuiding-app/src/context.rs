@@ -105,6 +105,14 @@ impl Backend for tuiding_store::MemoryStore {
     }
 }
 
+/// What an application keeps between operations: the last stream detection of the bills
+/// (keyed by the data dir, the bills' fingerprint and the as-of day). A CLI run has its
+/// own; the server gives every request's context the same one.
+#[derive(Default)]
+pub struct Caches {
+    pub(crate) detected_streams: std::sync::Mutex<Option<Arc<crate::bills::streams::Detected>>>,
+}
+
 /// Shared state of one operation run: the language, today, the data directory, the
 /// backend the ledger is opened through, and where warnings and progress go.
 #[derive(Clone)]
@@ -114,6 +122,7 @@ pub struct Ctx<B: Backend = Sqlite> {
     data_dir: Option<PathBuf>,
     reporter: Arc<dyn Reporter>,
     backend: B,
+    caches: Arc<Caches>,
 }
 
 impl Ctx {
@@ -143,6 +152,7 @@ impl<B: Backend> Ctx<B> {
             data_dir,
             reporter: Arc::new(Silent),
             backend,
+            caches: Arc::default(),
         }
     }
 
@@ -150,6 +160,17 @@ impl<B: Backend> Ctx<B> {
     pub fn reporting_to(mut self, reporter: Arc<dyn Reporter>) -> Ctx<B> {
         self.reporter = reporter;
         self
+    }
+
+    /// The same context, sharing `caches` with other contexts (a server's requests).
+    pub fn sharing(mut self, caches: Arc<Caches>) -> Ctx<B> {
+        self.caches = caches;
+        self
+    }
+
+    /// What the application keeps between operations.
+    pub(crate) fn caches(&self) -> &Caches {
+        &self.caches
     }
 
     /// Where warnings and progress go.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use jiff::civil::Date;
-use tuiding_app::context::Ctx;
+use tuiding_app::context::{Caches, Ctx};
 use tuiding_core::Lang;
 
 use crate::error::WebError;
@@ -33,6 +33,8 @@ pub struct Inner {
     pub login_guard: LoginGuard,
     /// Served behind an HTTPS reverse proxy: every cookie is `Secure`.
     pub behind_https: bool,
+    /// What the application keeps between requests (the last stream detection).
+    pub caches: Arc<Caches>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             sessions: Sessions::default(),
             login_guard: LoginGuard::default(),
             behind_https: false,
+            caches: Arc::default(),
         }))
     }
 
@@ -71,7 +74,7 @@ impl AppState {
 
     /// The context an operation runs in.
     pub fn ctx(&self, lang: Lang) -> Ctx {
-        Ctx::for_service(lang, self.today(), self.0.data_dir.clone())
+        Ctx::for_service(lang, self.today(), self.0.data_dir.clone()).sharing(self.0.caches.clone())
     }
 
     /// Runs a blocking operation (SQLite, files) off the async threads.

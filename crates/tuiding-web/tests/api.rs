@@ -1284,3 +1284,34 @@ async fn a_policy_without_toml_the_decision_and_the_messages() {
         .await
         .assert_error(StatusCode::BAD_REQUEST, Some("kind"));
 }
+
+/// An edit names only what changes; a key the edit does not know (a typo) is refused with
+/// the key named, and nothing is written — not silently ignored as an empty change.
+#[tokio::test]
+async fn an_edit_with_an_unknown_key_is_refused() {
+    let api = Api::new(true);
+    let before = api.stored().await;
+    let answer = api
+        .json(
+            Method::PATCH,
+            "/api/v1/memberships/1",
+            json!({"notez": "typo", "price": "30"}),
+        )
+        .await;
+    let err = answer.assert_error(StatusCode::BAD_REQUEST, Some("body"));
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("notez"),
+        "{err}"
+    );
+    assert_eq!(api.stored().await, before);
+    // The same edit spelled right goes through.
+    let ok = api
+        .json(
+            Method::PATCH,
+            "/api/v1/memberships/1",
+            json!({"notes": "ok", "price": "30"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert_eq!(ok.json()["price"], "30.00");
+}

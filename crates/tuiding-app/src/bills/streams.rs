@@ -8,7 +8,7 @@
 use crate::bills::scan::StreamView;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tuiding_bills::alerts::{channel_of, charged_after_cancellation};
 use tuiding_bills::{Kind, Stream, Transaction, detect_streams};
 use tuiding_core::complaint::LateChargeFact;
@@ -241,16 +241,11 @@ struct Analysis {
 }
 
 /// Detection of one data dir's bills: the transactions and the streams found.
-struct Detected {
+pub(crate) struct Detected {
     key: (std::path::PathBuf, (i64, i64), Date),
     transactions: Arc<Vec<Transaction>>,
     streams: Vec<Stream>,
 }
-
-/// The last detection, for a long-running process (the web app): reading and detecting
-/// 100,000 transactions takes a quarter of a second, and the result only changes when an
-/// import adds transactions (the store's fingerprint) or the as-of day moves.
-static DETECTED: Mutex<Option<Arc<Detected>>> = Mutex::new(None);
 
 fn detected(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<Arc<Detected>> {
     let as_of = store
@@ -262,7 +257,15 @@ fn detected(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<Arc<D
         store.bills_fingerprint().localize(ctx.lang)?,
         as_of,
     );
-    let mut cache = DETECTED.lock().unwrap_or_else(|p| p.into_inner());
+    // The last detection is kept in the context's caches: a long-running process (the web
+    // app) shares them between requests, and reading and detecting 100,000 transactions
+    // takes a quarter of a second while the result only changes when an import adds
+    // transactions (the store's fingerprint) or the as-of day moves.
+    let mut cache = ctx
+        .caches()
+        .detected_streams
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     if let Some(hit) = cache.as_ref().filter(|d| d.key == key) {
         return Ok(hit.clone());
     }
