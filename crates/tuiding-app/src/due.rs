@@ -3,7 +3,7 @@
 //! last safe cancel days within each membership's reminder lead (7 days by default), the next step of every open case, and charges that
 //! arrived after a cancellation.
 
-use crate::case::{CaseSources, expected_refund_date, overdue_note, step_done};
+use crate::case::{CaseSources, expected_refund_date, step_done};
 use crate::context::{Backend, Ctx};
 use crate::error::Localize;
 use jiff::civil::Date;
@@ -12,7 +12,7 @@ use tuiding_core::case::CaseState;
 use tuiding_core::checkup;
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Membership};
-use tuiding_store::{CaseChange, Store};
+use tuiding_store::Store;
 
 /// One thing to do.
 #[derive(Debug, Serialize)]
@@ -84,35 +84,21 @@ pub fn items(ctx: &Ctx<impl Backend>, within: Option<u32>) -> anyhow::Result<Vec
 }
 
 /// Records what time has changed: every case whose requested or promised refund is past
-/// its due day moves to overdue, with a language-neutral note ([`overdue_note`]). Run by
-/// `tuiding due`, `tuiding remind` and the server's timer, never by a read. Returns the
-/// cases moved.
+/// its due day moves to overdue, with a language-neutral note ([`crate::case::overdue_note`]). Run by
+/// `tuiding due`, `tuiding remind` and the server's timer, never by a read. A case changed
+/// meanwhile by someone else is left for the next tick. Returns the cases moved.
 pub fn tick(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vec<i64>> {
     let mut store = ctx.open_store()?;
-    let sources = CaseSources::load(ctx, &store)?;
     let mut moved = Vec::new();
     for case in store.cases().localize(ctx.lang)? {
-        if !matches!(
-            case.state,
-            CaseState::RefundRequested | CaseState::RefundPromised
-        ) {
-            continue;
+        match crate::case::record_overdue(ctx, &mut store, &case) {
+            Ok(true) => moved.push(case.id),
+            Ok(false) => {}
+            Err(e)
+                if e.downcast_ref::<crate::error::UserError>()
+                    .is_some_and(|u| *u.kind() == crate::error::ErrorKind::Conflict) => {}
+            Err(e) => return Err(e),
         }
-        let data = sources.case(ctx, &store, case.id)?;
-        let expected = expected_refund_date(ctx, &data);
-        if !case.refund.overdue(ctx.today, expected) {
-            continue;
-        }
-        let due = case.refund.due(expected).unwrap_or(ctx.today);
-        let change = CaseChange {
-            to: Some(CaseState::Overdue),
-            note: Some(overdue_note(due)),
-            ..CaseChange::default()
-        };
-        store
-            .change_case(case.id, case.revision, &change, crate::clock::now())
-            .localize(ctx.lang)?;
-        moved.push(case.id);
     }
     Ok(moved)
 }

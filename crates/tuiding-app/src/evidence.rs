@@ -65,7 +65,7 @@ pub fn add(
     // Under the ledger's write lock: the journal must still hold the head the ledger
     // recorded, and the new head is recorded with the additions (a journal cut short
     // later is then caught by `vault verify`).
-    store.append_to_vault(|head| -> anyhow::Result<_> {
+    let appended = store.append_to_vault(|head| -> anyhow::Result<_> {
         vault
             .check_head(head.map(|h| (h.seq, h.hash.as_str())))
             .localize_vault(ctx.lang)?;
@@ -96,8 +96,10 @@ pub fn add(
             },
             (),
         ))
-    })?;
+    });
+    // The bar ends whether or not the additions did.
     reporter.finish();
+    appended?;
     Ok(added)
 }
 

@@ -68,7 +68,7 @@ fn a_membership_is_added_shown_changed_and_removed() {
     }
     .save(&ctx)
     .unwrap();
-    assert_eq!(changed.auto_renew[0].status, "closed");
+    assert_eq!(changed.unwrap().auto_renew[0].status, "closed");
     // The same change again, from the revision read before it: a conflict, nothing written.
     let stale = MembershipChange {
         expected_revision: Some(shown.revision),
@@ -273,4 +273,31 @@ fn a_wallos_export_is_imported_from_its_bytes() {
     );
     let done = tuiding_app::wallos::import_wallos(&ctx, "subs.json", export, false).unwrap();
     assert_eq!(store.memberships().unwrap().len(), done.imported.len());
+}
+
+#[test]
+fn a_move_from_a_case_shown_overdue_keeps_the_overdue_step_in_its_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, id) = overdue_case(tmp.path());
+    let later = on(&store, Lang::Zh, date(2027, 3, 1), tmp.path());
+    // The membership's page tells the same state as the case's.
+    let membership = store.case(id).unwrap().membership_id.unwrap();
+    let shown = tuiding_app::memberships::membership(&later, membership).unwrap();
+    assert_eq!(shown.cases[0].state, "overdue");
+    // No tick ran; the user escalates what they saw overdue.
+    case::move_case(&later, id, CaseState::Escalated, None).unwrap();
+    let moves: Vec<(CaseState, CaseState)> = store
+        .case(id)
+        .unwrap()
+        .transitions
+        .iter()
+        .map(|t| (t.from, t.to))
+        .collect();
+    assert!(
+        moves.ends_with(&[
+            (CaseState::RefundPromised, CaseState::Overdue),
+            (CaseState::Overdue, CaseState::Escalated),
+        ]),
+        "{moves:?}"
+    );
 }

@@ -20,6 +20,8 @@ pub struct RunReport {
     pub failed: Vec<Failed>,
     /// Whether this was a dry run (nothing sent or recorded).
     pub dry_run: bool,
+    /// Cases whose refund became overdue, recorded by this run.
+    pub overdue_recorded: Vec<i64>,
 }
 
 /// One reminder sent through one channel.
@@ -66,8 +68,6 @@ pub fn run_once(
         report.due = due;
         return Ok(report);
     }
-    // What time changed is recorded by this explicit tick, never by a read.
-    tuiding_app::due::tick(ctx)?;
     let channels = ctx.config()?.notify;
     let mut outbox = Outbox::open(ctx)?;
     let now = tuiding_app::clock::now();
@@ -105,6 +105,19 @@ pub fn run_once(
         }
     }
     report.due = due;
+    // What time changed (refunds now overdue) is recorded by this explicit tick, never by a
+    // read. It comes after sending: a case that cannot be recorded now must not keep a
+    // reminder from going out; it is said, and the next run tries again.
+    match tuiding_app::due::tick(ctx) {
+        Ok(moved) => report.overdue_recorded = moved,
+        Err(e) => ctx.reporter().warn(&format!(
+            "{}{e:#}",
+            ctx.t(
+                "未能记录逾期的退款（下次运行会再试）：",
+                "could not record overdue refunds (the next run tries again): "
+            )
+        )),
+    }
     Ok(report)
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use jiff::civil::Date;
-use tuiding_app::context::{Caches, Ctx};
+use tuiding_app::context::{Caches, Ctx, Reporter};
 use tuiding_core::Lang;
 
 use crate::error::WebError;
@@ -74,7 +74,9 @@ impl AppState {
 
     /// The context an operation runs in.
     pub fn ctx(&self, lang: Lang) -> Ctx {
-        Ctx::for_service(lang, self.today(), self.0.data_dir.clone()).sharing(self.0.caches.clone())
+        Ctx::for_service(lang, self.today(), self.0.data_dir.clone())
+            .sharing(self.0.caches.clone())
+            .reporting_to(Arc::new(ServerLog))
     }
 
     /// Runs a blocking operation (SQLite, files) off the async threads.
@@ -88,6 +90,16 @@ impl AppState {
             .await
             .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))?
             .map_err(WebError::from)
+    }
+}
+
+/// Warnings of an operation (a row left out of the ledger's figures) go to the server's
+/// log; a request has no progress bar.
+struct ServerLog;
+
+impl Reporter for ServerLog {
+    fn warn(&self, text: &str) {
+        eprintln!("tuiding serve: {text}");
     }
 }
 

@@ -1298,7 +1298,8 @@ async fn an_edit_with_an_unknown_key_is_refused() {
             json!({"notez": "typo", "price": "30"}),
         )
         .await;
-    let err = answer.assert_error(StatusCode::BAD_REQUEST, Some("body"));
+    // 422 with the field `body`, as for any body of the wrong shape (the typed extractor's).
+    let err = answer.assert_error(StatusCode::UNPROCESSABLE_ENTITY, Some("body"));
     assert!(
         err["error"]["message"].as_str().unwrap().contains("notez"),
         "{err}"
@@ -1314,4 +1315,13 @@ async fn an_edit_with_an_unknown_key_is_refused() {
         .await;
     assert_eq!(ok.status, StatusCode::OK);
     assert_eq!(ok.json()["price"], "30.00");
+    // A null price source is the default (an edit), as it always was.
+    let null = api
+        .json(
+            Method::PATCH,
+            "/api/v1/memberships/1",
+            json!({"price": "31", "price_source": null}),
+        )
+        .await;
+    assert_eq!(null.status, StatusCode::OK);
 }

@@ -96,6 +96,39 @@ pub fn list_items(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vec<ListItem>> {
     Ok(items)
 }
 
+/// Records that a case's refund became overdue when it did (the state a read shows, written
+/// down): a requested or promised refund past its due day moves the case to overdue with a
+/// language-neutral note. Returns whether it wrote. Used by [`crate::due::tick`], and by
+/// the operations that move a case, so that the history keeps the overdue step even when no
+/// tick ran since the due day.
+pub(crate) fn record_overdue(
+    ctx: &Ctx<impl Backend>,
+    store: &mut impl Store,
+    case: &tuiding_store::StoredCase,
+) -> anyhow::Result<bool> {
+    if current_state(ctx, store, case)? != CaseState::Overdue || case.state == CaseState::Overdue {
+        return Ok(false);
+    }
+    let policy = match case.membership_id {
+        Some(mid) => store
+            .policy(mid)
+            .localize(ctx.lang)?
+            .and_then(|p| tuiding_core::policy::Policy::from_toml(&p.text).ok()),
+        None => None,
+    };
+    let expected = view::expected_refund_date_of(ctx, case, policy.as_ref());
+    let due = case.refund.due(expected).unwrap_or(ctx.today);
+    let change = CaseChange {
+        to: Some(CaseState::Overdue),
+        note: Some(overdue_note(due)),
+        ..CaseChange::default()
+    };
+    store
+        .change_case(case.id, case.revision, &change, crate::clock::now())
+        .localize(ctx.lang)?;
+    Ok(true)
+}
+
 /// A case's state today ([`view::effective_state`]), reading its membership's policy only
 /// when a refund is being waited for.
 pub fn current_state(
@@ -230,6 +263,8 @@ pub struct RefundFacts {
 /// is a legal move (`case refund`).
 pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
+    let stored = store.case(id).localize(ctx.lang)?;
+    record_overdue(ctx, &mut store, &stored)?;
     let RefundFacts {
         requested,
         promised,
@@ -395,6 +430,12 @@ pub fn move_case(
 ) -> anyhow::Result<()> {
     let mut store = ctx.open_store()?;
     let case = store.case(id).localize(ctx.lang)?;
+    // What a reader saw as overdue is written down first, so the history keeps it.
+    let case = if record_overdue(ctx, &mut store, &case)? {
+        store.case(id).localize(ctx.lang)?
+    } else {
+        case
+    };
     let change = CaseChange {
         to: Some(to),
         note,

@@ -29,7 +29,9 @@ pub struct MembershipChange {
     pub redeem: Vec<String>,
     /// Benefits to remove, by name.
     pub drop_benefit: Vec<String>,
-    /// Where a new price was seen: `edit`, or `notice` (a renewal or price notice).
+    /// Where a new price was seen: `edit` (also when null), or `notice` (a renewal or
+    /// price notice).
+    #[serde(deserialize_with = "source_or_edit")]
     pub price_source: String,
     /// The day a new price takes effect (default: today).
     pub price_on: Option<String>,
@@ -37,6 +39,12 @@ pub struct MembershipChange {
     /// changed meanwhile is refused (a conflict) rather than overwritten.
     #[serde(rename = "revision")]
     pub expected_revision: Option<i64>,
+}
+
+/// `price_source` as given, `edit` when null.
+fn source_or_edit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let given: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(given.unwrap_or_else(|| "edit".to_string()))
 }
 
 impl Default for MembershipChange {
@@ -64,11 +72,12 @@ impl MembershipChange {
 
     /// Applies the changes: everything is checked first, then one transaction writes the
     /// membership and, when the price changed, the price change. Returns the membership
-    /// as it is now.
+    /// as it is now (none when its figures cannot be computed: the change is saved all the
+    /// same, and nothing fails after it was).
     pub fn save(
         &self,
         ctx: &Ctx<impl Backend>,
-    ) -> anyhow::Result<crate::memberships::MembershipView> {
+    ) -> anyhow::Result<Option<crate::memberships::MembershipView>> {
         if self.fields.is_empty()
             && self.close.is_empty()
             && self.drop_channel.is_empty()
@@ -143,7 +152,7 @@ impl MembershipChange {
         store
             .update_membership_noting_price(self.id, stored.revision, &m, change.as_ref())
             .localize(ctx.lang)?;
-        crate::memberships::membership(ctx, self.id)
+        Ok(crate::memberships::membership(ctx, self.id).ok())
     }
 
     fn apply(&self, ctx: &Ctx<impl Backend>, m: &mut Membership) -> anyhow::Result<()> {
@@ -281,12 +290,23 @@ fn not_recorded(flag: &str, what: &str, lang: Lang) -> anyhow::Error {
     )
 }
 
-/// Removes membership `id` from the ledger (`tuiding rm`); its view as it was.
+/// Removes membership `id` from the ledger (`tuiding rm`); its view as it was, when one
+/// can be computed (a row out of range from an older version has none, and is removed all
+/// the same).
 pub fn remove(
     ctx: &Ctx<impl Backend>,
     id: i64,
-) -> anyhow::Result<crate::memberships::MembershipView> {
-    let view = crate::memberships::membership(ctx, id)?;
+) -> anyhow::Result<Option<crate::memberships::MembershipView>> {
+    let view = match crate::memberships::membership(ctx, id) {
+        Ok(view) => Some(view),
+        Err(e)
+            if e.downcast_ref::<UserError>()
+                .is_some_and(|u| *u.kind() == crate::error::ErrorKind::NotFound) =>
+        {
+            return Err(e);
+        }
+        Err(_) => None,
+    };
     ctx.open_store()?.remove_membership(id).localize(ctx.lang)?;
     Ok(view)
 }

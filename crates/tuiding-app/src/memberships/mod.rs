@@ -237,10 +237,19 @@ pub fn membership(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<Membership
     use tuiding_store::Store;
     let store = ctx.open_store()?;
     let stored = store.membership(id).localize(ctx.lang)?;
-    Ok(MembershipView::new(&stored, ctx.today)
+    let mut view = MembershipView::new(&stored, ctx.today)
         .map_err(|e| crate::error::UserError::failure(e.localized(ctx.lang)))?
         .with_price_history(&store.price_changes().localize(ctx.lang)?)
-        .with_cases(&store.cases().localize(ctx.lang)?, ctx.lang))
+        .with_cases(&store.cases().localize(ctx.lang)?, ctx.lang);
+    // A case's state as it is today (a refund past due shows overdue before a tick
+    // records it), as the case pages show it.
+    for story in &mut view.cases {
+        let case = store.case(story.id).localize(ctx.lang)?;
+        let state = crate::case::current_state(ctx, &store, &case)?;
+        story.state = state.as_str();
+        story.state_label = state.label(ctx.lang);
+    }
+    Ok(view)
 }
 
 /// Every membership, or those of one category, each with its price history

@@ -55,14 +55,20 @@ fn membership_json(ctx: &Ctx, id: i64) -> anyhow::Result<MembershipView> {
 fn reject_unknown<T: serde::Serialize + Default>(value: &Value) -> Result<(), ApiError> {
     let known = serde_json::to_value(T::default()).unwrap_or(Value::Null);
     let (Some(given), Some(known)) = (value.as_object(), known.as_object()) else {
-        return Err(WebError::bad_field("body", "expected a JSON object").into());
+        return Err(body_shape("expected a JSON object".to_string()));
     };
     match given.keys().find(|k| !known.contains_key(*k)) {
-        Some(unknown) => {
-            Err(WebError::bad_field("body", format!("unknown field `{unknown}`")).into())
-        }
+        // 422, as the typed JSON extractor answers a body of the wrong shape.
+        Some(unknown) => Err(body_shape(format!("unknown field `{unknown}`"))),
         None => Ok(()),
     }
+}
+
+/// A JSON body that is well-formed but of the wrong shape: 422, field `body`.
+fn body_shape(message: String) -> ApiError {
+    let mut err = WebError::bad_field("body", message);
+    err.status = StatusCode::UNPROCESSABLE_ENTITY;
+    err.into()
 }
 
 /// Every membership (as `tuiding list --json`).
@@ -147,7 +153,7 @@ pub async fn edit_membership(
 ) -> ApiResult<Json<MembershipView>> {
     reject_unknown::<MembershipChange>(&body)?;
     let mut change: MembershipChange =
-        serde_json::from_value(body).map_err(|e| WebError::bad_field("body", e.to_string()))?;
+        serde_json::from_value(body).map_err(|e| body_shape(e.to_string()))?;
     change.id = id;
     if !matches!(change.price_source.as_str(), "edit" | "notice") {
         return Err(WebError::bad_field("price_source", "edit | notice").into());

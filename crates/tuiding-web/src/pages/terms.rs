@@ -69,7 +69,10 @@ pub async fn read(
             Some(file) => {
                 let (name, text) = match file {
                     InputFile::Bytes { name, bytes } => (name, terms::decode(&bytes, lang)),
-                    InputFile::Path { name, .. } => (name, Err(String::new())),
+                    InputFile::Path { path, name } => {
+                        let bytes = std::fs::read(&path).map_err(|e| e.to_string());
+                        (name, bytes.and_then(|b| terms::decode(&b, lang)))
+                    }
                 };
                 let text = text.map_err(|e| WebError::bad_field("file", e))?;
                 (crate::security::safe_file_name(&name), text)

@@ -59,6 +59,10 @@ impl EditArgs {
         if !ctx.json {
             super::output::line(format!("{} #{}", ctx.t("已更新", "Updated"), self.id))?;
         }
-        print_membership(ctx, &updated)
+        match updated {
+            Some(view) => print_membership(ctx, &view),
+            // Saved, but its figures cannot be computed (a value out of range).
+            None => Ok(()),
+        }
     }
 }

@@ -346,11 +346,13 @@ fn show(ctx: &Term, id: i64) -> anyhow::Result<()> {
     let header = match ctx.lang {
         Lang::Zh => format!(
             "# #{id} 的退款规则，来源：{}，更新于 {}",
-            stored.origin, stored.updated_at
+            stored.origin,
+            tuiding_app::clock::text_for_people(&stored.updated_at)
         ),
         Lang::En => format!(
             "# policy of #{id}, from {}, updated {}",
-            stored.origin, stored.updated_at
+            stored.origin,
+            tuiding_app::clock::text_for_people(&stored.updated_at)
         ),
     };
     output::line(format!("{header}\n{}", stored.text.trim_end()))

@@ -21,7 +21,7 @@ pub struct RmArgs {
 
 #[derive(Serialize)]
 struct Removed {
-    removed: MembershipView,
+    removed: Option<MembershipView>,
 }
 
 impl RmArgs {
@@ -48,7 +48,6 @@ impl RmArgs {
             }
         }
         let view = tuiding_app::memberships::edit::remove(ctx, self.id)?;
-        let m = &view.membership;
         if ctx.json {
             return output::print_json(&Removed { removed: view });
         }
