@@ -59,8 +59,8 @@ pub fn backup(ctx: &Ctx, file: &Path) -> anyhow::Result<BackupView> {
         let mut files = vec![(format!("{ROOT}{DB}"), db)];
         collect(&data_dir, &data_dir, &mut files)?;
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        let manifest = dossier::write(file, &crate::clock::now().to_string(), &files)
-            .localize_vault(ctx.lang)?;
+        let manifest =
+            dossier::write(file, &ctx.now().to_string(), &files).localize_vault(ctx.lang)?;
         Ok::<_, anyhow::Error>((files, manifest, db_bytes))
     })();
     let _ = std::fs::remove_dir_all(&scratch);
@@ -187,7 +187,7 @@ pub fn restore(ctx: &Ctx, file: &Path) -> anyhow::Result<RestoreView> {
     }
     // Swap: the old directory is kept aside, never deleted.
     let previous = if data_dir.exists() {
-        let stamp = crate::clock::now().strftime("%Y%m%dT%H%M%S").to_string();
+        let stamp = ctx.now().strftime("%Y%m%dT%H%M%S").to_string();
         let name = data_dir
             .file_name()
             .map(|n| n.to_string_lossy().to_string())

@@ -123,6 +123,7 @@ pub struct Ctx<B: Backend = Sqlite> {
     reporter: Arc<dyn Reporter>,
     backend: B,
     caches: Arc<Caches>,
+    clock: fn() -> jiff::Timestamp,
 }
 
 impl Ctx {
@@ -153,6 +154,7 @@ impl<B: Backend> Ctx<B> {
             reporter: Arc::new(Silent),
             backend,
             caches: Arc::default(),
+            clock: crate::clock::now,
         }
     }
 
@@ -166,6 +168,18 @@ impl<B: Backend> Ctx<B> {
     pub fn sharing(mut self, caches: Arc<Caches>) -> Ctx<B> {
         self.caches = caches;
         self
+    }
+
+    /// The same context with another clock (tests: every instant the same).
+    pub fn with_clock(mut self, clock: fn() -> jiff::Timestamp) -> Ctx<B> {
+        self.clock = clock;
+        self
+    }
+
+    /// The current instant, for stamping what happens (a case's moves, evidence): the
+    /// context's clock, the system's by default. Today's date is [`Ctx::today`].
+    pub fn now(&self) -> jiff::Timestamp {
+        (self.clock)()
     }
 
     /// What the application keeps between operations.

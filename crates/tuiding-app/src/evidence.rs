@@ -57,7 +57,7 @@ pub fn add(
     }
     let vault = vault(ctx)?;
     vault.remove_leftovers();
-    let captured_at = crate::clock::now().to_string();
+    let captured_at = ctx.now().to_string();
     let mut added = Vec::new();
     // Many large files take seconds (each is hashed twice and fsynced).
     let reporter = ctx.reporter();

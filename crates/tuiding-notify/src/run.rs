@@ -70,7 +70,7 @@ pub fn run_once(
     }
     let channels = ctx.config()?.notify;
     let mut outbox = Outbox::open(ctx)?;
-    let now = tuiding_app::clock::now();
+    let now = ctx.now();
     for reminder in &due {
         if channels.is_empty() && print_without_channels {
             if outbox.claim(reminder, STDOUT, now)? {

@@ -58,7 +58,7 @@ pub fn show_with_messages(
 /// Opens a case for a membership; returns its id.
 pub fn open(ctx: &Ctx<impl Backend>, membership: i64) -> anyhow::Result<i64> {
     ctx.open_store()?
-        .open_case(membership, ctx.today, crate::clock::now())
+        .open_case(membership, ctx.today, ctx.now())
         .localize(ctx.lang)
 }
 
@@ -124,7 +124,7 @@ pub(crate) fn record_overdue(
         ..CaseChange::default()
     };
     store
-        .change_case(case.id, case.revision, &change, crate::clock::now())
+        .change_case(case.id, case.revision, &change, ctx.now())
         .localize(ctx.lang)?;
     Ok(true)
 }
@@ -243,7 +243,7 @@ pub fn mark_step(
         end_service: None,
     };
     store
-        .change_case(id, data.case.revision, &change, crate::clock::now())
+        .change_case(id, data.case.revision, &change, ctx.now())
         .localize(ctx.lang)?;
     Ok(())
 }
@@ -328,7 +328,7 @@ pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> a
             ..CaseChange::default()
         };
         store
-            .change_case(id, revision, &change, crate::clock::now())
+            .change_case(id, revision, &change, ctx.now())
             .localize(ctx.lang)?;
         let moved = store.case(id).localize(ctx.lang)?;
         revision = moved.revision;
@@ -339,7 +339,7 @@ pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> a
             ..CaseChange::default()
         };
         store
-            .change_case(id, revision, &change, crate::clock::now())
+            .change_case(id, revision, &change, ctx.now())
             .localize(ctx.lang)?;
         return Ok(());
     }
@@ -369,7 +369,7 @@ pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> a
         ..CaseChange::default()
     };
     store
-        .change_case(id, revision, &change, crate::clock::now())
+        .change_case(id, revision, &change, ctx.now())
         .localize(ctx.lang)?;
     Ok(())
 }
@@ -443,7 +443,7 @@ pub fn move_case(
         ..CaseChange::default()
     };
     store
-        .change_case(id, case.revision, &change, crate::clock::now())
+        .change_case(id, case.revision, &change, ctx.now())
         .localize(ctx.lang)?;
     Ok(())
 }

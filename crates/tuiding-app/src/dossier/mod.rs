@@ -142,8 +142,7 @@ pub fn write(
         masked(journal.join("\n") + "\n").into_bytes(),
     ));
     docs.append(&mut files);
-    let manifest =
-        dossier::write(out, &crate::clock::now().to_string(), &docs).localize_vault(ctx.lang)?;
+    let manifest = dossier::write(out, &ctx.now().to_string(), &docs).localize_vault(ctx.lang)?;
     Ok(Written {
         completeness: v.completeness,
         grounds,
