@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tuiding_core::Lang;
-use tuiding_store::{SqliteStore, Store};
+use tuiding_store::SqliteStore;
+use tuiding_store::prelude::*;
 use tuiding_vault::Vault;
 use tuiding_vault::dossier;
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tuiding_core::checkup::{self, Checkup, Intent, Notice, Situation};
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Localized};
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 /// The JSON printed by `check --json`.
 #[derive(Debug, Serialize)]

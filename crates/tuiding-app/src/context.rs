@@ -11,7 +11,8 @@ use tuiding_bills::BankMapping;
 use tuiding_core::catalogue::{Catalogue, Origin};
 use tuiding_core::policy::PolicyError;
 use tuiding_core::{Lang, Localized, WorkCalendar};
-use tuiding_store::{SqliteStore, Store, StoredMembership};
+use tuiding_store::prelude::*;
+use tuiding_store::{SqliteStore, StoredMembership};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "tuiding.db";

@@ -11,7 +11,8 @@ use tuiding_core::{
     AutoRenewContract, Benefit, Billing, Channel, ContractStatus, Currency, Lang, Membership,
     Money, Period,
 };
-use tuiding_store::{PolicyInput, Store};
+use tuiding_store::PolicyInput;
+use tuiding_store::prelude::*;
 
 use crate::context::{Ctx, DB_FILE};
 use crate::error::{Localize, UserError};

@@ -12,7 +12,7 @@ use tuiding_core::case::CaseState;
 use tuiding_core::checkup;
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Membership};
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 /// One thing to do.
 #[derive(Debug, Serialize)]

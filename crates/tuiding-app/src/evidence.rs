@@ -3,7 +3,7 @@
 
 use crate::case::{LocalizeVault, load};
 use tuiding_core::playbook::EvidenceKind;
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 use tuiding_vault::{AddMeta, Vault};
 pub use tuiding_vault::{Entry, VerifyReport};
 

@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::Lang;
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 use crate::case::{CaseSources, CaseView, view as case_view};
 use crate::context::{Backend, Ctx};

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use tuiding_core::split::{self, SplitRule};
 use tuiding_core::{Lang, Localized};
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};

@@ -1,7 +1,7 @@
 //! The overview (the web's home page): what renews soon and the last day to cancel it,
 //! what it all costs, the charges of the next twelve months and what needs action.
 
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 use crate::context::{Backend, Ctx};
 use crate::due::{self, DueItem};

@@ -7,7 +7,8 @@ use serde::Serialize;
 use tuiding_core::catalogue::Origin;
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Localized};
-use tuiding_store::{PolicyInput, Store};
+use tuiding_store::PolicyInput;
+use tuiding_store::prelude::*;
 use tuiding_terms::Reading;
 
 /// `--set KEY=VALUE` flags, split; a flag without `=` is a usage error.

@@ -8,7 +8,8 @@ use serde::Serialize;
 use tuiding_core::Localized;
 use tuiding_core::policy::Policy;
 use tuiding_core::policy_form::{FieldKind, POLICY_FIELDS};
-use tuiding_store::{PolicyInput, Store};
+use tuiding_store::PolicyInput;
+use tuiding_store::prelude::*;
 
 use crate::context::{Backend, Ctx};
 use crate::error::Localize;

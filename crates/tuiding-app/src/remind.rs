@@ -10,7 +10,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_core::reminder::due_lead;
-use tuiding_store::{ReminderKey, Store};
+use tuiding_store::ReminderKey;
+use tuiding_store::prelude::*;
 
 /// One reminder due today.
 #[derive(Debug, Clone, Serialize)]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use tuiding_core::checkup;
 use tuiding_core::policy::Policy;
 use tuiding_core::reminder::{self, DEFAULT_LEAD_DAYS};
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use tuiding_core::membership::days_between;
 use tuiding_core::{Localized, Money};
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 /// One month of `renewals --by-month`.
 #[derive(Debug, Serialize)]

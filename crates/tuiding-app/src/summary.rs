@@ -8,7 +8,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use tuiding_core::split::SplitRule;
 use tuiding_core::{Currency, Localized, Money};
-use tuiding_store::{Store, StoredMembership};
+use tuiding_store::StoredMembership;
+use tuiding_store::prelude::*;
 
 /// A price rise.
 #[derive(Debug, Serialize)]

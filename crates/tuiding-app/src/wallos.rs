@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tuiding_core::wallos::{self, Record, Skipped};
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};

@@ -12,7 +12,8 @@ use tuiding_app::memberships::input::MembershipInput;
 use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 use tuiding_core::case::CaseState;
-use tuiding_store::{MemoryStore, Store};
+use tuiding_store::MemoryStore;
+use tuiding_store::prelude::*;
 
 const TODAY: Date = date(2026, 11, 26);
 

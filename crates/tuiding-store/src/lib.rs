@@ -17,6 +17,14 @@ mod memory;
 mod sqlite;
 
 pub use error::StoreError;
+
+/// Every part of [`Store`], to call its methods on a concrete store (`SqliteStore`,
+/// `MemoryStore`): `use tuiding_store::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        BillStore, CaseStore, HouseholdStore, MembershipStore, PriceStore, ReminderStore, Store,
+    };
+}
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
@@ -201,7 +209,18 @@ impl StreamDecision {
 }
 
 /// The ledger's persistence.
-pub trait Store {
+pub trait Store:
+    MembershipStore + PriceStore + BillStore + CaseStore + HouseholdStore + ReminderStore
+{
+}
+
+impl<T> Store for T where
+    T: MembershipStore + PriceStore + BillStore + CaseStore + HouseholdStore + ReminderStore
+{
+}
+
+/// Memberships and their policies. Part of [`Store`].
+pub trait MembershipStore {
     /// Adds memberships, each with its policy when given, in one transaction, and returns
     /// their ids in order. Nothing is written if any membership or policy is invalid.
     fn add_memberships_with_policies(
@@ -235,7 +254,7 @@ pub trait Store {
     /// Every membership, by id, with the rows no figure can be computed from set apart.
     fn ledger(&self) -> Result<Ledger, StoreError>;
 
-    /// Every membership figures can be computed from, by id; [`Store::ledger`] also names
+    /// Every membership figures can be computed from, by id; [`MembershipStore::ledger`] also names
     /// the rows left out.
     fn memberships(&self) -> Result<Vec<StoredMembership>, StoreError> {
         Ok(self.ledger()?.memberships)
@@ -252,7 +271,7 @@ pub trait Store {
         self.update_membership_noting_price(id, revision, membership, None)
     }
 
-    /// As [`Store::update_membership`], recording a price change in the same transaction.
+    /// As [`MembershipStore::update_membership`], recording a price change in the same transaction.
     fn update_membership_noting_price(
         &mut self,
         id: i64,
@@ -260,16 +279,6 @@ pub trait Store {
         membership: &Membership,
         price_change: Option<&tuiding_core::price::PriceChange>,
     ) -> Result<i64, StoreError>;
-
-    /// Records price changes seen elsewhere (charges in bills, notices), in one transaction.
-    fn record_price_changes(
-        &mut self,
-        membership_id: i64,
-        changes: &[tuiding_core::price::PriceChange],
-    ) -> Result<(), StoreError>;
-
-    /// Every recorded price change, by membership id, oldest first.
-    fn price_changes(&self) -> Result<Vec<(i64, tuiding_core::price::PriceChange)>, StoreError>;
 
     /// Removes a membership with its contracts, benefits and policy.
     fn remove_membership(&mut self, id: i64) -> Result<(), StoreError>;
@@ -282,7 +291,23 @@ pub trait Store {
 
     /// Removes a membership's policy; `false` when it had none.
     fn remove_policy(&mut self, id: i64) -> Result<bool, StoreError>;
+}
 
+/// Price changes of memberships. Part of [`Store`].
+pub trait PriceStore {
+    /// Records price changes seen elsewhere (charges in bills, notices), in one transaction.
+    fn record_price_changes(
+        &mut self,
+        membership_id: i64,
+        changes: &[tuiding_core::price::PriceChange],
+    ) -> Result<(), StoreError>;
+
+    /// Every recorded price change, by membership id, oldest first.
+    fn price_changes(&self) -> Result<Vec<(i64, tuiding_core::price::PriceChange)>, StoreError>;
+}
+
+/// Imported bills and the decisions about their recurring streams. Part of [`Store`].
+pub trait BillStore {
     /// Stores an export's transactions in one transaction; rows already stored (the same
     /// or an overlapping export) are skipped.
     fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError>;
@@ -307,6 +332,19 @@ pub trait Store {
     /// membership's: charges after a cancellation reach its case).
     fn link_stream(&mut self, key: &str, membership_id: i64) -> Result<(), StoreError>;
 
+    /// Adds a membership for a stream with the price changes its charges show, and
+    /// remembers the link, in one transaction. [`StoreError::Conflict`] when the stream was
+    /// already adopted.
+    fn adopt_stream(
+        &mut self,
+        key: &str,
+        membership: &Membership,
+        price_changes: &[tuiding_core::price::PriceChange],
+    ) -> Result<i64, StoreError>;
+}
+
+/// Cancellation cases and the head of the evidence journal. Part of [`Store`].
+pub trait CaseStore {
     /// Opens a case for a membership (state `opened`); returns its id.
     fn open_case(
         &mut self,
@@ -348,17 +386,10 @@ pub trait Store {
     /// is still at `revision`. What marking it did elsewhere (a state move, a channel
     /// recorded as closed) stays: those are facts of their own, changed by their commands.
     fn undo_step(&mut self, id: i64, revision: i64, step: &str) -> Result<(), StoreError>;
+}
 
-    /// Adds a membership for a stream with the price changes its charges show, and
-    /// remembers the link, in one transaction. [`StoreError::Conflict`] when the stream was
-    /// already adopted.
-    fn adopt_stream(
-        &mut self,
-        key: &str,
-        membership: &Membership,
-        price_changes: &[tuiding_core::price::PriceChange],
-    ) -> Result<i64, StoreError>;
-
+/// Household members and how prices are split among them. Part of [`Store`].
+pub trait HouseholdStore {
     /// Adds a household member; [`StoreError::MemberExists`] when the name is taken.
     fn add_member(&mut self, name: &str) -> Result<i64, StoreError>;
 
@@ -377,7 +408,10 @@ pub trait Store {
 
     /// Every membership's split, by membership id.
     fn splits(&self) -> Result<Vec<(i64, Split)>, StoreError>;
+}
 
+/// Reminder lead days and the reminders sent. Part of [`Store`].
+pub trait ReminderStore {
     /// Sets a membership's reminder lead days (`None`: back to the default).
     fn set_reminder_days(
         &mut self,

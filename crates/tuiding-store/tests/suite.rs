@@ -14,9 +14,10 @@ use tuiding_core::{
     AutoRenewContract, Benefit, Billing, Channel, ContractStatus, Currency, Membership, Money,
     Period,
 };
+use tuiding_store::prelude::*;
 use tuiding_store::{
     BillImport, CaseChange, ImportCounts, MemoryStore, PolicyInput, ReminderKey, SqliteStore,
-    Store, StoreError, StreamDecision, VaultHead,
+    StoreError, StreamDecision, VaultHead,
 };
 
 /// Generates the whole suite for one backend: `$open` makes a fresh, empty store.

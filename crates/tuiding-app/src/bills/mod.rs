@@ -11,7 +11,8 @@ use crate::error::Localize;
 use crate::text::InputFile;
 use serde::Serialize;
 use std::path::PathBuf;
-use tuiding_store::{BillImport, Store};
+use tuiding_store::BillImport;
+use tuiding_store::prelude::*;
 
 /// What one imported file held.
 #[derive(Debug, Serialize)]

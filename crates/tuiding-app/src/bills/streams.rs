@@ -13,7 +13,8 @@ use tuiding_bills::alerts::{channel_of, charged_after_cancellation};
 use tuiding_bills::{Kind, Stream, Transaction, detect_streams};
 use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::{AutoRenewContract, Billing, ContractStatus, Lang, Membership};
-use tuiding_store::{Store, StreamDecision};
+use tuiding_store::StreamDecision;
+use tuiding_store::prelude::*;
 
 use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};

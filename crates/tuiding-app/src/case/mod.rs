@@ -8,7 +8,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tuiding_core::Lang;
 use tuiding_core::case::{CaseState, RefundTrack};
-use tuiding_store::{CaseChange, Store};
+use tuiding_store::CaseChange;
+use tuiding_store::prelude::*;
 pub use view::{
     CaseData, CaseSources, CaseView, Completeness, LocalizeVault, effective_state,
     expected_refund_date, load, overdue_note, step_done, transition_note, view,

@@ -8,7 +8,8 @@ use tuiding_core::complaint::LateChargeFact;
 use tuiding_core::playbook::{EvidenceKind, Playbooks, Step};
 use tuiding_core::policy::Policy;
 use tuiding_core::{Lang, Money};
-use tuiding_store::{Store, StoredCase};
+use tuiding_store::StoredCase;
+use tuiding_store::prelude::*;
 use tuiding_vault::{Entry, Vault};
 
 use crate::context::{Backend, Ctx};

@@ -6,7 +6,8 @@ use crate::error::Localize;
 use crate::memberships::input::MembershipInput;
 use crate::policy::template_text;
 use tuiding_core::policy::{PlanTemplate, Policy};
-use tuiding_store::{PolicyInput, Store};
+use tuiding_store::PolicyInput;
+use tuiding_store::prelude::*;
 
 /// Adds a membership from its fields, with a policy (text, origin) or a catalogue
 /// template that fills the fields not given; everything is checked before anything is

@@ -2,7 +2,7 @@
 //! form, `PATCH /api/v1/memberships/{id}`).
 
 use tuiding_core::{AutoRenewContract, ContractStatus, Lang, Membership, Money};
-use tuiding_store::Store;
+use tuiding_store::prelude::*;
 
 use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};

@@ -234,7 +234,7 @@ pub fn views(
 /// One membership in full, with its price history and cases (`tuiding show`, `GET
 /// /api/v1/memberships/{id}`, the membership page).
 pub fn membership(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<MembershipView> {
-    use tuiding_store::Store;
+    use tuiding_store::prelude::*;
     let store = ctx.open_store()?;
     let stored = store.membership(id).localize(ctx.lang)?;
     let mut view = MembershipView::new(&stored, ctx.today)
@@ -258,7 +258,7 @@ pub fn memberships(
     ctx: &Ctx<impl Backend>,
     category: Option<&str>,
 ) -> anyhow::Result<Vec<MembershipView>> {
-    use tuiding_store::Store;
+    use tuiding_store::prelude::*;
     let store = ctx.open_store()?;
     let stored: Vec<StoredMembership> = ctx
         .memberships(&store)?

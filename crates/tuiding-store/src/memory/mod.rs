@@ -15,6 +15,7 @@ mod cases;
 mod household;
 mod memberships;
 
+use crate::{BillStore, CaseStore, HouseholdStore, MembershipStore, PriceStore, ReminderStore};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -30,15 +31,15 @@ use tuiding_core::transaction::Transaction as BillTransaction;
 use crate::memory::memberships::storable;
 use crate::{
     BillImport, CaseChange, FaultyMembership, ImportCounts, Ledger, PolicyInput, ReminderKey,
-    Split, Store, StoreError, StoredCase, StoredMembership, StoredPolicy, StreamDecision,
-    VaultHead,
+    Split, StoreError, StoredCase, StoredMembership, StoredPolicy, StreamDecision, VaultHead,
 };
 
 /// The ledger in memory. Clones share one ledger, as connections share one database.
 ///
 /// ```
 /// use tuiding_core::{Billing, Currency, Membership, Money, Period};
-/// use tuiding_store::{MemoryStore, Store};
+/// use tuiding_store::MemoryStore;
+/// use tuiding_store::prelude::*;
 /// let mut store = MemoryStore::new();
 /// let other = store.clone();
 /// let m = Membership {
@@ -174,7 +175,7 @@ fn four_digit_year(day: Date) -> bool {
     (0..=9999).contains(&day.year())
 }
 
-impl Store for MemoryStore {
+impl MembershipStore for MemoryStore {
     fn add_memberships_with_policies(
         &mut self,
         items: &[(Membership, Option<PolicyInput<'_>>)],
@@ -247,27 +248,6 @@ impl Store for MemoryStore {
         })
     }
 
-    fn record_price_changes(
-        &mut self,
-        membership_id: i64,
-        changes: &[PriceChange],
-    ) -> Result<(), StoreError> {
-        self.write(|data| {
-            data.require_membership(membership_id)?;
-            data.insert_price_changes(membership_id, changes)
-        })
-    }
-
-    fn price_changes(&self) -> Result<Vec<(i64, PriceChange)>, StoreError> {
-        let data = self.data();
-        let mut rows = data.price_changes.clone();
-        rows.sort_by_key(|&(id, membership_id, change)| (membership_id, change.on, id));
-        Ok(rows
-            .into_iter()
-            .map(|(_, membership_id, change)| (membership_id, change))
-            .collect())
-    }
-
     fn remove_membership(&mut self, id: i64) -> Result<(), StoreError> {
         self.write(|data| {
             data.memberships
@@ -315,7 +295,32 @@ impl Store for MemoryStore {
             Ok(data.policies.remove(&id).is_some())
         })
     }
+}
 
+impl PriceStore for MemoryStore {
+    fn record_price_changes(
+        &mut self,
+        membership_id: i64,
+        changes: &[PriceChange],
+    ) -> Result<(), StoreError> {
+        self.write(|data| {
+            data.require_membership(membership_id)?;
+            data.insert_price_changes(membership_id, changes)
+        })
+    }
+
+    fn price_changes(&self) -> Result<Vec<(i64, PriceChange)>, StoreError> {
+        let data = self.data();
+        let mut rows = data.price_changes.clone();
+        rows.sort_by_key(|&(id, membership_id, change)| (membership_id, change.on, id));
+        Ok(rows
+            .into_iter()
+            .map(|(_, membership_id, change)| (membership_id, change))
+            .collect())
+    }
+}
+
+impl BillStore for MemoryStore {
     fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError> {
         self.write(|data| Ok(data.import_bills(import)))
     }
@@ -363,7 +368,9 @@ impl Store for MemoryStore {
         membership.validate()?;
         self.write(|data| data.adopt_stream(key, membership, price_changes))
     }
+}
 
+impl CaseStore for MemoryStore {
     fn open_case(
         &mut self,
         membership_id: i64,
@@ -421,7 +428,9 @@ impl Store for MemoryStore {
     fn undo_step(&mut self, id: i64, revision: i64, step: &str) -> Result<(), StoreError> {
         self.write(|data| data.undo_step(id, revision, step))
     }
+}
 
+impl HouseholdStore for MemoryStore {
     fn add_member(&mut self, name: &str) -> Result<i64, StoreError> {
         self.write(|data| data.add_member(name))
     }
@@ -445,7 +454,9 @@ impl Store for MemoryStore {
     fn splits(&self) -> Result<Vec<(i64, Split)>, StoreError> {
         Ok(self.data().splits())
     }
+}
 
+impl ReminderStore for MemoryStore {
     fn set_reminder_days(
         &mut self,
         membership_id: i64,
@@ -523,6 +534,8 @@ fn check_refund(refund: &RefundTrack) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::prelude::*;
 
     fn head(seq: u64) -> VaultHead {
         VaultHead {

@@ -1,5 +1,6 @@
 //! Imported bill transactions and stream decisions in SQLite.
 
+use crate::BillStore;
 use jiff::civil::{Date, DateTime};
 use rusqlite::{OptionalExtension, Row, params};
 use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
@@ -25,11 +26,8 @@ fn status_str(s: &TxStatus) -> &str {
     }
 }
 
-impl SqliteStore {
-    pub(crate) fn import_bills_impl(
-        &mut self,
-        import: &BillImport<'_>,
-    ) -> Result<ImportCounts, StoreError> {
+impl BillStore for SqliteStore {
+    fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO bill_import (file, format, rows_read, rows_added, period_start, period_end)
@@ -85,7 +83,7 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn bill_transactions_impl(&self) -> Result<Vec<Transaction>, StoreError> {
+    fn bill_transactions(&self) -> Result<Vec<Transaction>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, source, source_id, time, counterparty, description, category, direction,
                     amount_minor, currency, method, status, status_text, refund_of, line
@@ -99,7 +97,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub(crate) fn bills_fingerprint_impl(&self) -> Result<(i64, i64), StoreError> {
+    fn bills_fingerprint(&self) -> Result<(i64, i64), StoreError> {
         Ok(self.conn.query_row(
             "SELECT count(*), coalesce(max(id), 0) FROM bill_transaction",
             [],
@@ -107,7 +105,7 @@ impl SqliteStore {
         )?)
     }
 
-    pub(crate) fn bills_period_end_impl(&self) -> Result<Option<Date>, StoreError> {
+    fn bills_period_end(&self) -> Result<Option<Date>, StoreError> {
         let end: Option<String> = self.conn.query_row(
             "SELECT max(coalesce(period_end, '')) FROM bill_import",
             [],
@@ -125,7 +123,7 @@ impl SqliteStore {
         Ok(from_imports.max(latest))
     }
 
-    pub(crate) fn stream_decisions_impl(&self) -> Result<Vec<StreamDecision>, StoreError> {
+    fn stream_decisions(&self) -> Result<Vec<StreamDecision>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT stream_key, decision, membership_id FROM stream_decision ORDER BY stream_key",
         )?;
@@ -150,7 +148,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub(crate) fn dismiss_stream_impl(&mut self, key: &str) -> Result<(), StoreError> {
+    fn dismiss_stream(&mut self, key: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO stream_decision (stream_key, decision) VALUES (?1, 'dismissed')
@@ -162,11 +160,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn link_stream_impl(
-        &mut self,
-        key: &str,
-        membership_id: i64,
-    ) -> Result<(), StoreError> {
+    fn link_stream(&mut self, key: &str, membership_id: i64) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         crate::sqlite::require_membership(&tx, membership_id)?;
         tx.execute(
@@ -179,7 +173,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn adopt_stream_impl(
+    fn adopt_stream(
         &mut self,
         key: &str,
         membership: &Membership,

@@ -1,5 +1,8 @@
 //! Cases in SQLite.
 
+use crate::VaultHead;
+use crate::sqlite::read_vault_head;
+use crate::{CaseStore, MembershipStore};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Transaction as Tx, params};
@@ -7,7 +10,7 @@ use tuiding_core::case::{CaseState, RefundTrack, Transition};
 use tuiding_core::{Channel, ContractStatus, Currency};
 
 use crate::sqlite::SqliteStore;
-use crate::{CaseChange, StepDone, Store, StoreError, StoredCase};
+use crate::{CaseChange, StepDone, StoreError, StoredCase};
 
 fn date(id: i64, field: &'static str, text: Option<String>) -> Result<Option<Date>, StoreError> {
     text.map(|t| {
@@ -28,8 +31,8 @@ fn stamp(id: i64, field: &'static str, text: String) -> Result<Timestamp, StoreE
     })
 }
 
-impl SqliteStore {
-    pub(crate) fn open_case_impl(
+impl CaseStore for SqliteStore {
+    fn open_case(
         &mut self,
         membership_id: i64,
         opened_on: Date,
@@ -52,7 +55,7 @@ impl SqliteStore {
         Ok(id)
     }
 
-    pub(crate) fn case_impl(&self, id: i64) -> Result<StoredCase, StoreError> {
+    fn case(&self, id: i64) -> Result<StoredCase, StoreError> {
         type Row = (
             Option<i64>,
             String,
@@ -171,21 +174,16 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn cases_impl(&self) -> Result<Vec<StoredCase>, StoreError> {
+    fn cases(&self) -> Result<Vec<StoredCase>, StoreError> {
         let ids: Vec<i64> = self
             .conn
             .prepare("SELECT id FROM case_file ORDER BY id")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        ids.into_iter().map(|id| self.case_impl(id)).collect()
+        ids.into_iter().map(|id| self.case(id)).collect()
     }
 
-    pub(crate) fn undo_step_impl(
-        &mut self,
-        id: i64,
-        revision: i64,
-        step: &str,
-    ) -> Result<(), StoreError> {
+    fn undo_step(&mut self, id: i64, revision: i64, step: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         bump_revision(&tx, id, revision)?;
         tx.execute(
@@ -196,14 +194,14 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn change_case_impl(
+    fn change_case(
         &mut self,
         id: i64,
         revision: i64,
         change: &CaseChange,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let current = self.case_impl(id)?;
+        let current = self.case(id)?;
         if current.revision != revision {
             return Err(StoreError::Conflict { id });
         }
@@ -303,6 +301,31 @@ impl SqliteStore {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    fn vault_head(&self) -> Result<Option<VaultHead>, StoreError> {
+        read_vault_head(&self.conn)
+    }
+
+    fn append_to_vault<T, E: From<StoreError>>(
+        &mut self,
+        append: impl FnOnce(Option<&VaultHead>) -> Result<(VaultHead, T), E>,
+    ) -> Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let head = read_vault_head(&tx)?;
+        let (new, out) = append(head.as_ref())?;
+        let seq = i64::try_from(new.seq).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO vault_head (id, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            params![seq, new.hash],
+        )
+        .map_err(StoreError::from)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
     }
 }
 

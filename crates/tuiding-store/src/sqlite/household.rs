@@ -1,6 +1,8 @@
 //! Household members and how each membership's price is split among them; per-membership
 //! reminder lead times.
 
+use crate::ReminderKey;
+use crate::{HouseholdStore, ReminderStore};
 use rusqlite::{OptionalExtension, params};
 use tuiding_core::split::SplitRule;
 
@@ -10,8 +12,8 @@ use crate::sqlite::SqliteStore;
 /// A membership's split: member name and rule, in the order given.
 pub use crate::Split;
 
-impl SqliteStore {
-    pub(crate) fn add_member_impl(&mut self, name: &str) -> Result<i64, StoreError> {
+impl HouseholdStore for SqliteStore {
+    fn add_member(&mut self, name: &str) -> Result<i64, StoreError> {
         let name = name.trim();
         let tx = self.conn.transaction()?;
         let exists: Option<i64> = tx
@@ -30,7 +32,7 @@ impl SqliteStore {
         Ok(id)
     }
 
-    pub(crate) fn members_impl(&self) -> Result<Vec<String>, StoreError> {
+    fn members(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT name FROM household_member ORDER BY id")?;
@@ -40,7 +42,7 @@ impl SqliteStore {
         Ok(names)
     }
 
-    pub(crate) fn remove_member_impl(&mut self, name: &str) -> Result<(), StoreError> {
+    fn remove_member(&mut self, name: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         let id = member_id(&tx, name)?;
         let used: i64 = tx.query_row(
@@ -56,7 +58,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn set_split_impl(
+    fn set_split(
         &mut self,
         membership_id: i64,
         split: &[(String, SplitRule)],
@@ -82,7 +84,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn splits_impl(&self) -> Result<Vec<(i64, Split)>, StoreError> {
+    fn splits(&self) -> Result<Vec<(i64, Split)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT s.membership_id, m.name, s.shares, s.fixed_minor FROM membership_split s
              JOIN household_member m ON m.id = s.member_id ORDER BY s.membership_id, s.position",
@@ -124,8 +126,8 @@ impl SqliteStore {
     }
 }
 
-impl SqliteStore {
-    pub(crate) fn set_reminder_days_impl(
+impl ReminderStore for SqliteStore {
+    fn set_reminder_days(
         &mut self,
         membership_id: i64,
         days: Option<&[u32]>,
@@ -147,7 +149,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn reminder_days_impl(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError> {
+    fn reminder_days(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT membership_id, days FROM reminder_lead ORDER BY membership_id")?;
@@ -167,6 +169,28 @@ impl SqliteStore {
             out.push((id, days));
         }
         Ok(out)
+    }
+
+    fn claim_reminder(
+        &mut self,
+        key: &ReminderKey,
+        channel: &str,
+        at: jiff::Timestamp,
+    ) -> Result<bool, StoreError> {
+        // One statement: the primary key makes the claim atomic between processes.
+        let inserted = self.conn.execute(
+            "INSERT OR IGNORE INTO reminder_sent (membership_id, key_day, lead_days, channel, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel, at.to_string()],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    fn release_reminder(&mut self, key: &ReminderKey, channel: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM reminder_sent WHERE membership_id = ?1 AND key_day = ?2 AND lead_days = ?3 AND channel = ?4",
+            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel],
+        )?;
+        Ok(())
     }
 }
 

@@ -114,6 +114,8 @@ fn pending(conn: &Connection) -> Result<Vec<(&'static str, &'static str)>, Store
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::prelude::*;
 
     #[test]
     fn migrations_are_sorted_and_idempotent() {

@@ -7,6 +7,7 @@ pub(crate) mod household;
 pub(crate) mod migrate;
 pub(crate) mod prices;
 
+use crate::MembershipStore;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
@@ -20,17 +21,16 @@ use tuiding_core::{
 
 use crate::sqlite::migrate::migrate;
 use crate::{
-    BillImport, FaultyMembership, ImportCounts, Ledger, PolicyInput, ReminderKey, Store,
-    StoreError, StoredMembership, StoredPolicy, StreamDecision, VaultHead,
+    FaultyMembership, Ledger, PolicyInput, StoreError, StoredMembership, StoredPolicy, VaultHead,
 };
 use tuiding_core::policy::Policy as PolicyTerms;
-use tuiding_core::transaction::Transaction as BillTransaction;
 
 /// The ledger in a SQLite database.
 ///
 /// ```
 /// use tuiding_core::{Billing, Currency, Membership, Money, Period};
-/// use tuiding_store::{SqliteStore, Store};
+/// use tuiding_store::SqliteStore;
+/// use tuiding_store::prelude::*;
 /// let mut store = SqliteStore::open_in_memory().unwrap();
 /// let m = Membership {
 ///     platform: "QQ音乐".into(),
@@ -128,158 +128,7 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
         })
 }
 
-impl Store for SqliteStore {
-    fn open_case(
-        &mut self,
-        membership_id: i64,
-        opened_on: jiff::civil::Date,
-        at: jiff::Timestamp,
-    ) -> Result<i64, StoreError> {
-        self.open_case_impl(membership_id, opened_on, at)
-    }
-
-    fn case(&self, id: i64) -> Result<crate::StoredCase, StoreError> {
-        self.case_impl(id)
-    }
-
-    fn cases(&self) -> Result<Vec<crate::StoredCase>, StoreError> {
-        self.cases_impl()
-    }
-
-    fn add_member(&mut self, name: &str) -> Result<i64, StoreError> {
-        self.add_member_impl(name)
-    }
-
-    fn members(&self) -> Result<Vec<String>, StoreError> {
-        self.members_impl()
-    }
-
-    fn remove_member(&mut self, name: &str) -> Result<(), StoreError> {
-        self.remove_member_impl(name)
-    }
-
-    fn set_split(
-        &mut self,
-        membership_id: i64,
-        split: &[(String, tuiding_core::split::SplitRule)],
-    ) -> Result<(), StoreError> {
-        self.set_split_impl(membership_id, split)
-    }
-
-    fn splits(&self) -> Result<Vec<(i64, crate::Split)>, StoreError> {
-        self.splits_impl()
-    }
-
-    fn set_reminder_days(
-        &mut self,
-        membership_id: i64,
-        days: Option<&[u32]>,
-    ) -> Result<(), StoreError> {
-        self.set_reminder_days_impl(membership_id, days)
-    }
-
-    fn reminder_days(&self) -> Result<Vec<(i64, Vec<u32>)>, StoreError> {
-        self.reminder_days_impl()
-    }
-
-    fn claim_reminder(
-        &mut self,
-        key: &ReminderKey,
-        channel: &str,
-        at: jiff::Timestamp,
-    ) -> Result<bool, StoreError> {
-        // One statement: the primary key makes the claim atomic between processes.
-        let inserted = self.conn.execute(
-            "INSERT OR IGNORE INTO reminder_sent (membership_id, key_day, lead_days, channel, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel, at.to_string()],
-        )?;
-        Ok(inserted == 1)
-    }
-
-    fn release_reminder(&mut self, key: &ReminderKey, channel: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "DELETE FROM reminder_sent WHERE membership_id = ?1 AND key_day = ?2 AND lead_days = ?3 AND channel = ?4",
-            params![key.membership_id, key.key_day.to_string(), key.lead_days, channel],
-        )?;
-        Ok(())
-    }
-
-    fn vault_head(&self) -> Result<Option<VaultHead>, StoreError> {
-        read_vault_head(&self.conn)
-    }
-
-    fn append_to_vault<T, E: From<StoreError>>(
-        &mut self,
-        append: impl FnOnce(Option<&VaultHead>) -> Result<(VaultHead, T), E>,
-    ) -> Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let head = read_vault_head(&tx)?;
-        let (new, out) = append(head.as_ref())?;
-        let seq = i64::try_from(new.seq).unwrap_or(i64::MAX);
-        tx.execute(
-            "INSERT INTO vault_head (id, seq, hash) VALUES (1, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            params![seq, new.hash],
-        )
-        .map_err(StoreError::from)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
-    }
-
-    fn undo_step(&mut self, id: i64, revision: i64, step: &str) -> Result<(), StoreError> {
-        self.undo_step_impl(id, revision, step)
-    }
-
-    fn change_case(
-        &mut self,
-        id: i64,
-        revision: i64,
-        change: &crate::CaseChange,
-        at: jiff::Timestamp,
-    ) -> Result<(), StoreError> {
-        self.change_case_impl(id, revision, change, at)
-    }
-
-    fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError> {
-        self.import_bills_impl(import)
-    }
-
-    fn bill_transactions(&self) -> Result<Vec<BillTransaction>, StoreError> {
-        self.bill_transactions_impl()
-    }
-
-    fn bills_period_end(&self) -> Result<Option<jiff::civil::Date>, StoreError> {
-        self.bills_period_end_impl()
-    }
-
-    fn bills_fingerprint(&self) -> Result<(i64, i64), StoreError> {
-        self.bills_fingerprint_impl()
-    }
-
-    fn stream_decisions(&self) -> Result<Vec<StreamDecision>, StoreError> {
-        self.stream_decisions_impl()
-    }
-
-    fn dismiss_stream(&mut self, key: &str) -> Result<(), StoreError> {
-        self.dismiss_stream_impl(key)
-    }
-
-    fn link_stream(&mut self, key: &str, membership_id: i64) -> Result<(), StoreError> {
-        self.link_stream_impl(key, membership_id)
-    }
-
-    fn adopt_stream(
-        &mut self,
-        key: &str,
-        membership: &Membership,
-        price_changes: &[tuiding_core::price::PriceChange],
-    ) -> Result<i64, StoreError> {
-        self.adopt_stream_impl(key, membership, price_changes)
-    }
-
+impl MembershipStore for SqliteStore {
     fn add_memberships_with_policies(
         &mut self,
         items: &[(Membership, Option<PolicyInput<'_>>)],
@@ -388,18 +237,6 @@ impl Store for SqliteStore {
             }
         }
         Ok(ledger)
-    }
-
-    fn record_price_changes(
-        &mut self,
-        membership_id: i64,
-        changes: &[tuiding_core::price::PriceChange],
-    ) -> Result<(), StoreError> {
-        self.record_price_changes_impl(membership_id, changes)
-    }
-
-    fn price_changes(&self) -> Result<Vec<(i64, tuiding_core::price::PriceChange)>, StoreError> {
-        self.price_changes_impl()
     }
 
     fn update_membership_noting_price(
@@ -758,7 +595,7 @@ pub(crate) fn currency(id: i64, code: &str) -> Result<Currency, StoreError> {
     })
 }
 
-fn read_vault_head(conn: &Connection) -> Result<Option<VaultHead>, StoreError> {
+pub(crate) fn read_vault_head(conn: &Connection) -> Result<Option<VaultHead>, StoreError> {
     Ok(conn
         .query_row("SELECT seq, hash FROM vault_head WHERE id = 1", [], |r| {
             Ok(VaultHead {
@@ -772,6 +609,10 @@ fn read_vault_head(conn: &Connection) -> Result<Option<VaultHead>, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::ReminderKey;
+    #[allow(unused_imports)]
+    use crate::prelude::*;
     use jiff::civil::date as d;
 
     #[test]

@@ -1,5 +1,6 @@
 //! Price history rows.
 
+use crate::PriceStore;
 use rusqlite::{Transaction, params};
 use tuiding_core::Money;
 use tuiding_core::price::{PriceChange, PriceSource};
@@ -22,8 +23,8 @@ pub(crate) fn insert_changes(
     Ok(())
 }
 
-impl SqliteStore {
-    pub(crate) fn record_price_changes_impl(
+impl PriceStore for SqliteStore {
+    fn record_price_changes(
         &mut self,
         membership_id: i64,
         changes: &[PriceChange],
@@ -35,7 +36,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(crate) fn price_changes_impl(&self) -> Result<Vec<(i64, PriceChange)>, StoreError> {
+    fn price_changes(&self) -> Result<Vec<(i64, PriceChange)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT membership_id, changed_on, old_minor, new_minor, currency, source FROM price_change ORDER BY membership_id, changed_on, id",
         )?;
