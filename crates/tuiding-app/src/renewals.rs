@@ -46,9 +46,10 @@ pub struct RenewalItem {
     /// The charge as money.
     #[serde(skip)]
     pub money: Option<Money>,
-    /// The channels worded for people (every contract with its state).
+    /// The channels worded for people (every contract with its state), shared by every
+    /// date of one membership.
     #[serde(skip)]
-    pub via: String,
+    pub via: std::sync::Arc<str>,
 }
 
 /// A sum in one currency.
@@ -93,6 +94,11 @@ pub fn build(
                 .iter()
                 .map(|(_, c)| *c)
                 .collect();
+        let via: std::sync::Arc<str> = if dates.is_empty() {
+            std::sync::Arc::from("")
+        } else {
+            crate::memberships::labels::channels_label(m, ctx.lang).into()
+        };
         for key in dates {
             let price = tuiding_core::price::price_on(m.price, &history, key.date);
             if key.charges {
@@ -120,7 +126,7 @@ pub fn build(
                     .map(|c| c.channel.as_str())
                     .collect(),
                 money: key.charges.then_some(price),
-                via: crate::memberships::labels::channels_label(m, ctx.lang),
+                via: via.clone(),
             });
         }
     }

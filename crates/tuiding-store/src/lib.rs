@@ -57,6 +57,29 @@ pub struct Ledger {
     pub faulty: Vec<FaultyMembership>,
 }
 
+impl Ledger {
+    /// Files a row read from a backend: among the memberships when it reads and validates,
+    /// else among the faulty rows, named by its platform.
+    pub(crate) fn file(
+        &mut self,
+        id: i64,
+        platform: String,
+        read: Result<StoredMembership, StoreError>,
+    ) {
+        match read.and_then(|stored| {
+            stored.membership.validate()?;
+            Ok(stored)
+        }) {
+            Ok(stored) => self.memberships.push(stored),
+            Err(error) => self.faulty.push(FaultyMembership {
+                id,
+                platform,
+                error,
+            }),
+        }
+    }
+}
+
 /// A row the ledger holds but cannot compute with, and why.
 #[derive(Debug)]
 pub struct FaultyMembership {
@@ -180,6 +203,49 @@ pub struct CaseChange {
     /// The case settled the membership: its service stopped on this day (paid through it)
     /// and every contract that could still charge is closed, so it renews no more.
     pub end_service: Option<Date>,
+}
+
+impl CaseChange {
+    /// Whether the change edits the membership too (a channel closed, the service ended).
+    pub fn touches_membership(&self) -> bool {
+        self.close_channel.is_some() || self.end_service.is_some()
+    }
+
+    /// The membership as this change leaves it, validated: the channel closed (one closed
+    /// already keeps the day it was closed: later charges are judged by it), and when the
+    /// service ended, every contract that could charge closed and paid through that day.
+    /// Every backend writes this in the same transaction as the case's change.
+    pub fn apply_to_membership(&self, m: &mut Membership) -> Result<(), StoreError> {
+        use tuiding_core::{AutoRenewContract, ContractStatus};
+        if let Some((channel, on)) = self.close_channel {
+            match m.auto_renew.iter_mut().find(|c| c.channel == channel) {
+                Some(c) => {
+                    if !matches!(c.status, ContractStatus::Closed(_)) {
+                        c.status = ContractStatus::Closed(on);
+                    }
+                }
+                None => m.auto_renew.push(AutoRenewContract {
+                    channel,
+                    status: ContractStatus::Closed(on),
+                }),
+            }
+        }
+        if let Some(last) = self.end_service {
+            for c in m.auto_renew.iter_mut().filter(|c| c.status.can_charge()) {
+                c.status = ContractStatus::Closed(last);
+            }
+            if m.auto_renew.is_empty() {
+                // Nothing recorded means "may renew": record that nothing can.
+                m.auto_renew.push(AutoRenewContract {
+                    channel: Channel::Other,
+                    status: ContractStatus::Closed(last),
+                });
+            }
+            m.paid_through = Some(last.max(m.start));
+        }
+        m.validate()?;
+        Ok(())
+    }
 }
 
 /// What the user decided about a detected stream.

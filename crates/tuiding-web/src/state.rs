@@ -35,6 +35,8 @@ pub struct Inner {
     pub behind_https: bool,
     /// What the application keeps between requests (the last stream detection).
     pub caches: Arc<Caches>,
+    /// Where operations' warnings go: the server's log.
+    log: Arc<dyn Reporter>,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             login_guard: LoginGuard::default(),
             behind_https: false,
             caches: Arc::default(),
+            log: Arc::new(ServerLog),
         }))
     }
 
@@ -76,7 +79,7 @@ impl AppState {
     pub fn ctx(&self, lang: Lang) -> Ctx {
         Ctx::for_service(lang, self.today(), self.0.data_dir.clone())
             .sharing(self.0.caches.clone())
-            .reporting_to(Arc::new(ServerLog))
+            .reporting_to(self.0.log.clone())
     }
 
     /// Runs a blocking operation (SQLite, files) off the async threads.

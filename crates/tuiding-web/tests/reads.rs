@@ -4,6 +4,10 @@
 //! (`tuiding due`, `tuiding remind`, the server's timer), never of a page view.
 
 mod common;
+// The same database dump as the CLI's tests use.
+#[path = "../../tuiding/tests/common/dump.rs"]
+mod dump_rows;
+use dump_rows::dump;
 
 use axum::Router;
 use axum::body::Body;
@@ -34,43 +38,6 @@ async fn send(app: &Router, method: Method, uri: &str, json: Option<&str>) -> (S
         .await
         .unwrap();
     (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Every row of every table, sorted: what `sqlite3 tuiding.db .dump` would show.
-fn dump(dir: &std::path::Path) -> String {
-    let conn = rusqlite::Connection::open(dir.join("tuiding.db")).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut out = String::new();
-    for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let columns = stmt.column_count();
-        let mut rows: Vec<String> = stmt
-            .query_map([], |r| {
-                (0..columns)
-                    .map(|i| {
-                        r.get::<_, rusqlite::types::Value>(i)
-                            .map(|v| format!("{v:?}"))
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(|cells| cells.join("|"))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
-        out.push_str(&format!(
-            "== {table} ({})\n{}\n",
-            rows.len(),
-            rows.join("\n")
-        ));
-    }
-    out
 }
 
 #[tokio::test]

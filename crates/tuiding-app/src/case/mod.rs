@@ -107,18 +107,9 @@ pub(crate) fn record_overdue(
     store: &mut impl Store,
     case: &tuiding_store::StoredCase,
 ) -> anyhow::Result<bool> {
-    if current_state(ctx, store, case)? != CaseState::Overdue || case.state == CaseState::Overdue {
+    let Some(due) = overdue_since(ctx, store, case)? else {
         return Ok(false);
-    }
-    let policy = match case.membership_id {
-        Some(mid) => store
-            .policy(mid)
-            .localize(ctx.lang)?
-            .and_then(|p| tuiding_core::policy::Policy::from_toml(&p.text).ok()),
-        None => None,
     };
-    let expected = view::expected_refund_date_of(ctx, case, policy.as_ref());
-    let due = case.refund.due(expected).unwrap_or(ctx.today);
     let change = CaseChange {
         to: Some(CaseState::Overdue),
         note: Some(overdue_note(due)),
@@ -137,11 +128,24 @@ pub fn current_state(
     store: &impl Store,
     case: &tuiding_store::StoredCase,
 ) -> anyhow::Result<CaseState> {
+    Ok(match overdue_since(ctx, store, case)? {
+        Some(_) => CaseState::Overdue,
+        None => case.state,
+    })
+}
+
+/// The day a case's requested or promised refund was due, when that day has passed
+/// without it; `None` for a case that waits for no refund or is still within time.
+fn overdue_since(
+    ctx: &Ctx<impl Backend>,
+    store: &impl Store,
+    case: &tuiding_store::StoredCase,
+) -> anyhow::Result<Option<jiff::civil::Date>> {
     if !matches!(
         case.state,
         CaseState::RefundRequested | CaseState::RefundPromised
     ) {
-        return Ok(case.state);
+        return Ok(None);
     }
     let policy = match case.membership_id {
         Some(mid) => store
@@ -151,7 +155,10 @@ pub fn current_state(
         None => None,
     };
     let expected = view::expected_refund_date_of(ctx, case, policy.as_ref());
-    Ok(view::effective_state(ctx, case, expected))
+    Ok(
+        (view::effective_state(ctx, case, expected) == CaseState::Overdue)
+            .then(|| case.refund.due(expected).unwrap_or(ctx.today)),
+    )
 }
 
 /// The state a done step moves the case to, if forward from where it is.

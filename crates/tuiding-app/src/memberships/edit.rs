@@ -290,23 +290,8 @@ fn not_recorded(flag: &str, what: &str, lang: Lang) -> anyhow::Error {
     )
 }
 
-/// Removes membership `id` from the ledger (`tuiding rm`); its view as it was, when one
-/// can be computed (a row out of range from an older version has none, and is removed all
-/// the same).
-pub fn remove(
-    ctx: &Ctx<impl Backend>,
-    id: i64,
-) -> anyhow::Result<Option<crate::memberships::MembershipView>> {
-    let view = match crate::memberships::membership(ctx, id) {
-        Ok(view) => Some(view),
-        Err(e)
-            if e.downcast_ref::<UserError>()
-                .is_some_and(|u| *u.kind() == crate::error::ErrorKind::NotFound) =>
-        {
-            return Err(e);
-        }
-        Err(_) => None,
-    };
-    ctx.open_store()?.remove_membership(id).localize(ctx.lang)?;
-    Ok(view)
+/// Removes membership `id` from the ledger (`tuiding rm`), with its contracts, benefits,
+/// policy and price history; its cases keep their own record.
+pub fn remove(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<()> {
+    ctx.open_store()?.remove_membership(id).localize(ctx.lang)
 }

@@ -85,19 +85,19 @@ pub struct CaseStoryView {
 }
 
 impl MembershipView {
-    /// Fills in the cases of this membership.
+    /// Fills in the cases of this membership, each with its state as of today.
     pub fn with_cases(
         mut self,
-        cases: &[tuiding_store::StoredCase],
+        cases: &[(tuiding_store::StoredCase, tuiding_core::case::CaseState)],
         lang: tuiding_core::Lang,
     ) -> MembershipView {
         self.cases = cases
             .iter()
-            .filter(|c| c.membership_id == Some(self.id))
-            .map(|c| CaseStoryView {
+            .filter(|(c, _)| c.membership_id == Some(self.id))
+            .map(|(c, state)| CaseStoryView {
                 id: c.id,
-                state: c.state.as_str(),
-                state_label: c.state.label(lang),
+                state: state.as_str(),
+                state_label: state.label(lang),
                 cancelled_on: tuiding_core::case::cancelled_on(&c.transitions, &c.refund),
                 refunded: tuiding_core::Currency::from_code(&c.currency)
                     .ok()
@@ -237,19 +237,19 @@ pub fn membership(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<Membership
     use tuiding_store::prelude::*;
     let store = ctx.open_store()?;
     let stored = store.membership(id).localize(ctx.lang)?;
-    let mut view = MembershipView::new(&stored, ctx.today)
+    // Each case's state as it is today (a refund past due shows overdue before a tick
+    // records it), as the case pages show it.
+    let mut cases = Vec::new();
+    for case in store.cases().localize(ctx.lang)? {
+        if case.membership_id == Some(id) {
+            let state = crate::case::current_state(ctx, &store, &case)?;
+            cases.push((case, state));
+        }
+    }
+    Ok(MembershipView::new(&stored, ctx.today)
         .map_err(|e| crate::error::UserError::failure(e.localized(ctx.lang)))?
         .with_price_history(&store.price_changes().localize(ctx.lang)?)
-        .with_cases(&store.cases().localize(ctx.lang)?, ctx.lang);
-    // A case's state as it is today (a refund past due shows overdue before a tick
-    // records it), as the case pages show it.
-    for story in &mut view.cases {
-        let case = store.case(story.id).localize(ctx.lang)?;
-        let state = crate::case::current_state(ctx, &store, &case)?;
-        story.state = state.as_str();
-        story.state_label = state.label(ctx.lang);
-    }
-    Ok(view)
+        .with_cases(&cases, ctx.lang))
 }
 
 /// Every membership, or those of one category, each with its price history

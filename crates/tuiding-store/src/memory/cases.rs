@@ -3,7 +3,6 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use tuiding_core::case::{CaseState, RefundTrack, Transition};
-use tuiding_core::{AutoRenewContract, Channel, ContractStatus};
 
 use crate::memory::{Data, check_refund, now};
 use crate::{CaseChange, StepDone, StoreError, StoredCase};
@@ -69,44 +68,13 @@ impl Data {
             current.state.check(to)?;
         }
         // Closing a channel or ending the service edits the membership: validated first.
-        let closed_membership = match (
-            change.close_channel,
-            change.end_service,
-            current.membership_id,
-        ) {
-            (None, None, _) | (_, _, None) => None,
-            (close, end, Some(mid)) => {
+        let closed_membership = match current.membership_id {
+            Some(mid) if change.touches_membership() => {
                 let mut m = self.stored(mid)?.membership;
-                if let Some((channel, on)) = close {
-                    match m.auto_renew.iter_mut().find(|c| c.channel == channel) {
-                        // Already closed: keep the day it was closed.
-                        Some(c) => {
-                            if !matches!(c.status, ContractStatus::Closed(_)) {
-                                c.status = ContractStatus::Closed(on);
-                            }
-                        }
-                        None => m.auto_renew.push(AutoRenewContract {
-                            channel,
-                            status: ContractStatus::Closed(on),
-                        }),
-                    }
-                }
-                if let Some(last) = end {
-                    for c in m.auto_renew.iter_mut().filter(|c| c.status.can_charge()) {
-                        c.status = ContractStatus::Closed(last);
-                    }
-                    if m.auto_renew.is_empty() {
-                        // Nothing recorded means "may renew": record that nothing can.
-                        m.auto_renew.push(AutoRenewContract {
-                            channel: Channel::Other,
-                            status: ContractStatus::Closed(last),
-                        });
-                    }
-                    m.paid_through = Some(last.max(m.start));
-                }
-                m.validate()?;
+                change.apply_to_membership(&mut m)?;
                 Some((mid, m))
             }
+            _ => None,
         };
         let case = self.cases.get_mut(&id).expect("read above");
         case.revision += 1;

@@ -30,8 +30,8 @@ use tuiding_core::transaction::Transaction as BillTransaction;
 
 use crate::memory::memberships::storable;
 use crate::{
-    BillImport, CaseChange, FaultyMembership, ImportCounts, Ledger, PolicyInput, ReminderKey,
-    Split, StoreError, StoredCase, StoredMembership, StoredPolicy, StreamDecision, VaultHead,
+    BillImport, CaseChange, ImportCounts, Ledger, PolicyInput, ReminderKey, Split, StoreError,
+    StoredCase, StoredMembership, StoredPolicy, StreamDecision, VaultHead,
 };
 
 /// The ledger in memory. Clones share one ledger, as connections share one database.
@@ -207,18 +207,7 @@ impl MembershipStore for MemoryStore {
         let data = self.data();
         let mut ledger = Ledger::default();
         for (&id, row) in &data.memberships {
-            let stored = data.stored(id).and_then(|stored| {
-                stored.membership.validate()?;
-                Ok(stored)
-            });
-            match stored {
-                Ok(stored) => ledger.memberships.push(stored),
-                Err(error) => ledger.faulty.push(FaultyMembership {
-                    id,
-                    platform: row.membership.platform.clone(),
-                    error,
-                }),
-            }
+            ledger.file(id, row.membership.platform.clone(), data.stored(id));
         }
         Ok(ledger)
     }

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Transaction as Tx, params};
 use tuiding_core::case::{CaseState, RefundTrack, Transition};
-use tuiding_core::{Channel, ContractStatus, Currency};
+use tuiding_core::{ContractStatus, Currency};
 
 use crate::sqlite::SqliteStore;
 use crate::{CaseChange, StepDone, StoreError, StoredCase};
@@ -208,48 +208,15 @@ impl CaseStore for SqliteStore {
         if let Some(to) = change.to {
             current.state.check(to)?;
         }
-        // Closing a channel or ending the service edits the membership: validate the result
-        // before writing.
-        let closed_membership = match (
-            change.close_channel,
-            change.end_service,
-            current.membership_id,
-        ) {
-            (None, None, _) | (_, _, None) => None,
-            (close, end, Some(mid)) => {
+        // Closing a channel or ending the service edits the membership: validated first.
+        let closed_membership = match current.membership_id {
+            Some(mid) if change.touches_membership() => {
                 let stored = self.membership(mid)?;
                 let mut m = stored.membership.clone();
-                if let Some((channel, on)) = close {
-                    match m.auto_renew.iter_mut().find(|c| c.channel == channel) {
-                        // Already closed: keep the day it was closed (later charges are
-                        // judged by it).
-                        Some(c) => {
-                            if !matches!(c.status, ContractStatus::Closed(_)) {
-                                c.status = ContractStatus::Closed(on);
-                            }
-                        }
-                        None => m.auto_renew.push(tuiding_core::AutoRenewContract {
-                            channel,
-                            status: ContractStatus::Closed(on),
-                        }),
-                    }
-                }
-                if let Some(last) = end {
-                    for c in m.auto_renew.iter_mut().filter(|c| c.status.can_charge()) {
-                        c.status = ContractStatus::Closed(last);
-                    }
-                    if m.auto_renew.is_empty() {
-                        // Nothing recorded means "may renew": record that nothing can.
-                        m.auto_renew.push(tuiding_core::AutoRenewContract {
-                            channel: Channel::Other,
-                            status: ContractStatus::Closed(last),
-                        });
-                    }
-                    m.paid_through = Some(last.max(m.start));
-                }
-                m.validate()?;
+                change.apply_to_membership(&mut m)?;
                 Some((mid, stored.revision, m))
             }
+            _ => None,
         };
         let tx = self.conn.transaction()?;
         // The revision is checked again inside the transaction: a writer that slipped in

@@ -20,9 +20,7 @@ use tuiding_core::{
 };
 
 use crate::sqlite::migrate::migrate;
-use crate::{
-    FaultyMembership, Ledger, PolicyInput, StoreError, StoredMembership, StoredPolicy, VaultHead,
-};
+use crate::{Ledger, PolicyInput, StoreError, StoredMembership, StoredPolicy, VaultHead};
 use tuiding_core::policy::Policy as PolicyTerms;
 
 /// The ledger in a SQLite database.
@@ -223,18 +221,7 @@ impl MembershipStore for SqliteStore {
                 contracts.remove(&id).unwrap_or_default(),
                 benefits.remove(&id).unwrap_or_default(),
             );
-            let assembled = self.assemble_with(row, parts).and_then(|stored| {
-                stored.membership.validate()?;
-                Ok(stored)
-            });
-            match assembled {
-                Ok(stored) => ledger.memberships.push(stored),
-                Err(error) => ledger.faulty.push(FaultyMembership {
-                    id,
-                    platform,
-                    error,
-                }),
-            }
+            ledger.file(id, platform, self.assemble_with(row, parts));
         }
         Ok(ledger)
     }

@@ -92,8 +92,11 @@ pub async fn edit_membership(
     }
     Ok(Json(
         s.run(lang, move |ctx| {
-            change.save(ctx)?;
-            membership_json(ctx, id)
+            match change.save(ctx)? {
+                Some(view) => Ok(view),
+                // Saved, but its figures cannot be computed: say why.
+                None => membership_json(ctx, id),
+            }
         })
         .await?,
     ))
@@ -108,7 +111,7 @@ pub async fn remove_membership(
     Id(id): Id<i64>,
 ) -> ApiResult<StatusCode> {
     s.run(lang, move |ctx| {
-        tuiding_app::memberships::edit::remove(ctx, id).map(drop)
+        tuiding_app::memberships::edit::remove(ctx, id)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)

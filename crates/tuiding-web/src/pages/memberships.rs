@@ -511,7 +511,7 @@ pub async fn delete(
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     state
         .run(lang, move |ctx| {
-            tuiding_app::memberships::edit::remove(ctx, id).map(drop)
+            tuiding_app::memberships::edit::remove(ctx, id)
         })
         .await
         .or_page(lang)?;

@@ -101,7 +101,7 @@ pub fn render(ctx: &Term, report: &RenewalsReport) -> String {
             _ => None,
         };
         let (amount, via) = if r.kind == "renewal" || r.kind == "trial_converts" {
-            let via = r.via.clone();
+            let via = r.via.to_string();
             let via = if r.kind == "trial_converts" {
                 format!("{}{via}", lang.pick("试用转正 · ", "trial converts · "))
             } else {

@@ -21,7 +21,7 @@ pub struct RmArgs {
 
 #[derive(Serialize)]
 struct Removed {
-    removed: Option<MembershipView>,
+    removed: MembershipView,
 }
 
 impl RmArgs {
@@ -47,9 +47,9 @@ impl RmArgs {
                 ));
             }
         }
-        let view = tuiding_app::memberships::edit::remove(ctx, self.id)?;
+        tuiding_app::memberships::edit::remove(ctx, self.id)?;
         if ctx.json {
-            return output::print_json(&Removed { removed: view });
+            return output::print_json(&Removed { removed: shown });
         }
         output::line(
             format!(

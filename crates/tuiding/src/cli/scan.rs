@@ -100,7 +100,7 @@ fn render(ctx: &Term, streams: &[Stream], report: &ScanReport, as_of: Date) -> S
             Kind::Transfer => lang.pick("转账", "transfer"),
             Kind::Other => lang.pick("其他", "other"),
         };
-        table.row(vec![
+        let mut row = vec![
             Cell::styled(s.merchant.clone(), dim),
             Cell::styled(s.description.clone(), dim),
             Cell::styled(frequency_label(s.frequency.as_str(), lang), dim),
@@ -108,25 +108,33 @@ fn render(ctx: &Term, streams: &[Stream], report: &ScanReport, as_of: Date) -> S
             Cell::styled(s.last_amount.to_string(), dim),
             Cell::styled(s.transactions.len().to_string(), dim),
             Cell::styled(s.last_date.to_string(), dim),
-            Cell::styled(
-                s.next_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                dim,
-            ),
-            Cell::styled(
-                if active {
-                    lang.pick("扣费中", "active")
-                } else {
-                    lang.pick("已停止", "ended")
-                },
-                dim,
-            ),
-        ]);
+        ];
+        row.extend(next_and_state(s.next_date, active, lang, dim));
+        table.row(row);
     }
     out.push_str(table.render(ctx.color).trim_end());
     out.push_str(&duplicates_text(ctx, &report.duplicate_charges));
     out
+}
+
+/// A stream's next charge and whether it still charges, as the last cells of a row.
+pub fn next_and_state(
+    next: Option<jiff::civil::Date>,
+    active: bool,
+    lang: Lang,
+    dim: Option<&'static str>,
+) -> [Cell; 2] {
+    [
+        Cell::styled(next.map_or_else(|| "—".into(), |d| d.to_string()), dim),
+        Cell::styled(
+            if active {
+                lang.pick("扣费中", "active")
+            } else {
+                lang.pick("已停止", "ended")
+            },
+            dim,
+        ),
+    ]
 }
 
 /// The extra charges, as lines to print after a listing (empty when there are none).

@@ -156,7 +156,7 @@ fn list(ctx: &Term) -> anyhow::Result<()> {
         let s = &listed.stream;
         let active = listed.stream.status == "active";
         let dim = (!active).then_some(output::DIM);
-        table.row(vec![
+        let mut row = vec![
             Cell::styled(listed.number.to_string(), dim),
             Cell::styled(s.id.clone(), dim),
             Cell::styled(s.merchant.clone(), dim),
@@ -164,29 +164,17 @@ fn list(ctx: &Term) -> anyhow::Result<()> {
             Cell::styled(frequency_label(listed.stream.frequency, lang), dim),
             Cell::styled(s.last_display.clone(), dim),
             Cell::styled(s.last_date.to_string(), dim),
-            Cell::styled(
-                s.next_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into()),
-                dim,
-            ),
-            Cell::styled(
-                if active {
-                    lang.pick("扣费中", "active")
-                } else {
-                    lang.pick("已停止", "ended")
-                },
-                dim,
-            ),
-            Cell::styled(
-                match (listed.membership_id, listed.matches_membership) {
-                    (Some(id), _) => format!("#{id}"),
-                    (None, Some(id)) => format!("{}#{id}", lang.pick("像 ", "like ")),
-                    (None, None) => String::new(),
-                },
-                dim,
-            ),
-        ]);
+        ];
+        row.extend(super::scan::next_and_state(s.next_date, active, lang, dim));
+        row.push(Cell::styled(
+            match (listed.membership_id, listed.matches_membership) {
+                (Some(id), _) => format!("#{id}"),
+                (None, Some(id)) => format!("{}#{id}", lang.pick("像 ", "like ")),
+                (None, None) => String::new(),
+            },
+            dim,
+        ));
+        table.row(row);
     }
     out.push(table.render(ctx.color).trim_end().to_string());
     let duplicates = super::scan::duplicates_text(ctx, &report.duplicate_charges);
