@@ -38,11 +38,6 @@ pub fn text_for_people(at: &str) -> String {
         .map_or_else(|_| at.to_string(), for_people)
 }
 
-/// The civil day of an instant in China Standard Time.
-pub fn day_of(at: jiff::Timestamp) -> Date {
-    zone().to_datetime(at).date()
-}
-
 /// The instant a civil day begins in China Standard Time, to order dated facts among
 /// timed ones.
 pub fn start_of(day: Date) -> jiff::Timestamp {
@@ -59,7 +54,6 @@ mod tests {
     fn instants_are_shown_in_china_time() {
         let at: jiff::Timestamp = "2026-11-29T22:24:44.981204124Z".parse().unwrap();
         assert_eq!(for_people(at), "2026-11-30 06:24");
-        assert_eq!(day_of(at), jiff::civil::date(2026, 11, 30));
         assert_eq!(text_for_people("2026-11-29T22:24:44Z"), "2026-11-30 06:24");
         assert_eq!(text_for_people("yesterday"), "yesterday");
         assert_eq!(

@@ -3,64 +3,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 
-use common::{json, process_at, tuiding_at, zip_text};
+use common::{Server, json, tuiding_at, zip_text};
 use serde_json::Value;
-
-/// `tuiding serve` on a free port; killed when dropped.
-struct Server {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(dir: &Path, today: &str) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = process_at(dir, today)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .args(["--remind-every", "0"])
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        Server { child, port }
-    }
-
-    /// The body of a GET that must answer 200.
-    fn get(&self, path: &str) -> String {
-        let started = std::time::Instant::now();
-        loop {
-            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
-                write!(
-                    s,
-                    "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: lang=zh\r\nConnection: close\r\n\r\n"
-                )
-                .unwrap();
-                let mut bytes = Vec::new();
-                s.read_to_end(&mut bytes).unwrap();
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                assert!(text.starts_with("HTTP/1.1 200"), "{path}: {text}");
-                let (_, body) = text.split_once("\r\n\r\n").unwrap();
-                return body.to_string();
-            }
-            assert!(started.elapsed().as_secs() < 20, "serve did not start");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A membership whose price rose from ¥25 to ¥30 on 2026-10-01, with a case whose first
 /// channel was closed.
@@ -102,7 +48,7 @@ fn the_api_summary_is_the_cli_summary_and_the_overview_shows_price_rises() {
         cli["price_increases"][0]["new"], "30.00",
         "the CLI sees the rise: {cli}"
     );
-    let server = Server::start(&dir, "2026-11-26");
+    let server = Server::start(&dir, "2026-11-26", "0");
     let api: Value = serde_json::from_str(&server.get("/api/v1/summary")).unwrap();
     assert_eq!(api, cli, "GET /api/v1/summary is `summary --json`");
     let overview = server.get("/");
@@ -131,7 +77,7 @@ fn times_on_pages_and_in_the_dossier_are_china_time_in_order() {
         .to_datetime(done_at)
         .strftime("%Y-%m-%d %H:%M")
         .to_string();
-    let server = Server::start(&dir, "2026-11-26");
+    let server = Server::start(&dir, "2026-11-26", "0");
     let page = server.get("/cases/1");
     assert!(page.contains(&china), "{china} on the case page: {page}");
     assert!(

@@ -379,53 +379,16 @@ fn serve_sends_the_same_reminders_on_its_schedule() {
         format!("[[notify]]\nkind = \"webhook\"\nurl = \"{base}/hook\"\n"),
     )
     .unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("tuiding"))
-        .env_remove("LANG")
-        .args([
-            "--data-dir",
-            dir.to_str().unwrap(),
-            "--today",
-            "2026-11-23",
-            "serve",
-        ])
-        .args([
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--remind-every",
-            "1",
-        ])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let server = common::Server::start(&dir, "2026-11-23", "1");
     let started = std::time::Instant::now();
-    // The first run is at start-up; the API answers meanwhile.
-    let answer = loop {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            write!(
-                s,
-                "GET /api/v1/reminders HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut text = String::new();
-            s.read_to_string(&mut text).unwrap();
-            break text;
-        }
-        assert!(started.elapsed().as_secs() < 20, "serve did not start");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The first run is at start-up; the API answers meanwhile (200, asserted by `get`).
+    let answer = server.get("/api/v1/reminders");
     assert!(answer.contains("\"key_day\":\"2026-11-30\""), "{answer}");
     while received.lock().unwrap().is_empty() {
         assert!(started.elapsed().as_secs() < 20, "no reminder was sent");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
     let got = received.lock().unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].1["reminder"]["lead_days"], 7);

@@ -36,7 +36,11 @@ pub struct CaseView {
     pub id: i64,
     pub membership_id: Option<i64>,
     pub membership: String,
+    /// The state as of today (overdue once a waited-for refund is past due).
     pub state: &'static str,
+    /// The state in the reader's language.
+    #[serde(skip)]
+    pub state_label: &'static str,
     pub opened_on: Date,
     pub steps: Vec<StepView>,
     pub refund: RefundView,
@@ -369,6 +373,7 @@ pub fn view(ctx: &Ctx<impl Backend>, data: &CaseData) -> CaseView {
         .map(|s| s.id.clone())
         .collect();
     let expected = expected_refund_date(ctx, data);
+    let state = effective_state(ctx, c, expected);
     let refund = RefundView {
         requested_on: c.refund.requested_on,
         promised: money_text(c.refund.promised_minor, &c.currency),
@@ -383,7 +388,8 @@ pub fn view(ctx: &Ctx<impl Backend>, data: &CaseData) -> CaseView {
         id: c.id,
         membership_id: c.membership_id,
         membership: c.membership_label.clone(),
-        state: effective_state(ctx, c, expected).as_str(),
+        state: state.as_str(),
+        state_label: state.label(lang),
         opened_on: c.opened_on,
         completeness: Completeness {
             complete: empty_groups.is_empty() && unproven_steps.is_empty(),

@@ -96,7 +96,7 @@ pub async fn show(
         (notice(note))
         section.card {
             dl.facts {
-                dt { (c.t("状态", "State")) } dd #state { (state_label(v.state, lang)) }
+                dt { (c.t("状态", "State")) } dd #state { (v.state_label) }
                 dt { (c.t("开启于", "Opened on")) } dd { (v.opened_on) }
                 @if let Some(m) = v.membership_id { dt { (c.t("会员", "Membership")) } dd { a href={"/memberships/" (m)} { (v.membership) } } }
                 @if let Some(d) = v.refund.requested_on { dt { (c.t("申请退款", "Refund requested")) } dd { (d) } }
@@ -236,10 +236,6 @@ pub async fn show(
         }
     };
     Ok(page(&c, &title, body).into_response())
-}
-
-fn state_label(state: &str, lang: Lang) -> &'static str {
-    state.parse::<CaseState>().map_or("", |s| s.label(lang))
 }
 
 /// `POST /cases/{id}/steps/{step}`.

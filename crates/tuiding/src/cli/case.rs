@@ -9,14 +9,6 @@ use tuiding_core::Lang;
 use tuiding_core::case::CaseState;
 use tuiding_core::playbook::EvidenceKind;
 
-/// The label of a view's state in the user's language.
-fn state_label(v: &CaseView, lang: Lang) -> &'static str {
-    CaseState::ALL
-        .into_iter()
-        .find(|s| s.as_str() == v.state)
-        .map_or("", |s| s.label(lang))
-}
-
 const EXAMPLES: &str = "\
 示例 / Examples:
   tuiding case open 5                                  # 为 #5 开启退订案件 / open a case for membership 5
@@ -246,7 +238,7 @@ fn print_case(ctx: &Term, id: i64) -> anyhow::Result<()> {
             ctx.t("案件", "Case"),
             v.id,
             v.membership,
-            output::paren(lang, state_label(&v, lang))
+            output::paren(lang, v.state_label)
         ),
         Some(output::BOLD),
         ctx.color,

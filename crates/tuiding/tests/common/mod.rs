@@ -81,3 +81,56 @@ pub fn zip_text(zip: &Path, name: &str) -> String {
         .unwrap();
     text
 }
+
+/// `tuiding serve` on a free port; killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Server {
+    /// Starts it on `dir` at `today`, sending reminders every `remind_every` minutes.
+    pub fn start(dir: &Path, today: &str, remind_every: &str) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = process_at(dir, today)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--remind-every", remind_every])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        Server { child, port }
+    }
+
+    /// The body of a GET that must answer 200.
+    pub fn get(&self, path: &str) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+                write!(
+                    s,
+                    "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: lang=zh\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut bytes = Vec::new();
+                s.read_to_end(&mut bytes).unwrap();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                assert!(text.starts_with("HTTP/1.1 200"), "{path}: {text}");
+                let (_, body) = text.split_once("\r\n\r\n").unwrap();
+                return body.to_string();
+            }
+            assert!(started.elapsed().as_secs() < 20, "serve did not start");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
