@@ -3,7 +3,7 @@
 //! a channel that failed is tried again on the next run.
 
 use serde::Serialize;
-use tuiding_app::context::Ctx;
+use tuiding_app::context::{Backend, Ctx};
 use tuiding_app::remind::{self, Outbox, Reminder};
 
 /// The channel name when no channel is configured: the reminder is printed.
@@ -55,7 +55,7 @@ pub struct Failed {
 /// there are none and `print_without_channels`); remembers each success, and records
 /// refunds that became overdue (`due::tick`).
 pub fn run_once(
-    ctx: &Ctx,
+    ctx: &Ctx<impl Backend>,
     dry_run: bool,
     print_without_channels: bool,
 ) -> anyhow::Result<RunReport> {

@@ -17,11 +17,22 @@ pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 pub struct Upload {
     /// Text fields by name (the last value of a repeated name).
     pub fields: HashMap<String, String>,
-    /// Files in the order sent, with the names the user gave them.
-    pub files: Vec<InputFile>,
+    /// Files in the order sent: the name the user gave each, and its bytes.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Upload {
+    /// The files as the application reads them, each under `name(given name)`.
+    pub fn input_files(self, name: impl Fn(&str) -> String) -> Vec<InputFile> {
+        self.files
+            .into_iter()
+            .map(|(given, bytes)| InputFile::Bytes {
+                name: name(&given),
+                bytes,
+            })
+            .collect()
+    }
+
     /// A text field, or "".
     pub fn field(&self, name: &str) -> &str {
         self.fields.get(name).map_or("", String::as_str)
@@ -40,10 +51,7 @@ pub async fn read(mut multipart: Multipart) -> Result<Upload, WebError> {
                 if file_name.is_empty() && bytes.is_empty() {
                     continue; // a file input left empty
                 }
-                files.push(InputFile::Bytes {
-                    name: file_name,
-                    bytes: bytes.to_vec(),
-                });
+                files.push((file_name, bytes.to_vec()));
             }
             None => {
                 let text = field.text().await.map_err(bad_upload)?;

@@ -23,7 +23,7 @@ pub async fn import_bills(
     }
     Ok(Json(
         s.run(lang, move |ctx| {
-            let summaries = tuiding_app::bills::import(ctx, &up.files, &[])?;
+            let summaries = tuiding_app::bills::import(ctx, &up.input_files(str::to_string), &[])?;
             Ok(serde_json::to_value(summaries)?)
         })
         .await?,

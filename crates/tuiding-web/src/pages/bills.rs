@@ -70,8 +70,7 @@ pub async fn upload(
     }
     let (summaries, report) = state
         .run(lang, move |ctx| {
-            let summaries = tuiding_app::bills::import(ctx, &up.files, &[])?;
-            drop(up);
+            let summaries = tuiding_app::bills::import(ctx, &up.input_files(str::to_string), &[])?;
             Ok((summaries, streams::report(ctx)?))
         })
         .await

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use tuiding_app::case::{self, CaseView};
 use tuiding_app::evidence;
 use tuiding_app::evidence::{Entry, VerifyReport};
-use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 use tuiding_core::case::CaseState;
 use tuiding_core::playbook::EvidenceKind;
@@ -389,18 +388,8 @@ pub async fn store_evidence(
     state
         .run(lang, move |ctx| {
             // Each file is stored under the name the user gave it, made safe.
-            let named: Vec<InputFile> = up
-                .files
-                .into_iter()
-                .map(|f| match f {
-                    InputFile::Bytes { name, bytes } => InputFile::Bytes {
-                        name: crate::security::safe_file_name(&name),
-                        bytes,
-                    },
-                    other => other,
-                })
-                .collect();
-            evidence::add(ctx, id, &named, &kind, step, note)
+            let files = up.input_files(crate::security::safe_file_name);
+            evidence::add(ctx, id, &files, &kind, step, note)
         })
         .await
 }

@@ -393,9 +393,10 @@ pub async fn edit(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (v, _) = state
+    // The form needs the membership only, not its rule check.
+    let v = state
         .run(lang, move |ctx| {
-            load(ctx, id, tuiding_core::checkup::Intent::Undecided)
+            tuiding_app::memberships::membership(ctx, id)
         })
         .await
         .or_page(lang)?;

@@ -13,7 +13,6 @@ use tuiding_app::error::UserError;
 use tuiding_app::terms::{
     self, FIELD_ORDER, Reading, disclosure_mark, field_label, finding_text, requirement_label,
 };
-use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 
 use super::{Chrome, OrPage, PageResult, page};
@@ -61,20 +60,14 @@ pub async fn read(
 ) -> PageResult {
     let up = upload::read(multipart).await.or_page(lang)?;
     check_form_token(&headers, up.field("csrf")).or_page(lang)?;
-    let file = up.files.first().cloned();
     let pasted = up.field("text").to_string();
+    let file = up.files.into_iter().next();
     // Decoding and reading a long agreement is CPU work: off the async threads.
     let (name, text, reading) = tokio::task::spawn_blocking(move || {
         let (name, text) = match file {
-            Some(file) => {
-                let (name, text) = match file {
-                    InputFile::Bytes { name, bytes } => (name, terms::decode(&bytes, lang)),
-                    InputFile::Path { path, name } => {
-                        let bytes = std::fs::read(&path).map_err(|e| e.to_string());
-                        (name, bytes.and_then(|b| terms::decode(&b, lang)))
-                    }
-                };
-                let text = text.map_err(|e| WebError::bad_field("file", e))?;
+            Some((name, bytes)) => {
+                let text =
+                    terms::decode(&bytes, lang).map_err(|e| WebError::bad_field("file", e))?;
                 (crate::security::safe_file_name(&name), text)
             }
             None => ("pasted.txt".to_string(), pasted),
@@ -95,7 +88,6 @@ pub async fn read(
     .map_err(|e| WebError::internal(anyhow::anyhow!(e.to_string())))
     .or_page(lang)?
     .or_page(lang)?;
-    drop(up);
     let memberships = state
         .run(lang, |ctx| {
             Ok(tuiding_app::memberships::memberships(ctx, None)?
