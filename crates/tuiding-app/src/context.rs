@@ -111,6 +111,11 @@ impl Backend for tuiding_store::MemoryStore {
 /// own; the server gives every request's context the same one.
 #[derive(Default)]
 pub struct Caches {
+    /// Reads of the whole ledger, kept while nothing they depend on changed.
+    pub(crate) memo: crate::memo::Memo,
+    /// By vault directory: the objects last found intact ([`crate::evidence::verify_recent`]).
+    pub(crate) verified_objects:
+        std::sync::Mutex<std::collections::HashMap<PathBuf, tuiding_vault::VerifiedObjects>>,
     pub(crate) detected_streams: std::sync::Mutex<Option<Arc<crate::bills::streams::Detected>>>,
 }
 

@@ -28,6 +28,7 @@ pub mod export;
 pub mod household;
 pub mod input;
 pub mod memberships;
+pub mod memo;
 pub mod overview;
 pub mod policy;
 pub mod policy_form;

@@ -320,6 +320,11 @@ pub trait MembershipStore {
     /// Every membership, by id, with the rows no figure can be computed from set apart.
     fn ledger(&self) -> Result<Ledger, StoreError>;
 
+    /// A number that moves on with every committed change to anything the store holds
+    /// (memberships, bills, cases, household, reminders), whoever made it. Equal numbers
+    /// mean nothing changed in between: what was computed from the store still holds.
+    fn data_version(&self) -> Result<u64, StoreError>;
+
     /// Every membership figures can be computed from, by id; [`MembershipStore::ledger`] also names
     /// the rows left out.
     fn memberships(&self) -> Result<Vec<StoredMembership>, StoreError> {

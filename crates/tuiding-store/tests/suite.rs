@@ -59,6 +59,7 @@ macro_rules! store_suite {
                 reminder_days_are_set_and_cleared,
                 a_reminder_is_claimed_once_per_channel_and_can_be_given_back,
                 a_period_that_cannot_be_read_back_is_faulty,
+                the_data_version_moves_with_every_write_and_only_then,
             );
         }
     };
@@ -1553,4 +1554,63 @@ fn orderings_by_time_text_agree() {
         (vec!["c".to_string(), "b".into(), "a".into()], vec![3, 1, 2])
     );
     assert_eq!(orders(MemoryStore::new()), sqlite);
+}
+
+// --- the data version ------------------------------------------------------------------
+
+fn the_data_version_moves_with_every_write_and_only_then<S: Store>(mut store: S) {
+    let mut seen = store.data_version().unwrap();
+    let mut moved = |store: &S, what: &str| {
+        let now = store.data_version().unwrap();
+        assert!(now > seen, "{what}: the data version stayed at {seen}");
+        seen = now;
+    };
+    let id = store.add_membership(&sample()).unwrap();
+    moved(&store, "add");
+    let mut changed = store.membership(id).unwrap();
+    changed.membership.plan = "另一个套餐".into();
+    store
+        .update_membership(id, changed.revision, &changed.membership)
+        .unwrap();
+    moved(&store, "update");
+    let rows = [row("T1", 3, 1800)];
+    store.import_bills(&import(&rows, None)).unwrap();
+    moved(&store, "import");
+    store.add_member("小明").unwrap();
+    moved(&store, "household member");
+    store.set_reminder_days(id, Some(&[3, 1])).unwrap();
+    moved(&store, "reminder days");
+    store
+        .append_to_vault(|_| -> Result<_, StoreError> { Ok((head(1, 'a'), ())) })
+        .unwrap();
+    moved(&store, "vault head");
+    let key = ReminderKey {
+        membership_id: id,
+        key_day: date(2026, 11, 30),
+        lead_days: 7,
+    };
+    assert!(
+        store
+            .claim_reminder(&key, "ntfy", Timestamp::UNIX_EPOCH)
+            .unwrap()
+    );
+    moved(&store, "reminder claimed");
+    store.release_reminder(&key, "ntfy").unwrap();
+    moved(&store, "reminder given back");
+    // Reads and refused writes leave it alone.
+    let before = store.data_version().unwrap();
+    store.ledger().unwrap();
+    store.bill_transactions().unwrap();
+    store.cases().unwrap();
+    assert!(store.add_membership(&invalid()).is_err());
+    assert!(store.update_membership(id, 1, &sample()).is_err());
+    assert!(
+        !store
+            .claim_reminder(&key, "", Timestamp::UNIX_EPOCH)
+            .unwrap()
+    );
+    store.release_reminder(&key, "ntfy").unwrap();
+    assert_eq!(store.data_version().unwrap(), before);
+    store.remove_membership(id).unwrap();
+    moved(&store, "remove");
 }

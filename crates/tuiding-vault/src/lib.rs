@@ -20,4 +20,4 @@ pub mod mask;
 mod vault;
 
 pub use journal::Entry;
-pub use vault::{AddMeta, Problem, Vault, VaultError, VerifyReport};
+pub use vault::{AddMeta, Problem, Vault, VaultError, VerifiedObjects, VerifyReport};

@@ -91,14 +91,35 @@ pub struct Problem {
 pub struct VerifyReport {
     /// Journal entries read.
     pub entries: usize,
-    /// Distinct objects re-hashed.
+    /// Distinct objects checked.
     pub objects: usize,
+    /// Of those, objects re-hashed in this verification (the others were re-hashed by an
+    /// earlier one and their files have not changed since: [`Vault::verify_since`]).
+    pub rehashed: usize,
     /// Entries after the head the ledger recorded (each also an `unrecorded_entry`
     /// problem): an `evidence add` interrupted before it finished, or entries added by hand.
     /// Only the user can tell; `vault verify --accept` records them.
     pub unrecorded: usize,
     /// Everything wrong (empty: all intact).
     pub problems: Vec<Problem>,
+}
+
+/// Objects whose content an earlier verification re-hashed and found intact, with the
+/// size and modification time their file had then: a later verification that finds the
+/// file the same re-hashes only what was added or touched since.
+#[derive(Debug, Clone, Default)]
+pub struct VerifiedObjects(std::collections::HashMap<String, (u64, Option<std::time::SystemTime>)>);
+
+impl VerifiedObjects {
+    /// How many objects are known intact.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The evidence vault in a directory.
@@ -281,6 +302,19 @@ impl Vault {
     /// reordered item, and, given the head the ledger `recorded`, a journal cut short,
     /// emptied, deleted or rolled back.
     pub fn verify(&self, recorded: Option<(u64, &str)>) -> Result<VerifyReport, VaultError> {
+        self.verify_since(recorded, &mut VerifiedObjects::default())
+    }
+
+    /// [`Vault::verify`], but an object `known` holds whose file still has the size and
+    /// modification time it had when it was re-hashed is not read again: the journal's
+    /// chain and head are walked in full, every object's presence is checked, and only
+    /// objects added (or whose files were touched) since are re-hashed. Objects found
+    /// intact are added to `known`; altered or missing ones are taken out.
+    pub fn verify_since(
+        &self,
+        recorded: Option<(u64, &str)>,
+        known: &mut VerifiedObjects,
+    ) -> Result<VerifyReport, VaultError> {
         let path = self.journal_path();
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -292,6 +326,7 @@ impl Vault {
         let mut prev = GENESIS.to_string();
         let mut checked = std::collections::BTreeSet::new();
         let mut entries = 0;
+        let mut rehashed = 0;
         let mut head_found = false;
         let mut unrecorded = 0;
         for (i, line) in complete
@@ -355,8 +390,17 @@ impl Vault {
             if !checked.insert(entry.sha256.clone()) {
                 continue;
             }
-            match std::fs::read(self.object_path(&entry.sha256)) {
+            let object = self.object_path(&entry.sha256);
+            let stamp = std::fs::metadata(&object)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()));
+            if stamp.is_some() && known.0.get(&entry.sha256) == stamp.as_ref() {
+                continue;
+            }
+            known.0.remove(&entry.sha256);
+            match std::fs::read(&object) {
                 Ok(bytes) => {
+                    rehashed += 1;
                     let (sha256, sm3) = digests(&bytes);
                     if sha256 != entry.sha256 || sm3 != entry.sm3 {
                         problems.push(Problem {
@@ -365,6 +409,8 @@ impl Vault {
                             name,
                             detail: format!("object {} was changed", entry.sha256),
                         });
+                    } else if let Some(stamp) = stamp {
+                        known.0.insert(entry.sha256.clone(), stamp);
                     }
                 }
                 Err(_) => problems.push(Problem {
@@ -391,6 +437,7 @@ impl Vault {
         Ok(VerifyReport {
             entries,
             objects: checked.len(),
+            rehashed,
             unrecorded,
             problems,
         })
@@ -533,6 +580,44 @@ mod tests {
             ),
             ("altered_object", Some(2), Some("关闭后.png"))
         );
+    }
+
+    #[test]
+    fn a_later_verification_rehashes_only_what_was_added_or_touched() {
+        let (_dir, vault) = vault_with_three();
+        let mut known = VerifiedObjects::default();
+        let first = vault.verify_since(None, &mut known).unwrap();
+        assert_eq!((first.objects, first.rehashed, known.len()), (3, 3, 3));
+        let again = vault.verify_since(None, &mut known).unwrap();
+        assert_eq!((again.objects, again.rehashed), (3, 0));
+        assert!(again.problems.is_empty());
+        vault.add_bytes("退款.png", b"refund", meta(1)).unwrap();
+        let added = vault.verify_since(None, &mut known).unwrap();
+        assert_eq!((added.entries, added.objects, added.rehashed), (4, 4, 1));
+        // An object changed in place (another size) is re-hashed and reported.
+        let entry = &vault.entries().unwrap()[1];
+        let path = vault.object_path(&entry.sha256);
+        std::fs::write(&path, b"altered!").unwrap();
+        let altered = vault.verify_since(None, &mut known).unwrap();
+        assert_eq!(altered.rehashed, 1);
+        assert_eq!(altered.problems[0].kind, "altered_object");
+        assert_eq!(
+            vault.verify_since(None, &mut known).unwrap().problems.len(),
+            1
+        );
+        // A removed object is missed without reading anything.
+        std::fs::remove_file(vault.object_path(&vault.entries().unwrap()[0].sha256)).unwrap();
+        let missing = vault.verify_since(None, &mut known).unwrap();
+        assert!(missing.problems.iter().any(|p| p.kind == "missing_object"));
+        // The chain is always walked in full: an edited entry is caught at once.
+        let journal = std::fs::read_to_string(vault.journal_path()).unwrap();
+        std::fs::write(
+            vault.journal_path(),
+            journal.replacen("退款.png", "退款2.png", 1),
+        )
+        .unwrap();
+        let edited = vault.verify_since(None, &mut known).unwrap();
+        assert!(edited.problems.iter().any(|p| p.kind == "edited_entry"));
     }
 
     #[test]

@@ -69,25 +69,61 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// `GET /calendar.ics`: the same calendar as `tuiding export --format ics`.
-async fn calendar(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
-    match state.run(lang, tuiding_app::export::calendar).await {
-        Ok(text) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/calendar; charset=utf-8"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("inline; filename=\"tuiding.ics\""),
-                ),
-            ],
-            text,
-        )
-            .into_response(),
-        Err(e) => e.json(),
-    }
+/// `GET /calendar.ics`: the same calendar as `tuiding export --format ics`, kept while the
+/// ledger is unchanged; its `ETag` moves with the ledger, and a calendar app that sends
+/// the one it has (`If-None-Match`) gets 304 without the calendar being built.
+async fn calendar(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let asked = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let answer = state
+        .run(lang, move |ctx| {
+            let etag = format!("\"{}\"", ctx.stamp()?.tag("calendar.ics"));
+            if asked.is_some_and(|asked| etag_matches(&asked, &etag)) {
+                return Ok((etag, None));
+            }
+            let text = ctx.remembered("calendar.ics", "", tuiding_app::export::calendar)?;
+            Ok((etag, Some(text)))
+        })
+        .await;
+    let (etag, text) = match answer {
+        Ok(answer) => answer,
+        Err(e) => return e.json(),
+    };
+    let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let Some(text) = text else {
+        return (axum::http::StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    };
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("inline; filename=\"tuiding.ics\""),
+            ),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        text.as_ref().clone(),
+    )
+        .into_response()
+}
+
+/// Whether an `If-None-Match` list names `etag` (or is `*`); weak tags compare as strong
+/// ones, as RFC 9110 asks for this header.
+fn etag_matches(asked: &str, etag: &str) -> bool {
+    asked
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
 async fn css() -> Response {

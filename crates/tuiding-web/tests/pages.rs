@@ -214,3 +214,75 @@ async fn the_policy_form_the_decision_and_the_messages() {
         );
     }
 }
+
+async fn get_with(
+    app: &Router,
+    uri: &str,
+    headers: &[(header::HeaderName, &str)],
+) -> axum::response::Response {
+    let mut request = Request::builder()
+        .uri(uri)
+        .header(header::HOST, "127.0.0.1:7878")
+        .header(header::COOKIE, format!("tuiding_csrf={TOKEN}; lang=zh"));
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
+    app.clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_calendar_answers_304_until_the_ledger_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let app = tuiding_web::router(common::state(&dir, None));
+    let first = get_with(&app, "/calendar.ics", &[]).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()[header::ETAG].to_str().unwrap().to_string();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let same = get_with(&app, "/calendar.ics", &[(header::IF_NONE_MATCH, &etag)]).await;
+    assert_eq!(same.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(same.headers()[header::ETAG], etag.as_str());
+    let listed = format!("\"other\", W/{etag}");
+    let weak = get_with(&app, "/calendar.ics", &[(header::IF_NONE_MATCH, &listed)]).await;
+    assert_eq!(weak.status(), StatusCode::NOT_MODIFIED);
+    // A change made outside the server (the CLI) moves the tag and the content.
+    common::add_kameng(&dir, false);
+    let changed = get_with(&app, "/calendar.ics", &[(header::IF_NONE_MATCH, &etag)]).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(changed.headers()[header::ETAG], etag.as_str());
+    let body = axum::body::to_bytes(changed.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("星辰卡盟"));
+}
+
+#[tokio::test]
+async fn kept_pages_show_a_change_made_by_another_process() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let app = tuiding_web::router(common::state(&dir, None));
+    for path in ["/", "/memberships", "/api/v1/memberships"] {
+        let (_, before, _) = send(&app, Method::GET, path, None).await;
+        assert!(!before.contains("另一进程加的会员"), "{path}");
+    }
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    let fields = tuiding_app::memberships::input::MembershipInput {
+        platform: Some("另一进程加的会员".into()),
+        period: Some("month".into()),
+        price: Some("15".into()),
+        ..Default::default()
+    };
+    tuiding_app::memberships::add::add(&ctx, fields, None).unwrap();
+    for path in ["/", "/memberships", "/api/v1/memberships"] {
+        let (status, after, _) = send(&app, Method::GET, path, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            after.contains("另一进程加的会员"),
+            "{path} shows a stale ledger"
+        );
+    }
+}

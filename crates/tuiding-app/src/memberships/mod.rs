@@ -252,6 +252,12 @@ pub fn membership(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<Membership
         .with_cases(&cases, ctx.lang))
 }
 
+/// Every membership, kept while the ledger is unchanged ([`crate::memo`]): what the web's
+/// list and `GET /api/v1/memberships` show, asked for many times between two changes.
+pub fn all(ctx: &Ctx<impl Backend>) -> anyhow::Result<std::sync::Arc<Vec<MembershipView>>> {
+    ctx.remembered("memberships", "", |ctx| memberships(ctx, None))
+}
+
 /// Every membership, or those of one category, each with its price history
 /// (`tuiding list`, `GET /api/v1/memberships`, the memberships page).
 pub fn memberships(

@@ -84,6 +84,7 @@ impl MemoryStore {
         let mut data = self.data();
         let mut draft = data.clone();
         let out = write(&mut draft)?;
+        draft.version += 1;
         *data = draft;
         Ok(out)
     }
@@ -92,6 +93,8 @@ impl MemoryStore {
 /// Everything the ledger holds: one field per SQLite table.
 #[derive(Clone, Default)]
 struct Data {
+    /// Moves on with every write that succeeded ([`MembershipStore::data_version`]).
+    version: u64,
     /// The last id handed out per table whose ids are never reused (AUTOINCREMENT).
     last_id: LastIds,
     memberships: BTreeMap<i64, MembershipRow>,
@@ -210,6 +213,10 @@ impl MembershipStore for MemoryStore {
             ledger.file(id, row.membership.platform.clone(), data.stored(id));
         }
         Ok(ledger)
+    }
+
+    fn data_version(&self) -> Result<u64, StoreError> {
+        Ok(self.data().version)
     }
 
     fn update_membership_noting_price(
@@ -411,6 +418,7 @@ impl CaseStore for MemoryStore {
             seq,
             hash: new.hash,
         });
+        data.version += 1;
         Ok(out)
     }
 
@@ -491,16 +499,21 @@ impl ReminderStore for MemoryStore {
             return Ok(false);
         }
         data.reminders_sent.insert(row, at);
+        data.version += 1;
         Ok(true)
     }
 
     fn release_reminder(&mut self, key: &ReminderKey, channel: &str) -> Result<(), StoreError> {
-        self.data().reminders_sent.remove(&(
+        let mut data = self.data();
+        let row = (
             key.membership_id,
             key.key_day,
             key.lead_days,
             channel.to_string(),
-        ));
+        );
+        if data.reminders_sent.remove(&row).is_some() {
+            data.version += 1;
+        }
         Ok(())
     }
 }

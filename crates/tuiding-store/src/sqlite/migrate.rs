@@ -54,6 +54,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261130010000_vault_head",
         include_str!("migrations/20261130010000_vault_head.sql"),
     ),
+    (
+        "20261130020000_data_version",
+        include_str!("migrations/20261130020000_data_version.sql"),
+    ),
 ];
 
 /// Brings the schema up to date in one transaction that holds the write lock, so two

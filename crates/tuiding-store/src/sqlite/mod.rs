@@ -226,6 +226,14 @@ impl MembershipStore for SqliteStore {
         Ok(ledger)
     }
 
+    fn data_version(&self) -> Result<u64, StoreError> {
+        // Moved on by the triggers of migration 20261130020000 on every table.
+        let n: i64 = self
+            .conn
+            .query_row("SELECT n FROM data_version WHERE id = 1", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
     fn update_membership_noting_price(
         &mut self,
         id: i64,

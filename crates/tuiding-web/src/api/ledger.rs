@@ -9,13 +9,9 @@ use super::*;
 pub async fn list_memberships(
     State(s): State<AppState>,
     ReqLang(lang): ReqLang,
-) -> ApiResult<Json<Value>> {
-    let list = s
-        .run(lang, |ctx| {
-            Ok(serde_json::to_value(memberships::memberships(ctx, None)?)?)
-        })
-        .await?;
-    Ok(Json(list))
+) -> ApiResult<Response> {
+    let list = s.run(lang, memberships::all).await?;
+    Ok(Json(list.as_slice()).into_response())
 }
 
 fn problems_error(problems: Vec<(String, String)>) -> WebError {

@@ -32,6 +32,9 @@ fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
 pub struct Done {
     #[serde(default)]
     done: Option<String>,
+    /// `full`: re-hash every evidence file, not only those added since the last check.
+    #[serde(default)]
+    verify: Option<String>,
 }
 
 /// `GET /cases`.
@@ -61,9 +64,10 @@ pub async fn list(
 fn load(
     ctx: &tuiding_app::context::Ctx,
     id: i64,
+    full: bool,
 ) -> anyhow::Result<(CaseView, Vec<case::message::Message>, VerifyReport)> {
     let (view, messages) = case::show_with_messages(ctx, id)?;
-    Ok((view, messages, evidence::verify(ctx)?))
+    Ok((view, messages, evidence::verify_recent(ctx, full)?))
 }
 
 /// `GET /cases/{id}`.
@@ -74,8 +78,9 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> PageResult {
+    let full = done.verify.as_deref() == Some("full");
     let (v, messages, vault) = state
-        .run(lang, move |ctx| load(ctx, id))
+        .run(lang, move |ctx| load(ctx, id, full))
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
@@ -170,10 +175,17 @@ pub async fn show(
             }
             p #vault class=(if vault.problems.is_empty() { "ok" } else { "error" }) {
                 @if vault.problems.is_empty() {
-                    (c.t("证据库校验通过：", "Vault verified: ")) (vault.entries) (c.t(" 条记录，", " entries, ")) (vault.objects) (c.t(" 个文件未被改动。", " files unchanged."))
+                    (c.t("证据库校验通过：", "Vault verified: ")) (vault.entries) (c.t(" 条记录，", " entries, ")) (vault.objects) (c.t(" 个文件未被改动", " files unchanged"))
+                    @if vault.rehashed < vault.objects {
+                        (c.t("（本次重新计算了新增或有变动的 ", " (re-hashed the ")) (vault.rehashed) (c.t(" 个文件的摘要，其余已在之前校验）", " added or touched since the last check)"))
+                    }
+                    "。 "
                 } @else {
-                    (c.t("证据库校验失败：", "Vault verification failed: ")) (vault.problems.len()) (c.t(" 处问题（运行 tuiding vault verify 查看）", " problems (run tuiding vault verify)"))
+                    (c.t("证据库校验失败：", "Vault verification failed: ")) (vault.problems.len()) (c.t(" 处问题：", " problems: "))
+                    @for p in vault.problems.iter().take(5) { br; (p.kind) @if let Some(n) = &p.name { " · " (n) } }
+                    br;
                 }
+                a href={"/cases/" (v.id) "?verify=full#vault"} { (c.t("完整校验全部文件", "Verify every file again")) }
             }
         }
         section.card #dossier {

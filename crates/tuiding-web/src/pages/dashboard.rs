@@ -21,7 +21,10 @@ pub async fn show(
     ReqLang(lang): ReqLang,
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
-    let data = state.run(lang, overview).await.or_page(lang)?;
+    let data = state
+        .run(lang, |ctx| ctx.remembered("overview", "", overview))
+        .await
+        .or_page(lang)?;
     let c = Chrome::new(&state, lang, csrf, "home");
     Ok(page(&c, c.t("总览", "Overview"), render(&c, &data)).into_response())
 }

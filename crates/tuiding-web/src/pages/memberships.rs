@@ -55,7 +55,7 @@ pub async fn list(
     Query(done): Query<Done>,
 ) -> PageResult {
     let views = state
-        .run(lang, |ctx| tuiding_app::memberships::memberships(ctx, None))
+        .run(lang, tuiding_app::memberships::all)
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
@@ -70,7 +70,7 @@ pub async fn list(
                     th { "#" } th { (c.t("会员", "Membership")) } th.num { (c.t("价格", "Price")) }
                     th { (c.t("状态", "Status")) } th { (c.t("下次续费", "Next renewal")) } th { (c.t("自动续费渠道", "Auto-renew")) }
                 } }
-                tbody { @for v in &views {
+                tbody { @for v in views.iter() {
                     tr {
                         td { (v.id) }
                         td { a href={"/memberships/" (v.id)} { (v.platform) " " (v.plan) } @if let Some(cat) = &v.category { br; small.muted { (cat) } } }
