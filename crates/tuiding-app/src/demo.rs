@@ -45,6 +45,25 @@ pub struct Warning {
     pub channels: Vec<Channel>,
 }
 
+/// The memberships that can still charge through a channel although another was closed
+/// (closed in the app, still contracted at WeChat Pay): the demo's and the overview's
+/// warning.
+pub fn lingering(stored: &[tuiding_store::StoredMembership]) -> Vec<Warning> {
+    stored
+        .iter()
+        .filter_map(|s| {
+            let lingering = s.membership.lingering_channels();
+            (!lingering.is_empty()).then(|| Warning {
+                id: s.id,
+                platform: s.membership.platform.clone(),
+                plan: s.membership.plan.clone(),
+                still_charging: lingering.iter().map(|c| c.as_str()).collect(),
+                channels: lingering.clone(),
+            })
+        })
+        .collect()
+}
+
 /// Fills a demo data directory (`--data-dir`, else `tuiding-demo` in the temp dir) with
 /// realistic memberships and returns the overview (`tuiding demo`). A directory that holds
 /// anything but an earlier demo is refused.
@@ -91,19 +110,7 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<DemoReport> {
         memberships: stored.len(),
         renewals: renewals::build(ctx, &stored, until, &price_changes)?,
         summary: summary::build(ctx, &stored, &price_changes)?,
-        warnings: stored
-            .iter()
-            .filter_map(|s| {
-                let lingering = s.membership.lingering_channels();
-                (!lingering.is_empty()).then(|| Warning {
-                    id: s.id,
-                    platform: s.membership.platform.clone(),
-                    plan: s.membership.plan.clone(),
-                    still_charging: lingering.iter().map(|c| c.as_str()).collect(),
-                    channels: lingering.clone(),
-                })
-            })
-            .collect(),
+        warnings: lingering(&stored),
     };
     Ok(report)
 }

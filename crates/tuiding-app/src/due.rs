@@ -24,8 +24,11 @@ pub struct DueItem {
     pub date: Date,
     pub membership_id: Option<i64>,
     pub case_id: Option<i64>,
-    /// What to do, in the user's language.
+    /// What to do, in the user's language, with the command that does it.
     pub text: String,
+    /// The same without the command, for front ends that link to the page instead.
+    #[serde(skip)]
+    pub plain: String,
 }
 
 /// Everything that needs action (`tuiding due`): overdue refunds, last safe cancel days within `within` days (default: each membership's
@@ -53,6 +56,7 @@ pub fn items(ctx: &Ctx<impl Backend>, within: Option<u32>) -> anyhow::Result<Vec
                     Lang::Zh => format!("{} 经{}扣款 {}，该渠道已于 {} 关闭：开案件并要求退还", f.date, f.channel.label(Lang::Zh), f.amount, f.closed_on),
                     Lang::En => format!("{} charged through {} on {} after it was closed on {}: open a case and claim it back", f.amount, f.channel.label(Lang::En), f.date, f.closed_on),
                 },
+                plain: String::new(),
             });
     }
     for (membership_id, d) in sources.duplicates() {
@@ -77,7 +81,14 @@ pub fn items(ctx: &Ctx<impl Backend>, within: Option<u32>) -> anyhow::Result<Vec
                     d.merchant, d.display, d.date, d.order
                 ),
             },
+            plain: String::new(),
         });
+    }
+    for item in &mut items {
+        // These name no command: the text is already plain.
+        if item.plain.is_empty() {
+            item.plain = item.text.clone();
+        }
     }
     items.sort_by_key(|i| (i.date, i.kind));
     Ok(items)
@@ -144,6 +155,10 @@ fn refunds_and_steps(
                     Lang::Zh => format!("{} 的退款应于 {due} 前到账，尚未收到：tuiding case escalate {} 并导出投诉材料", case.membership_label, case.id),
                     Lang::En => format!("The refund from {} was due by {due} and has not arrived: tuiding case escalate {} and export the dossier", case.membership_label, case.id),
                 },
+                plain: match ctx.lang {
+                    Lang::Zh => format!("{} 的退款应于 {due} 前到账，尚未收到：升级投诉并导出投诉材料", case.membership_label),
+                    Lang::En => format!("The refund from {} was due by {due} and has not arrived: escalate and export the dossier", case.membership_label),
+                },
             });
             continue;
         }
@@ -170,6 +185,18 @@ fn refunds_and_steps(
                         step.title.text(Lang::En),
                         case.id,
                         step.id
+                    ),
+                },
+                plain: match ctx.lang {
+                    Lang::Zh => format!(
+                        "{}：下一步“{}”",
+                        case.membership_label,
+                        step.title.text(Lang::Zh)
+                    ),
+                    Lang::En => format!(
+                        "{}: next, \"{}\"",
+                        case.membership_label,
+                        step.title.text(Lang::En)
                     ),
                 },
             });
@@ -262,6 +289,10 @@ fn cancel_days(
                 text: match ctx.lang {
                     Lang::Zh => format!("{} {}：{renewal} 续费 {}，不想续就在 {last} 前取消（tuiding check {}）", k.platform, k.plan, k.price, k.membership_id),
                     Lang::En => format!("{} {}: renews on {renewal} for {}; cancel by {last} to avoid it (tuiding check {})", k.platform, k.plan, k.price, k.membership_id),
+                },
+                plain: match ctx.lang {
+                    Lang::Zh => format!("{} {}：{renewal} 续费 {}，不想续就在 {last} 前取消", k.platform, k.plan, k.price),
+                    Lang::En => format!("{} {}: renews on {renewal} for {}; cancel by {last} to avoid it", k.platform, k.plan, k.price),
                 },
             }
         })

@@ -40,10 +40,14 @@ impl Stamp {
 /// A read kept: the stamp it was computed under, and the answer.
 type Kept = (Stamp, Arc<dyn Any + Send + Sync>);
 
-/// The reads kept, by name and key.
+/// One read's place, locked while it is computed.
+type Slot = Arc<Mutex<Option<Kept>>>;
+
+/// The reads kept, by name and key. Each has its own lock, held while it is computed:
+/// requests that miss at once wait for one computation instead of each doing it.
 #[derive(Default)]
 pub struct Memo {
-    entries: Mutex<HashMap<(&'static str, String), Kept>>,
+    slots: Mutex<HashMap<(&'static str, String), Slot>>,
 }
 
 impl<B: Backend> Ctx<B> {
@@ -65,8 +69,7 @@ impl<B: Backend> Ctx<B> {
     }
 
     /// `compute`'s answer, computed again only when the [`Stamp`] moved since it was
-    /// last kept under `name` and `key`. Two requests that miss at once both compute;
-    /// the answers are the same.
+    /// last kept under `name` and `key`.
     pub fn remembered<T: Send + Sync + 'static>(
         &self,
         name: &'static str,
@@ -74,25 +77,26 @@ impl<B: Backend> Ctx<B> {
         compute: impl FnOnce(&Self) -> anyhow::Result<T>,
     ) -> anyhow::Result<Arc<T>> {
         let stamp = self.stamp()?;
-        let memo = &self.caches().memo;
-        let slot = (name, key.to_string());
-        let kept = {
-            let entries = memo.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            entries
-                .get(&slot)
-                .filter(|(at, _)| *at == stamp)
-                .map(|(_, value)| value.clone())
+        let slot = {
+            let mut slots = self
+                .caches()
+                .memo
+                .slots
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            slots.entry((name, key.to_string())).or_default().clone()
         };
-        if let Some(value) = kept.and_then(|v| v.downcast::<T>().ok()) {
+        let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((at, value)) = kept.as_ref()
+            && *at == stamp
+            && let Ok(value) = value.clone().downcast::<T>()
+        {
             return Ok(value);
         }
         let value = Arc::new(compute(self)?);
         // A change made while computing leaves the answer under the stamp read before it:
         // the next read sees the new version and computes again.
-        memo.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(slot, (stamp, value.clone()));
+        *kept = Some((stamp, value.clone()));
         Ok(value)
     }
 }

@@ -21,6 +21,10 @@ pub struct Overview {
     pub due: Vec<DueItem>,
     /// The next last safe cancel day of each membership renewing in the next 30 days.
     pub key_days: Vec<due::KeyDay>,
+    /// What the imported bills show was paid for memberships in the last 12 months.
+    pub spent: crate::bills::streams::Spending,
+    /// Memberships closed through one channel that another can still charge.
+    pub still_charging: Vec<crate::demo::Warning>,
 }
 
 /// Reads the overview (the same operations as `summary`, `renewals` and `due`).
@@ -29,6 +33,7 @@ pub fn overview(ctx: &Ctx<impl Backend>) -> anyhow::Result<Overview> {
     let stored = ctx.memberships(&store)?;
     let price_changes = store.price_changes().localize(ctx.lang)?;
     let summary = summary::build(ctx, &stored, &price_changes)?;
+    let still_charging = crate::demo::lingering(&stored);
     let in_days = |days: i64| {
         ctx.today
             .checked_add(jiff::Span::new().days(days))
@@ -44,6 +49,7 @@ pub fn overview(ctx: &Ctx<impl Backend>) -> anyhow::Result<Overview> {
         .filter(|r| r.date <= until)
         .collect();
     let key_days = due::key_days(ctx, &store, Some(30))?;
+    let spent = crate::bills::streams::spending(ctx, &store)?;
     drop(store);
     let due = due::items(ctx, None)?;
     Ok(Overview {
@@ -52,5 +58,7 @@ pub fn overview(ctx: &Ctx<impl Backend>) -> anyhow::Result<Overview> {
         months,
         due,
         key_days,
+        spent,
+        still_charging,
     })
 }

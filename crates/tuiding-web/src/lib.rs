@@ -49,6 +49,9 @@ pub fn router(state: AppState) -> Router {
         .route("/calendar.ics", get(calendar))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/manifest.webmanifest", get(manifest))
+        .route("/static/icon-192.png", get(icon_192))
+        .route("/static/icon-512.png", get(icon_512))
         .nest("/api/v1", api::router())
         .layer(middleware::from_fn(security::csrf_cookie))
         .layer(middleware::from_fn_with_state(
@@ -87,7 +90,10 @@ async fn calendar(
             if asked.is_some_and(|asked| etag_matches(&asked, &etag)) {
                 return Ok((etag, None));
             }
-            let text = ctx.remembered("calendar.ics", "", tuiding_app::export::calendar)?;
+            // Kept as bytes: each answer shares them instead of copying megabytes.
+            let text = ctx.remembered("calendar.ics", "", |ctx| {
+                Ok(axum::body::Bytes::from(tuiding_app::export::calendar(ctx)?))
+            })?;
             Ok((etag, Some(text)))
         })
         .await;
@@ -124,6 +130,33 @@ fn etag_matches(asked: &str, etag: &str) -> bool {
         .split(',')
         .map(str::trim)
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+/// The web app manifest: the app installs on a phone's home screen.
+async fn manifest() -> Response {
+    static_file(
+        "application/manifest+json",
+        include_bytes!("../static/manifest.webmanifest"),
+    )
+}
+
+async fn icon_192() -> Response {
+    static_file("image/png", include_bytes!("../static/icon-192.png"))
+}
+
+async fn icon_512() -> Response {
+    static_file("image/png", include_bytes!("../static/icon-512.png"))
+}
+
+fn static_file(content_type: &'static str, bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 async fn css() -> Response {

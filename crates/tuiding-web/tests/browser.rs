@@ -239,7 +239,7 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
     shots.take(&c, "import").await;
     click(
         &c,
-        Locator::XPath("//tr[td[contains(., '爱奇艺')]]//button[contains(., '记为会员')]"),
+        Locator::XPath("//tr[td[contains(., '爱奇艺')]]//button[contains(., '记为新会员')]"),
     )
     .await;
     wait_path(&c, "/memberships/2?done=adopted").await;
@@ -446,7 +446,7 @@ async fn screenshots_of_the_overview_in_both_languages_and_on_a_phone() {
     let page = c.source().await.unwrap();
     assert!(page.contains("即将续费") && page.contains("未来 12 个月预计扣费"));
     assert!(
-        c.find(Locator::Css("svg.chart rect")).await.is_ok(),
+        c.find(Locator::Css("figure.bars rect")).await.is_ok(),
         "the charts are drawn"
     );
     shots.take(&c, "dashboard").await;

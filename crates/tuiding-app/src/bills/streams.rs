@@ -102,6 +102,95 @@ pub fn bill_findings(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Res
     Ok((alerts, duplicates))
 }
 
+/// What the imported bills show was paid for memberships, month by month: every charge of
+/// a subscription stream (or of a stream adopted as a membership) that was not dismissed,
+/// in the twelve months up to the bills' end.
+#[derive(Debug, Default, Serialize)]
+pub struct Spending {
+    /// The bills' end: the last month counted.
+    pub as_of: Option<Date>,
+    /// `YYYY-MM` and the totals of that month per currency, oldest first.
+    pub by_month: Vec<(String, Vec<crate::renewals::CurrencyTotal>)>,
+    /// Per category (the adopted membership's, else none) and currency, largest first.
+    pub by_category: Vec<(Option<String>, crate::renewals::CurrencyTotal)>,
+}
+
+/// The charges of the last twelve months of bills, by month and by category.
+pub fn spending(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<Spending> {
+    use std::collections::BTreeMap;
+    use tuiding_core::Money;
+    if store.bills_fingerprint().localize(ctx.lang)?.0 == 0 {
+        return Ok(Spending::default());
+    }
+    let analysis = analyse(ctx, store, false)?;
+    let from = analysis
+        .as_of
+        .first_of_month()
+        .checked_sub(jiff::Span::new().months(11))
+        .unwrap_or(analysis.as_of);
+    let categories: std::collections::HashMap<i64, Option<String>> = store
+        .memberships()
+        .localize(ctx.lang)?
+        .into_iter()
+        .map(|m| (m.id, m.membership.category))
+        .collect();
+    let add = |total: &mut Money, amount: Money| -> anyhow::Result<()> {
+        *total = total
+            .checked_add(amount)
+            .map_err(|e| UserError::failure(e.to_string()))?;
+        Ok(())
+    };
+    let mut months: BTreeMap<String, BTreeMap<&'static str, Money>> = BTreeMap::new();
+    let mut by_category: BTreeMap<(Option<String>, &'static str), Money> = BTreeMap::new();
+    for entry in &analysis.streams {
+        if entry.membership_id.is_none() && entry.stream.kind != Kind::Subscription {
+            continue;
+        }
+        let category = entry
+            .membership_id
+            .and_then(|id| categories.get(&id).cloned().flatten());
+        for &i in &entry.stream.transactions {
+            let t = &analysis.transactions[i];
+            let day = t.time.date();
+            if day < from || day > analysis.as_of {
+                continue;
+            }
+            let code = t.amount.currency().code();
+            let zero = Money::zero(t.amount.currency());
+            let month = format!("{:04}-{:02}", day.year(), day.month());
+            add(
+                months.entry(month).or_default().entry(code).or_insert(zero),
+                t.amount,
+            )?;
+            add(
+                by_category.entry((category.clone(), code)).or_insert(zero),
+                t.amount,
+            )?;
+        }
+    }
+    let total = |currency: &'static str, money: Money| crate::renewals::CurrencyTotal {
+        currency,
+        amount: money.amount_string(),
+        money,
+    };
+    let mut categories: Vec<_> = by_category
+        .into_iter()
+        .map(|((category, code), money)| (category, total(code, money)))
+        .collect();
+    categories.sort_by_key(|(_, t)| std::cmp::Reverse(t.money.minor_units()));
+    Ok(Spending {
+        as_of: Some(analysis.as_of),
+        by_month: months
+            .into_iter()
+            .map(|(month, totals)| {
+                let totals = totals.into_iter().map(|(c, m)| total(c, m)).collect();
+                (month, totals)
+            })
+            .collect(),
+        by_category: categories,
+    })
+}
+
 /// Everything imported: the streams found (minus dismissed ones) and the alerts.
 #[derive(Serialize)]
 pub struct Report {

@@ -7,6 +7,7 @@ pub mod add;
 pub mod edit;
 pub mod input;
 pub mod labels;
+pub mod listing;
 
 use serde::Serialize;
 use tuiding_core::{Benefit, ContractStatus, Lang, Localized, Membership, MembershipError};

@@ -36,7 +36,10 @@ pub async fn show(
     Extension(csrf): Extension<CsrfToken>,
     Query(done): Query<Done>,
 ) -> PageResult {
-    let report = state.run(lang, streams::report).await.or_page(lang)?;
+    let (report, ledger) = state
+        .run(lang, |ctx| Ok((streams::report(ctx)?, ledger_names(ctx)?)))
+        .await
+        .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
     let note = match done.done.as_deref() {
         Some("dismissed") => Some(c.t(
@@ -45,7 +48,7 @@ pub async fn show(
         )),
         _ => None,
     };
-    let body = html! { (notice(note)) (render(&c, &[], &report)) };
+    let body = html! { (notice(note)) (render(&c, &[], &report, &ledger)) };
     Ok(page(&c, c.t("账单导入", "Import bills"), body).into_response())
 }
 
@@ -68,10 +71,10 @@ pub async fn upload(
             lang,
         ));
     }
-    let (summaries, report) = state
+    let (summaries, report, ledger) = state
         .run(lang, move |ctx| {
             let summaries = tuiding_app::bills::import(ctx, &up.input_files(str::to_string), &[])?;
-            Ok((summaries, streams::report(ctx)?))
+            Ok((summaries, streams::report(ctx)?, ledger_names(ctx)?))
         })
         .await
         .or_page(lang)?;
@@ -79,12 +82,30 @@ pub async fn upload(
     Ok(page(
         &c,
         c.t("账单导入", "Import bills"),
-        render(&c, &summaries, &report),
+        render(&c, &summaries, &report, &ledger),
     )
     .into_response())
 }
 
-fn render(c: &Chrome, imported: &[FileSummary], report: &Report) -> Markup {
+/// Every membership's id and name, for linking a stream to one already in the ledger.
+fn ledger_names(ctx: &tuiding_app::context::Ctx) -> anyhow::Result<Vec<(i64, String)>> {
+    Ok(tuiding_app::memberships::all(ctx)?
+        .iter()
+        .map(|v| {
+            (
+                v.id,
+                format!("{} {}", v.platform, v.plan).trim().to_string(),
+            )
+        })
+        .collect())
+}
+
+fn render(
+    c: &Chrome,
+    imported: &[FileSummary],
+    report: &Report,
+    ledger: &[(i64, String)],
+) -> Markup {
     html! {
         @if !imported.is_empty() {
             section.card.ok #imported role="status" {
@@ -121,47 +142,62 @@ fn render(c: &Chrome, imported: &[FileSummary], report: &Report) -> Markup {
                     Lang::En => format!("{} transactions imported, as of {}.", report.transactions_stored, report.as_of),
                 }) }
                 table.list {
-                    thead { tr { th { "#" } th { (c.t("商户", "Merchant")) } th { (c.t("周期", "Every")) } th.num { (c.t("最近金额", "Last amount")) } th { (c.t("最近扣费", "Last charge")) } th { (c.t("下次", "Next")) } th {} } }
+                    thead { tr {
+                        th scope="col" { (c.t("商户", "Merchant")) } th scope="col" { (c.t("周期", "Every")) } th.num scope="col" { (c.t("最近金额", "Last amount")) }
+                        th scope="col" { (c.t("最近扣费", "Last charge")) } th scope="col" { (c.t("下次", "Next")) } th scope="col" { (c.t("操作", "Actions")) }
+                    } }
                     tbody { @for l in &report.streams {
                         @let s = &l.stream;
-                        tr.ended[s.status != "active"] {
-                            td { (l.number) br; small.muted { code { (s.id) } } }
-                            td { (s.merchant) br; small.muted { (s.description) } }
-                            td { (frequency_label(s.frequency, c.lang)) }
-                            td.num { (s.last_display) }
-                            td { (s.last_date) }
-                            td { @if let Some(d) = s.next_date { (d) } @else { "—" } }
-                            td.actions {
-                                @if let Some(id) = l.membership_id {
-                                    a href={"/memberships/" (id)} { (c.t("会员 #", "membership #")) (id) }
-                                } @else if let Some(existing) = l.matches_membership {
-                                    form.inline method="post" action={"/streams/" (s.id) "/adopt"} {
-                                        (c.csrf_field())
-                                        input type="hidden" name="key" value=(l.key);
-                                        input type="hidden" name="into" value=(existing);
-                                        button.small type="submit" { (c.t("关联到会员 #", "Link to membership #")) (existing) }
-                                    }
-                                    form.inline method="post" action={"/streams/" (s.id) "/adopt"} {
-                                        (c.csrf_field())
-                                        input type="hidden" name="key" value=(l.key);
-                                        input type="hidden" name="new" value="1";
-                                        button.small.secondary type="submit" { (c.t("另记为新会员", "Adopt as a new one")) }
-                                    }
-                                } @else {
-                                    form.inline method="post" action={"/streams/" (s.id) "/adopt"} {
-                                        (c.csrf_field())
-                                        input type="hidden" name="key" value=(l.key);
-                                        button.small type="submit" { (c.t("记为会员", "Adopt")) }
-                                    }
-                                    form.inline method="post" action={"/streams/" (s.id) "/dismiss"} {
-                                        (c.csrf_field())
-                                        input type="hidden" name="key" value=(l.key);
-                                        button.small.secondary type="submit" { (c.t("忽略", "Dismiss")) }
-                                    }
-                                }
-                            }
+                        tr.ended[s.status != "active"] id={"stream-" (s.id)} {
+                            td.title { (s.merchant) " " small.muted { (s.description) " · #" (l.number) } }
+                            td data-label=(c.t("周期", "Every")) { (frequency_label(s.frequency, c.lang)) }
+                            td.num data-label=(c.t("最近金额", "Last amount")) { (s.last_display) }
+                            td.date data-label=(c.t("最近扣费", "Last charge")) { (s.last_date) }
+                            td.date data-label=(c.t("下次", "Next")) { @if let Some(d) = s.next_date { (d) } @else { "—" } }
+                            td.actions data-label="" { (stream_actions(c, l, ledger)) }
                         }
                     } }
+                }
+            }
+        }
+    }
+}
+
+/// Adopt a stream as a new membership, link it to one already in the ledger (the one it
+/// looks like is chosen first), or dismiss it.
+fn stream_actions(c: &Chrome, l: &streams::Listed, ledger: &[(i64, String)]) -> Markup {
+    let s = &l.stream;
+    let action = format!("/streams/{}/adopt", s.id);
+    html! {
+        @if let Some(id) = l.membership_id {
+            a href={"/memberships/" (id)} { (c.t("会员 #", "membership #")) (id) }
+        } @else {
+            div.actions {
+                form.inline method="post" action=(action) {
+                    (c.csrf_field())
+                    input type="hidden" name="key" value=(l.key);
+                    input type="hidden" name="new" value="1";
+                    button.small type="submit" { (c.t("记为新会员", "Adopt")) }
+                }
+                @if !ledger.is_empty() {
+                    form.inline.link-stream method="post" action=(action) {
+                        (c.csrf_field())
+                        input type="hidden" name="key" value=(l.key);
+                        label for={"into-" (s.id)} { (c.t("关联到已有会员", "Link to a membership")) }
+                        " "
+                        select id={"into-" (s.id)} name="into" {
+                            @for (id, name) in ledger {
+                                option value=(id) selected[l.matches_membership == Some(*id)] { "#" (id) " " (name) }
+                            }
+                        }
+                        " "
+                        button.small.secondary type="submit" { (c.t("关联", "Link")) }
+                    }
+                }
+                form.inline method="post" action={"/streams/" (s.id) "/dismiss"} {
+                    (c.csrf_field())
+                    input type="hidden" name="key" value=(l.key);
+                    button.small.secondary type="submit" { (c.t("忽略", "Dismiss")) }
                 }
             }
         }

@@ -50,9 +50,12 @@ pub async fn list(
             p.muted { (c.t("还没有案件。在会员页面点“开始退订”开启。", "No cases yet. Open one with “Start cancelling” on a membership's page.")) }
         } @else {
             table.list #cases {
-                thead { tr { th { "#" } th { (c.t("会员", "Membership")) } th { (c.t("状态", "State")) } th { (c.t("开启", "Opened")) } th.num { (c.t("已完成步骤", "Steps done")) } } }
+                thead { tr { th scope="col" { (c.t("案件", "Case")) } th scope="col" { (c.t("状态", "State")) } th scope="col" { (c.t("开启", "Opened")) } th.num scope="col" { (c.t("已完成步骤", "Steps done")) } } }
                 tbody { @for i in &items { tr {
-                    td { (i.id) } td { a href={"/cases/" (i.id)} { (i.membership) } } td { (i.state_label) } td { (i.opened_on) } td.num { (i.steps_done) }
+                    td.title { a href={"/cases/" (i.id)} { "#" (i.id) " " (i.membership) } }
+                    td data-label=(c.t("状态", "State")) { (i.state_label) }
+                    td.date data-label=(c.t("开启", "Opened")) { (i.opened_on) }
+                    td.num data-label=(c.t("已完成步骤", "Steps done")) { (i.steps_done) }
                 } } }
             }
         }
@@ -156,11 +159,12 @@ pub async fn show(
             }
             @if !v.evidence.is_empty() {
                 table.list {
-                    thead { tr { th { "#" } th { (c.t("文件", "File")) } th { (c.t("类型", "Kind")) } th { (c.t("步骤", "Step")) } th { "SHA-256" } } }
+                    thead { tr { th scope="col" { (c.t("文件", "File")) } th scope="col" { (c.t("类型", "Kind")) } th scope="col" { (c.t("步骤", "Step")) } th scope="col" { "SHA-256" } } }
                     tbody { @for e in &v.evidence { tr {
-                        td { (e.seq) } td { (e.name) br; small.muted { (e.size) " B · " (tuiding_app::clock::text_for_people(&e.captured_at)) } }
-                        td { (EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(lang))) }
-                        td { (e.step.as_deref().unwrap_or("—")) } td { code { (&e.sha256[..16]) "…" } }
+                        td.title { "#" (e.seq) " " (e.name) br; small.muted { (e.size) " B · " span.date { (tuiding_app::clock::text_for_people(&e.captured_at)) } } }
+                        td data-label=(c.t("类型", "Kind")) { (EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(lang))) }
+                        td data-label=(c.t("步骤", "Step")) { (e.step.as_deref().unwrap_or("—")) }
+                        td data-label="SHA-256" { code { (&e.sha256[..16]) "…" } }
                     } } }
                 }
             }

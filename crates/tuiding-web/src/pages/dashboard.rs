@@ -11,7 +11,7 @@ use tuiding_app::overview::{Overview, overview};
 use tuiding_app::renewals::CurrencyTotal;
 use tuiding_core::Lang;
 
-use super::{Chrome, OrPage, PageResult, bar_chart, page};
+use super::{Bar, Chrome, OrPage, PageResult, bars, page};
 use crate::security::CsrfToken;
 use crate::state::{AppState, ReqLang};
 
@@ -47,18 +47,30 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
         .collect();
     html! {
         @if d.summary.memberships == 0 {
-            section.card {
-                p { (c.t("还没有会员。", "No memberships yet.")) }
-                p {
-                    a.button href="/memberships/new" { (c.t("添加会员", "Add a membership")) } " "
+            section.card.empty {
+                h2 { (c.t("从这里开始", "Start here")) }
+                p { (c.t("还没有会员。把每月扣费的会员记下来：退订会算出每个会员的最后安全退订日、还能退多少钱，并提醒你关闭每一个还能扣费的渠道。", "Write down what charges you every month: tuiding works out the last safe day to cancel each membership, what you can get back, and reminds you to close every channel that can still charge.")) }
+                div.actions {
+                    a.button href="/memberships/new" { (c.t("添加会员", "Add a membership")) }
                     a.button.secondary href="/import" { (c.t("从账单导入", "Find them in bill exports")) }
                 }
             }
         }
-        @if !alerts.is_empty() {
+        @if !alerts.is_empty() || !d.still_charging.is_empty() {
             section.card.alert #alerts {
                 h2 { (c.t("警报", "Alerts")) }
-                ul { @for a in &alerts { li { strong { (due::kind_label(a.kind, c.lang)) } " " (a.date) "：" (a.text) " " (links(a)) } } }
+                ul {
+                    @for w in &d.still_charging {
+                        li.still-charging {
+                            strong { (c.t("仍可扣费", "Can still charge")) } " "
+                            a href={"/memberships/" (w.id) "#channels"} { (w.platform) " " (w.plan) }
+                            (c.t("：已在别处关闭自动续费，但", ": auto-renew was closed elsewhere, but "))
+                            (w.channels.iter().map(|ch| ch.label(c.lang)).collect::<Vec<_>>().join(c.t("、", ", ")))
+                            (c.t(" 的扣费协议仍然有效，下次续费还会扣款。", " can still charge at the next renewal."))
+                        }
+                    }
+                    @for a in &alerts { li { strong { (due::kind_label(a.kind, c.lang)) } " " span.date { (a.date) } " " (a.plain) " " (links(c, a)) } }
+                }
             }
         }
         section.stats {
@@ -73,14 +85,14 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
                 p.muted { (c.t("30 天内没有续费。", "Nothing renews in the next 30 days.")) }
             } @else {
                 table.list {
-                    thead { tr { th { (c.t("日期", "Date")) } th { (c.t("会员", "Membership")) } th.num { (c.t("金额", "Amount")) } th { (c.t("最后安全退订日", "Last safe cancel day")) } } }
+                    thead { tr { th scope="col" { (c.t("会员", "Membership")) } th scope="col" { (c.t("日期", "Date")) } th.num scope="col" { (c.t("金额", "Amount")) } th scope="col" { (c.t("最后安全退订日", "Last safe cancel day")) } } }
                     tbody {
                         @for r in &d.soon {
                             tr {
-                                td { (r.date) br; small.muted { (days(c.lang, r.days_until)) } }
-                                td { a href={"/memberships/" (r.id)} { (r.platform) " " (r.plan) } " " (kind(c.lang, r.kind)) }
-                                td.num { @if let Some(a) = &r.amount { (a) " " (r.currency) } @else { "—" } }
-                                td { (last_safe(&d.key_days, r.id, r.date, c.lang)) }
+                                td.title { a href={"/memberships/" (r.id)} { (r.platform) " " (r.plan) } " " (kind(c.lang, r.kind)) }
+                                td data-label=(c.t("日期", "Date")) { span.date { (r.date) } " " small.muted { (days(c.lang, r.days_until)) } }
+                                td.num data-label=(c.t("金额", "Amount")) { @if let Some(a) = &r.amount { (a) " " (r.currency) } @else { "—" } }
+                                td data-label=(c.t("最后安全退订日", "Last safe cancel day")) { (last_safe(&d.key_days, r.id, r.date, c.lang)) }
                             }
                         }
                     }
@@ -90,22 +102,39 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
         @if !actions.is_empty() {
             section.card #due {
                 h2 { (c.t("待办", "To do")) }
-                ul { @for a in &actions { li { (a.date) " · " (a.text) " " (links(a)) } } }
+                ul.plain { @for a in &actions { li { span.date { (a.date) } " · " (a.plain) " " (links(c, a)) } } }
             }
         }
         section.grid2 {
             div.card #by-month {
                 h2 { (c.t("未来 12 个月预计扣费", "Expected charges, next 12 months")) }
-                (month_chart(c, &d.months))
+                @let charts = by_currency(&d.months);
+                @if charts.is_empty() { p.muted { (c.t("未来 12 个月没有扣费。", "No charges in the next 12 months.")) } }
+                @for (currency, rows) in &charts { (bars(currency, rows, false)) }
             }
             div.card #by-category {
                 h2 { (c.t("按类别（每月）", "By category (per month)")) }
-                @let rows: Vec<(String, i64, String)> = d.summary.by_category.iter().map(|l| (
-                    l.category.clone().unwrap_or_else(|| c.t("未分类", "uncategorised").to_string()),
-                    l.monthly_money.minor_units(),
-                    format!("{} {}", l.monthly, l.currency),
-                )).collect();
-                @if rows.is_empty() { p.muted { "—" } } @else { (bar_chart(&rows, c.t("按类别的每月费用", "Monthly cost by category"))) }
+                @let charts = categories(c, d.summary.by_category.iter().map(|l| (&l.category, l.currency, l.monthly_money.minor_units(), &l.monthly)));
+                @if charts.is_empty() { p.muted { (c.t("还没有会续费的会员。", "Nothing renews yet.")) } }
+                @for (currency, rows) in &charts { (bars(currency, rows, false)) }
+            }
+        }
+        section.grid2 #spent {
+            div.card #spent-by-month {
+                h2 { (c.t("过去 12 个月实际扣费（来自账单）", "Paid in the last 12 months (from your bills)")) }
+                @if d.spent.by_month.is_empty() {
+                    p.muted { (c.t("导入支付宝、微信等账单后，这里显示每月实际为会员付了多少。", "Import your Alipay, WeChat Pay or bank bills to see what you actually paid each month.")) }
+                    p { a.button.secondary href="/import" { (c.t("导入账单", "Import bills")) } }
+                } @else {
+                    @for (currency, rows) in &by_currency(&d.spent.by_month) { (bars(currency, rows, true)) }
+                }
+            }
+            @if !d.spent.by_category.is_empty() {
+                div.card #spent-by-category {
+                    h2 { (c.t("过去 12 个月按类别", "Paid in the last 12 months, by category")) }
+                    @let charts = categories(c, d.spent.by_category.iter().map(|(cat, t)| (cat, t.currency, t.money.minor_units(), &t.amount)));
+                    @for (currency, rows) in &charts { (bars(currency, rows, true)) }
+                }
             }
         }
         @if !d.summary.price_increases.is_empty() {
@@ -120,34 +149,54 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
     }
 }
 
-fn month_chart(c: &Chrome, months: &[(String, Vec<CurrencyTotal>)]) -> Markup {
-    // One bar per month in the currency most memberships use; other currencies are listed.
-    let main = months
+/// One chart per currency: every month of the list in each, with 0 where a currency has
+/// no charge that month, so bars of different currencies never share a scale.
+fn by_currency(months: &[(String, Vec<CurrencyTotal>)]) -> Vec<(&'static str, Vec<Bar>)> {
+    let mut currencies: Vec<&'static str> = months
         .iter()
-        .flat_map(|(_, t)| t.iter().map(|t| t.currency))
-        .max_by_key(|cur| {
-            months
-                .iter()
-                .filter(|(_, t)| t.iter().any(|t| t.currency == *cur))
-                .count()
-        });
-    let rows: Vec<(String, i64, String)> = months
-        .iter()
-        .map(|(month, totals)| {
-            let t = totals.iter().find(|t| Some(t.currency) == main);
-            let minor = t.map_or(0, |t| t.money.minor_units());
-            let text = totals
-                .iter()
-                .map(|t| format!("{} {}", t.amount, t.currency))
-                .collect::<Vec<_>>()
-                .join(" + ");
-            (month.clone(), minor, text)
-        })
+        .flat_map(|(_, totals)| totals.iter().map(|t| t.currency))
         .collect();
-    if rows.is_empty() {
-        return html! { p.muted { (c.t("未来 12 个月没有扣费。", "No charges in the next 12 months.")) } };
+    currencies.sort_unstable();
+    currencies.dedup();
+    currencies
+        .into_iter()
+        .map(|currency| {
+            let rows = months
+                .iter()
+                .map(|(month, totals)| {
+                    let t = totals.iter().find(|t| t.currency == currency);
+                    Bar {
+                        label: month.clone(),
+                        minor: t.map_or(0, |t| t.money.minor_units()),
+                        text: format!("{} {currency}", t.map_or("0.00", |t| t.amount.as_str())),
+                    }
+                })
+                .collect();
+            (currency, rows)
+        })
+        .collect()
+}
+
+/// Category rows grouped into one chart per currency, in the order given.
+fn categories<'a>(
+    c: &Chrome,
+    lines: impl Iterator<Item = (&'a Option<String>, &'static str, i64, &'a String)>,
+) -> Vec<(&'static str, Vec<Bar>)> {
+    let mut charts: Vec<(&'static str, Vec<Bar>)> = Vec::new();
+    for (category, currency, minor, amount) in lines {
+        let bar = Bar {
+            label: category
+                .clone()
+                .unwrap_or_else(|| c.t("未分类", "uncategorised").to_string()),
+            minor,
+            text: format!("{amount} {currency}"),
+        };
+        match charts.iter_mut().find(|(cur, _)| *cur == currency) {
+            Some((_, rows)) => rows.push(bar),
+            None => charts.push((currency, vec![bar])),
+        }
     }
-    bar_chart(&rows, c.t("每月预计扣费", "Expected charges per month"))
+    charts
 }
 
 fn last_safe(
@@ -161,17 +210,17 @@ fn last_safe(
         .find(|k| k.membership_id == id && k.renewal == renewal)
     {
         Some(k) => html! {
-            strong { (k.last_safe) } br;
-            a.small href={"/memberships/" (id) "#check"} { (k.advice.label(lang)) }
+            span { strong.key.date { (k.last_safe) } br; a.small href={"/memberships/" (id) "#check"} { (k.advice.label(lang)) } }
         },
         None => html! { "—" },
     }
 }
 
-fn links(item: &DueItem) -> Markup {
+/// Where to act on an item: its case, else its membership's rule check.
+fn links(c: &Chrome, item: &DueItem) -> Markup {
     html! {
-        @if let Some(case) = item.case_id { a href={"/cases/" (case)} { "#" (case) } }
-        @else if let Some(m) = item.membership_id { a href={"/memberships/" (m)} { "→" } }
+        @if let Some(case) = item.case_id { a href={"/cases/" (case)} { (c.t("打开案件 #", "Open case #")) (case) } }
+        @else if let Some(m) = item.membership_id { a href={"/memberships/" (m) "#check"} { (c.t("查看并决定", "Check and decide")) } }
     }
 }
 

@@ -14,7 +14,8 @@ use tuiding_app::error::field_and_reason;
 use tuiding_app::memberships::MembershipView;
 use tuiding_app::memberships::edit::MembershipChange;
 use tuiding_app::memberships::input::MembershipInput;
-use tuiding_app::memberships::labels::{channels_label, price_label, status_label};
+use tuiding_app::memberships::labels::{price_label, status_label};
+use tuiding_app::memberships::listing::{ListQuery, Row, categories};
 use tuiding_core::{Channel, Lang};
 
 use super::{Chrome, OrPage, PageResult, notice, page};
@@ -47,43 +48,136 @@ fn done_text(c: &Chrome, done: &Done) -> Option<&'static str> {
     }
 }
 
-/// `GET /memberships`.
+/// `GET /memberships`: the list with search, filters and sort (`?q=&category=&channel=&status=&sort=`).
 pub async fn list(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Extension(csrf): Extension<CsrfToken>,
     Query(done): Query<Done>,
+    Query(query): Query<ListQuery>,
 ) -> PageResult {
-    let views = state
-        .run(lang, tuiding_app::memberships::all)
+    let rows = state
+        .run(lang, tuiding_app::memberships::listing::rows)
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
+    let shown = query.apply(&rows);
     let body = html! {
         (notice(done_text(&c, &done)))
-        p { a.button href="/memberships/new" { (c.t("添加会员", "Add a membership")) } }
-        @if views.is_empty() {
-            p.muted { (c.t("还没有会员。", "No memberships yet.")) }
+        div.actions {
+            a.button href="/memberships/new" { (c.t("添加会员", "Add a membership")) }
+            a.button.secondary href="/import" { (c.t("从账单找出会员", "Find them in bill exports")) }
+        }
+        @if rows.is_empty() {
+            section.card.empty {
+                p { (c.t("还没有会员。添加第一个，或导入支付宝、微信账单让退订替你找出每月扣费的会员。", "No memberships yet. Add the first one, or import your Alipay or WeChat Pay bills and tuiding finds what charges you every month.")) }
+            }
         } @else {
-            table.list #memberships {
-                thead { tr {
-                    th { "#" } th { (c.t("会员", "Membership")) } th.num { (c.t("价格", "Price")) }
-                    th { (c.t("状态", "Status")) } th { (c.t("下次续费", "Next renewal")) } th { (c.t("自动续费渠道", "Auto-renew")) }
-                } }
-                tbody { @for v in views.iter() {
-                    tr {
-                        td { (v.id) }
-                        td { a href={"/memberships/" (v.id)} { (v.platform) " " (v.plan) } @if let Some(cat) = &v.category { br; small.muted { (cat) } } }
-                        td.num { (price_label(&v.membership, lang)) }
-                        td { (status_label(v, lang)) }
-                        td { @if let Some(d) = v.next_renewal { (d) } @else { "—" } }
-                        td { (channels_label(&v.membership, lang)) }
-                    }
-                } }
+            (filters(&c, &query, &rows))
+            p.small.muted role="status" #count {
+                (shown.len()) " / " (rows.len()) (c.t(" 个会员", " memberships"))
+            }
+            @if shown.is_empty() {
+                section.card.empty {
+                    p { (c.t("没有符合条件的会员。", "No membership matches.")) }
+                    a.button.secondary href="/memberships" { (c.t("清除筛选", "Clear the filters")) }
+                }
+            } @else {
+                table.list #memberships {
+                    thead { tr {
+                        th scope="col" { (c.t("会员", "Membership")) }
+                        th.num scope="col" { (c.t("价格", "Price")) }
+                        th.num scope="col" { (c.t("每月", "Per month")) }
+                        th scope="col" { (c.t("下次续费", "Next renewal")) }
+                        th scope="col" { (c.t("最后安全退订日", "Last safe cancel day")) }
+                        th scope="col" { (c.t("仍可扣费的渠道", "Channels still able to charge")) }
+                        th scope="col" { (c.t("状态", "Status")) }
+                    } }
+                    tbody { @for r in &shown { (row(&c, r)) } }
+                }
             }
         }
     };
     Ok(page(&c, c.t("会员", "Memberships"), body).into_response())
+}
+
+fn row(c: &Chrome, r: &Row) -> Markup {
+    let v = &r.view;
+    let lang = c.lang;
+    html! {
+        tr.ended[v.status == "ended"] {
+            td.title {
+                a href={"/memberships/" (v.id)} { (v.platform) " " (v.plan) }
+                @if let Some(cat) = &v.category { " " small.muted { (cat) } }
+            }
+            td.num data-label=(c.t("价格", "Price")) { (price_label(&v.membership, lang)) }
+            td.num data-label=(c.t("每月", "Per month")) { @if let Some(m) = &v.monthly_cost { (m) " " (v.currency) } @else { "—" } }
+            td.date data-label=(c.t("下次续费", "Next renewal")) { @if let Some(d) = v.next_renewal { (d) } @else { "—" } }
+            td.date data-label=(c.t("最后安全退订日", "Last safe cancel day")) { @if let Some(d) = r.last_safe_cancel_day { strong.key { (d) } } @else { "—" } }
+            td data-label=(c.t("仍可扣费", "Can still charge")) {
+                @if r.open_channels.is_empty() { span.muted { (c.t("无", "none")) } }
+                @else { span.chips { @for ch in &r.open_channels {
+                    span.chip.open { (ch.parse::<Channel>().map_or(*ch, |x| x.label(lang))) }
+                } } }
+            }
+            td data-label=(c.t("状态", "Status")) { (status_label(v, lang)) }
+        }
+    }
+}
+
+fn filters(c: &Chrome, q: &ListQuery, rows: &[Row]) -> Markup {
+    let sorts = [
+        ("next_renewal", c.t("下次续费", "next renewal")),
+        ("last_safe", c.t("最后安全退订日", "last safe cancel day")),
+        ("price", c.t("价格", "price")),
+        ("monthly", c.t("每月费用", "monthly cost")),
+        ("name", c.t("名称", "name")),
+    ];
+    let statuses = [
+        ("renewing", c.t("会续费", "will renew")),
+        ("active", c.t("生效中", "active")),
+        ("ending", c.t("到期不续", "ending")),
+        ("upcoming", c.t("未开始", "upcoming")),
+        ("ended", c.t("已结束", "ended")),
+    ];
+    html! {
+        form.filters method="get" action="/memberships" role="search" {
+            div.field {
+                label for="q" { (c.t("搜索", "Search")) }
+                input type="search" id="q" name="q" value=(q.q) placeholder=(c.t("平台、套餐、备注", "platform, plan, notes"));
+            }
+            div.field {
+                label for="category" { (c.t("类别", "Category")) }
+                select id="category" name="category" {
+                    option value="" { (c.t("全部", "all")) }
+                    @for cat in categories(rows) { option value=(cat) selected[q.category == cat] { (cat) } }
+                    option value="-" selected[q.category == "-"] { (c.t("未分类", "uncategorised")) }
+                }
+            }
+            div.field {
+                label for="channel" { (c.t("仍可扣费的渠道", "Can still charge through")) }
+                select id="channel" name="channel" {
+                    option value="" { (c.t("全部", "all")) }
+                    @for ch in Channel::ALL { option value=(ch.as_str()) selected[q.channel == ch.as_str()] { (ch.label(c.lang)) } }
+                    option value="none" selected[q.channel == "none"] { (c.t("没有渠道能扣费", "no channel")) }
+                }
+            }
+            div.field {
+                label for="status" { (c.t("状态", "Status")) }
+                select id="status" name="status" {
+                    option value="" { (c.t("全部", "all")) }
+                    @for (value, label) in statuses { option value=(value) selected[q.status == value] { (label) } }
+                }
+            }
+            div.field {
+                label for="sort" { (c.t("排序", "Sort by")) }
+                select id="sort" name="sort" {
+                    @for (value, label) in sorts { option value=(value) selected[q.sort == value || (q.sort.is_empty() && value == "next_renewal")] { (label) } }
+                }
+            }
+            div.field { button.secondary type="submit" { (c.t("筛选", "Apply")) } }
+        }
+    }
 }
 
 /// The fields of the add and edit forms.

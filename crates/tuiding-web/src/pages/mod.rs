@@ -74,15 +74,22 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (c.t("退订", "tuiding")) }
+                meta name="theme-color" content="#c2410c" media="(prefers-color-scheme: light)";
+                meta name="theme-color" content="#171a21" media="(prefers-color-scheme: dark)";
+                meta name="color-scheme" content="light dark";
+                link rel="manifest" href="/manifest.webmanifest";
+                link rel="icon" href="/static/icon-192.png" type="image/png";
+                link rel="apple-touch-icon" href="/static/icon-192.png";
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
             body {
+                a.skip href="#main" { (c.t("跳到正文", "Skip to content")) }
                 header.top {
                     a.brand href="/" { "退订 " span.sub { "tuiding" } }
-                    nav {
+                    nav aria-label=(c.t("主导航", "Main")) {
                         @for (key, href, label) in nav {
-                            a href=(href) class=[(key == c.nav).then_some("current")] { (label) }
+                            a href=(href) class=[(key == c.nav).then_some("current")] aria-current=[(key == c.nav).then_some("page")] { (label) }
                         }
                     }
                     div.tools {
@@ -99,7 +106,7 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
                         }
                     }
                 }
-                main { h1 { (title) } (body) }
+                main #main tabindex="-1" { h1 { (title) } (body) }
                 footer { a href="/api/v1/openapi.json" { "API" } " · " a href="/calendar.ics" { (c.t("日历订阅", "Calendar feed")) } }
             }
         }
@@ -167,18 +174,37 @@ impl<T, E: Into<WebError>> OrPage<T> for Result<T, E> {
     }
 }
 
-/// A horizontal bar chart as SVG: one labelled bar per row, scaled to the largest.
-pub fn bar_chart(rows: &[(String, i64, String)], aria: &str) -> Markup {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
-    let height = rows.len() * 26 + 4;
+/// One bar of a chart: its label, its amount in minor units, and the amount as text.
+pub struct Bar {
+    /// What the bar is (a month, a category).
+    pub label: String,
+    /// The amount, in minor units of the chart's one currency.
+    pub minor: i64,
+    /// The amount as shown beside the bar (`482.00 CNY`).
+    pub text: String,
+}
+
+/// A horizontal bar chart of amounts in one currency: a text label and value beside every
+/// bar (readable on a phone, read out by screen readers), each bar's length its amount's
+/// share of the largest. Amounts of another currency get a chart of their own: one scale
+/// never mixes currencies.
+pub fn bars(caption: &str, rows: &[Bar], past: bool) -> Markup {
+    let max = rows.iter().map(|r| r.minor).max().unwrap_or(0).max(1);
     html! {
-        svg.chart role="img" aria-label=(aria) viewBox={"0 0 600 " (height)} preserveAspectRatio="xMinYMin meet" {
-            @for (i, (label, value, text)) in rows.iter().enumerate() {
-                @let y = i * 26 + 2;
-                @let width = (value.max(&0) * 250 / max).max(1);
-                text x="0" y=(y + 16) class="label" { (label) }
-                rect x="150" y=(y + 3) width=(width) height="18" rx="3" {}
-                text x=(158 + width) y=(y + 16) class="value" { (text) }
+        figure.bars.past[past] {
+            figcaption { (caption) }
+            ol {
+                @for r in rows {
+                    // Thousandths of the largest, so a bar of 1 fen still shows.
+                    @let width = if r.minor <= 0 { 0 } else { (r.minor.saturating_mul(1000) / max).max(2) };
+                    li data-minor=(r.minor) {
+                        span.label { (r.label) }
+                        svg viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false" {
+                            rect width=(width) height="10" rx="1" {}
+                        }
+                        span.value { (r.text) }
+                    }
+                }
             }
         }
     }

@@ -129,7 +129,11 @@ pub async fn require_login(
         return next.run(request).await;
     }
     let path = request.uri().path();
-    let open = path == "/login" || path == "/api/v1/login" || path.starts_with("/static/");
+    // The manifest is fetched without cookies: installing must work before signing in.
+    let open = path == "/login"
+        || path == "/api/v1/login"
+        || path == "/manifest.webmanifest"
+        || path.starts_with("/static/");
     let logged_in =
         cookie(request.headers(), SESSION_COOKIE).is_some_and(|t| state.0.sessions.is_valid(&t));
     if open || logged_in {
