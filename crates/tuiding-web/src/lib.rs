@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::terms::router())
         .merge(pages::cases::router())
         .merge(pages::login::router())
+        .merge(pages::household::router())
+        .merge(pages::data::router())
         .route("/calendar.ics", get(calendar))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))

@@ -10,175 +10,10 @@
 
 mod common;
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|n| std::env::split_paths(&path).map(move |dir| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
-/// Serves `dir` on a free loopback port; returns the base URL.
-async fn serve(dir: &Path) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = tuiding_web::router(common::state(dir, None));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    base
-}
-
-async fn browser(downloads: &Path) -> Option<(Driver, Client)> {
-    if std::env::var_os("TUIDING_SKIP_BROWSER").is_some() {
-        eprintln!("TUIDING_SKIP_BROWSER is set: the browser test is skipped");
-        return None;
-    }
-    const HOW: &str = "chromedriver not found: install Debian's chromium and chromium-driver \
-        (`sudo apt-get install chromium chromium-driver`; `.ci/run` does)";
-    let Some(driver) = find_program(&["chromedriver"]) else {
-        // On a machine with only the Rust toolchain the suite passes without the browser;
-        // in CI, where `.ci/run` installs it, a missing browser is a failure.
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{HOW}");
-        eprintln!("{HOW}: the browser test is skipped");
-        return None;
-    };
-    let port = free_port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let driver = Driver(child);
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut options = json!({
-        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1280,1700", "--lang=zh-CN", "--hide-scrollbars"],
-        "prefs": {
-            "download.default_directory": downloads.display().to_string(),
-            "download.prompt_for_download": false,
-            "intl.accept_languages": "zh-CN,zh",
-        },
-    });
-    if let Some(binary) = find_program(&["chromium", "chromium-browser", "google-chrome"]) {
-        options["binary"] = json!(binary.display().to_string());
-    }
-    let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".into(), options);
-    // chromedriver speaks plain HTTP on loopback: no TLS stack is needed.
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a Chromium session");
-    Some((driver, client))
-}
-
-struct Shots {
-    dir: PathBuf,
-    _tmp: Option<tempfile::TempDir>,
-}
-
-impl Shots {
-    fn new() -> Shots {
-        if std::env::var_os("TUIDING_SCREENSHOTS").is_some() {
-            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-            std::fs::create_dir_all(&dir).unwrap();
-            Shots { dir, _tmp: None }
-        } else {
-            let tmp = tempfile::tempdir().unwrap();
-            Shots {
-                dir: tmp.path().to_path_buf(),
-                _tmp: Some(tmp),
-            }
-        }
-    }
-
-    async fn take(&self, c: &Client, name: &str) {
-        let png = c.screenshot().await.unwrap();
-        assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
-        std::fs::write(self.dir.join(format!("{name}.png")), png).unwrap();
-    }
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn path_of(c: &Client) -> String {
-    let url = c.current_url().await.unwrap();
-    match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_string(),
-    }
-}
-
-async fn click(c: &Client, at: Locator<'_>) {
-    c.find(at).await.unwrap().click().await.unwrap();
-}
-
-async fn type_into(c: &Client, at: Locator<'_>, text: &str) {
-    c.find(at).await.unwrap().send_keys(text).await.unwrap();
-}
-
-/// Waits (up to 10 s) until the browser is at `expected` (path and query).
-async fn wait_path(c: &Client, expected: &str) {
-    let started = Instant::now();
-    loop {
-        let now = path_of(c).await;
-        if now == expected {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "at {now}, expected {expected}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn submit(c: &Client, form_css: &str) {
-    click(c, Locator::Css(&format!("{form_css} button[type=submit]"))).await;
-}
+use common::browser::*;
+use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
@@ -219,7 +54,7 @@ async fn a_user_adds_imports_opens_a_case_and_downloads_the_dossier() {
     let price = c.find(Locator::Id("price")).await.unwrap();
     price.clear().await.unwrap();
     price.send_keys("15").await.unwrap();
-    click(&c, Locator::Css("#auto_renew option[value=alipay]")).await;
+    click(&c, Locator::Css("#channel_0 option[value=alipay]")).await;
     type_into(&c, Locator::Id("category"), "音乐").await;
     submit(&c, "form.stack").await;
     wait_path(&c, "/memberships/1?done=added").await;

@@ -132,7 +132,10 @@ pub async fn show(
                             }
                         }
                     }
-                    @if !s.paths.is_empty() { ul.paths { @for p in &s.paths { li { (p) } } } }
+                    @if s.id == "check_rules" {
+                        // The CLI's path is `tuiding check`; here it is the membership's page.
+                        @if let Some(m) = v.membership_id { ul.paths { li { a href={"/memberships/" (m) "#check"} { (c.t("打开规则体检", "Open the rule check")) } } } }
+                    } @else if !s.paths.is_empty() { ul.paths { @for p in &s.paths { li { (p) } } } }
                     @if !s.success.is_empty() { p.small { (c.t("成功的标志：", "You know it worked when: ")) (s.success) } }
                     @if !s.evidence_wanted.is_empty() { p.small.muted { (c.t("需留存：", "Keep: ")) (s.evidence_wanted.join("；")) " · " (s.evidence_count) (c.t(" 份已存", " stored")) } }
                     @for n in &s.notes { p.small.muted { (n) } }
@@ -233,7 +236,7 @@ pub async fn show(
             @for m in &messages {
                 details.message data-kind=(m.kind) open[m.kind == "refund_request"] {
                     summary { (m.title) }
-                    textarea readonly rows="10" id={"message-" (m.kind)} { (m.text) }
+                    textarea readonly rows="10" id={"message-" (m.kind)} aria-label=(m.title) { (m.text) }
                     button.small.secondary type="button" data-copy={"message-" (m.kind)} { (c.t("复制", "Copy")) }
                 }
             }

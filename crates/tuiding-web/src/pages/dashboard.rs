@@ -49,7 +49,7 @@ fn render(c: &Chrome, d: &Overview) -> Markup {
         @if d.summary.memberships == 0 {
             section.card.empty {
                 h2 { (c.t("从这里开始", "Start here")) }
-                p { (c.t("还没有会员。把每月扣费的会员记下来：退订会算出每个会员的最后安全退订日、还能退多少钱，并提醒你关闭每一个还能扣费的渠道。", "Write down what charges you every month: tuiding works out the last safe day to cancel each membership, what you can get back, and reminds you to close every channel that can still charge.")) }
+                p { (c.t("还没有会员。把每月扣费的会员记下来：退订会算出每个会员的最后安全退订日、还能退多少钱，并提醒你关闭每一个还能扣费的渠道。", "No memberships yet. Write down what charges you every month: tuiding works out the last safe day to cancel each membership, what you can get back, and reminds you to close every channel that can still charge.")) }
                 div.actions {
                     a.button href="/memberships/new" { (c.t("添加会员", "Add a membership")) }
                     a.button.secondary href="/import" { (c.t("从账单导入", "Find them in bill exports")) }

@@ -43,7 +43,7 @@ pub fn rule_check(c: &Chrome, id: i64, v: &CheckView) -> Markup {
             ul #advice-reasons { @for r in &v.advice.reasons { li { (r) } } }
             @if !v.options.is_empty() {
                 h3 { (c.t("你的选择", "Your options")) }
-                div.scroll { table #options {
+                div.scroll tabindex="0" role="region" aria-label=(c.t("各个选项", "The options")) { table #options {
                     thead { tr {
                         th { (c.t("选择", "Option")) }
                         th.num { (c.t("现金", "Cash")) }
@@ -81,7 +81,7 @@ pub fn rule_check(c: &Chrome, id: i64, v: &CheckView) -> Markup {
             @if !v.refund_curve.is_empty() {
                 h3 { (c.t("退款随退订日变化", "The refund by cancel day")) }
                 @if let Some(z) = v.refund_zero_on { p.muted { (c.t("从这天起为 0：", "Zero from: ")) strong { (z) } } }
-                div.scroll { table #refund-curve {
+                div.scroll tabindex="0" role="region" aria-label=(c.t("按日退款", "Refund by day")) { table #refund-curve {
                     tbody { @for p in &v.refund_curve {
                         tr { td.date { (p.date) } td.num { (money(v, &p.amount)) } td.muted { (curve_label(c, p.label)) } }
                     } }

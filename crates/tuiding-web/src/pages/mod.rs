@@ -5,7 +5,9 @@
 pub mod bills;
 pub mod cases;
 pub mod dashboard;
+pub mod data;
 pub mod decision;
+pub mod household;
 pub mod login;
 pub mod memberships;
 pub mod policy;
@@ -107,7 +109,12 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
                     }
                 }
                 main #main tabindex="-1" { h1 { (title) } (body) }
-                footer { a href="/api/v1/openapi.json" { "API" } " · " a href="/calendar.ics" { (c.t("日历订阅", "Calendar feed")) } }
+                footer {
+                    a href="/household" { (c.t("家庭成员", "Household")) } " · "
+                    a href="/data" { (c.t("数据与备份", "Data and backup")) } " · "
+                    a href="/calendar.ics" { (c.t("日历订阅", "Calendar feed")) } " · "
+                    a href="/api/v1/openapi.json" { "API" }
+                }
             }
         }
     }

@@ -90,13 +90,31 @@ pub async fn read(
     .or_page(lang)?;
     let memberships = state
         .run(lang, |ctx| {
-            Ok(tuiding_app::memberships::memberships(ctx, None)?
-                .into_iter()
-                .map(|v| (v.id, format!("{} {}", v.platform, v.plan)))
+            Ok(tuiding_app::memberships::all(ctx)?
+                .iter()
+                .map(|v| {
+                    (
+                        v.id,
+                        v.platform.clone(),
+                        format!("{} {}", v.platform, v.plan),
+                    )
+                })
                 .collect::<Vec<_>>())
         })
         .await
         .or_page(lang)?;
+    // The membership the agreement names, when exactly one platform of the ledger appears
+    // in it; otherwise the user chooses (never a silent default).
+    let head: String = text.chars().take(2000).collect();
+    let named: Vec<i64> = memberships
+        .iter()
+        .filter(|(_, platform, _)| !platform.is_empty() && head.contains(platform.as_str()))
+        .map(|(id, _, _)| *id)
+        .collect();
+    let chosen = match named.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
     let c = chrome(&state, lang, csrf);
     let body = html! {
         (findings(&c, &reading))
@@ -110,7 +128,10 @@ pub async fn read(
                     input type="hidden" name="name" value=(name);
                     textarea hidden name="text" { (text) }
                     label for="membership" { (c.t("会员", "Membership")) }
-                    select #membership name="membership" { @for (id, label) in &memberships { option value=(id) { "#" (id) " " (label) } } }
+                    select #membership name="membership" required {
+                        option value="" selected[chosen.is_none()] { (c.t("— 选择会员 —", "— choose a membership —")) }
+                        @for (id, _, label) in &memberships { option value=(id) selected[chosen == Some(*id)] { "#" (id) " " (label) } }
+                    }
                     button type="submit" { (c.t("保存为规则", "Attach")) }
                 }
             }

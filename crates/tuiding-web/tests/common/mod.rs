@@ -1,6 +1,8 @@
 //! Shared by the API and browser tests: a data directory and the app's router on it.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, date};
