@@ -286,3 +286,111 @@ async fn kept_pages_show_a_change_made_by_another_process() {
         );
     }
 }
+
+/// The `data-minor` amount and the drawn width of every bar in the chart that follows
+/// `caption` (a figure's caption) inside the element with id `section`.
+fn bars_of(page: &str, section: &str, caption: &str) -> Vec<(i64, i64)> {
+    let start = page.find(&format!("id=\"{section}\"")).unwrap();
+    let rest = &page[start..];
+    let figure = rest
+        .find(&format!("<figcaption>{caption}</figcaption>"))
+        .unwrap_or_else(|| panic!("no {caption} chart in #{section}"));
+    let figure = &rest[figure..rest[figure..].find("</figure>").unwrap() + figure];
+    figure
+        .split("data-minor=\"")
+        .skip(1)
+        .map(|bar| {
+            let minor = bar[..bar.find('"').unwrap()].parse().unwrap();
+            let width = bar.split("<rect width=\"").nth(1).unwrap();
+            (minor, width[..width.find('"').unwrap()].parse().unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn charts_draw_each_currency_on_its_own_scale_in_proportion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let app = tuiding_web::router(common::state(&dir, None));
+    let (status, page, _) = send(&app, Method::GET, "/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    for caption in ["CNY", "USD"] {
+        for section in ["by-month", "by-category"] {
+            let bars = bars_of(&page, section, caption);
+            assert!(!bars.is_empty(), "{section} {caption}");
+            let max = bars.iter().map(|b| b.0).max().unwrap();
+            for (minor, width) in bars {
+                // Thousandths of the largest bar of the same currency (at least 2 when not 0).
+                let expected = if minor == 0 {
+                    0
+                } else {
+                    (minor * 1000 / max).max(2)
+                };
+                assert_eq!(width, expected, "{section} {caption}: {minor}");
+            }
+        }
+    }
+    // The largest USD month is as long as the largest CNY month: never one scale.
+    let usd = bars_of(&page, "by-month", "USD");
+    assert!(usd.iter().any(|b| b.1 == 1000), "{usd:?}");
+}
+
+#[tokio::test]
+async fn a_backup_and_exports_download_from_the_data_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let app = tuiding_web::router(common::state(&dir, None));
+    let (status, page, _) = send(&app, Method::GET, "/data", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("下载备份"));
+    for (path, form, kind, starts) in [
+        (
+            "/data/backup",
+            format!("csrf={TOKEN}"),
+            "application/zip",
+            &b"PK"[..],
+        ),
+        (
+            "/data/export",
+            format!("csrf={TOKEN}&format=csv"),
+            "text/csv; charset=utf-8",
+            &b"\xEF\xBB\xBFid,"[..],
+        ),
+        (
+            "/data/export",
+            format!("csrf={TOKEN}&format=json"),
+            "application/json",
+            &b"{"[..],
+        ),
+    ] {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::HOST, "127.0.0.1:7878")
+            .header(header::COOKIE, format!("tuiding_csrf={TOKEN}; lang=zh"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], kind);
+        assert!(
+            response.headers()[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert!(bytes.starts_with(starts), "{path}");
+    }
+    // Nothing was left in the data directory.
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".backup"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
