@@ -11,8 +11,14 @@ use crate::context::{Backend, Ctx};
 use crate::error::{Localize, UserError};
 use crate::text::InputFile;
 
+/// The vault, created when missing: for adding evidence.
 fn vault(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vault> {
     Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)
+}
+
+/// The vault as it is, for reading: a read creates nothing.
+fn vault_to_read(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vault> {
+    Ok(Vault::at(&ctx.data_dir()?.join("vault")))
 }
 
 /// Stores files as evidence of a case (`tuiding evidence add`): every file is checked
@@ -126,7 +132,7 @@ fn accept_unrecorded(ctx: &Ctx<impl Backend>) -> anyhow::Result<()> {
 /// Verifies the vault against the journal head the ledger recorded.
 pub fn verify(ctx: &Ctx<impl Backend>) -> anyhow::Result<tuiding_vault::VerifyReport> {
     let head = ctx.open_store()?.vault_head().localize(ctx.lang)?;
-    vault(ctx)?
+    vault_to_read(ctx)?
         .verify(head.as_ref().map(|h| (h.seq, h.hash.as_str())))
         .localize_vault(ctx.lang)
 }
@@ -151,7 +157,7 @@ pub fn verify_recent(
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         kept.get(&dir).cloned().unwrap_or_default()
     };
-    let report = vault(ctx)?
+    let report = vault_to_read(ctx)?
         .verify_since(head.as_ref().map(|h| (h.seq, h.hash.as_str())), &mut known)
         .localize_vault(ctx.lang)?;
     kept.lock()
@@ -160,10 +166,17 @@ pub fn verify_recent(
     Ok(report)
 }
 
+/// The evidence journal's size and modification time (see [`Vault::journal_stamp`]).
+pub fn journal_stamp(
+    ctx: &Ctx<impl Backend>,
+) -> anyhow::Result<(u64, Option<std::time::SystemTime>)> {
+    Ok(vault_to_read(ctx)?.journal_stamp())
+}
+
 /// A case's evidence, oldest first (`tuiding evidence list`).
 pub fn list(ctx: &Ctx<impl Backend>, case: i64) -> anyhow::Result<Vec<tuiding_vault::Entry>> {
     ctx.open_store()?.case(case).localize(ctx.lang)?;
-    Ok(vault(ctx)?
+    Ok(vault_to_read(ctx)?
         .entries()
         .localize_vault(ctx.lang)?
         .into_iter()

@@ -18,6 +18,8 @@ mod journal;
 pub mod leftovers;
 pub mod mask;
 mod vault;
+mod verify;
 
 pub use journal::Entry;
-pub use vault::{AddMeta, Problem, Vault, VaultError, VerifiedObjects, VerifyReport};
+pub use vault::{AddMeta, Problem, Vault, VaultError, VerifyReport};
+pub use verify::VerifiedObjects;

@@ -104,30 +104,12 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
 }
 
-/// Objects whose content an earlier verification re-hashed and found intact, with the
-/// size and modification time their file had then: a later verification that finds the
-/// file the same re-hashes only what was added or touched since.
-#[derive(Debug, Clone, Default)]
-pub struct VerifiedObjects(std::collections::HashMap<String, (u64, Option<std::time::SystemTime>)>);
-
-impl VerifiedObjects {
-    /// How many objects are known intact.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 /// The evidence vault in a directory.
 pub struct Vault {
     dir: PathBuf,
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
+pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
     move |source| VaultError::Io {
         path: path.display().to_string(),
         source,
@@ -148,8 +130,24 @@ impl Vault {
         })
     }
 
-    fn journal_path(&self) -> PathBuf {
+    /// The vault in `dir` as it is, for reading: nothing is created (a missing vault reads
+    /// as empty). Adding needs [`Vault::open`].
+    pub fn at(dir: &Path) -> Vault {
+        Vault {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub(crate) fn journal_path(&self) -> PathBuf {
         self.dir.join("journal.jsonl")
+    }
+
+    /// The journal's size and modification time: what was read from it still holds while
+    /// these are the same (the journal is only ever appended to).
+    pub fn journal_stamp(&self) -> (u64, Option<std::time::SystemTime>) {
+        std::fs::metadata(self.journal_path())
+            .map(|m| (m.len(), m.modified().ok()))
+            .unwrap_or((0, None))
     }
 
     /// Where an object with this SHA-256 lives.
@@ -298,151 +296,6 @@ impl Vault {
         Ok(self.entries()?.pop())
     }
 
-    /// Re-hashes every object and walks the chain; names every missing, altered, edited or
-    /// reordered item, and, given the head the ledger `recorded`, a journal cut short,
-    /// emptied, deleted or rolled back.
-    pub fn verify(&self, recorded: Option<(u64, &str)>) -> Result<VerifyReport, VaultError> {
-        self.verify_since(recorded, &mut VerifiedObjects::default())
-    }
-
-    /// [`Vault::verify`], but an object `known` holds whose file still has the size and
-    /// modification time it had when it was re-hashed is not read again: the journal's
-    /// chain and head are walked in full, every object's presence is checked, and only
-    /// objects added (or whose files were touched) since are re-hashed. Objects found
-    /// intact are added to `known`; altered or missing ones are taken out.
-    pub fn verify_since(
-        &self,
-        recorded: Option<(u64, &str)>,
-        known: &mut VerifiedObjects,
-    ) -> Result<VerifyReport, VaultError> {
-        let path = self.journal_path();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(io(&path)(e)),
-        };
-        let complete = text.rfind('\n').map_or("", |i| &text[..i]);
-        let mut problems = Vec::new();
-        let mut prev = GENESIS.to_string();
-        let mut checked = std::collections::BTreeSet::new();
-        let mut entries = 0;
-        let mut rehashed = 0;
-        let mut head_found = false;
-        let mut unrecorded = 0;
-        for (i, line) in complete
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let line_no = i + 1;
-            entries += 1;
-            let entry: Entry = match crate::journal::parse_line(line) {
-                Ok(e) => e,
-                Err(e) => {
-                    problems.push(Problem {
-                        kind: "unreadable_entry",
-                        line: Some(line_no),
-                        name: None,
-                        detail: e,
-                    });
-                    continue;
-                }
-            };
-            let name = Some(entry.name.clone());
-            if let Some((seq, hash)) = recorded {
-                if entry.seq == seq && entry.hash == hash {
-                    head_found = true;
-                } else if head_found {
-                    unrecorded += 1;
-                    problems.push(Problem {
-                        kind: "unrecorded_entry",
-                        line: Some(line_no),
-                        name: name.clone(),
-                        detail: "after the last entry the ledger recorded: an `evidence add` interrupted after storing it, or added by hand; if it is yours, `tuiding vault verify --accept` records it".into(),
-                    });
-                }
-            }
-            if entry.seq != entries as u64 {
-                problems.push(Problem {
-                    kind: "out_of_order",
-                    line: Some(line_no),
-                    name: name.clone(),
-                    detail: format!("entry {} stands at position {entries}", entry.seq),
-                });
-            }
-            if entry.compute_hash() != entry.hash {
-                problems.push(Problem {
-                    kind: "edited_entry",
-                    line: Some(line_no),
-                    name: name.clone(),
-                    detail: "its content no longer matches its hash".into(),
-                });
-            }
-            if entry.prev != prev {
-                problems.push(Problem {
-                    kind: "broken_chain",
-                    line: Some(line_no),
-                    name: name.clone(),
-                    detail: "it does not follow the entry before it (an entry was removed, inserted or moved)".into(),
-                });
-            }
-            prev = entry.hash.clone();
-            if !checked.insert(entry.sha256.clone()) {
-                continue;
-            }
-            let object = self.object_path(&entry.sha256);
-            let stamp = std::fs::metadata(&object)
-                .ok()
-                .map(|m| (m.len(), m.modified().ok()));
-            if stamp.is_some() && known.0.get(&entry.sha256) == stamp.as_ref() {
-                continue;
-            }
-            known.0.remove(&entry.sha256);
-            match std::fs::read(&object) {
-                Ok(bytes) => {
-                    rehashed += 1;
-                    let (sha256, sm3) = digests(&bytes);
-                    if sha256 != entry.sha256 || sm3 != entry.sm3 {
-                        problems.push(Problem {
-                            kind: "altered_object",
-                            line: Some(line_no),
-                            name,
-                            detail: format!("object {} was changed", entry.sha256),
-                        });
-                    } else if let Some(stamp) = stamp {
-                        known.0.insert(entry.sha256.clone(), stamp);
-                    }
-                }
-                Err(_) => problems.push(Problem {
-                    kind: "missing_object",
-                    line: Some(line_no),
-                    name,
-                    detail: format!("object {} is missing", entry.sha256),
-                }),
-            }
-        }
-        if let Some((seq, hash)) = recorded
-            && !head_found
-        {
-            problems.push(Problem {
-                kind: "truncated_journal",
-                line: None,
-                name: None,
-                detail: format!(
-                    "the ledger recorded {seq} entries, the last with hash {}…; the journal holds {entries} and not that one: entries were removed, or the journal was emptied, replaced or rolled back",
-                    &hash[..hash.len().min(12)]
-                ),
-            });
-        }
-        Ok(VerifyReport {
-            entries,
-            objects: checked.len(),
-            rehashed,
-            unrecorded,
-            problems,
-        })
-    }
-
     /// The content of an entry's object, re-hashed: an object that no longer matches its
     /// journal entry is an error, never silently handed on.
     pub fn read_object(&self, entry: &Entry) -> Result<Vec<u8>, VaultError> {
@@ -525,6 +378,7 @@ pub fn media_type(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::VerifiedObjects;
 
     fn meta(case_id: i64) -> AddMeta {
         AddMeta {
@@ -585,7 +439,7 @@ mod tests {
     #[test]
     fn a_later_verification_rehashes_only_what_was_added_or_touched() {
         let (_dir, vault) = vault_with_three();
-        let mut known = VerifiedObjects::default();
+        let mut known = VerifiedObjects::rechecking_after(std::time::Duration::ZERO);
         let first = vault.verify_since(None, &mut known).unwrap();
         assert_eq!((first.objects, first.rehashed, known.len()), (3, 3, 3));
         let again = vault.verify_since(None, &mut known).unwrap();
@@ -618,6 +472,27 @@ mod tests {
         .unwrap();
         let edited = vault.verify_since(None, &mut known).unwrap();
         assert!(edited.problems.iter().any(|p| p.kind == "edited_entry"));
+    }
+
+    #[test]
+    fn an_unchanged_journal_is_not_read_again_for_a_while_but_a_new_entry_is() {
+        let (_dir, vault) = vault_with_three();
+        let mut known = VerifiedObjects::default();
+        assert_eq!(vault.verify_since(None, &mut known).unwrap().rehashed, 3);
+        // An object changed in place within the window is left to the full verification.
+        let entry = vault.entries().unwrap()[0].clone();
+        std::fs::write(vault.object_path(&entry.sha256), b"tampered").unwrap();
+        let quick = vault.verify_since(None, &mut known).unwrap();
+        assert!(quick.problems.is_empty() && quick.rehashed == 0);
+        assert_eq!(
+            vault.verify(None).unwrap().problems[0].kind,
+            "altered_object"
+        );
+        // An addition changes the journal: it is walked again and every file looked at.
+        vault.add_bytes("新.png", b"new", meta(1)).unwrap();
+        let grown = vault.verify_since(None, &mut known).unwrap();
+        assert_eq!(grown.entries, 4);
+        assert!(grown.problems.iter().any(|p| p.kind == "altered_object"));
     }
 
     #[test]

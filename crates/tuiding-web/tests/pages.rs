@@ -66,6 +66,15 @@ async fn every_page_answers_on_a_demo_ledger() {
     assert!(page.contains("没有编号为 999 的会员"), "{page}");
     let (status, _, _) = send(&app, Method::GET, "/cases/999", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A read creates nothing: no evidence vault appears before evidence is added.
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    tuiding_app::case::open(&ctx, 1).unwrap();
+    for path in ["/cases/1", "/cases/1?verify=full", "/api/v1/vault/verify"] {
+        let (status, _, _) = send(&app, Method::GET, path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    assert!(!dir.join("vault").exists(), "a read created the vault");
 }
 
 #[tokio::test]

@@ -41,6 +41,19 @@ pub fn message(
         .ok_or_else(|| UserError::usage("--kind", kind.to_string()))
 }
 
+/// [`show_with_messages`], kept while the ledger, the evidence journal, the data files,
+/// today and the language are unchanged ([`crate::memo`]): the case page of a case with a
+/// thousand pieces of evidence is read many times between two changes.
+pub fn page(
+    ctx: &Ctx<impl Backend>,
+    id: i64,
+) -> anyhow::Result<std::sync::Arc<(CaseView, Vec<message::Message>)>> {
+    let journal = crate::evidence::journal_stamp(ctx)?;
+    ctx.remembered("case", &format!("{id}:{journal:?}"), |ctx| {
+        show_with_messages(ctx, id)
+    })
+}
+
 /// A case in full with every ready-to-send message it has (the case page).
 pub fn show_with_messages(
     ctx: &Ctx<impl Backend>,

@@ -136,7 +136,7 @@ pub struct CaseSources {
 impl CaseSources {
     /// Reads the playbooks, the journal and the bills once.
     pub fn load(ctx: &Ctx<impl Backend>, store: &impl Store) -> anyhow::Result<CaseSources> {
-        let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
+        let vault = Vault::at(&ctx.data_dir()?.join("vault"));
         let (alerts, duplicates) = crate::bills::streams::bill_findings(ctx, store)?;
         Ok(CaseSources {
             playbooks: ctx.playbooks()?,

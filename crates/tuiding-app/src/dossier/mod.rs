@@ -106,7 +106,7 @@ pub fn write(
             ),
         }));
     }
-    let vault = Vault::open(&ctx.data_dir()?.join("vault")).localize_vault(ctx.lang)?;
+    let vault = Vault::at(&ctx.data_dir()?.join("vault"));
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut evidence_paths = Vec::new();
     for e in &data.evidence {

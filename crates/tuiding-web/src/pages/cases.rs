@@ -35,7 +35,14 @@ pub struct Done {
     /// `full`: re-hash every evidence file, not only those added since the last check.
     #[serde(default)]
     verify: Option<String>,
+    /// `all`: list every piece of evidence, not only the latest.
+    #[serde(default)]
+    evidence: Option<String>,
 }
+
+/// Evidence rows listed unless all are asked for: a case with a thousand screenshots stays
+/// readable (and fast) on a phone.
+const EVIDENCE_SHOWN: usize = 50;
 
 /// `GET /cases`.
 pub async fn list(
@@ -64,13 +71,15 @@ pub async fn list(
 }
 
 /// The case view, its ready-to-send messages and the vault's verification.
+type CasePage = std::sync::Arc<(CaseView, Vec<case::message::Message>)>;
+
 fn load(
     ctx: &tuiding_app::context::Ctx,
     id: i64,
     full: bool,
-) -> anyhow::Result<(CaseView, Vec<case::message::Message>, VerifyReport)> {
-    let (view, messages) = case::show_with_messages(ctx, id)?;
-    Ok((view, messages, evidence::verify_recent(ctx, full)?))
+) -> anyhow::Result<(CasePage, VerifyReport)> {
+    // The vault is verified on every view; the view itself is kept while nothing changed.
+    Ok((case::page(ctx, id)?, evidence::verify_recent(ctx, full)?))
 }
 
 /// `GET /cases/{id}`.
@@ -82,10 +91,17 @@ pub async fn show(
     Query(done): Query<Done>,
 ) -> PageResult {
     let full = done.verify.as_deref() == Some("full");
-    let (v, messages, vault) = state
+    let (kept, vault) = state
         .run(lang, move |ctx| load(ctx, id, full))
         .await
         .or_page(lang)?;
+    let (v, messages) = (&kept.0, &kept.1);
+    let all_evidence = done.evidence.as_deref() == Some("all");
+    let hidden = if all_evidence {
+        0
+    } else {
+        v.evidence.len().saturating_sub(EVIDENCE_SHOWN)
+    };
     let c = chrome(&state, lang, csrf);
     let note = match done.done.as_deref() {
         Some("opened") => Some(c.t(
@@ -160,10 +176,16 @@ pub async fn show(
                 input type="text" name="note" placeholder=(c.t("备注（可选）", "Note (optional)"));
                 button type="submit" { (c.t("存证", "Store as evidence")) }
             }
+            @if hidden > 0 {
+                p.small.muted #evidence-count {
+                    (c.t("显示最近 ", "The latest ")) (EVIDENCE_SHOWN) (c.t(" 件，共 ", " of ")) (v.evidence.len()) (c.t(" 件。", ". "))
+                    a href={"/cases/" (v.id) "?evidence=all#evidence"} { (c.t("全部显示", "Show all")) }
+                }
+            }
             @if !v.evidence.is_empty() {
                 table.list {
                     thead { tr { th scope="col" { (c.t("文件", "File")) } th scope="col" { (c.t("类型", "Kind")) } th scope="col" { (c.t("步骤", "Step")) } th scope="col" { "SHA-256" } } }
-                    tbody { @for e in &v.evidence { tr {
+                    tbody { @for e in v.evidence.iter().skip(hidden) { tr {
                         td.title { "#" (e.seq) " " (e.name) br; small.muted { (e.size) " B · " span.date { (tuiding_app::clock::text_for_people(&e.captured_at)) } } }
                         td data-label=(c.t("类型", "Kind")) { (EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(lang))) }
                         td data-label=(c.t("步骤", "Step")) { (e.step.as_deref().unwrap_or("—")) }
@@ -233,7 +255,7 @@ pub async fn show(
                     (c.t("（按 ", " (cancelled on ")) (claim.cancel_on) (c.t(" 退订计算）", ")")) }
             }
             p.small.muted { (c.t("复制后粘贴到客服聊天或邮件；订单号处换成你的订单号。", "Copy into the customer-service chat or an e-mail; put your order number where it says so.")) }
-            @for m in &messages {
+            @for m in messages {
                 details.message data-kind=(m.kind) open[m.kind == "refund_request"] {
                     summary { (m.title) }
                     textarea readonly rows="10" id={"message-" (m.kind)} aria-label=(m.title) { (m.text) }
