@@ -403,3 +403,43 @@ async fn a_backup_and_exports_download_from_the_data_page() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[tokio::test]
+async fn the_list_is_paged_and_keeps_its_search_and_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), false);
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    for i in 0..150 {
+        let input = tuiding_app::memberships::input::MembershipInput {
+            platform: Some(format!("平台{i:03}")),
+            period: Some("month".into()),
+            price: Some(format!("{}", 5 + i % 40)),
+            category: Some(if i % 2 == 0 { "视频" } else { "音乐" }.into()),
+            ..Default::default()
+        };
+        tuiding_app::memberships::add::add(&ctx, input, None).unwrap();
+    }
+    let app = tuiding_web::router(common::state(&dir, None));
+    let rows = |page: &str| page.matches("<td class=\"title\">").count();
+    let (_, first, _) = send(&app, Method::GET, "/memberships?sort=name", None).await;
+    assert_eq!(rows(&first), 100);
+    assert!(first.contains("平台000") && !first.contains("平台100"));
+    assert!(
+        first.contains("href=\"/memberships?sort=name&amp;page=2\""),
+        "a next link keeps the order"
+    );
+    let (_, second, _) = send(&app, Method::GET, "/memberships?sort=name&page=2", None).await;
+    assert_eq!(rows(&second), 50);
+    assert!(second.contains("平台100") && second.contains("rel=\"prev\""));
+    // A search narrows before paging: 75 videos fit on one page.
+    let (_, videos, _) = send(
+        &app,
+        Method::GET,
+        "/memberships?q=%E8%A7%86%E9%A2%91&page=9",
+        None,
+    )
+    .await;
+    assert_eq!(rows(&videos), 75, "a page past the end shows the last");
+    assert!(videos.contains("75 / 150"));
+}

@@ -81,12 +81,42 @@ pub struct ListQuery {
     pub channel: String,
     /// `upcoming`, `active`, `ending`, `ended`, or `renewing` (everything that will charge).
     pub status: String,
+    /// The page of the list shown (from 1; 0 is the first); a front end picks its size.
+    pub page: usize,
 }
 
 /// The orders the list offers.
 pub const SORTS: [&str; 5] = ["next_renewal", "last_safe", "price", "monthly", "name"];
 
 impl ListQuery {
+    /// The query as a URL query string with another page (`q=…&sort=…&page=N`), every
+    /// value percent-encoded.
+    pub fn with_page(&self, page: usize) -> String {
+        let encode = |text: &str| {
+            text.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        };
+        let mut parts: Vec<String> = [
+            ("q", &self.q),
+            ("category", &self.category),
+            ("channel", &self.channel),
+            ("status", &self.status),
+            ("sort", &self.sort),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+        parts.push(format!("page={page}"));
+        parts.join("&")
+    }
+
     /// Whether the query narrows the list at all.
     pub fn filters(&self) -> bool {
         !(self.q.trim().is_empty()
@@ -299,5 +329,14 @@ mod tests {
                 .is_some_and(|d| d <= jiff::civil::date(2026, 12, 5))
         );
         assert_eq!(categories(&rows), ["视频", "音乐"]);
+        let paged = ListQuery {
+            q: "音乐 &=".into(),
+            sort: "name".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            paged.with_page(3),
+            "q=%E9%9F%B3%E4%B9%90%20%26%3D&sort=name&page=3"
+        );
     }
 }

@@ -40,7 +40,8 @@ pub fn rule_check(c: &Chrome, id: i64, v: &CheckView) -> Markup {
                 @if let Some(by) = v.advice.by { " " span.muted { (c.t("截止 ", "by ")) (by) } }
                 @if let Some(m) = v.advice.margin.as_ref().filter(|m| m.as_str() != "0.00") { " " span.muted { (c.t("比次优多 ", "beats the next by ")) (money(v, m)) } }
             }
-            ul #advice-reasons { @for r in &v.advice.reasons { li { (r) } } }
+            // The CLI's flag becomes the switch above.
+            ul #advice-reasons { @for r in &v.advice.reasons { li { (r.replace("（--leaving）", "（点上方“我要离开”）").replace(" (--leaving)", " (choose “I am leaving” above)")) } } }
             @if !v.options.is_empty() {
                 h3 { (c.t("你的选择", "Your options")) }
                 div.scroll tabindex="0" role="region" aria-label=(c.t("各个选项", "The options")) { table #options {

@@ -52,7 +52,11 @@ pub(crate) fn done_text(c: &Chrome, done: &Done) -> Option<&'static str> {
     }
 }
 
-/// `GET /memberships`: the list with search, filters and sort (`?q=&category=&channel=&status=&sort=`).
+/// Memberships per page of the list: a phone shows a hundred cards, not a thousand.
+const PAGE_SIZE: usize = 100;
+
+/// `GET /memberships`: the list with search, filters, sort and pages
+/// (`?q=&category=&channel=&status=&sort=&page=`).
 pub async fn list(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -65,7 +69,10 @@ pub async fn list(
         .await
         .or_page(lang)?;
     let c = chrome(&state, lang, csrf);
-    let shown = query.apply(&rows);
+    let matching = query.apply(&rows);
+    let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
+    let at = query.page.clamp(1, pages);
+    let shown = &matching[(at - 1) * PAGE_SIZE..matching.len().min(at * PAGE_SIZE)];
     let body = html! {
         (notice(done_text(&c, &done)))
         div.actions {
@@ -79,7 +86,8 @@ pub async fn list(
         } @else {
             (filters(&c, &query, &rows))
             p.small.muted role="status" #count {
-                (shown.len()) " / " (rows.len()) (c.t(" 个会员", " memberships"))
+                (matching.len()) " / " (rows.len()) (c.t(" 个会员", " memberships"))
+                @if pages > 1 { (c.t("，第 ", "; page ")) (at) " / " (pages) (c.t(" 页", "")) }
             }
             @if shown.is_empty() {
                 section.card.empty {
@@ -97,7 +105,13 @@ pub async fn list(
                         th scope="col" { (c.t("仍可扣费的渠道", "Channels still able to charge")) }
                         th scope="col" { (c.t("状态", "Status")) }
                     } }
-                    tbody { @for r in &shown { (row(&c, r)) } }
+                    tbody { @for r in shown { (row(&c, r)) } }
+                }
+                @if pages > 1 {
+                    nav.actions aria-label=(c.t("分页", "Pages")) {
+                        @if at > 1 { a.button.secondary rel="prev" href={"/memberships?" (query.with_page(at - 1))} { "← " (c.t("上一页", "Previous")) } }
+                        @if at < pages { a.button.secondary rel="next" href={"/memberships?" (query.with_page(at + 1))} { (c.t("下一页", "Next")) " →" } }
+                    }
                 }
             }
         }
