@@ -443,3 +443,105 @@ async fn the_list_is_paged_and_keeps_its_search_and_order() {
     assert_eq!(rows(&videos), 75, "a page past the end shows the last");
     assert!(videos.contains("75 / 150"));
 }
+
+async fn post_multipart(app: &Router, uri: &str, file: (&str, &[u8])) -> (StatusCode, String) {
+    let boundary = "tuidingpagesboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{TOKEN}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+        file.0
+    )
+    .into_bytes();
+    body.extend_from_slice(file.1);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::HOST, "127.0.0.1:7878")
+        .header(header::COOKIE, format!("tuiding_csrf={TOKEN}; lang=zh"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn a_wallos_export_moves_in_from_the_import_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), false);
+    let app = tuiding_web::router(common::state(&dir, None));
+    let export = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tuiding/tests/data/wallos.json"),
+    )
+    .unwrap();
+    let (status, page) = post_multipart(&app, "/import/wallos", ("wallos.json", &export)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("<strong>wallos.json</strong>：导入 4 个会员"),
+        "{page}"
+    );
+    let (_, list, _) = send(&app, Method::GET, "/memberships", None).await;
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    let count = tuiding_app::memberships::memberships(&ctx, None)
+        .unwrap()
+        .len();
+    assert!(
+        count > 0 && list.contains(&format!("{count} / {count}")),
+        "{count}"
+    );
+    // Not a Wallos export: refused with the file's name, nothing written.
+    let (status, page) = post_multipart(&app, "/import/wallos", ("notes.json", b"{\"x\": 1")).await;
+    assert!(status.is_client_error(), "{status}");
+    assert!(page.contains("notes.json"), "{page}");
+    assert_eq!(
+        tuiding_app::memberships::memberships(&ctx, None)
+            .unwrap()
+            .len(),
+        count
+    );
+}
+
+#[tokio::test]
+async fn a_step_marked_by_mistake_is_undone_from_the_case_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    tuiding_app::case::open(&ctx, 1).unwrap();
+    let app = tuiding_web::router(common::state(&dir, None));
+    let form = format!("csrf={TOKEN}");
+    let (status, _, _) = send(
+        &app,
+        Method::POST,
+        "/cases/1/steps/check_rules",
+        Some(&form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = send(&app, Method::GET, "/cases/1", None).await;
+    assert!(page.contains("/cases/1/steps/check_rules/undo"));
+    let (status, _, location) = send(
+        &app,
+        Method::POST,
+        "/cases/1/steps/check_rules/undo",
+        Some(&form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/cases/1?done=undone#steps"));
+    assert!(
+        !tuiding_app::case::show(&ctx, 1)
+            .unwrap()
+            .steps
+            .iter()
+            .any(|s| s.id == "check_rules" && s.done)
+    );
+}

@@ -124,6 +124,15 @@ fn render(
             }
             p.muted.small { (c.t("重复导入不会重复记录。文件只在本机处理。", "Importing the same file twice adds nothing twice. Files stay on this machine.")) }
         }
+        section.card #wallos {
+            h2 { (c.t("从 Wallos 迁移", "Moving from Wallos")) }
+            form.stack method="post" action="/import/wallos" enctype="multipart/form-data" {
+                (c.csrf_field())
+                label for="wallos-file" { (c.t("Wallos 导出的 JSON 或 CSV（设置 → 导出）", "Wallos's JSON or CSV export (Settings → Export)")) }
+                input #wallos-file type="file" name="file" accept=".json,.csv";
+                button.secondary type="submit" { (c.t("导入 Wallos 订阅", "Import the subscriptions")) }
+            }
+        }
         @if !report.alerts.is_empty() {
             section.card.alert #charge-alerts {
                 h2 { (c.t("退订后仍被扣费", "Charged after cancellation")) }
@@ -204,6 +213,52 @@ fn stream_actions(c: &Chrome, l: &streams::Listed, ledger: &[(i64, String)]) -> 
     }
 }
 
+/// `POST /import/wallos`: a Wallos export becomes memberships (`tuiding import-from wallos`);
+/// the page lists what was imported and each record skipped or only partly mapped.
+pub async fn wallos(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> PageResult {
+    let up = upload::read(multipart).await.or_page(lang)?;
+    check_form_token(&headers, up.field("csrf")).or_page(lang)?;
+    let Some((name, bytes)) = up.files.into_iter().next() else {
+        return Err(super::PageError::new(
+            crate::error::WebError::bad_field(
+                "file",
+                lang.pick("请选择 Wallos 导出文件", "choose a Wallos export"),
+            ),
+            lang,
+        ));
+    };
+    let report = state
+        .run(lang, move |ctx| {
+            tuiding_app::wallos::import_wallos(ctx, &name, &bytes, false)
+        })
+        .await
+        .or_page(lang)?;
+    let c = chrome(&state, lang, csrf);
+    let body = html! {
+        section.card.ok #wallos-imported role="status" {
+            p { strong { (report.file) } (c.t("：导入 ", ": imported ")) (report.imported.len()) (c.t(" 个会员。", " memberships.")) " "
+                a href="/memberships" { (c.t("查看会员", "See them")) } }
+            ul.plain { @for i in &report.imported {
+                li { @if let Some(id) = i.id { a href={"/memberships/" (id)} { (i.platform) } } @else { (i.platform) } " · " (i.price) " " (i.currency)
+                    @for r in &i.remarks { br; small.muted { (r) } } }
+            } }
+        }
+        @if !report.skipped.is_empty() {
+            section.card.alert #wallos-skipped {
+                h2 { (c.t("未导入", "Not imported")) }
+                ul { @for s in &report.skipped { li { (c.t("第 ", "line ")) (s.line) (c.t(" 条 ", " ")) strong { (s.name) } "：" (s.reason) } } }
+            }
+        }
+    };
+    Ok(page(&c, c.t("从 Wallos 迁移", "Moving from Wallos"), body).into_response())
+}
+
 /// The adopt form.
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
@@ -282,6 +337,7 @@ pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/import", get(show).post(upload))
+        .route("/import/wallos", post(wallos))
         .route("/streams/{stream}/adopt", post(adopt))
         .route("/streams/{stream}/dismiss", post(dismiss))
 }

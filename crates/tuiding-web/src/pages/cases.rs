@@ -109,6 +109,7 @@ pub async fn show(
             "Case opened. Work through the steps below and keep a screenshot of each.",
         )),
         Some("step") => Some(c.t("已记录该步骤完成。", "Step recorded as done.")),
+        Some("undone") => Some(c.t("已撤销该步骤。", "The step is no longer marked done.")),
         Some("evidence") => Some(c.t("证据已存入证据库。", "Evidence stored in the vault.")),
         Some("moved") => Some(c.t("案件状态已更新。", "Case state updated.")),
         Some("refund") => Some(c.t("已记录退款进展。", "Refund progress recorded.")),
@@ -140,7 +141,13 @@ pub async fn show(
                 li.done[s.done] id={"step-" (s.id.replace(':', "-"))} {
                     div.steptitle {
                         strong { (s.title) }
-                        @if s.done { " ✓ " small.muted { (s.done_at.as_deref().map(tuiding_app::clock::text_for_people).unwrap_or_default()) } }
+                        @if s.done {
+                            " ✓ " small.muted { (s.done_at.as_deref().map(tuiding_app::clock::text_for_people).unwrap_or_default()) }
+                            form.inline method="post" action={"/cases/" (v.id) "/steps/" (s.id) "/undo"} {
+                                (c.csrf_field())
+                                button.small.secondary type="submit" { (c.t("撤销", "Undo")) }
+                            }
+                        }
                         @else {
                             form.inline method="post" action={"/cases/" (v.id) "/steps/" (s.id)} {
                                 (c.csrf_field())
@@ -292,6 +299,22 @@ pub async fn step(
         .await
         .or_page(lang)?;
     Ok(Redirect::to(&format!("/cases/{id}?done=step#steps")).into_response())
+}
+
+/// `POST /cases/{id}/steps/{step}/undo`: a step marked done by mistake (`case undo`).
+pub async fn undo(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path((id, step)): Path<(i64, String)>,
+    Form(f): Form<super::memberships::TokenForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    state
+        .run(lang, move |ctx| case::undo_step(ctx, id, &step))
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/cases/{id}?done=undone#steps")).into_response())
 }
 
 /// The refund form: what happened, an amount and a date.
@@ -485,6 +508,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases", get(list))
         .route("/cases/{id}", get(show))
         .route("/cases/{id}/steps/{step}", post(step))
+        .route("/cases/{id}/steps/{step}/undo", post(undo))
         .route("/cases/{id}/move", post(move_to))
         .route("/cases/{id}/refund", post(refund))
         .route("/cases/{id}/evidence", post(add_evidence))
