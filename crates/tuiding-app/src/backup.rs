@@ -48,11 +48,13 @@ pub fn backup(ctx: &Ctx, file: &Path) -> anyhow::Result<BackupView> {
     // The snapshot goes in a scratch directory inside the data dir (skipped by the
     // copy: its name starts with a dot); one left by a killed backup is removed now.
     tuiding_vault::leftovers::remove_stale(&data_dir, ".backup-");
-    let scratch = data_dir.join(format!(".backup-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    create_private_dir(&scratch)
-        .map_err(|e| UserError::failure(format!("{}: {e}", scratch.display())))?;
-    let snapshot = scratch.join(DB);
+    // One scratch directory per backup (a server may take two at once), owner-only, gone
+    // when this returns.
+    let scratch = tempfile::Builder::new()
+        .prefix(&format!(".backup-{}-", std::process::id()))
+        .tempdir_in(&data_dir)
+        .map_err(|e| UserError::failure(format!("{}: {e}", data_dir.display())))?;
+    let snapshot = scratch.path().join(DB);
     let result = (|| {
         store.snapshot_to(&snapshot).localize(ctx.lang)?;
         let db = read(&snapshot)?;
@@ -64,7 +66,7 @@ pub fn backup(ctx: &Ctx, file: &Path) -> anyhow::Result<BackupView> {
             dossier::write(file, &ctx.now().to_string(), &files).localize_vault(ctx.lang)?;
         Ok::<_, anyhow::Error>((files, manifest, db_bytes))
     })();
-    let _ = std::fs::remove_dir_all(&scratch);
+    drop(scratch);
     let (files, manifest, db_bytes) = result?;
     let view = BackupView {
         file: file.display().to_string(),

@@ -137,33 +137,38 @@ pub fn verify(ctx: &Ctx<impl Backend>) -> anyhow::Result<tuiding_vault::VerifyRe
         .localize_vault(ctx.lang)
 }
 
-/// Verifies the vault as [`verify`] does, but re-hashes only the objects added (or whose
-/// files were touched) since this application last found them intact: the case page
-/// shows a vault of 100 MB checked on every view without reading 100 MB each time. The
-/// chain, the head and every object's presence are checked in full; `full` re-hashes
-/// everything (the page's "verify everything" and `tuiding vault verify`).
+/// Verifies the vault as [`verify`] does, but incrementally, from what this application
+/// found the last time ([`tuiding_vault::VerifiedObjects`]): the journal is walked again
+/// only when its size or time (or the recorded head) changed, only new or changed objects
+/// are re-hashed, and while nothing changed and all was intact the objects' files are
+/// looked at again once a minute. The case page thus checks a vault of 100 MB on every
+/// view without reading 100 MB each time. What it cannot see — a file or journal line
+/// altered in place with its size and time kept — the full verification finds: `full`
+/// re-hashes and re-walks everything (the page's link, `tuiding vault verify`).
+/// Verifications of one vault take turns, so an earlier, quicker one never overwrites
+/// what a full one found.
 pub fn verify_recent(
     ctx: &Ctx<impl Backend>,
     full: bool,
 ) -> anyhow::Result<tuiding_vault::VerifyReport> {
     let head = ctx.open_store()?.vault_head().localize(ctx.lang)?;
     let dir = ctx.data_dir()?.join("vault");
-    let kept = &ctx.caches().verified_objects;
-    let mut known = if full {
-        tuiding_vault::VerifiedObjects::default()
-    } else {
-        let kept = kept
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        kept.get(&dir).cloned().unwrap_or_default()
-    };
-    let report = vault_to_read(ctx)?
-        .verify_since(head.as_ref().map(|h| (h.seq, h.hash.as_str())), &mut known)
-        .localize_vault(ctx.lang)?;
-    kept.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(dir, known);
-    Ok(report)
+    let mut kept = ctx
+        .caches()
+        .verified_objects
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let known = kept.entry(dir).or_default();
+    if full {
+        *known = tuiding_vault::VerifiedObjects::default();
+    }
+    let report =
+        vault_to_read(ctx)?.verify_since(head.as_ref().map(|h| (h.seq, h.hash.as_str())), known);
+    if report.is_err() {
+        // Nothing half-learnt is kept: the next view starts over.
+        *known = tuiding_vault::VerifiedObjects::default();
+    }
+    report.localize_vault(ctx.lang)
 }
 
 /// The evidence journal's size and modification time (see [`Vault::journal_stamp`]).

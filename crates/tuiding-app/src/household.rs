@@ -145,7 +145,8 @@ pub fn split(ctx: &Ctx<impl Backend>, id: i64, change: &SplitChange) -> anyhow::
 }
 
 fn pair<'a>(flag: &str, spec: &'a str, lang: Lang) -> anyhow::Result<(String, &'a str)> {
-    let (name, value) = spec.split_once('=').ok_or_else(|| {
+    // The value never holds '=', a name may: the last '=' splits them.
+    let (name, value) = spec.rsplit_once('=').ok_or_else(|| {
         UserError::usage(
             flag,
             format!(

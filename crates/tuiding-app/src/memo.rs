@@ -26,6 +26,8 @@ pub struct Stamp {
     files: u64,
     today: Date,
     lang: Lang,
+    /// What else the read depends on ([`Ctx::remembered_given`]).
+    also: u64,
 }
 
 impl Stamp {
@@ -65,6 +67,7 @@ impl<B: Backend> Ctx<B> {
             files,
             today: self.today,
             lang: self.lang,
+            also: 0,
         })
     }
 
@@ -76,7 +79,21 @@ impl<B: Backend> Ctx<B> {
         key: &str,
         compute: impl FnOnce(&Self) -> anyhow::Result<T>,
     ) -> anyhow::Result<Arc<T>> {
-        let stamp = self.stamp()?;
+        self.remembered_given(name, key, 0, compute)
+    }
+
+    /// [`Ctx::remembered`] for a read that also depends on something outside the store
+    /// (the evidence journal): `also` is a fingerprint of it, kept with the answer (not in
+    /// the key: one slot per `name` and `key`, whatever `also` was).
+    pub fn remembered_given<T: Send + Sync + 'static>(
+        &self,
+        name: &'static str,
+        key: &str,
+        also: u64,
+        compute: impl FnOnce(&Self) -> anyhow::Result<T>,
+    ) -> anyhow::Result<Arc<T>> {
+        let mut stamp = self.stamp()?;
+        stamp.also = also;
         let slot = {
             let mut slots = self
                 .caches()
@@ -84,7 +101,11 @@ impl<B: Backend> Ctx<B> {
                 .slots
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            slots.entry((name, key.to_string())).or_default().clone()
+            // One slot per language: readers of both languages do not evict each other.
+            slots
+                .entry((name, format!("{key}|{:?}", self.lang)))
+                .or_default()
+                .clone()
         };
         let mut kept = slot.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((at, value)) = kept.as_ref()
@@ -102,9 +123,19 @@ impl<B: Backend> Ctx<B> {
 }
 
 /// The names, sizes and modification times of the user's data files that reads depend
-/// on: `config.toml`, the holidays, and the banks, platforms and playbooks directories.
+/// on: `config.toml`, the holidays, and the banks, platforms and playbooks directories;
+/// and which database file the ledger is (a restore puts another file in its place, whose
+/// data version may be the same number).
 fn data_files_fingerprint(dir: &Path) -> u64 {
     let mut h = DefaultHasher::new();
+    if let Ok(meta) = std::fs::metadata(dir.join(crate::context::DB_FILE)) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino()).hash(&mut h);
+        }
+        meta.created().ok().hash(&mut h);
+    }
     let mut stat = |path: &Path| {
         path.hash(&mut h);
         if let Ok(meta) = std::fs::metadata(path) {
@@ -185,6 +216,41 @@ mod tests {
             ctx.stamp().unwrap().tag("x"),
             tomorrow.stamp().unwrap().tag("x")
         );
+    }
+
+    #[test]
+    fn a_restored_database_moves_the_stamp_though_its_version_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Ctx::new(
+            Lang::Zh,
+            jiff::civil::date(2026, 11, 30),
+            Some(dir.path().into()),
+        );
+        let before = ctx.stamp().unwrap();
+        // Another database with the same data version takes its place, as a restore does.
+        let db = dir.path().join(crate::context::DB_FILE);
+        let copy = dir.path().join("restored.db");
+        std::fs::copy(&db, &copy).unwrap();
+        std::fs::rename(&copy, &db).unwrap();
+        let after = ctx.stamp().unwrap();
+        assert_eq!(before.version, after.version);
+        assert_ne!(before, after);
+    }
+
+    #[test]
+    fn a_read_that_depends_on_more_keeps_one_slot() {
+        let store = MemoryStore::new();
+        let ctx = ctx(&store);
+        let runs = AtomicUsize::new(0);
+        for also in [1, 1, 2, 2, 3] {
+            ctx.remembered_given("case", "1", also, |_| {
+                runs.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            })
+            .unwrap();
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 3);
+        assert_eq!(ctx.caches().memo.slots.lock().unwrap().len(), 1);
     }
 
     #[test]

@@ -545,3 +545,106 @@ async fn a_step_marked_by_mistake_is_undone_from_the_case_page() {
             .any(|s| s.id == "check_rules" && s.done)
     );
 }
+
+#[tokio::test]
+async fn a_bad_benefit_row_is_named_beside_the_benefits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), false);
+    let app = tuiding_web::router(common::state(&dir, None));
+    let base = format!("csrf={TOKEN}&platform=Gym&billing=month&price=99&start=2026-11-01");
+    for (row, says) in [
+        (
+            "benefit_0=%E8%A7%82%E5%BD%B1%E5%88%B8%EF%BC%9A%E6%AF%8F%E6%9C%88&quantity_0=4",
+            "名称里不能有冒号",
+        ),
+        (
+            "benefit_0=%E8%A7%82%E5%BD%B1%E5%88%B8&quantity_0=",
+            "观影券",
+        ),
+    ] {
+        let (status, page, _) = send(
+            &app,
+            Method::POST,
+            "/memberships",
+            Some(&format!("{base}&{row}")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{row}");
+        let at = page.find("id=\"benefits-fieldset\"").unwrap();
+        let fieldset = &page[at..at + page[at..].find("</fieldset>").unwrap()];
+        assert!(
+            fieldset.contains("benefits-problem") && fieldset.contains(says),
+            "{row}: {fieldset}"
+        );
+    }
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    assert!(
+        tuiding_app::memberships::memberships(&ctx, None)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_backups_at_once_are_both_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let app = tuiding_web::router(common::state(&dir, None));
+    let backup = || {
+        let app = app.clone();
+        async move {
+            let request = Request::builder()
+                .method(Method::POST)
+                .uri("/data/backup")
+                .header(header::HOST, "127.0.0.1:7878")
+                .header(header::COOKIE, format!("tuiding_csrf={TOKEN}; lang=zh"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={TOKEN}")))
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap()
+        }
+    };
+    let (a, b) = tokio::join!(tokio::spawn(backup()), tokio::spawn(backup()));
+    for (i, zip) in [a.unwrap(), b.unwrap()].into_iter().enumerate() {
+        let path = tmp.path().join(format!("backup-{i}.zip"));
+        std::fs::write(&path, &zip).unwrap();
+        let (manifest, problems) = tuiding_app::dossier::verify(&path).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(manifest.files.iter().any(|f| f.path == "data/tuiding.db"));
+    }
+}
+
+#[tokio::test]
+async fn the_split_form_refuses_what_it_cannot_mean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    tuiding_app::household::add_member(&ctx, "小明").unwrap();
+    tuiding_app::household::add_member(&ctx, "a=b").unwrap();
+    let app = tuiding_web::router(common::state(&dir, None));
+    let members = "member_0=%E5%B0%8F%E6%98%8E&member_1=a%3Db";
+    for (values, says) in [
+        ("", "至少给一人填份额或固定金额"),
+        ("&share_0=1&fixed_0=10", "只填一个"),
+    ] {
+        let form = format!("csrf={TOKEN}&{members}{values}");
+        let (status, page, _) = send(&app, Method::POST, "/memberships/1/split", Some(&form)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{values}");
+        assert!(page.contains(says), "{values}: {page}");
+    }
+    // A member whose name holds '=' takes a share like anyone else.
+    let form = format!("csrf={TOKEN}&{members}&share_0=1&share_1=1");
+    let (status, _, _) = send(&app, Method::POST, "/memberships/1/split", Some(&form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = send(&app, Method::GET, "/memberships/1", None).await;
+    assert!(page.contains("a=b：<strong>12.50"), "{page}");
+    // A page number that is not one is the first page, not an error.
+    let (status, _, _) = send(&app, Method::GET, "/memberships?page=abc", None).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -48,8 +48,10 @@ pub fn page(
     ctx: &Ctx<impl Backend>,
     id: i64,
 ) -> anyhow::Result<std::sync::Arc<(CaseView, Vec<message::Message>)>> {
-    let journal = crate::evidence::journal_stamp(ctx)?;
-    ctx.remembered("case", &format!("{id}:{journal:?}"), |ctx| {
+    use std::hash::{Hash, Hasher};
+    let mut journal = std::hash::DefaultHasher::new();
+    crate::evidence::journal_stamp(ctx)?.hash(&mut journal);
+    ctx.remembered_given("case", &id.to_string(), journal.finish(), |ctx| {
         show_with_messages(ctx, id)
     })
 }

@@ -81,8 +81,17 @@ pub struct ListQuery {
     pub channel: String,
     /// `upcoming`, `active`, `ending`, `ended`, or `renewing` (everything that will charge).
     pub status: String,
-    /// The page of the list shown (from 1; 0 is the first); a front end picks its size.
+    /// The page of the list shown (from 1; 0 or anything not a number is the first); a
+    /// front end picks its size.
+    #[serde(deserialize_with = "lenient_page")]
     pub page: usize,
+}
+
+/// A page number as a query string gives it: `page=abc` or `page=` is the first page, not
+/// an error page.
+fn lenient_page<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let text: String = Deserialize::deserialize(d)?;
+    Ok(text.trim().parse().unwrap_or(0))
 }
 
 /// The orders the list offers.

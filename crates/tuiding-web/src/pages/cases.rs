@@ -145,7 +145,7 @@ pub async fn show(
                             " ✓ " small.muted { (s.done_at.as_deref().map(tuiding_app::clock::text_for_people).unwrap_or_default()) }
                             form.inline method="post" action={"/cases/" (v.id) "/steps/" (s.id) "/undo"} {
                                 (c.csrf_field())
-                                button.small.secondary type="submit" { (c.t("撤销", "Undo")) }
+                                button.small.secondary type="submit" aria-label={(c.t("撤销：", "Undo: ")) (s.title)} { (c.t("撤销", "Undo")) }
                             }
                         }
                         @else {

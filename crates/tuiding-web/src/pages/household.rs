@@ -55,7 +55,7 @@ pub async fn show(
                         form.inline method="post" action="/household/remove" {
                             (c.csrf_field())
                             input type="hidden" name="name" value=(m);
-                            button.small.secondary type="submit" data-confirm=(c.t("确定移除？", "Remove?")) { (c.t("移除", "Remove")) }
+                            button.small.secondary type="submit" aria-label={(c.t("移除 ", "Remove ")) (m)} data-confirm=(c.t("确定移除？", "Remove?")) { (c.t("移除", "Remove")) }
                         }
                     }
                 } }

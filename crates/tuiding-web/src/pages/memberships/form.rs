@@ -82,6 +82,26 @@ struct BenefitRow {
     was: String,
 }
 
+/// The fields whose problems the form shows beside them (`--benefit`'s are `benefit`).
+const SHOWN_FIELDS: [&str; 16] = [
+    "platform",
+    "plan",
+    "billing",
+    "period",
+    "price",
+    "currency",
+    "start",
+    "paid_through",
+    "trial_until",
+    "auto_renew",
+    "close",
+    "benefit",
+    "benefits",
+    "category",
+    "notes",
+    "template",
+];
+
 /// Rows beyond those filled: room to add more without a script.
 const SPARE_ROWS: usize = 2;
 /// Rows read from a posted form, at most.
@@ -168,6 +188,24 @@ impl MembershipForm {
                 status: self.row("status", i),
                 closed: self.row("closed", i),
                 was: self.row("was_channel", i),
+            })
+            .collect()
+    }
+
+    /// Problems of the rows the text format cannot carry: a benefit's name with a colon.
+    fn row_problems(&self, lang: tuiding_core::Lang) -> Problems {
+        self.benefit_rows()
+            .iter()
+            .filter(|r| r.name.contains([':', '：']))
+            .map(|r| {
+                (
+                    "benefit".to_string(),
+                    format!(
+                        "{:?}: {}",
+                        r.name,
+                        lang.pick("名称里不能有冒号", "a name cannot contain a colon")
+                    ),
+                )
             })
             .collect()
     }
@@ -290,7 +328,7 @@ fn form(
                 label for=(name) { (label) }
                 (input)
                 @if !hint.is_empty() { small.hint { (hint) } }
-                @for e in &errs { span.problem id={(name) "-problem"} role="alert" { (e) } }
+                @for (k, e) in errs.iter().enumerate() { span.problem id=[(k == 0).then(|| format!("{name}-problem"))] role="alert" { (e) } }
             }
         }
     };
@@ -310,9 +348,10 @@ fn form(
     if !f.billing.is_empty() && !billings.iter().any(|(value, _)| *value == f.billing) {
         billings.insert(0, (f.billing.as_str(), f.billing.clone()));
     }
+    // A problem of a field this form has no place for is shown above it, never lost.
     let general: Vec<&String> = problems
         .iter()
-        .filter(|(f, _)| f.is_empty())
+        .filter(|(f, _)| !SHOWN_FIELDS.contains(&f.as_str()))
         .map(|(_, m)| m)
         .collect();
     let text = |name: &'static str, value: &str, kind: &'static str| {
@@ -335,8 +374,8 @@ fn form(
             (field("start", c.t("开始日期", "Start date"), text("start", &f.start, "date"), c.t("首个付费周期第一天，默认今天", "first day of the first paid period; default today")))
             (field("paid_through", c.t("已付费至", "Paid through"), text("paid_through", &f.paid_through, "date"), ""))
             (field("trial_until", c.t("试用至（转正扣费日）", "Trial converts on"), text("trial_until", &f.trial_until, "date"), ""))
-            (channels_fieldset(c, f, &problem("auto_renew")))
-            (benefits_fieldset(c, f, &problem("benefits")))
+            (channels_fieldset(c, f, &[problem("auto_renew"), problem("close")].concat()))
+            (benefits_fieldset(c, f, &[problem("benefit"), problem("benefits")].concat()))
             @if !editing {
                 (field("template", c.t("规则模板", "Policy template"), text("template", &f.template, "text"), c.t("可选，如 video-monthly-vip", "optional, e.g. video-monthly-vip")))
             }
@@ -372,9 +411,10 @@ fn channels_fieldset(c: &Chrome, f: &MembershipForm, problems: &[String]) -> Mar
         fieldset #channels-fieldset aria-describedby="channels-hint" {
             legend { (c.t("自动续费渠道", "Auto-renew channels")) }
             p.hint #channels-hint { (c.t("在哪里签了自动扣费：App 内、微信支付、支付宝、苹果……每个渠道都要单独关闭。", "Where automatic payment is contracted: in the app, WeChat Pay, Alipay, the App Store… each must be closed on its own.")) }
-            @for e in problems { p.problem role="alert" #auto_renew-problem { (e) } }
+            @for (k, e) in problems.iter().enumerate() { p.problem role="alert" id=[(k == 0).then_some("auto_renew-problem")] { (e) } }
             @for (i, r) in rows.iter().enumerate() {
-                div.row.channel-row {
+                fieldset.row.channel-row {
+                    legend.visually-hidden { (c.t("渠道 ", "Channel ")) (i + 1) }
                     @if !r.was.is_empty() { input type="hidden" name={"was_channel_" (i)} value=(r.was); }
                     div.field {
                         label for={"channel_" (i)} { (c.t("渠道", "Channel")) " " (i + 1) }
@@ -408,9 +448,10 @@ fn benefits_fieldset(c: &Chrome, f: &MembershipForm, problems: &[String]) -> Mar
         fieldset #benefits-fieldset {
             legend { (c.t("权益", "Benefits")) }
             p.hint { (c.t("会员送的券、次数等。用掉的权益会从退款里扣除，没用的可以先用再退。", "Vouchers or uses the membership grants. Used ones come off a refund; unused ones can be used before cancelling.")) }
-            @for e in problems { p.problem role="alert" #benefits-problem { (e) } }
+            @for (k, e) in problems.iter().enumerate() { p.problem role="alert" id=[(k == 0).then_some("benefits-problem")] { (e) } }
             @for (i, r) in rows.iter().enumerate() {
-                div.row.benefit-row {
+                fieldset.row.benefit-row {
+                    legend.visually-hidden { (c.t("权益 ", "Benefit ")) (i + 1) }
                     @if !r.was.is_empty() { input type="hidden" name={"was_benefit_" (i)} value=(r.was); }
                     div.field {
                         label for={"benefit_" (i)} { (c.t("名称", "Name")) " " (i + 1) }
@@ -462,6 +503,16 @@ pub async fn create(
     Form(f): Form<MembershipForm>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let early = f.row_problems(lang);
+    if !early.is_empty() {
+        let c = chrome(&state, lang, csrf);
+        let body = form(&c, "/memberships", &f, &early, false);
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            page(&c, c.t("添加会员", "Add a membership"), body),
+        )
+            .into_response());
+    }
     let fields = f.fields();
     let outcome = state
         .run(lang, move |ctx| {
@@ -523,6 +574,16 @@ pub async fn update(
     Form(f): Form<MembershipForm>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
+    let early = f.row_problems(lang);
+    if !early.is_empty() {
+        let c = chrome(&state, lang, csrf);
+        let body = form(&c, &format!("/memberships/{id}/edit"), &f, &early, true);
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            page(&c, c.t("修改会员", "Edit membership"), body),
+        )
+            .into_response());
+    }
     let mut fields = f.fields();
     let (drop_channel, drop_benefit) = f.dropped();
     // Cleared dates: the CLI says "none".

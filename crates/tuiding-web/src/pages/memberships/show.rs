@@ -133,7 +133,7 @@ fn channels(c: &Chrome, id: i64, v: &MembershipView, check: &CheckView) -> Marku
                         form.inline method="post" action={"/memberships/" (id) "/close"} {
                             (c.csrf_field())
                             input type="hidden" name="channel" value=(ch.channel);
-                            button.small type="submit" { (c.t("我已关闭", "I closed it")) }
+                            button.small type="submit" aria-label={(c.t("我已关闭：", "I closed it: ")) (label(ch.channel))} { (c.t("我已关闭", "I closed it")) }
                         }
                     }
                 } }
@@ -159,7 +159,7 @@ fn benefits(c: &Chrome, id: i64, v: &MembershipView) -> Markup {
                             form.inline method="post" action={"/memberships/" (id) "/redeem"} {
                                 (c.csrf_field())
                                 input type="hidden" name="name" value=(b.name);
-                                button.small.secondary type="submit" { (c.t("用掉一个", "Use one")) }
+                                button.small.secondary type="submit" aria-label={(c.t("用掉一个：", "Use one: ")) (b.name)} { (c.t("用掉一个", "Use one")) }
                             }
                         }
                     }
@@ -310,11 +310,38 @@ pub async fn split(
                 .map(|v| v.trim())
                 .filter(|v| !v.is_empty())
         };
-        if let Some(fixed) = value("fixed") {
-            change.fixed.push(format!("{member}={fixed}"));
-        } else if let Some(share) = value("share") {
-            change.shares.push(format!("{member}={share}"));
+        match (value("fixed"), value("share")) {
+            (Some(_), Some(_)) => {
+                return Err(crate::pages::PageError::new(
+                    crate::error::WebError::bad_field(
+                        "share",
+                        format!(
+                            "{member}: {}",
+                            lang.pick(
+                                "份额和固定金额只填一个",
+                                "give shares or a fixed amount, not both"
+                            )
+                        ),
+                    ),
+                    lang,
+                ));
+            }
+            (Some(fixed), None) => change.fixed.push(format!("{member}={fixed}")),
+            (None, Some(share)) => change.shares.push(format!("{member}={share}")),
+            (None, None) => {}
         }
+    }
+    if !change.clear && change.fixed.is_empty() && change.shares.is_empty() {
+        return Err(crate::pages::PageError::new(
+            crate::error::WebError::bad_field(
+                "share",
+                lang.pick(
+                    "至少给一人填份额或固定金额；不分摊请点“不分摊”",
+                    "give at least one person shares or a fixed amount, or choose “No split”",
+                ),
+            ),
+            lang,
+        ));
     }
     state
         .run(lang, move |ctx| {
