@@ -58,6 +58,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261130020000_data_version",
         include_str!("migrations/20261130020000_data_version.sql"),
     ),
+    (
+        "20261130030000_data_version_bills",
+        include_str!("migrations/20261130030000_data_version_bills.sql"),
+    ),
 ];
 
 /// Brings the schema up to date in one transaction that holds the write lock, so two

@@ -54,8 +54,18 @@ impl SqliteStore {
     /// Opens (creating when missing) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         create_private_file(path)?;
-        let conn = Connection::open(path)?;
-        SqliteStore::setup(conn)
+        // Processes opening a new data dir at once race to switch it to WAL and migrate
+        // it; a step SQLite answers "busy" without calling the busy handler (the journal
+        // mode's switch, a WAL being recovered) is tried again, as long as a writer waits.
+        let started = std::time::Instant::now();
+        loop {
+            match SqliteStore::setup(Connection::open(path)?) {
+                Err(StoreError::Busy) if started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                done => return done,
+            }
+        }
     }
 
     /// `PRAGMA integrity_check`: every page of the file read and checked. Empty when the
