@@ -648,3 +648,54 @@ async fn the_split_form_refuses_what_it_cannot_mean() {
     let (status, _, _) = send(&app, Method::GET, "/memberships?page=abc", None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_price_notice_and_removing_the_terms_work_from_the_forms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::data_dir(tmp.path(), true);
+    let ctx =
+        tuiding_app::context::Ctx::for_service(tuiding_core::Lang::Zh, common::TODAY, dir.clone());
+    let before = tuiding_app::memberships::membership(&ctx, 1).unwrap();
+    let (_, edit, _) = send(&app_for(&dir), Method::GET, "/memberships/1/edit", None).await;
+    assert!(edit.contains("id=\"price_source\"") && edit.contains("id=\"price_on\""));
+    let form = format!(
+        "csrf={TOKEN}&revision={}&platform={}&billing=month&price=30&start={}&price_source=notice&price_on=2026-12-01",
+        before.revision, "%E7%88%B1%E5%A5%87%E8%89%BA", before.start
+    );
+    let (status, page, _) = send(
+        &app_for(&dir),
+        Method::POST,
+        "/memberships/1/edit",
+        Some(&form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let after = tuiding_app::memberships::membership(&ctx, 1).unwrap();
+    let change = after.price_history.last().unwrap();
+    assert_eq!(
+        (change.on.to_string().as_str(), change.source),
+        ("2026-12-01", "notice")
+    );
+    // The membership's terms are removed from the policy form.
+    let (_, policy, _) = send(&app_for(&dir), Method::GET, "/memberships/1/policy", None).await;
+    assert!(policy.contains("/memberships/1/policy/remove"));
+    let (status, _, location) = send(
+        &app_for(&dir),
+        Method::POST,
+        "/memberships/1/policy/remove",
+        Some(&format!("csrf={TOKEN}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some("/memberships/1?done=policy_removed#check")
+    );
+    let (_, check) =
+        tuiding_app::check::check_view(&ctx, 1, common::TODAY, Default::default()).unwrap();
+    assert_eq!(check.policy_origin, None, "the terms are gone");
+}
+
+fn app_for(dir: &std::path::Path) -> Router {
+    tuiding_web::router(common::state(dir, None))
+}

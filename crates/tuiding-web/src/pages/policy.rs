@@ -71,6 +71,12 @@ fn body(c: &Chrome, f: &PolicyFormView) -> Markup {
             }
             button type="submit" { (c.t("保存规则", "Save the terms")) }
         }
+        @if f.origin.is_some() {
+            form.inline method="post" action={"/memberships/" (f.id) "/policy/remove"} {
+                (c.csrf_field())
+                button.secondary type="submit" data-confirm=(c.t("确定删除这个会员的退款规则？", "Remove this membership's refund terms?")) { (c.t("删除规则", "Remove the terms")) }
+            }
+        }
     }
 }
 
@@ -135,8 +141,29 @@ pub async fn save(
     }
 }
 
+/// `POST /memberships/{id}/policy/remove`: the membership has no refund terms any more
+/// (`tuiding policy rm`); the rule check then lists what it cannot know.
+pub async fn remove(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<super::memberships::TokenForm>,
+) -> PageResult {
+    check_form_token(&headers, &f.csrf).or_page(lang)?;
+    state
+        .run(lang, move |ctx| {
+            tuiding_app::policy::remove(ctx, id).map(drop)
+        })
+        .await
+        .or_page(lang)?;
+    Ok(Redirect::to(&format!("/memberships/{id}?done=policy_removed#check")).into_response())
+}
+
 /// This page's routes.
 pub fn router() -> axum::Router<AppState> {
-    use axum::routing::get;
-    axum::Router::new().route("/memberships/{id}/policy", get(show).post(save))
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/memberships/{id}/policy", get(show).post(save))
+        .route("/memberships/{id}/policy/remove", post(remove))
 }

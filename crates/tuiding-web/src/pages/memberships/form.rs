@@ -55,6 +55,10 @@ pub struct MembershipForm {
     pub template: String,
     /// The revision the edit form was made from.
     pub revision: String,
+    /// Where a new price was seen when editing: `edit` (default) or `notice`.
+    pub price_source: String,
+    /// The day a new price takes effect (default: today).
+    pub price_on: String,
     /// The channel and benefit rows: `channel_N`, `status_N`, `closed_N`, `was_channel_N`;
     /// `benefit_N`, `quantity_N`, `unit_N`, `redeemed_N`, `was_benefit_N`.
     #[serde(flatten)]
@@ -370,6 +374,17 @@ fn form(
                 }
             }, c.t("也可填 30d、2m 等", "")))
             (field("price", c.t("价格 *", "Price *"), text("price", &f.price, "text"), c.t("如 25、¥25、$9.99", "e.g. 25, ¥25, $9.99")))
+            @if editing {
+                div.row {
+                    (field("price_source", c.t("价格变了？从哪里得知", "A new price: seen where"), html! {
+                        select id="price_source" name="price_source" {
+                            option value="edit" selected[f.price_source != "notice"] { (c.t("我改的 / 更正", "my edit / a correction")) }
+                            option value="notice" selected[f.price_source == "notice"] { (c.t("平台的涨价通知或续费扣款", "the platform's notice or a renewal charge")) }
+                        }
+                    }, ""))
+                    (field("price_on", c.t("新价格生效日", "New price from"), text("price_on", &f.price_on, "date"), c.t("默认今天；本期仍按原价", "default today; the period under way keeps its price")))
+                }
+            }
             (field("currency", c.t("币种", "Currency"), text("currency", &f.currency, "text"), c.t("默认 CNY", "default CNY")))
             (field("start", c.t("开始日期", "Start date"), text("start", &f.start, "date"), c.t("首个付费周期第一天，默认今天", "first day of the first paid period; default today")))
             (field("paid_through", c.t("已付费至", "Paid through"), text("paid_through", &f.paid_through, "date"), ""))
@@ -601,6 +616,8 @@ pub async fn update(
         expected_revision: f.revision.trim().parse().ok(),
         drop_channel,
         drop_benefit,
+        price_source: opt(&f.price_source).unwrap_or_else(|| "edit".into()),
+        price_on: opt(&f.price_on),
         ..MembershipChange::new(id, fields)
     };
     let saved = state

@@ -45,6 +45,7 @@ pub(crate) fn done_text(c: &Chrome, done: &Done) -> Option<&'static str> {
         "removed" => Some(c.t("已删除。", "Removed.")),
         "adopted" => Some(c.t("已从账单记为会员。", "Adopted from your bills.")),
         "policy" => Some(c.t("已保存为退款规则。", "Saved as the refund policy.")),
+        "policy_removed" => Some(c.t("已删除退款规则。", "The refund terms are removed.")),
         "redeemed" => Some(c.t("已记录用掉一个。", "One use recorded.")),
         "split" => Some(c.t("已保存分摊。", "The split is saved.")),
         "reminders" => Some(c.t("已保存提醒。", "The reminders are saved.")),
