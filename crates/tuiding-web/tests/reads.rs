@@ -92,6 +92,8 @@ async fn page_views_and_api_reads_write_nothing() {
         "/cases",
         "/cases/1",
         "/cases/1?verify=full",
+        "/cases/1?evidence=all",
+        "/memberships?page=2",
         "/cases/1/dossier.zip",
         "/memberships?q=%E8%A7%86%E9%A2%91&sort=last_safe&channel=wechat_pay",
         "/household",
