@@ -15,6 +15,7 @@ mod checks;
 mod extract;
 pub mod numbers;
 mod policy_out;
+pub mod screenshot;
 mod segment;
 mod text;
 

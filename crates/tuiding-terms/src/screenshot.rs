@@ -1,0 +1,385 @@
+//! What the text of an evidence screenshot says that a case can use (issue 19): a refund
+//! promise (an amount, a window such as 预计3-7个工作日内到账 or 24小时内到账), a cancellation
+//! confirmed (解约成功, 已关闭自动续费, 退订成功), the opposite of one (开通成功, 续费成功: a
+//! screenshot that contradicts the step it is attached to), and a charge or order (amount,
+//! time, order number, merchant). The input is text already recognised (OCR lines); each
+//! finding names its line and a confidence. Nothing is masked here: whoever shows a line
+//! masks ID, card and phone numbers first.
+
+use std::sync::OnceLock;
+
+use jiff::civil::{Date, DateTime};
+use regex::Regex;
+use serde::Serialize;
+use tuiding_core::{Currency, Money, WorkCalendar};
+
+/// How long a refund was promised to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "unit", rename_all = "snake_case")]
+pub enum RefundWindow {
+    /// `3-7个工作日`: at most `max` working days.
+    WorkingDays {
+        /// The fewest working days said (3 of 3-7).
+        min: u32,
+        /// The most (7 of 3-7): the promise.
+        max: u32,
+    },
+    /// `7天内`: at most `max` calendar days.
+    Days {
+        /// The fewest days said.
+        min: u32,
+        /// The most: the promise.
+        max: u32,
+    },
+    /// `24小时内`.
+    Hours {
+        /// The hours promised.
+        max: u32,
+    },
+}
+
+impl RefundWindow {
+    /// The last day the refund may arrive when promised on `from`: working days count
+    /// on the calendar of public holidays and adjusted workdays.
+    pub fn due(&self, from: Date, calendar: &WorkCalendar) -> Option<Date> {
+        match *self {
+            RefundWindow::WorkingDays { max, .. } => calendar.add_working_days(from, max).ok(),
+            RefundWindow::Days { max, .. } => from.checked_add(jiff::Span::new().days(max)).ok(),
+            RefundWindow::Hours { max } => from
+                .checked_add(jiff::Span::new().days(i64::from(max.div_ceil(24))))
+                .ok(),
+        }
+    }
+}
+
+/// What a line (or the page) proposes. (The application words it for JSON and pages.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proposal {
+    /// A refund promised: its amount and window, when the text gives them.
+    RefundPromise {
+        /// The amount to be refunded, when the line says it.
+        amount: Option<Money>,
+        /// How long it may take, when the line says it.
+        window: Option<RefundWindow>,
+    },
+    /// The page confirms a cancellation (`解约成功`).
+    CancellationConfirmed {
+        /// The words that say so.
+        phrase: String,
+    },
+    /// The page says the opposite of a cancellation (`开通成功`, `续费成功`).
+    Contradiction {
+        /// The words that say so.
+        phrase: String,
+    },
+    /// A payment: its amount, and the time, order number and merchant the page shows.
+    Charge {
+        /// The amount paid.
+        amount: Money,
+        /// When, as the page shows it (local time).
+        at: Option<DateTime>,
+        /// The order or transaction number.
+        order: Option<String>,
+        /// The merchant or product named.
+        merchant: Option<String>,
+    },
+}
+
+/// A proposal with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// What it proposes.
+    pub proposal: Proposal,
+    /// The line (1-based) it was read from.
+    pub line: usize,
+    /// That line's text, as recognised (mask it before showing it).
+    pub text: String,
+    /// 0–100: how sure the reading is.
+    pub confidence: u8,
+}
+
+const CONFIRMATIONS: [&str; 10] = [
+    "解约成功",
+    "已解约",
+    "关闭成功",
+    "已关闭自动续费",
+    "自动续费已关闭",
+    "已取消自动续费",
+    "取消自动续费成功",
+    "退订成功",
+    "已退订",
+    "取消成功",
+];
+
+const OPPOSITES: [&str; 6] = [
+    "开通成功",
+    "续费成功",
+    "签约成功",
+    "已开通自动续费",
+    "自动续费已开通",
+    "开通自动续费成功",
+];
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("a valid pattern"))
+}
+
+/// An amount written with a currency sign or 元: `¥24.43`, `￥ 25`, `24.43元`.
+fn amount_in(line: &str, currency: Currency) -> Option<Money> {
+    static AMOUNT: OnceLock<Regex> = OnceLock::new();
+    let caps = re(
+        &AMOUNT,
+        r"[¥￥]\s*(\d{1,9}(?:\.\d{1,2})?)|(\d{1,9}(?:\.\d{1,2})?)\s*元",
+    )
+    .captures(line)?;
+    let digits = caps.get(1).or_else(|| caps.get(2))?.as_str();
+    Money::parse(digits, currency).ok()
+}
+
+fn window_in(line: &str) -> Option<RefundWindow> {
+    static WINDOW: OnceLock<Regex> = OnceLock::new();
+    let caps = re(
+        &WINDOW,
+        r"(\d{1,3})\s*(?:[-~～至到]\s*(\d{1,3}))?\s*(个?工作日|个?自然日|天|日|小时)",
+    )
+    .captures(line)?;
+    let first: u32 = caps.get(1)?.as_str().parse().ok()?;
+    let last: u32 = caps
+        .get(2)
+        .and_then(|m| m.as_str().parse().ok())
+        .unwrap_or(first);
+    let (min, max) = (first.min(last), first.max(last));
+    Some(match caps.get(3)?.as_str() {
+        unit if unit.ends_with("工作日") => RefundWindow::WorkingDays { min, max },
+        "小时" => RefundWindow::Hours { max },
+        _ => RefundWindow::Days { min, max },
+    })
+}
+
+fn order_in(text: &str) -> Option<String> {
+    static ORDER: OnceLock<Regex> = OnceLock::new();
+    re(
+        &ORDER,
+        r"(?:订单号|订单编号|交易单号|商户单号|交易号)\s*[:：]?\s*([0-9A-Za-z]{8,40})",
+    )
+    .captures(text)
+    .map(|c| c[1].to_string())
+}
+
+fn time_in(text: &str) -> Option<DateTime> {
+    static TIME: OnceLock<Regex> = OnceLock::new();
+    let caps = re(
+        &TIME,
+        r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?",
+    )
+    .captures(text)?;
+    let n = |i: usize| {
+        caps.get(i)
+            .map_or(Some(0), |m| m.as_str().parse::<i16>().ok())
+    };
+    DateTime::new(
+        n(1)?,
+        i8::try_from(n(2)?).ok()?,
+        i8::try_from(n(3)?).ok()?,
+        i8::try_from(n(4)?).ok()?,
+        i8::try_from(n(5)?).ok()?,
+        i8::try_from(n(6)?).ok()?,
+        0,
+    )
+    .ok()
+}
+
+fn merchant_in(text: &str) -> Option<String> {
+    static MERCHANT: OnceLock<Regex> = OnceLock::new();
+    re(
+        &MERCHANT,
+        r"(?:商户名称|商户全称|收款方|商户|商品)\s*[:：]?\s*(\S[^\n]{0,40})",
+    )
+    .captures(text)
+    .map(|c| c[1].trim().to_string())
+}
+
+/// Reads the recognised text of one screenshot; amounts without a currency of their own
+/// are in `currency`.
+pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
+    let mut found = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    // OCR often splits words with spaces: 解 约 成 功.
+    let squeezed: Vec<String> = lines
+        .iter()
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let at = |i: usize, proposal: Proposal, confidence: u8| Found {
+        proposal,
+        line: i + 1,
+        text: lines[i].trim().to_string(),
+        confidence,
+    };
+    let mut charge_line = None;
+    for (i, line) in squeezed.iter().enumerate() {
+        if let Some(phrase) = CONFIRMATIONS.iter().find(|p| line.contains(*p)) {
+            found.push(at(
+                i,
+                Proposal::CancellationConfirmed {
+                    phrase: phrase.to_string(),
+                },
+                90,
+            ));
+        }
+        if let Some(phrase) = OPPOSITES.iter().find(|p| line.contains(*p)) {
+            found.push(at(
+                i,
+                Proposal::Contradiction {
+                    phrase: phrase.to_string(),
+                },
+                85,
+            ));
+        }
+        let refund = line.contains("退款") || line.contains("退回") || line.contains("原路返回");
+        let arrives = line.contains("到账") || line.contains("退还");
+        if refund || arrives {
+            let amount = amount_in(line, currency);
+            let window = window_in(line);
+            if amount.is_some() || window.is_some() {
+                let confidence = match (amount.is_some(), window.is_some(), refund) {
+                    (true, true, _) => 90,
+                    (_, _, true) => 75,
+                    _ => 60,
+                };
+                found.push(at(
+                    i,
+                    Proposal::RefundPromise { amount, window },
+                    confidence,
+                ));
+                continue;
+            }
+        }
+        let paid = [
+            "实付",
+            "支付金额",
+            "付款金额",
+            "扣款金额",
+            "实付款",
+            "订单金额",
+            "支付成功",
+        ]
+        .iter()
+        .any(|w| line.contains(w));
+        if paid && charge_line.is_none() && amount_in(line, currency).is_some() {
+            charge_line = Some(i);
+        }
+    }
+    if let Some(i) = charge_line {
+        let whole = squeezed.join("\n");
+        let order = order_in(&whole);
+        let at_time = time_in(&lines.join("\n"));
+        let merchant = merchant_in(&lines.join("\n"));
+        let confidence = 60
+            + 10 * [order.is_some(), at_time.is_some(), merchant.is_some()]
+                .iter()
+                .filter(|x| **x)
+                .count() as u8;
+        if let Some(amount) = amount_in(&squeezed[i], currency) {
+            found.push(at(
+                i,
+                Proposal::Charge {
+                    amount,
+                    at: at_time,
+                    order,
+                    merchant,
+                },
+                confidence,
+            ));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn kinds(found: &[Found]) -> Vec<&'static str> {
+        found
+            .iter()
+            .map(|f| match f.proposal {
+                Proposal::RefundPromise { .. } => "refund_promise",
+                Proposal::CancellationConfirmed { .. } => "cancellation_confirmed",
+                Proposal::Contradiction { .. } => "contradiction",
+                Proposal::Charge { .. } => "charge",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_refund_promise_gives_its_amount_and_working_day_window() {
+        let text = "退订成功\n您的退款¥24.43将原路返回\n预计3-7个工作日内退款至原支付账户\n";
+        let found = read_screenshot_text(text, Currency::CNY);
+        assert_eq!(
+            kinds(&found),
+            ["cancellation_confirmed", "refund_promise", "refund_promise"]
+        );
+        assert_eq!(
+            found[1].proposal,
+            Proposal::RefundPromise {
+                amount: Some(Money::from_minor(2443, Currency::CNY)),
+                window: None
+            }
+        );
+        assert_eq!(found[2].line, 3);
+        let Proposal::RefundPromise {
+            window: Some(window),
+            ..
+        } = found[2].proposal
+        else {
+            panic!("{:?}", found[2]);
+        };
+        assert_eq!(window, RefundWindow::WorkingDays { min: 3, max: 7 });
+        // Seven working days from Monday 2026-11-23: the Wednesday of the next week.
+        let calendar = WorkCalendar::embedded();
+        assert_eq!(
+            window.due(date(2026, 11, 23), &calendar),
+            Some(date(2026, 12, 2))
+        );
+        assert_eq!(
+            RefundWindow::Hours { max: 24 }.due(date(2026, 11, 23), &calendar),
+            Some(date(2026, 11, 24))
+        );
+    }
+
+    #[test]
+    fn spaced_ocr_text_and_the_opposite_of_a_cancellation_are_read() {
+        let found =
+            read_screenshot_text("自动续费\n开 通 成 功\n下次扣款 2026-12-23", Currency::CNY);
+        assert_eq!(kinds(&found), ["contradiction"]);
+        assert_eq!((found[0].line, found[0].text.as_str()), (2, "开 通 成 功"));
+        let found = read_screenshot_text("微信支付\n解 约 成 功", Currency::CNY);
+        assert_eq!(kinds(&found), ["cancellation_confirmed"]);
+    }
+
+    #[test]
+    fn an_order_page_is_one_charge_with_its_order_time_and_merchant() {
+        let text = "支付成功\n实付款 ¥25.00\n商户名称 爱奇艺\n订单号：4200002311202611230001\n支付时间 2026-11-23 10:00:01";
+        let found = read_screenshot_text(text, Currency::CNY);
+        assert_eq!(kinds(&found), ["charge"]);
+        assert_eq!(
+            found[0].proposal,
+            Proposal::Charge {
+                amount: Money::from_minor(2500, Currency::CNY),
+                at: Some(date(2026, 11, 23).at(10, 0, 1, 0)),
+                order: Some("4200002311202611230001".into()),
+                merchant: Some("爱奇艺".into()),
+            }
+        );
+        assert_eq!((found[0].line, found[0].confidence), (2, 90));
+    }
+
+    #[test]
+    fn text_without_a_finding_proposes_nothing() {
+        assert!(
+            read_screenshot_text("客服：您好，请问有什么可以帮您？\n", Currency::CNY).is_empty()
+        );
+        assert!(read_screenshot_text("", Currency::CNY).is_empty());
+    }
+}
