@@ -19,6 +19,22 @@ pub fn colon(lang: Lang) -> &'static str {
     lang.pick("：", ": ")
 }
 
+/// Percent-encodes every byte but the unreserved ones (RFC 3986), for a URL's query.
+///
+/// ```
+/// assert_eq!(tuiding_app::text::url_encode("a+b/c= 音"), "a%2Bb%2Fc%3D%20%E9%9F%B3");
+/// ```
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Writes a file atomically: a temporary file beside it, flushed to disk, then renamed
 /// over the target, so a crash never leaves half a file.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {

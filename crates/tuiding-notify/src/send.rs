@@ -9,6 +9,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use tuiding_app::remind::{NotifyChannel, Reminder};
+use tuiding_app::text::url_encode;
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -128,17 +129,6 @@ fn dingtalk_sign(secret: &str, timestamp_ms: i64) -> String {
 /// Feishu: HMAC-SHA256 of nothing, keyed by "timestamp\nsecret", base64.
 fn feishu_sign(secret: &str, timestamp_s: i64) -> String {
     hmac_base64(format!("{timestamp_s}\n{secret}").as_bytes(), b"")
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn send_mail(channel: &NotifyChannel, title: &str, text: &str) -> anyhow::Result<()> {

@@ -145,9 +145,7 @@ impl Vault {
     /// The journal's size and modification time: what was read from it still holds while
     /// these are the same (the journal is only ever appended to).
     pub fn journal_stamp(&self) -> (u64, Option<std::time::SystemTime>) {
-        std::fs::metadata(self.journal_path())
-            .map(|m| (m.len(), m.modified().ok()))
-            .unwrap_or((0, None))
+        crate::verify::file_stamp(&self.journal_path()).unwrap_or((0, None))
     }
 
     /// Where an object with this SHA-256 lives.

@@ -279,7 +279,8 @@ impl Vault {
     }
 }
 
-fn file_stamp(path: &std::path::Path) -> Option<FileStamp> {
+/// A file's size and modification time; none when it cannot be read.
+pub(crate) fn file_stamp(path: &std::path::Path) -> Option<FileStamp> {
     std::fs::metadata(path)
         .ok()
         .map(|m| (m.len(), m.modified().ok()))

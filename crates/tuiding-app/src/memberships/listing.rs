@@ -94,23 +94,10 @@ fn lenient_page<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Erro
     Ok(text.trim().parse().unwrap_or(0))
 }
 
-/// The orders the list offers.
-pub const SORTS: [&str; 5] = ["next_renewal", "last_safe", "price", "monthly", "name"];
-
 impl ListQuery {
     /// The query as a URL query string with another page (`q=…&sort=…&page=N`), every
     /// value percent-encoded.
     pub fn with_page(&self, page: usize) -> String {
-        let encode = |text: &str| {
-            text.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect::<String>()
-        };
         let mut parts: Vec<String> = [
             ("q", &self.q),
             ("category", &self.category),
@@ -120,7 +107,7 @@ impl ListQuery {
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::text::url_encode(v)))
         .collect();
         parts.push(format!("page={page}"));
         parts.join("&")

@@ -13,20 +13,13 @@ use tuiding_app::bills::scan::frequency_label;
 use tuiding_app::bills::streams::{self, Report};
 use tuiding_core::Lang;
 
-use super::{Chrome, OrPage, PageResult, notice, page};
+use super::{Chrome, Done, OrPage, PageResult, notice, page};
 use crate::security::{CsrfToken, check_form_token};
 use crate::state::{AppState, ReqLang};
 use crate::upload;
 
 fn chrome(state: &AppState, lang: Lang, csrf: CsrfToken) -> Chrome {
     Chrome::new(state, lang, csrf, "import")
-}
-
-/// `?done=dismissed`.
-#[derive(Debug, Deserialize, Default)]
-pub struct Done {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 /// `GET /import`.

@@ -8,16 +8,9 @@ use axum::{Extension, Form};
 use maud::html;
 use serde::Deserialize;
 
-use super::{Chrome, OrPage, PageResult, notice, page};
+use super::{Chrome, Done, OrPage, PageResult, notice, page};
 use crate::security::{CsrfToken, check_form_token};
 use crate::state::{AppState, ReqLang};
-
-/// `?done=added|removed`.
-#[derive(Debug, Deserialize, Default)]
-pub struct Done {
-    #[serde(default)]
-    done: Option<String>,
-}
 
 /// `GET /household`.
 pub async fn show(
@@ -98,36 +91,55 @@ pub struct MemberForm {
 
 /// `POST /household`: adds a member (`tuiding member add NAME`).
 pub async fn add(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
+    state: State<AppState>,
+    lang: ReqLang,
     headers: HeaderMap,
-    Form(f): Form<MemberForm>,
+    form: Form<MemberForm>,
 ) -> PageResult {
-    check_form_token(&headers, &f.csrf).or_page(lang)?;
-    state
-        .run(lang, move |ctx| {
-            tuiding_app::household::add_member(ctx, &f.name).map(drop)
-        })
-        .await
-        .or_page(lang)?;
-    Ok(Redirect::to("/household?done=added").into_response())
+    change(
+        state,
+        lang,
+        headers,
+        form,
+        "added",
+        tuiding_app::household::add_member,
+    )
+    .await
 }
 
 /// `POST /household/remove`: removes a member, refused while a split names them.
 pub async fn remove(
+    state: State<AppState>,
+    lang: ReqLang,
+    headers: HeaderMap,
+    form: Form<MemberForm>,
+) -> PageResult {
+    change(
+        state,
+        lang,
+        headers,
+        form,
+        "removed",
+        tuiding_app::household::remove_member,
+    )
+    .await
+}
+
+/// Runs a change of the household's members and goes back to the page.
+async fn change(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
     Form(f): Form<MemberForm>,
+    done: &str,
+    op: fn(&tuiding_app::context::Ctx, &str) -> anyhow::Result<Vec<String>>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     state
-        .run(lang, move |ctx| {
-            tuiding_app::household::remove_member(ctx, &f.name).map(drop)
-        })
+        .run(lang, move |ctx| op(ctx, &f.name).map(drop))
         .await
         .or_page(lang)?;
-    Ok(Redirect::to("/household?done=removed").into_response())
+    Ok(Redirect::to(&format!("/household?done={done}")).into_response())
 }
 
 /// This page's routes.

@@ -120,6 +120,14 @@ pub fn page(c: &Chrome, title: &str, body: Markup) -> Markup {
     }
 }
 
+/// A note to show after a redirect (`?done=added`): what the form did.
+#[derive(Debug, serde::Deserialize, Default)]
+pub struct Done {
+    /// What was done.
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
 /// A note above a page's content (after a form succeeded, say).
 pub fn notice(text: Option<&str>) -> Markup {
     html! { @if let Some(text) = text { p.notice role="status" { (text) } } }

@@ -509,6 +509,26 @@ pub async fn new(
     .into_response())
 }
 
+/// The form again, each problem beside its field: 400.
+fn form_again(
+    c: &Chrome,
+    action: &str,
+    f: &MembershipForm,
+    problems: &Problems,
+    editing: bool,
+) -> axum::response::Response {
+    let title = if editing {
+        c.t("修改会员", "Edit membership")
+    } else {
+        c.t("添加会员", "Add a membership")
+    };
+    (
+        StatusCode::BAD_REQUEST,
+        page(c, title, form(c, action, f, problems, editing)),
+    )
+        .into_response()
+}
+
 /// `POST /memberships`: adds, or shows the form again with each problem beside its field.
 pub async fn create(
     State(state): State<AppState>,
@@ -521,12 +541,7 @@ pub async fn create(
     let early = f.row_problems(lang);
     if !early.is_empty() {
         let c = chrome(&state, lang, csrf);
-        let body = form(&c, "/memberships", &f, &early, false);
-        return Ok((
-            StatusCode::BAD_REQUEST,
-            page(&c, c.t("添加会员", "Add a membership"), body),
-        )
-            .into_response());
+        return Ok(form_again(&c, "/memberships", &f, &early, false));
     }
     let fields = f.fields();
     let outcome = state
@@ -549,12 +564,7 @@ pub async fn create(
         Ok(id) => Ok(Redirect::to(&format!("/memberships/{id}?done=added")).into_response()),
         Err(problems) => {
             let c = chrome(&state, lang, csrf);
-            let body = form(&c, "/memberships", &f, &problems, false);
-            Ok((
-                StatusCode::BAD_REQUEST,
-                page(&c, c.t("添加会员", "Add a membership"), body),
-            )
-                .into_response())
+            Ok(form_again(&c, "/memberships", &f, &problems, false))
         }
     }
 }
@@ -592,12 +602,13 @@ pub async fn update(
     let early = f.row_problems(lang);
     if !early.is_empty() {
         let c = chrome(&state, lang, csrf);
-        let body = form(&c, &format!("/memberships/{id}/edit"), &f, &early, true);
-        return Ok((
-            StatusCode::BAD_REQUEST,
-            page(&c, c.t("修改会员", "Edit membership"), body),
-        )
-            .into_response());
+        return Ok(form_again(
+            &c,
+            &format!("/memberships/{id}/edit"),
+            &f,
+            &early,
+            true,
+        ));
     }
     let mut fields = f.fields();
     let (drop_channel, drop_benefit) = f.dropped();
@@ -632,20 +643,10 @@ pub async fn update(
         .or_page(lang)?;
     match saved {
         Ok(()) => Ok(Redirect::to(&format!("/memberships/{id}?done=saved")).into_response()),
-        Err((field, message)) => {
+        Err(problem) => {
             let c = chrome(&state, lang, csrf);
-            let body = form(
-                &c,
-                &format!("/memberships/{id}/edit"),
-                &f,
-                &vec![(field, message)],
-                true,
-            );
-            Ok((
-                StatusCode::BAD_REQUEST,
-                page(&c, c.t("修改会员", "Edit membership"), body),
-            )
-                .into_response())
+            let action = format!("/memberships/{id}/edit");
+            Ok(form_again(&c, &action, &f, &vec![problem], true))
         }
     }
 }
