@@ -199,6 +199,15 @@ fn merchant_in(text: &str) -> Option<String> {
     .map(|c| c[1].trim().to_string())
 }
 
+/// Undoes what OCR gets wrong in the words this reader looks for, as seen reading drawn
+/// screenshots with Tesseract's chi_sim model: `¥` read as `Y` or `#` before an amount
+/// (after a Chinese character, a colon or at the start), and 退款 read as 授款.
+fn corrected(line: &str) -> String {
+    static YUAN: OnceLock<Regex> = OnceLock::new();
+    let line = re(&YUAN, r"(^|[\p{Han}:：])[Y#](\d)").replace_all(line, "${1}¥${2}");
+    line.replace("授款", "退款")
+}
+
 /// Reads the recognised text of one screenshot; amounts without a currency of their own
 /// are in `currency`.
 pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
@@ -207,7 +216,7 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
     // OCR often splits words with spaces: 解 约 成 功.
     let squeezed: Vec<String> = lines
         .iter()
-        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect())
+        .map(|l| corrected(&l.chars().filter(|c| !c.is_whitespace()).collect::<String>()))
         .collect();
     let at = |i: usize, proposal: Proposal, confidence: u8| Found {
         proposal,
@@ -373,6 +382,28 @@ mod tests {
             }
         );
         assert_eq!((found[0].line, found[0].confidence), (2, 90));
+    }
+
+    #[test]
+    fn what_ocr_misreads_in_a_refund_line_is_corrected() {
+        // As Tesseract read tests/fixtures/refund-promise-light-1170.png of tuiding-ocr.
+        let text = "退订成功\n您的退款Y24.43将原路返回\n预计3-7个工作日内授款至原支付账户";
+        let found = read_screenshot_text(text, Currency::CNY);
+        assert_eq!(
+            kinds(&found),
+            ["cancellation_confirmed", "refund_promise", "refund_promise"]
+        );
+        assert_eq!(
+            found[1].proposal,
+            Proposal::RefundPromise {
+                amount: Some(Money::from_minor(2443, Currency::CNY)),
+                window: None
+            }
+        );
+        // The line shown is as read.
+        assert_eq!(found[2].text, "预计3-7个工作日内授款至原支付账户");
+        // A Y in a Latin word stays.
+        assert!(read_screenshot_text("退款 RMBY5", Currency::CNY).is_empty());
     }
 
     #[test]
