@@ -117,6 +117,8 @@ pub struct Caches {
     pub(crate) verified_objects:
         std::sync::Mutex<std::collections::HashMap<PathBuf, tuiding_vault::VerifiedObjects>>,
     pub(crate) detected_streams: std::sync::Mutex<Option<Arc<crate::bills::streams::Detected>>>,
+    /// The OCR engine once found, and the images being read now.
+    pub(crate) readers: crate::evidence::reading::Readers,
 }
 
 /// Shared state of one operation run: the language, today, the data directory, the

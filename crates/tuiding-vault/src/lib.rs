@@ -10,16 +10,19 @@
 //! renamed into place before its journal entry is appended (one write, flushed), so an
 //! interrupted addition leaves neither a half-written object nor an entry without its
 //! object. [`dossier`] packs a case into a verifiable zip; [`mask`] hides ID, card and
-//! phone numbers in text tuiding writes.
+//! phone numbers in text tuiding writes. [`EvidenceText`] is the text read from an image,
+//! kept masked beside the objects (`text/<sha256>.json`), outside the chain.
 
 pub mod digest;
 pub mod dossier;
 mod journal;
 pub mod leftovers;
 pub mod mask;
+mod text;
 mod vault;
 mod verify;
 
 pub use journal::Entry;
+pub use text::{EvidenceText, TextLine};
 pub use vault::{AddMeta, Problem, Vault, VaultError, VerifyReport};
 pub use verify::VerifiedObjects;

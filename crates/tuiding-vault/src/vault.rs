@@ -138,6 +138,11 @@ impl Vault {
         }
     }
 
+    /// The vault's directory.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub(crate) fn journal_path(&self) -> PathBuf {
         self.dir.join("journal.jsonl")
     }

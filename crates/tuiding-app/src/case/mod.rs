@@ -51,6 +51,8 @@ pub fn page(
     use std::hash::{Hash, Hasher};
     let mut journal = std::hash::DefaultHasher::new();
     crate::evidence::journal_stamp(ctx)?.hash(&mut journal);
+    // A screenshot's text kept since (read off the request path) changes the page.
+    crate::evidence::reading::texts_stamp(ctx)?.hash(&mut journal);
     ctx.remembered_given("case", &id.to_string(), journal.finish(), |ctx| {
         show_with_messages(ctx, id)
     })

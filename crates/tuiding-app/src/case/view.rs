@@ -28,6 +28,9 @@ pub struct CaseData {
     pub price_changes: Vec<tuiding_core::price::PriceChange>,
     /// Extra charges (twice in one period) in the bills of this membership's stream.
     pub duplicate_charges: Vec<crate::bills::scan::DuplicateView>,
+    /// Screenshots whose text confirms a step (解约成功 on the channel's page): journal
+    /// seq and step id. They prove the step as evidence attached to it does.
+    pub proofs: Vec<(u64, String)>,
 }
 
 /// The JSON of `case show`.
@@ -189,12 +192,13 @@ impl CaseSources {
                 path.steps = path.steps.replace("<ID>", &mid.to_string());
             }
         }
-        let evidence = self
+        let evidence: Vec<Entry> = self
             .evidence
             .iter()
             .filter(|e| e.case_id == id)
             .cloned()
             .collect();
+        let proofs = crate::evidence::reading::proofs(ctx, &evidence, &steps)?;
         let late_charges = self
             .late_charges
             .iter()
@@ -222,6 +226,7 @@ impl CaseSources {
             late_charges,
             price_changes,
             duplicate_charges,
+            proofs,
         })
     }
 }
@@ -355,7 +360,10 @@ pub fn view(ctx: &Ctx<impl Backend>, data: &CaseData) -> CaseView {
                 evidence_count: data
                     .evidence
                     .iter()
-                    .filter(|e| e.step.as_deref() == Some(s.id.as_str()))
+                    .filter(|e| {
+                        e.step.as_deref() == Some(s.id.as_str())
+                            || data.proofs.contains(&(e.seq, s.id.clone()))
+                    })
                     .count(),
                 notes: s.notes.iter().map(|n| n.text(lang).to_string()).collect(),
                 refund_claim: (s.id == "request_refund").then(|| claim.clone()).flatten(),

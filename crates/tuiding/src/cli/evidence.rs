@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::path::PathBuf;
 use tuiding_app::error::UserError;
-use tuiding_app::evidence::{self, *};
+use tuiding_app::evidence::{self, reading, *};
 use tuiding_app::text::InputFile;
 use tuiding_core::Lang;
 use tuiding_core::playbook::EvidenceKind;
@@ -43,6 +43,50 @@ pub enum EvidenceCommand {
         /// 备注 / Note
         #[arg(long)]
         note: Option<String>,
+        /// 采纳截图中识别出的提议（退款承诺、步骤完成）/ Take what the screenshots propose
+        /// (the refund promise, the steps they confirm)
+        #[arg(long)]
+        accept: bool,
+    },
+    /// 查看一份证据及其识别文字 / One piece of evidence, with the text read from it
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding evidence show 3 --text\n  tuiding evidence show 3 --json"
+    )]
+    Show {
+        /// 证据编号（evidence list 的序号）/ The evidence id (# in evidence list)
+        id: u64,
+        /// 显示识别出的全部文字 / Print the whole text read
+        #[arg(long)]
+        text: bool,
+    },
+    /// 识别案件截图中的文字并保存 / Read the text of a case's screenshots and keep it
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding evidence read 1\n  tuiding evidence read 1 --again --json"
+    )]
+    Read {
+        /// 案件编号 / Case id
+        case: i64,
+        /// 已识别的也重新识别 / Read those read before again
+        #[arg(long)]
+        again: bool,
+    },
+    /// 采纳一张截图的提议 / Take what one screenshot proposes
+    #[command(after_help = "示例 / Examples:\n  tuiding evidence accept 3")]
+    Accept {
+        /// 证据编号 / The evidence id
+        id: u64,
+    },
+    /// 在截图文字中搜索 / Search the text of the screenshots
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding evidence search 退款\n  tuiding evidence search 工作日 退款 --case 1 --json"
+    )]
+    Search {
+        /// 词（全部出现才算）/ Words (all must appear)
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// 只搜这个案件 / Only this case
+        #[arg(long)]
+        case: Option<i64>,
     },
     /// 列出证据 / List a case's evidence
     #[command(
@@ -86,15 +130,31 @@ impl EvidenceArgs {
                 kind,
                 step,
                 note,
+                accept,
             } => {
                 let files: Vec<InputFile> = files.iter().map(|p| InputFile::path(p)).collect();
                 let added = evidence::add(ctx, *case, &files, kind, step.clone(), note.clone())?;
-                if ctx.json {
-                    return output::print_json(&added);
+                let mut readouts = reading::read_added(ctx, &added)?;
+                let accepted = if *accept {
+                    reading::accept(ctx, &readouts)
+                } else {
+                    Vec::new()
+                };
+                for r in &mut readouts {
+                    r.accepted = accepted
+                        .iter()
+                        .filter(|a| a.evidence == r.entry.seq)
+                        .cloned()
+                        .collect();
                 }
-                let lines: Vec<String> = added
-                    .iter()
-                    .map(|e| match ctx.lang {
+                if ctx.json {
+                    output::print_json(&readouts)?;
+                    return refused(ctx, &accepted);
+                }
+                let mut lines = Vec::new();
+                for r in &readouts {
+                    let e = &r.entry;
+                    lines.push(match ctx.lang {
                         Lang::Zh => format!(
                             "已存证 #{} {}（{} 字节，SHA-256 {}，SM3 {}）",
                             e.seq,
@@ -111,8 +171,109 @@ impl EvidenceArgs {
                             &e.sha256[..16],
                             &e.sm3[..16]
                         ),
-                    })
-                    .collect();
+                    });
+                    lines.extend(readout_lines(ctx, r, false));
+                }
+                if *accept {
+                    lines.extend(accepted_lines(ctx, &accepted));
+                    output::line(lines.join("\n"))?;
+                    return refused(ctx, &accepted);
+                } else if readouts.iter().any(|r| !r.offers.is_empty()) {
+                    let ids: Vec<String> = readouts
+                        .iter()
+                        .filter(|r| !r.offers.is_empty())
+                        .map(|r| r.entry.seq.to_string())
+                        .collect();
+                    lines.push(format!(
+                        "{}tuiding evidence accept {}",
+                        ctx.t("采纳以上提议：", "To take these proposals: "),
+                        ids.join(" / ")
+                    ));
+                }
+                output::line(lines.join("\n"))
+            }
+            EvidenceCommand::Show { id, text } => {
+                let r = reading::show(ctx, *id)?;
+                if ctx.json {
+                    return output::print_json(&r);
+                }
+                let e = &r.entry;
+                let kind =
+                    EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(ctx.lang));
+                let mut lines = vec![format!(
+                    "#{} {} · {} · {} · {} {}",
+                    e.seq,
+                    e.name,
+                    kind,
+                    tuiding_app::clock::text_for_people(&e.captured_at),
+                    ctx.t("案件", "case"),
+                    e.case_id
+                )];
+                lines.push(format!("SHA-256 {}\nSM3     {}", e.sha256, e.sm3));
+                lines.extend(readout_lines(ctx, &r, *text));
+                output::line(lines.join("\n"))
+            }
+            EvidenceCommand::Read { case, again } => {
+                let readouts = reading::read_case(ctx, *case, *again)?;
+                if ctx.json {
+                    return output::print_json(&readouts);
+                }
+                if readouts.is_empty() {
+                    return output::line(ctx.t(
+                        "这个案件没有截图（PNG 或 JPEG）。",
+                        "This case has no screenshots (PNG or JPEG).",
+                    ));
+                }
+                let mut lines = Vec::new();
+                for r in &readouts {
+                    lines.push(format!("#{} {}", r.entry.seq, r.entry.name));
+                    lines.extend(readout_lines(ctx, r, false));
+                }
+                output::line(lines.join("\n"))
+            }
+            EvidenceCommand::Accept { id } => {
+                let r = reading::show(ctx, *id)?;
+                if r.ocr.is_none() {
+                    return Err(UserError::failure(format!(
+                        "#{id}: {}",
+                        r.ocr_missing.unwrap_or_default()
+                    )));
+                }
+                let accepted = reading::accept(ctx, std::slice::from_ref(&r));
+                if ctx.json {
+                    output::print_json(&accepted)?;
+                } else if accepted.is_empty() {
+                    output::line(ctx.t(
+                        "这张截图没有可采纳的提议。",
+                        "This screenshot proposes nothing to take.",
+                    ))?;
+                } else {
+                    output::line(accepted_lines(ctx, &accepted).join("\n"))?;
+                }
+                refused(ctx, &accepted)
+            }
+            EvidenceCommand::Search { words, case } => {
+                let hits = reading::search(ctx, words, *case)?;
+                if ctx.json {
+                    return output::print_json(&hits);
+                }
+                if hits.is_empty() {
+                    return output::line(ctx.t(
+                        "没有截图文字包含这些词（只搜已识别的截图：tuiding evidence read 案件编号）。",
+                        "No screenshot's text holds these words (only screenshots read are searched: tuiding evidence read CASE).",
+                    ));
+                }
+                let mut lines = Vec::new();
+                for h in &hits {
+                    lines.push(format!(
+                        "#{} {} ({} {})",
+                        h.entry.seq,
+                        h.entry.name,
+                        ctx.t("案件", "case"),
+                        h.entry.case_id
+                    ));
+                    lines.extend(h.lines.iter().map(|l| format!("  {l}")));
+                }
                 output::line(lines.join("\n"))
             }
             EvidenceCommand::List { case } => {
@@ -164,6 +325,92 @@ impl EvidenceArgs {
                 output::line(table.render(ctx.color).trim_end())
             }
         }
+    }
+}
+
+/// What was read from a piece of evidence, for people: the proposals (or why there is no
+/// text), the flag, and with `whole` every line.
+fn readout_lines(ctx: &Term, r: &reading::Readout, whole: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    let Some(ocr) = &r.ocr else {
+        if let Some(why) = &r.ocr_missing {
+            lines.push(format!("  · {why}"));
+        }
+        return lines;
+    };
+    if whole {
+        lines.push(match ctx.lang {
+            Lang::Zh => format!("识别文字（{}，{} 毫秒）：", ocr.engine, ocr.millis),
+            Lang::En => format!("Text read ({}, {} ms):", ocr.engine, ocr.millis),
+        });
+        lines.extend(
+            ocr.lines
+                .iter()
+                .map(|l| format!("  {:>3}  {}", l.confidence, l.text)),
+        );
+    } else if r.proposals.is_empty() {
+        lines.push(match ctx.lang {
+            Lang::Zh => format!("  · 识别出 {} 行文字，没有可用的提议", ocr.lines.len()),
+            Lang::En => format!("  · Read {} lines, nothing to propose", ocr.lines.len()),
+        });
+    }
+    for p in &r.proposals {
+        lines.push(match ctx.lang {
+            Lang::Zh => format!(
+                "  → {}（第 {} 行，置信度 {}）：{}",
+                p.summary, p.line, p.confidence, p.text
+            ),
+            Lang::En => format!(
+                "  → {} (line {}, confidence {}): {}",
+                p.summary, p.line, p.confidence, p.text
+            ),
+        });
+    }
+    if let Some(flag) = &r.flag {
+        lines.push(format!("  ⚠ {flag}"));
+    }
+    lines
+}
+
+/// Exit 1 when an offer was refused (what was taken stays taken).
+fn refused(ctx: &Term, accepted: &[reading::Accepted]) -> anyhow::Result<()> {
+    let n = accepted.iter().filter(|a| a.refused.is_some()).count();
+    if n == 0 {
+        return Ok(());
+    }
+    Err(UserError::failure(match ctx.lang {
+        Lang::Zh => format!("有 {n} 项提议未能采纳（见上）"),
+        Lang::En => format!("{n} proposals could not be taken (see above)"),
+    }))
+}
+
+fn accepted_lines(ctx: &Term, accepted: &[reading::Accepted]) -> Vec<String> {
+    accepted
+        .iter()
+        .map(|a| {
+            let line = accepted_line(ctx, &a.offer);
+            match &a.refused {
+                None => line,
+                Some(why) => format!(
+                    "✗ {}{}{why}",
+                    line.trim_start_matches("✓ "),
+                    ctx.t("——未采纳：", " — not taken: ")
+                ),
+            }
+        })
+        .collect()
+}
+
+fn accepted_line(ctx: &Term, offer: &reading::Offer) -> String {
+    match (offer, ctx.lang) {
+        (reading::Offer::RefundPromise { amount, by }, Lang::Zh) => {
+            format!("✓ 已记录退款承诺：{amount}，最晚 {by} 到账")
+        }
+        (reading::Offer::RefundPromise { amount, by }, Lang::En) => {
+            format!("✓ Recorded the refund promise: {amount} by {by}")
+        }
+        (reading::Offer::MarkStep { step }, Lang::Zh) => format!("✓ 已标记步骤完成：{step}"),
+        (reading::Offer::MarkStep { step }, Lang::En) => format!("✓ Marked step done: {step}"),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Evidence of a case and the vault that keeps it (`tuiding evidence`, `tuiding vault`,
 //! the case page's uploads).
 
+pub mod reading;
+
 use crate::case::{LocalizeVault, load};
 use tuiding_core::playbook::EvidenceKind;
 use tuiding_store::prelude::*;

@@ -1,0 +1,952 @@
+//! Evidence that reads itself (issue 19): the text of an evidence image read on this
+//! machine ([`tuiding_ocr`]), kept masked beside the vault, and what it proposes — a refund
+//! promise with its due day in working days, a step confirmed (解约成功), a contradiction
+//! (续费成功 on a step that should show the opposite), a charge matched against the bills.
+//! The proposals are [`Offer`]s the user accepts (`evidence add --accept`,
+//! `evidence accept`, the case page's buttons).
+
+use std::collections::HashSet;
+use std::sync::PoisonError;
+use std::time::Duration;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tuiding_core::{Currency, Money};
+use tuiding_store::prelude::*;
+use tuiding_terms::screenshot::{Proposal, RefundWindow, read_screenshot_text};
+use tuiding_vault::{Entry, EvidenceText, TextLine, Vault};
+
+use crate::case::{CaseData, LocalizeVault, load, step_done};
+use crate::context::{Backend, Ctx};
+use crate::error::{Localize, UserError};
+
+/// How long one image may take before Tesseract is stopped.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the application keeps about reading: the engine once found, and the images being
+/// read now (the server reads off the request path; a page asks whether one is pending).
+#[derive(Default)]
+pub struct Readers {
+    engine: std::sync::Mutex<Option<tuiding_ocr::Engine>>,
+    reading: std::sync::Mutex<HashSet<String>>,
+}
+
+/// What is known of an image's text.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TextState {
+    /// Read and kept (masked).
+    Read {
+        /// The text.
+        #[serde(flatten)]
+        text: EvidenceText,
+    },
+    /// Being read now.
+    Reading,
+    /// Not read, and why (Tesseract missing, not read yet, a failure).
+    Unread {
+        /// Why, in the reader's language.
+        reason: String,
+    },
+    /// Not an image (a PDF, a recording): nothing to read.
+    NotAnImage,
+}
+
+/// One proposal read from a screenshot, as JSON and pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalView {
+    /// `refund_promise`, `cancellation_confirmed`, `contradiction` or `charge`.
+    pub kind: &'static str,
+    /// The line (1-based) it was read from.
+    pub line: usize,
+    /// That line, masked.
+    pub text: String,
+    /// 0–100: the reading's confidence times the recogniser's.
+    pub confidence: u8,
+    /// The amount (refund or charge), `24.43`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Its currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<&'static str>,
+    /// How long the refund may take.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<RefundWindow>,
+    /// The last day the refund may arrive, counted from the day the screenshot was taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<Date>,
+    /// The words that confirm (or contradict) a cancellation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<String>,
+    /// The step it proves (a confirmation) or contradicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// A charge's time, order number and merchant as the page shows them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The order or transaction number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    /// The merchant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant: Option<String>,
+    /// The same charge in the imported bills.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bill: Option<BillMatch>,
+    /// What it says, for people.
+    pub summary: String,
+}
+
+/// A bill row that is the charge a screenshot shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct BillMatch {
+    /// `alipay`, `wechat` …
+    pub source: String,
+    /// The row's id in its export.
+    pub source_id: String,
+    /// Its local time.
+    pub time: String,
+    /// Who was paid.
+    pub counterparty: String,
+    /// Why it is the same charge: `order` (the same order number) or `amount_and_time`.
+    pub by: &'static str,
+}
+
+/// What accepting a screenshot's proposals does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "offer", rename_all = "snake_case")]
+pub enum Offer {
+    /// Record the refund promise, as `case refund --promised AMOUNT --by DAY` does.
+    RefundPromise {
+        /// The amount, `24.43`.
+        amount: String,
+        /// The day it is due.
+        by: Date,
+    },
+    /// Mark a step done, as `case step` does, the screenshot its proof.
+    MarkStep {
+        /// The step.
+        step: String,
+    },
+}
+
+/// A piece of evidence with what was read from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readout {
+    /// The journal entry.
+    #[serde(flatten)]
+    pub entry: Entry,
+    /// The text read, or `null` with [`Readout::ocr_missing`] saying why.
+    pub ocr: Option<OcrView>,
+    /// Why there is no text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_missing: Option<String>,
+    /// Whether it is being read now (the server).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reading: bool,
+    /// What the text proposes.
+    pub proposals: Vec<ProposalView>,
+    /// What accepting does.
+    pub offers: Vec<Offer>,
+    /// A finding that contradicts the step the screenshot is attached to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    /// The offers of this screenshot taken (`--accept`), each done or refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<Accepted>,
+}
+
+/// The text read from an image (masked).
+#[derive(Debug, Clone, Serialize)]
+pub struct OcrView {
+    /// The whole text, a line each.
+    pub text: String,
+    /// The lines with their confidence.
+    pub lines: Vec<TextLine>,
+    /// What read it.
+    pub engine: String,
+    /// Milliseconds it took.
+    pub millis: u64,
+    /// Whether a dark-mode image was inverted first.
+    pub inverted: bool,
+}
+
+fn vault(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vault> {
+    Ok(Vault::at(&ctx.data_dir()?.join("vault")))
+}
+
+fn is_image(entry: &Entry) -> bool {
+    matches!(entry.media_type.as_str(), "image/png" | "image/jpeg")
+}
+
+/// The engine, found once per application (a failure is looked for again next time: the
+/// user may install Tesseract while the server runs).
+fn engine(ctx: &Ctx<impl Backend>) -> Result<tuiding_ocr::Engine, String> {
+    let mut kept = ctx
+        .caches()
+        .readers
+        .engine
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(engine) = kept.as_ref() {
+        return Ok(engine.clone());
+    }
+    match tuiding_ocr::Engine::find() {
+        Ok(engine) => Ok(kept.insert(engine).clone()),
+        Err(e) => Err(reason(ctx, &e)),
+    }
+}
+
+fn reason(ctx: &Ctx<impl Backend>, error: &tuiding_ocr::OcrError) -> String {
+    match error {
+        tuiding_ocr::OcrError::NotInstalled { .. } => ctx
+            .t(
+                "未安装 Tesseract 文字识别（或其简体中文模型），截图未识别。安装：sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim（macOS：brew install tesseract tesseract-lang），再运行 tuiding evidence read 案件编号",
+                "Tesseract (or its Simplified Chinese model) is not installed, so the screenshot was not read. Install it: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim (macOS: brew install tesseract tesseract-lang), then run tuiding evidence read CASE",
+            )
+            .to_string(),
+        e => format!("{}: {e}", ctx.t("识别失败", "reading failed")),
+    }
+}
+
+/// What is known of an entry's text, without reading anything.
+pub fn state(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState> {
+    if !is_image(entry) {
+        return Ok(TextState::NotAnImage);
+    }
+    if let Some(text) = vault(ctx)?
+        .text_of(&entry.sha256)
+        .localize_vault(ctx.lang)?
+    {
+        return Ok(TextState::Read { text });
+    }
+    let reading = ctx
+        .caches()
+        .readers
+        .reading
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .contains(&entry.sha256);
+    Ok(if reading {
+        TextState::Reading
+    } else {
+        TextState::Unread {
+            reason: match engine(ctx) {
+                Ok(_) => ctx
+                    .t(
+                        "尚未识别：运行 tuiding evidence read 案件编号",
+                        "not read yet: run tuiding evidence read CASE",
+                    )
+                    .to_string(),
+                Err(reason) => reason,
+            },
+        }
+    })
+}
+
+/// Reads an image's text now, without keeping it (a read writes nothing).
+fn read_now(
+    ctx: &Ctx<impl Backend>,
+    entry: &Entry,
+) -> anyhow::Result<Result<EvidenceText, String>> {
+    let engine = match engine(ctx) {
+        Ok(engine) => engine,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let path = vault(ctx)?.object_path(&entry.sha256);
+    let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(match engine.read(&bytes, READ_TIMEOUT) {
+        Ok(reading) => Ok(EvidenceText {
+            engine: reading.engine.clone(),
+            read_at: ctx.now().to_string(),
+            inverted: reading.inverted,
+            millis: reading.millis,
+            lines: reading
+                .lines
+                .into_iter()
+                .map(|l| TextLine {
+                    text: l.text,
+                    confidence: l.confidence,
+                })
+                .collect(),
+        }
+        .masked()),
+        Err(e) => Err(reason(ctx, &e)),
+    })
+}
+
+/// Reads an image's text (unless it was read before, or `again`) and keeps it, masked.
+/// A failure to read is a state, not an error: the evidence is stored either way.
+pub fn read_and_keep(
+    ctx: &Ctx<impl Backend>,
+    entry: &Entry,
+    again: bool,
+) -> anyhow::Result<TextState> {
+    if !is_image(entry) {
+        return Ok(TextState::NotAnImage);
+    }
+    let vault = vault(ctx)?;
+    if !again && let Some(text) = vault.text_of(&entry.sha256).localize_vault(ctx.lang)? {
+        return Ok(TextState::Read { text });
+    }
+    let claimed = ctx
+        .caches()
+        .readers
+        .reading
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(entry.sha256.clone());
+    if !claimed {
+        return Ok(TextState::Reading);
+    }
+    let read = read_now(ctx, entry);
+    let kept = match read {
+        Ok(Ok(text)) => vault
+            .keep_text(&entry.sha256, text)
+            .localize_vault(ctx.lang)
+            .map(|text| TextState::Read { text }),
+        Ok(Err(reason)) => Ok(TextState::Unread { reason }),
+        Err(e) => Err(e),
+    };
+    ctx.caches()
+        .readers
+        .reading
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(&entry.sha256);
+    kept
+}
+
+/// Marks images as being read before a reader thread starts on them, so a page served
+/// in between says "reading…".
+pub fn mark_reading(ctx: &Ctx<impl Backend>, entries: &[Entry]) -> Vec<Entry> {
+    let mut reading = ctx
+        .caches()
+        .readers
+        .reading
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    entries
+        .iter()
+        .filter(|e| is_image(e) && reading.insert(e.sha256.clone()))
+        .cloned()
+        .collect()
+}
+
+/// Reads images marked by [`mark_reading`] and keeps their text (the server's reader
+/// thread); each is unmarked when done, whatever happened.
+pub fn read_marked(ctx: &Ctx<impl Backend>, entries: &[Entry]) {
+    for entry in entries {
+        let read = read_now(ctx, entry);
+        if let Ok(Ok(text)) = read
+            && let Ok(vault) = vault(ctx)
+        {
+            if let Err(e) = vault.keep_text(&entry.sha256, text) {
+                ctx.reporter().warn(&e.to_string());
+            }
+        }
+        ctx.caches()
+            .readers
+            .reading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&entry.sha256);
+    }
+}
+
+/// The day a screenshot was taken, in China Standard Time (a promise counts from it).
+fn taken_on(ctx: &Ctx<impl Backend>, entry: &Entry) -> Date {
+    entry
+        .captured_at
+        .parse::<jiff::Timestamp>()
+        .map_or(ctx.today, |at| crate::clock::zone().to_datetime(at).date())
+}
+
+/// Where a cancellation confirmed on a payment channel's page belongs: the channel the
+/// page names.
+fn channel_named(text: &str) -> Option<&'static str> {
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let lower = squeezed.to_lowercase();
+    [
+        ("微信", "wechat_pay"),
+        // WeChat Pay calls its contracts 扣费服务; Alipay 自动扣款 and 免密支付.
+        ("扣费服务", "wechat_pay"),
+        ("自动扣款", "alipay"),
+        ("免密支付", "alipay"),
+        ("wechat", "wechat_pay"),
+        ("支付宝", "alipay"),
+        ("alipay", "alipay"),
+        ("appstore", "app_store"),
+        ("apple", "app_store"),
+        ("苹果", "app_store"),
+        ("华为", "huawei"),
+        ("googleplay", "google_play"),
+        ("话费", "carrier"),
+    ]
+    .iter()
+    .find(|(word, _)| lower.contains(word))
+    .map(|(_, channel)| *channel)
+}
+
+/// Whether a step is one a confirmation proves (a cancellation or a channel closed).
+fn cancelling(step: &str) -> bool {
+    step.starts_with("close:") || step.starts_with("cancel:")
+}
+
+/// The step a screenshot's text confirms, if any: the cancelling step it is attached to,
+/// else the channel step its page names. A screenshot that also says the opposite proves
+/// nothing.
+fn confirmed_step(
+    entry: &Entry,
+    text: &str,
+    found: &[tuiding_terms::screenshot::Found],
+    steps: &[tuiding_core::playbook::Step],
+) -> Option<String> {
+    let confirms = found
+        .iter()
+        .any(|f| matches!(f.proposal, Proposal::CancellationConfirmed { .. }));
+    let contradicts = found
+        .iter()
+        .any(|f| matches!(f.proposal, Proposal::Contradiction { .. }));
+    if !confirms || contradicts {
+        return None;
+    }
+    entry.step.clone().filter(|s| cancelling(s)).or_else(|| {
+        channel_named(text)
+            .map(|c| format!("close:{c}"))
+            .filter(|s| steps.iter().any(|st| &st.id == s))
+    })
+}
+
+/// Screenshots of a case whose kept text confirms a step (see [`confirmed_step`]).
+pub(crate) fn proofs(
+    ctx: &Ctx<impl Backend>,
+    evidence: &[Entry],
+    steps: &[tuiding_core::playbook::Step],
+) -> anyhow::Result<Vec<(u64, String)>> {
+    let vault = vault(ctx)?;
+    let mut proofs = Vec::new();
+    for entry in evidence.iter().filter(|e| is_image(e)) {
+        // Unreadable kept text proves nothing; it is not the case's failure.
+        let Ok(Some(text)) = vault.text_of(&entry.sha256) else {
+            continue;
+        };
+        let whole = text.text();
+        let found = read_screenshot_text(&whole, Currency::CNY);
+        if let Some(step) = confirmed_step(entry, &whole, &found, steps) {
+            proofs.push((entry.seq, step));
+        }
+    }
+    Ok(proofs)
+}
+
+/// The size and time of the directory of kept texts: it changes when a text is kept, so
+/// a page computed before shows "reading…" no longer.
+pub fn texts_stamp(ctx: &Ctx<impl Backend>) -> anyhow::Result<Option<std::time::SystemTime>> {
+    let dir = ctx.data_dir()?.join("vault").join("text");
+    Ok(std::fs::metadata(dir).and_then(|m| m.modified()).ok())
+}
+
+/// The readout of one entry: its text as kept (or read now with `read_now`, kept or not),
+/// the proposals, the offers and the flag.
+pub fn readout(
+    ctx: &Ctx<impl Backend>,
+    data: &CaseData,
+    entry: &Entry,
+    state: TextState,
+) -> anyhow::Result<Readout> {
+    let mut out = Readout {
+        entry: entry.clone(),
+        ocr: None,
+        ocr_missing: None,
+        reading: false,
+        proposals: Vec::new(),
+        offers: Vec::new(),
+        flag: None,
+        accepted: Vec::new(),
+    };
+    let text = match state {
+        TextState::Read { text } => text,
+        TextState::Reading => {
+            out.reading = true;
+            out.ocr_missing = Some(ctx.t("正在识别…", "reading…").into());
+            return Ok(out);
+        }
+        TextState::Unread { reason } => {
+            out.ocr_missing = Some(reason);
+            return Ok(out);
+        }
+        TextState::NotAnImage => {
+            out.ocr_missing = Some(
+                ctx.t(
+                    "不是图片（PNG 或 JPEG），不识别文字",
+                    "not an image (PNG or JPEG): no text is read",
+                )
+                .into(),
+            );
+            return Ok(out);
+        }
+    };
+    let currency = Currency::from_code(&data.case.currency).unwrap_or(Currency::CNY);
+    let whole = text.text();
+    let found_all = read_screenshot_text(&whole, currency);
+    let found = found_all.clone();
+    let calendar = ctx.calendar()?;
+    let from = taken_on(ctx, entry);
+    let mut bills: Option<Vec<tuiding_core::transaction::Transaction>> = None;
+    for f in found {
+        let line_confidence = text.lines.get(f.line - 1).map_or(0, |l| l.confidence);
+        let confidence =
+            u8::try_from(u32::from(f.confidence) * u32::from(line_confidence) / 100).unwrap_or(0);
+        let mut view = ProposalView {
+            kind: "",
+            line: f.line,
+            text: f.text.clone(),
+            confidence,
+            amount: None,
+            currency: None,
+            window: None,
+            due_on: None,
+            phrase: None,
+            step: None,
+            at: None,
+            order: None,
+            merchant: None,
+            bill: None,
+            summary: String::new(),
+        };
+        match f.proposal {
+            Proposal::RefundPromise { amount, window } => {
+                view.kind = "refund_promise";
+                view.amount = amount.map(Money::amount_string);
+                view.currency = amount.map(|a| a.currency().code());
+                view.window = window;
+                view.due_on = window.and_then(|w| w.due(from, &calendar));
+                view.summary = refund_summary(ctx, amount, view.due_on);
+            }
+            Proposal::CancellationConfirmed { phrase } => {
+                view.kind = "cancellation_confirmed";
+                view.step = confirmed_step(entry, &whole, &found_all, &data.steps);
+                view.summary = match &view.step {
+                    Some(step) => format!(
+                        "{}{phrase}{}{step}",
+                        ctx.t("页面写着“", "The page says “"),
+                        ctx.t("”：可作为步骤的证明 ", "”: proof of step ")
+                    ),
+                    None => format!("{}{phrase}”", ctx.t("页面写着“", "The page says “")),
+                };
+                view.phrase = Some(phrase);
+            }
+            Proposal::Contradiction { phrase } => {
+                view.kind = "contradiction";
+                view.step = entry.step.clone().filter(|s| cancelling(s));
+                view.summary = match &view.step {
+                    Some(step) => format!(
+                        "{}{phrase}{}{step}{}",
+                        ctx.t("页面写着“", "The page says “"),
+                        ctx.t("”，与所附步骤 ", "”, the opposite of what step "),
+                        ctx.t(
+                            " 要证明的相反：请核对截图",
+                            " should prove: check the screenshot"
+                        )
+                    ),
+                    None => format!(
+                        "{}{phrase}{}",
+                        ctx.t("页面写着“", "The page says “"),
+                        ctx.t("”：自动续费仍开通", "”: the renewal is on")
+                    ),
+                };
+                if view.step.is_some() {
+                    out.flag = Some(view.summary.clone());
+                }
+                view.phrase = Some(phrase);
+            }
+            Proposal::Charge {
+                amount,
+                at,
+                order,
+                merchant,
+            } => {
+                view.kind = "charge";
+                view.amount = Some(amount.amount_string());
+                view.currency = Some(amount.currency().code());
+                view.at = at.map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+                if bills.is_none() {
+                    bills = Some(ctx.open_store()?.bill_transactions().localize(ctx.lang)?);
+                }
+                view.bill = same_charge(
+                    bills.as_deref().unwrap_or_default(),
+                    amount,
+                    at,
+                    order.as_deref(),
+                );
+                view.summary = format!(
+                    "{}{amount}{}{}",
+                    ctx.t("扣款 ", "A charge of "),
+                    at.map(|t| format!(" {}", t.strftime("%Y-%m-%d %H:%M")))
+                        .unwrap_or_default(),
+                    match &view.bill {
+                        Some(b) => format!(
+                            "{}{} {}",
+                            ctx.t("：即账单中的 ", ": the bills' "),
+                            b.source,
+                            b.time
+                        ),
+                        None => ctx
+                            .t("：导入的账单中没有这笔", ": not in the imported bills")
+                            .into(),
+                    }
+                );
+                view.order = order;
+                view.merchant = merchant;
+            }
+        }
+        out.proposals.push(view);
+    }
+    out.offers = offers(ctx, data, &out.proposals)?;
+    out.ocr = Some(OcrView {
+        text: whole,
+        lines: text.lines,
+        engine: text.engine,
+        millis: text.millis,
+        inverted: text.inverted,
+    });
+    Ok(out)
+}
+
+fn refund_summary(ctx: &Ctx<impl Backend>, amount: Option<Money>, due: Option<Date>) -> String {
+    let amount = amount.map(|a| a.to_string());
+    match (amount, due, ctx.lang) {
+        (Some(a), Some(d), tuiding_core::Lang::Zh) => format!("承诺退款 {a}，最晚 {d} 到账"),
+        (Some(a), Some(d), tuiding_core::Lang::En) => format!("A refund of {a} promised by {d}"),
+        (Some(a), None, tuiding_core::Lang::Zh) => format!("承诺退款 {a}"),
+        (Some(a), None, tuiding_core::Lang::En) => format!("A refund of {a} promised"),
+        (None, Some(d), tuiding_core::Lang::Zh) => format!("承诺最晚 {d} 退款到账"),
+        (None, Some(d), tuiding_core::Lang::En) => format!("A refund promised by {d}"),
+        (None, None, _) => ctx.t("提到退款", "A refund mentioned").into(),
+    }
+}
+
+/// The bill row that is this charge: the same order number, else the same amount paid
+/// within ten minutes of the time the page shows.
+fn same_charge(
+    bills: &[tuiding_core::transaction::Transaction],
+    amount: Money,
+    at: Option<jiff::civil::DateTime>,
+    order: Option<&str>,
+) -> Option<BillMatch> {
+    let found = |t: &tuiding_core::transaction::Transaction, by| BillMatch {
+        source: t.source.as_str().to_string(),
+        source_id: t.source_id.to_string(),
+        time: t.time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+        counterparty: t.counterparty.to_string(),
+        by,
+    };
+    if let Some(order) = order.filter(|o| o.len() >= 8)
+        && let Some(t) = bills.iter().find(|t| {
+            t.source_id.contains(order) || order.contains(&*t.source_id) && t.source_id.len() >= 8
+        })
+    {
+        return Some(found(t, "order"));
+    }
+    let at = at?;
+    bills
+        .iter()
+        .filter(|t| t.is_charge() && t.amount == amount)
+        .find(|t| t.time.duration_since(at).abs().as_secs() <= 600)
+        .map(|t| found(t, "amount_and_time"))
+}
+
+/// What accepting a screenshot's proposals does: one refund promise (the amount from the
+/// screenshot, else the refund the case claims; the latest due day it gives, else the one
+/// the case expects) and the steps it confirms that are not done yet.
+fn offers(
+    ctx: &Ctx<impl Backend>,
+    data: &CaseData,
+    proposals: &[ProposalView],
+) -> anyhow::Result<Vec<Offer>> {
+    let mut offers = Vec::new();
+    let promises: Vec<&ProposalView> = proposals
+        .iter()
+        .filter(|p| p.kind == "refund_promise")
+        .collect();
+    if !promises.is_empty() {
+        let claim = crate::case::message::refund_claim(ctx, data);
+        let amount = promises
+            .iter()
+            .find_map(|p| p.amount.clone())
+            .or_else(|| claim.as_ref().map(|c| c.amount.clone()));
+        let by = promises
+            .iter()
+            .filter_map(|p| p.due_on)
+            .max()
+            .or_else(|| claim.as_ref().and_then(|c| c.due));
+        if let (Some(amount), Some(by)) = (amount, by) {
+            offers.push(Offer::RefundPromise { amount, by });
+        }
+    }
+    for p in proposals
+        .iter()
+        .filter(|p| p.kind == "cancellation_confirmed")
+    {
+        if let Some(step) = &p.step
+            && !step_done(data, step)
+            && !offers
+                .iter()
+                .any(|o| matches!(o, Offer::MarkStep { step: s } if s == step))
+        {
+            offers.push(Offer::MarkStep { step: step.clone() });
+        }
+    }
+    Ok(offers)
+}
+
+/// The readouts of a case's evidence, as kept (nothing is read: the case page, `case
+/// show`). `only` limits them to these journal seqs.
+pub fn readouts(
+    ctx: &Ctx<impl Backend>,
+    case: i64,
+    only: Option<&[u64]>,
+) -> anyhow::Result<Vec<Readout>> {
+    let store = ctx.open_store()?;
+    let data = load(ctx, &store, case)?;
+    data.evidence
+        .iter()
+        .filter(|e| only.is_none_or(|o| o.contains(&e.seq)))
+        .map(|e| readout(ctx, &data, e, state(ctx, e)?))
+        .collect()
+}
+
+/// The entry with journal seq `seq`.
+pub fn entry(ctx: &Ctx<impl Backend>, seq: u64) -> anyhow::Result<Entry> {
+    vault(ctx)?
+        .entries()
+        .localize_vault(ctx.lang)?
+        .into_iter()
+        .find(|e| e.seq == seq)
+        .ok_or_else(|| {
+            UserError::usage(
+                "ID",
+                match ctx.lang {
+                    tuiding_core::Lang::Zh => format!("没有编号为 #{seq} 的证据"),
+                    tuiding_core::Lang::En => format!("there is no evidence #{seq}"),
+                },
+            )
+        })
+}
+
+/// One piece of evidence with its text (`evidence show ID --text`): the text kept, or,
+/// when it was never read, read now without keeping it.
+pub fn show(ctx: &Ctx<impl Backend>, seq: u64) -> anyhow::Result<Readout> {
+    let entry = entry(ctx, seq)?;
+    let store = ctx.open_store()?;
+    let data = load(ctx, &store, entry.case_id)?;
+    let state = match state(ctx, &entry)? {
+        TextState::Unread { .. } => match read_now(ctx, &entry)? {
+            Ok(text) => TextState::Read { text },
+            Err(reason) => TextState::Unread { reason },
+        },
+        state => state,
+    };
+    readout(ctx, &data, &entry, state)
+}
+
+/// Reads (and keeps) the text of evidence just added (`evidence add`), with a progress bar.
+pub fn read_added(ctx: &Ctx<impl Backend>, added: &[Entry]) -> anyhow::Result<Vec<Readout>> {
+    let Some(first) = added.first() else {
+        return Ok(Vec::new());
+    };
+    let store = ctx.open_store()?;
+    let data = load(ctx, &store, first.case_id)?;
+    let reporter = ctx.reporter();
+    let images = added.iter().filter(|e| is_image(e)).count();
+    reporter.start(images as u64, ctx.t("识别截图", "reading screenshots"));
+    let mut out = Vec::new();
+    for entry in added {
+        if is_image(entry) {
+            reporter.advance(1);
+        }
+        match read_and_keep(ctx, entry, false).and_then(|state| readout(ctx, &data, entry, state)) {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                reporter.finish();
+                return Err(e);
+            }
+        }
+    }
+    reporter.finish();
+    Ok(out)
+}
+
+/// Reads (and keeps) the text of a case's images not read yet, or of all with `again`
+/// (`evidence read`).
+pub fn read_case(ctx: &Ctx<impl Backend>, case: i64, again: bool) -> anyhow::Result<Vec<Readout>> {
+    let store = ctx.open_store()?;
+    let data = load(ctx, &store, case)?;
+    let images: Vec<&Entry> = data.evidence.iter().filter(|e| is_image(e)).collect();
+    let reporter = ctx.reporter();
+    reporter.start(
+        images.len() as u64,
+        ctx.t("识别截图", "reading screenshots"),
+    );
+    let mut out = Vec::new();
+    let mut done = HashSet::new();
+    for entry in images {
+        reporter.advance(1);
+        // The same picture twice is read once.
+        let again = again && done.insert(entry.sha256.clone());
+        let state = read_and_keep(ctx, entry, again);
+        let state = match state {
+            Ok(s) => s,
+            Err(e) => {
+                reporter.finish();
+                return Err(e);
+            }
+        };
+        out.push(readout(ctx, &data, entry, state)?);
+    }
+    reporter.finish();
+    Ok(out)
+}
+
+/// An offer taken, or why it could not be.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accepted {
+    /// The screenshot (journal seq).
+    pub evidence: u64,
+    /// What was offered.
+    #[serde(flatten)]
+    pub offer: Offer,
+    /// Why it was not done (the case cannot move there yet, …); `None`: done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+/// Takes screenshots' offers: marks the confirmed steps done first (each noting its
+/// screenshot), then records the refund promise exactly as `case refund --promised AMOUNT
+/// --by DAY` does — a channel's closing can be what lets the case take a promise. An offer
+/// the case refuses is reported, not fatal: the others are still taken.
+pub fn accept(ctx: &Ctx<impl Backend>, readouts: &[Readout]) -> Vec<Accepted> {
+    let mut order: Vec<(&Readout, &Offer)> = readouts
+        .iter()
+        .flat_map(|r| r.offers.iter().map(move |o| (r, o)))
+        .collect();
+    order.sort_by_key(|(_, o)| matches!(o, Offer::RefundPromise { .. }));
+    let mut taken: Vec<Accepted> = Vec::new();
+    for (r, offer) in order {
+        let case = r.entry.case_id;
+        // The same step or promise from two screenshots is taken once.
+        if taken
+            .iter()
+            .any(|t| t.offer == *offer && t.refused.is_none())
+        {
+            continue;
+        }
+        let done = match offer {
+            Offer::RefundPromise { amount, by } => crate::case::record_refund(
+                ctx,
+                case,
+                &crate::case::RefundFacts {
+                    promised: Some(amount.clone()),
+                    by: Some(by.to_string()),
+                    ..Default::default()
+                },
+            ),
+            Offer::MarkStep { step } => crate::case::mark_step(
+                ctx,
+                case,
+                step,
+                Some(format!(
+                    "{}#{} {}",
+                    ctx.t("截图 ", "screenshot "),
+                    r.entry.seq,
+                    r.entry.name
+                )),
+            ),
+        };
+        taken.push(Accepted {
+            evidence: r.entry.seq,
+            offer: offer.clone(),
+            refused: done.err().map(|e| format!("{e:#}")),
+        });
+    }
+    taken
+}
+
+/// A piece of evidence whose text holds every word searched for, with the lines that do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// The journal entry.
+    #[serde(flatten)]
+    pub entry: Entry,
+    /// The lines holding a word, masked.
+    pub lines: Vec<String>,
+}
+
+/// Evidence whose kept text holds every word (`evidence search`, the case page's search);
+/// spaces the recogniser put between characters and letter case do not matter.
+pub fn search(
+    ctx: &Ctx<impl Backend>,
+    words: &[String],
+    case: Option<i64>,
+) -> anyhow::Result<Vec<Hit>> {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| squeeze(w))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let vault = vault(ctx)?;
+    let mut hits = Vec::new();
+    if words.is_empty() {
+        return Ok(hits);
+    }
+    for entry in vault.entries().localize_vault(ctx.lang)? {
+        if case.is_some_and(|c| c != entry.case_id) || !is_image(&entry) {
+            continue;
+        }
+        let Some(text) = vault.text_of(&entry.sha256).localize_vault(ctx.lang)? else {
+            continue;
+        };
+        let whole = squeeze(&text.text());
+        if words.iter().all(|w| whole.contains(w.as_str())) {
+            let lines = text
+                .lines
+                .iter()
+                .filter(|l| {
+                    let l = squeeze(&l.text);
+                    words.iter().any(|w| l.contains(w.as_str()))
+                })
+                .map(|l| l.text.clone())
+                .collect();
+            hits.push(Hit { entry, lines });
+        }
+    }
+    Ok(hits)
+}
+
+/// The line of a screenshot's text that says most (for the dossier's evidence index): the
+/// line of its most confident proposal, else its longest line.
+pub fn key_line(ctx: &Ctx<impl Backend>, data: &CaseData, entry: &Entry) -> Option<String> {
+    if !is_image(entry) {
+        return None;
+    }
+    let text = vault(ctx).ok()?.text_of(&entry.sha256).ok()??;
+    let currency = Currency::from_code(&data.case.currency).unwrap_or(Currency::CNY);
+    let found = read_screenshot_text(&text.text(), currency);
+    let best = found
+        .iter()
+        .max_by_key(|f| f.confidence)
+        .map(|f| f.text.clone());
+    best.or_else(|| {
+        text.lines
+            .iter()
+            .max_by_key(|l| l.text.chars().count())
+            .map(|l| l.text.clone())
+    })
+}
