@@ -950,3 +950,73 @@ pub fn key_line(ctx: &Ctx<impl Backend>, data: &CaseData, entry: &Entry) -> Opti
             .map(|l| l.text.clone())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use std::sync::Arc;
+    use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
+
+    fn charge(id: &str, minor: i64, at: jiff::civil::DateTime) -> Transaction {
+        Transaction {
+            source: Source::WechatPay,
+            source_id: id.into(),
+            time: at,
+            counterparty: Arc::from("爱奇艺"),
+            description: Arc::from("黄金VIP会员"),
+            category: Arc::from("商户消费"),
+            direction: Direction::Out,
+            amount: Money::from_minor(minor, Currency::CNY),
+            method: Arc::from("零钱"),
+            status: TxStatus::Success,
+            status_text: Arc::from("支付成功"),
+            line: 2,
+            refund_of: None,
+        }
+    }
+
+    #[test]
+    fn a_screenshot_charge_is_the_bill_row_with_its_order_or_its_amount_and_time() {
+        let at = date(2026, 11, 23).at(10, 0, 1, 0);
+        let bills = [
+            charge("4200002311202611230001", 2500, at),
+            charge("4200009999", 2500, date(2026, 11, 23).at(10, 5, 0, 0)),
+        ];
+        let yuan = |minor| Money::from_minor(minor, Currency::CNY);
+        let by_order = same_charge(&bills, yuan(2500), None, Some("4200002311202611230001"));
+        assert_eq!(
+            by_order.map(|m| (m.by, m.source_id)),
+            Some(("order", "4200002311202611230001".into()))
+        );
+        // No order number: the same amount within ten minutes.
+        let near = same_charge(
+            &bills,
+            yuan(2500),
+            Some(date(2026, 11, 23).at(10, 4, 0, 0)),
+            None,
+        );
+        assert_eq!(near.map(|m| m.by), Some("amount_and_time"));
+        // Another amount, or an hour away: not the same charge.
+        assert!(same_charge(&bills, yuan(2200), Some(at), None).is_none());
+        assert!(
+            same_charge(
+                &bills,
+                yuan(2500),
+                Some(date(2026, 11, 23).at(11, 30, 0, 0)),
+                None
+            )
+            .is_none()
+        );
+        // A short number read by mistake matches nothing by order.
+        assert!(same_charge(&bills, yuan(100), None, Some("4200")).is_none());
+    }
+
+    #[test]
+    fn a_payment_page_names_its_channel() {
+        assert_eq!(channel_named("扣费服务\n解约成功"), Some("wechat_pay"));
+        assert_eq!(channel_named("支 付 宝 自动扣款"), Some("alipay"));
+        assert_eq!(channel_named("App Store 订阅已取消"), Some("app_store"));
+        assert_eq!(channel_named("会员中心"), None);
+    }
+}
