@@ -151,6 +151,28 @@ fn a_refund_page_proposes_its_promise_and_accepting_records_what_case_refund_wou
         .find(|s| s["id"] == "close:wechat_pay")
         .unwrap();
     assert_eq!(step["evidence_count"], 1);
+
+    // The dossier's evidence index quotes the line that says most: the promise.
+    let zip = read.path().join("dossier.zip");
+    tuiding(&read)
+        .args(["case", "export", "1", "--out"])
+        .arg(&zip)
+        .assert()
+        .success();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut complaint = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("complaint.txt").unwrap(),
+        &mut complaint,
+    )
+    .unwrap();
+    let quoted: Vec<&str> = complaint
+        .lines()
+        .filter(|l| l.contains("截图文字"))
+        .collect();
+    assert_eq!(quoted.len(), 2, "{complaint}");
+    assert!(quoted[0].contains("24.43"), "{quoted:?}");
+    assert!(quoted[1].contains("解约成功"), "{quoted:?}");
 }
 
 #[test]

@@ -326,7 +326,12 @@ pub fn report_html(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> String {
                         tr {
                             td { (e.seq) }
                             td { (kind_label(&e.kind, lang)) }
-                            td { (e.name) br; code { (path) } @if let Some(n) = &e.note { br; (n) } }
+                            td {
+                                (e.name) br; code { (path) } @if let Some(n) = &e.note { br; (n) }
+                                @if let Some(said) = crate::evidence::reading::key_line(ctx, f.data, e) {
+                                    br; (ctx.t("截图文字：", "The screenshot says: ")) q { (said) }
+                                }
+                            }
                             td { (crate::clock::text_for_people(&e.captured_at)) }
                             td { (e.size) }
                             td { code { (e.sha256) } br; code { (e.sm3) } }
@@ -473,6 +478,12 @@ pub fn complaint_txt(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> String {
                 &format!("{}{}{path}", kind_label(&e.kind, lang), ctx.t("，", ", "))
             )
         ));
+        if let Some(said) = crate::evidence::reading::key_line(ctx, f.data, e) {
+            t.push(format!(
+                "     {}“{said}”",
+                ctx.t("截图文字：", "The screenshot says: ")
+            ));
+        }
         t.push(format!("     SHA-256 {}", e.sha256));
         t.push(format!("     SM3     {}", e.sm3));
     }

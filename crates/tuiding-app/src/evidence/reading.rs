@@ -931,7 +931,8 @@ pub fn search(
 }
 
 /// The line of a screenshot's text that says most (for the dossier's evidence index): the
-/// line of its most confident proposal, else its longest line.
+/// line of its weightiest proposal (a refund promise, a charge, a confirmation), else its
+/// longest line.
 pub fn key_line(ctx: &Ctx<impl Backend>, data: &CaseData, entry: &Entry) -> Option<String> {
     if !is_image(entry) {
         return None;
@@ -939,10 +940,18 @@ pub fn key_line(ctx: &Ctx<impl Backend>, data: &CaseData, entry: &Entry) -> Opti
     let text = vault(ctx).ok()?.text_of(&entry.sha256).ok()??;
     let currency = Currency::from_code(&data.case.currency).unwrap_or(Currency::CNY);
     let found = read_screenshot_text(&text.text(), currency);
-    let best = found
-        .iter()
-        .max_by_key(|f| f.confidence)
-        .map(|f| f.text.clone());
+    // A refund promise says most in a complaint, then a charge, then a confirmation; the
+    // more confident, then the earlier line, among equals.
+    let rank = |f: &tuiding_terms::screenshot::Found| {
+        let kind = match f.proposal {
+            Proposal::RefundPromise { .. } => 3,
+            Proposal::Charge { .. } => 2,
+            Proposal::CancellationConfirmed { .. } => 1,
+            Proposal::Contradiction { .. } => 0,
+        };
+        (kind, f.confidence, std::cmp::Reverse(f.line))
+    };
+    let best = found.iter().max_by_key(|f| rank(f)).map(|f| f.text.clone());
     best.or_else(|| {
         text.lines
             .iter()
