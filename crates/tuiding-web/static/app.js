@@ -2,6 +2,8 @@
 // 1. Drag and drop files onto a form with class "dropzone": they go into its file input.
 // 2. Buttons with data-confirm ask before submitting.
 // 3. Buttons with data-copy="ID" copy the text of element ID to the clipboard.
+// 4. While the server reads a screenshot's text (an element with data-reading), the page
+//    reloads every two seconds until the text is there.
 document.addEventListener("DOMContentLoaded", () => {
   for (const zone of document.querySelectorAll("form.dropzone")) {
     const input = zone.querySelector("input[type=file]");
@@ -34,6 +36,9 @@ document.addEventListener("DOMContentLoaded", () => {
       button.textContent = "✓";
       setTimeout(() => { button.textContent = label; }, 1500);
     });
+  }
+  if (document.querySelector("[data-reading]")) {
+    setTimeout(() => window.location.reload(), 2000);
   }
   for (const button of document.querySelectorAll("button[data-confirm]")) {
     button.addEventListener("click", (e) => {

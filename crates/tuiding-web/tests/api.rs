@@ -800,6 +800,8 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/v1/cases/{id}/move", "post"),
         ("/api/v1/cases/{id}/refund", "post"),
         ("/api/v1/cases/{id}/evidence", "post"),
+        ("/api/v1/cases/{id}/evidence", "get"),
+        ("/api/v1/cases/{id}/evidence/{seq}/accept", "post"),
         ("/api/v1/cases/{id}/dossier", "get"),
         ("/api/v1/vault/verify", "get"),
         ("/api/v1/login", "post"),
@@ -1324,4 +1326,153 @@ async fn an_edit_with_an_unknown_key_is_refused() {
         )
         .await;
     assert_eq!(null.status, StatusCode::OK);
+}
+
+/// Whether Tesseract with its Chinese model is here; under `CI=true` it must be.
+fn tesseract_here() -> bool {
+    let found = std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "chi_sim")
+        });
+    if !found {
+        let message = "Tesseract with chi_sim is not installed: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim";
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
+        eprintln!("skipped: {message}");
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_screenshot_is_read_after_its_upload_answers_and_its_promise_can_be_taken() {
+    if !tesseract_here() {
+        return;
+    }
+    let api = Api::new(true);
+    let case = api
+        .json(Method::POST, "/api/v1/cases", json!({"membership_id": 1}))
+        .await
+        .json();
+    let id = case["id"].as_i64().unwrap();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tuiding-ocr/tests/fixtures");
+    let started = std::time::Instant::now();
+    let stored = api
+        .multipart(
+            &format!("/api/v1/cases/{id}/evidence"),
+            &[("kind", "operation")],
+            &[
+                (
+                    "files",
+                    "退款.png",
+                    std::fs::read(fixtures.join("refund-promise-light-1170.png")).unwrap(),
+                ),
+                (
+                    "files",
+                    "解约.png",
+                    std::fs::read(fixtures.join("wechat-cancelled-dark-1080.png")).unwrap(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED);
+    // Reading is off the request path: the upload answers before a screenshot could be read.
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+    let listed = api
+        .get(&format!("/api/v1/cases/{id}/evidence"))
+        .await
+        .json();
+    assert_eq!(listed[0]["reading"], true, "{listed}");
+    assert_eq!(listed[0]["ocr"], Value::Null);
+
+    // Until both are read (the page reloads the same way).
+    let mut listed = listed;
+    for _ in 0..300 {
+        if listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["ocr"].is_object())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        listed = api
+            .get(&format!("/api/v1/cases/{id}/evidence"))
+            .await
+            .json();
+    }
+    assert_eq!(
+        listed[0]["offers"][0]["offer"], "refund_promise",
+        "{listed}"
+    );
+    assert_eq!(listed[0]["offers"][0]["amount"], "24.43");
+    assert_eq!(
+        listed[1]["offers"][0]["step"], "close:wechat_pay",
+        "{listed}"
+    );
+
+    // Another case's id with this evidence: not found, nothing taken.
+    let other = api
+        .json(Method::POST, "/api/v1/cases", json!({"membership_id": 2}))
+        .await
+        .json();
+    let other = other["id"].as_i64().unwrap();
+    let refused = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cases/{other}/evidence/1/accept"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+    let taken = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/evidence/2/accept"),
+            json!({}),
+        )
+        .await
+        .json();
+    assert!(taken[0].get("refused").is_none(), "{taken}");
+    let taken = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/evidence/1/accept"),
+            json!({}),
+        )
+        .await
+        .json();
+    assert_eq!(taken[0]["offer"], "refund_promise", "{taken}");
+    assert!(taken[0].get("refused").is_none(), "{taken}");
+    let case = api.get(&format!("/api/v1/cases/{id}")).await.json();
+    assert_eq!(case["state"], "refund_promised");
+    assert_eq!(case["refund"]["promised"], "24.43");
+    assert_eq!(case["refund"]["promised_by"], listed[0]["offers"][0]["by"]);
+
+    // The case page shows the text and offers nothing more once taken.
+    let page = String::from_utf8(api.get(&format!("/cases/{id}")).await.bytes).unwrap();
+    assert!(
+        page.contains("识别文字") || page.contains("Text read"),
+        "{page}"
+    );
+    assert!(!page.contains("data-reading"));
+    let found = String::from_utf8(
+        api.get(&format!("/cases/{id}?q=%E8%A7%A3%E7%BA%A6"))
+            .await
+            .bytes,
+    )
+    .unwrap();
+    assert!(
+        found.contains("evidence-hits") && found.contains("解约.png"),
+        "{found}"
+    );
 }

@@ -23,12 +23,40 @@ use crate::error::{Localize, UserError};
 /// How long one image may take before Tesseract is stopped.
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What the application keeps about reading: the engine once found, and the images being
-/// read now (the server reads off the request path; a page asks whether one is pending).
+/// What the application keeps about reading: the engine once found (or why not, looked
+/// for again after a minute: the user may install Tesseract while the server runs), the
+/// images being read now (the server reads off the request path; a page asks whether one
+/// is pending), a count that moves whenever that set changes, and the turn: one image is
+/// read at a time, so uploads in a row queue instead of fighting over two cores.
 #[derive(Default)]
 pub struct Readers {
-    engine: std::sync::Mutex<Option<tuiding_ocr::Engine>>,
+    engine: std::sync::Mutex<Option<(Result<tuiding_ocr::Engine, String>, std::time::Instant)>>,
     reading: std::sync::Mutex<HashSet<String>>,
+    generation: std::sync::atomic::AtomicU64,
+    turn: std::sync::Mutex<()>,
+}
+
+impl Readers {
+    fn set_reading(&self, sha256: &str, on: bool) -> bool {
+        let mut reading = self.reading.lock().unwrap_or_else(PoisonError::into_inner);
+        let changed = if on {
+            reading.insert(sha256.to_string())
+        } else {
+            reading.remove(sha256)
+        };
+        if changed {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        changed
+    }
+
+    fn is_reading(&self, sha256: &str) -> bool {
+        self.reading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(sha256)
+    }
 }
 
 /// What is known of an image's text.
@@ -188,13 +216,14 @@ fn engine(ctx: &Ctx<impl Backend>) -> Result<tuiding_ocr::Engine, String> {
         .engine
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    if let Some(engine) = kept.as_ref() {
-        return Ok(engine.clone());
+    if let Some((found, at)) = kept.as_ref()
+        && (found.is_ok() || at.elapsed() < Duration::from_secs(60))
+    {
+        return found.clone();
     }
-    match tuiding_ocr::Engine::find() {
-        Ok(engine) => Ok(kept.insert(engine).clone()),
-        Err(e) => Err(reason(ctx, &e)),
-    }
+    let found = tuiding_ocr::Engine::find().map_err(|e| reason(ctx, &e));
+    *kept = Some((found.clone(), std::time::Instant::now()));
+    found
 }
 
 fn reason(ctx: &Ctx<impl Backend>, error: &tuiding_ocr::OcrError) -> String {
@@ -220,13 +249,7 @@ pub fn state(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState
     {
         return Ok(TextState::Read { text });
     }
-    let reading = ctx
-        .caches()
-        .readers
-        .reading
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .contains(&entry.sha256);
+    let reading = ctx.caches().readers.is_reading(&entry.sha256);
     Ok(if reading {
         TextState::Reading
     } else {
@@ -289,14 +312,7 @@ pub fn read_and_keep(
     if !again && let Some(text) = vault.text_of(&entry.sha256).localize_vault(ctx.lang)? {
         return Ok(TextState::Read { text });
     }
-    let claimed = ctx
-        .caches()
-        .readers
-        .reading
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(entry.sha256.clone());
-    if !claimed {
+    if !ctx.caches().readers.set_reading(&entry.sha256, true) {
         return Ok(TextState::Reading);
     }
     let read = read_now(ctx, entry);
@@ -308,50 +324,65 @@ pub fn read_and_keep(
         Ok(Err(reason)) => Ok(TextState::Unread { reason }),
         Err(e) => Err(e),
     };
-    ctx.caches()
-        .readers
-        .reading
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .remove(&entry.sha256);
+    ctx.caches().readers.set_reading(&entry.sha256, false);
     kept
 }
 
 /// Marks images as being read before a reader thread starts on them, so a page served
 /// in between says "reading…".
 pub fn mark_reading(ctx: &Ctx<impl Backend>, entries: &[Entry]) -> Vec<Entry> {
-    let mut reading = ctx
-        .caches()
-        .readers
-        .reading
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let readers = &ctx.caches().readers;
     entries
         .iter()
-        .filter(|e| is_image(e) && reading.insert(e.sha256.clone()))
+        .filter(|e| is_image(e) && readers.set_reading(&e.sha256, true))
         .cloned()
         .collect()
 }
 
 /// Reads images marked by [`mark_reading`] and keeps their text (the server's reader
-/// thread); each is unmarked when done, whatever happened.
+/// thread), one image at a time in the application; each is unmarked when done, whatever
+/// happened (a failure shows as "not read" with its reason).
 pub fn read_marked(ctx: &Ctx<impl Backend>, entries: &[Entry]) {
+    let readers = &ctx.caches().readers;
     for entry in entries {
+        let turn = readers.turn.lock().unwrap_or_else(PoisonError::into_inner);
         let read = read_now(ctx, entry);
-        if let Ok(Ok(text)) = read
-            && let Ok(vault) = vault(ctx)
-        {
-            if let Err(e) = vault.keep_text(&entry.sha256, text) {
-                ctx.reporter().warn(&e.to_string());
-            }
+        let kept = match read {
+            Ok(Ok(text)) => vault(ctx).and_then(|v| {
+                v.keep_text(&entry.sha256, text)
+                    .localize_vault(ctx.lang)
+                    .map(|_| ())
+            }),
+            Ok(Err(reason)) => Err(anyhow::anyhow!(reason)),
+            Err(e) => Err(e),
+        };
+        drop(turn);
+        if let Err(e) = kept {
+            ctx.reporter()
+                .warn(&format!("evidence #{}: {e:#}", entry.seq));
         }
-        ctx.caches()
-            .readers
-            .reading
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&entry.sha256);
+        readers.set_reading(&entry.sha256, false);
     }
+}
+
+/// [`readouts`] of a whole case, kept while the journal, the kept texts and the images
+/// being read are unchanged (the case page shows them on every view).
+pub fn case_readouts(
+    ctx: &Ctx<impl Backend>,
+    case: i64,
+) -> anyhow::Result<std::sync::Arc<Vec<Readout>>> {
+    use std::hash::{Hash, Hasher};
+    let mut also = std::hash::DefaultHasher::new();
+    super::journal_stamp(ctx)?.hash(&mut also);
+    texts_stamp(ctx)?.hash(&mut also);
+    ctx.caches()
+        .readers
+        .generation
+        .load(std::sync::atomic::Ordering::SeqCst)
+        .hash(&mut also);
+    ctx.remembered_given("case.readouts", &case.to_string(), also.finish(), |ctx| {
+        readouts(ctx, case, None)
+    })
 }
 
 /// The day a screenshot was taken, in China Standard Time (a promise counts from it).
@@ -449,12 +480,66 @@ pub fn texts_stamp(ctx: &Ctx<impl Backend>) -> anyhow::Result<Option<std::time::
 
 /// The readout of one entry: its text as kept (or read now with `read_now`, kept or not),
 /// the proposals, the offers and the flag.
-pub fn readout(
-    ctx: &Ctx<impl Backend>,
-    data: &CaseData,
+/// Reads the evidence of one case: what every readout shares (the case, the working-day
+/// calendar, the refund claimed, the bills) is got once, and only when needed.
+pub struct CaseReader<'a, B: Backend> {
+    ctx: &'a Ctx<B>,
+    data: &'a CaseData,
+    calendar: std::cell::OnceCell<tuiding_core::WorkCalendar>,
+    claim: std::cell::OnceCell<Option<crate::case::message::RefundClaim>>,
+    bills: std::cell::OnceCell<Vec<tuiding_core::transaction::Transaction>>,
+}
+
+impl<'a, B: Backend> CaseReader<'a, B> {
+    /// A reader of the case `data`.
+    pub fn new(ctx: &'a Ctx<B>, data: &'a CaseData) -> Self {
+        CaseReader {
+            ctx,
+            data,
+            calendar: std::cell::OnceCell::new(),
+            claim: std::cell::OnceCell::new(),
+            bills: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn calendar(&self) -> anyhow::Result<&tuiding_core::WorkCalendar> {
+        if let Some(c) = self.calendar.get() {
+            return Ok(c);
+        }
+        let calendar = self.ctx.calendar()?;
+        Ok(self.calendar.get_or_init(|| calendar))
+    }
+
+    fn claim(&self) -> Option<&crate::case::message::RefundClaim> {
+        self.claim
+            .get_or_init(|| crate::case::message::refund_claim(self.ctx, self.data))
+            .as_ref()
+    }
+
+    fn bills(&self) -> anyhow::Result<&[tuiding_core::transaction::Transaction]> {
+        if let Some(b) = self.bills.get() {
+            return Ok(b);
+        }
+        let bills = self
+            .ctx
+            .open_store()?
+            .bill_transactions()
+            .localize(self.ctx.lang)?;
+        Ok(self.bills.get_or_init(|| bills))
+    }
+
+    /// The readout of one entry of the case, from what is known of its text.
+    pub fn readout(&self, entry: &Entry, state: TextState) -> anyhow::Result<Readout> {
+        readout(self, entry, state)
+    }
+}
+
+fn readout<B: Backend>(
+    reader: &CaseReader<'_, B>,
     entry: &Entry,
     state: TextState,
 ) -> anyhow::Result<Readout> {
+    let (ctx, data) = (reader.ctx, reader.data);
     let mut out = Readout {
         entry: entry.clone(),
         ocr: None,
@@ -491,9 +576,7 @@ pub fn readout(
     let whole = text.text();
     let found_all = read_screenshot_text(&whole, currency);
     let found = found_all.clone();
-    let calendar = ctx.calendar()?;
     let from = taken_on(ctx, entry);
-    let mut bills: Option<Vec<tuiding_core::transaction::Transaction>> = None;
     for f in found {
         let line_confidence = text.lines.get(f.line - 1).map_or(0, |l| l.confidence);
         let confidence =
@@ -521,7 +604,10 @@ pub fn readout(
                 view.amount = amount.map(Money::amount_string);
                 view.currency = amount.map(|a| a.currency().code());
                 view.window = window;
-                view.due_on = window.and_then(|w| w.due(from, &calendar));
+                view.due_on = match window {
+                    Some(w) => w.due(from, reader.calendar()?),
+                    None => None,
+                };
                 view.summary = refund_summary(ctx, amount, view.due_on);
             }
             Proposal::CancellationConfirmed { phrase } => {
@@ -571,15 +657,7 @@ pub fn readout(
                 view.amount = Some(amount.amount_string());
                 view.currency = Some(amount.currency().code());
                 view.at = at.map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
-                if bills.is_none() {
-                    bills = Some(ctx.open_store()?.bill_transactions().localize(ctx.lang)?);
-                }
-                view.bill = same_charge(
-                    bills.as_deref().unwrap_or_default(),
-                    amount,
-                    at,
-                    order.as_deref(),
-                );
+                view.bill = same_charge(reader.bills()?, amount, at, order.as_deref());
                 view.summary = format!(
                     "{}{amount}{}{}",
                     ctx.t("扣款 ", "A charge of "),
@@ -603,7 +681,7 @@ pub fn readout(
         }
         out.proposals.push(view);
     }
-    out.offers = offers(ctx, data, &out.proposals)?;
+    out.offers = offers(reader, &out.proposals);
     out.ocr = Some(OcrView {
         text: whole,
         lines: text.lines,
@@ -660,27 +738,22 @@ fn same_charge(
 /// What accepting a screenshot's proposals does: one refund promise (the amount from the
 /// screenshot, else the refund the case claims; the latest due day it gives, else the one
 /// the case expects) and the steps it confirms that are not done yet.
-fn offers(
-    ctx: &Ctx<impl Backend>,
-    data: &CaseData,
-    proposals: &[ProposalView],
-) -> anyhow::Result<Vec<Offer>> {
+fn offers<B: Backend>(reader: &CaseReader<'_, B>, proposals: &[ProposalView]) -> Vec<Offer> {
     let mut offers = Vec::new();
     let promises: Vec<&ProposalView> = proposals
         .iter()
         .filter(|p| p.kind == "refund_promise")
         .collect();
     if !promises.is_empty() {
-        let claim = crate::case::message::refund_claim(ctx, data);
         let amount = promises
             .iter()
             .find_map(|p| p.amount.clone())
-            .or_else(|| claim.as_ref().map(|c| c.amount.clone()));
+            .or_else(|| reader.claim().map(|c| c.amount.clone()));
         let by = promises
             .iter()
             .filter_map(|p| p.due_on)
             .max()
-            .or_else(|| claim.as_ref().and_then(|c| c.due));
+            .or_else(|| reader.claim().and_then(|c| c.due));
         if let (Some(amount), Some(by)) = (amount, by) {
             offers.push(Offer::RefundPromise { amount, by });
         }
@@ -690,7 +763,7 @@ fn offers(
         .filter(|p| p.kind == "cancellation_confirmed")
     {
         if let Some(step) = &p.step
-            && !step_done(data, step)
+            && !step_done(reader.data, step)
             && !offers
                 .iter()
                 .any(|o| matches!(o, Offer::MarkStep { step: s } if s == step))
@@ -698,7 +771,7 @@ fn offers(
             offers.push(Offer::MarkStep { step: step.clone() });
         }
     }
-    Ok(offers)
+    offers
 }
 
 /// The readouts of a case's evidence, as kept (nothing is read: the case page, `case
@@ -710,10 +783,11 @@ pub fn readouts(
 ) -> anyhow::Result<Vec<Readout>> {
     let store = ctx.open_store()?;
     let data = load(ctx, &store, case)?;
+    let reader = CaseReader::new(ctx, &data);
     data.evidence
         .iter()
         .filter(|e| only.is_none_or(|o| o.contains(&e.seq)))
-        .map(|e| readout(ctx, &data, e, state(ctx, e)?))
+        .map(|e| reader.readout(e, state(ctx, e)?))
         .collect()
 }
 
@@ -748,7 +822,7 @@ pub fn show(ctx: &Ctx<impl Backend>, seq: u64) -> anyhow::Result<Readout> {
         },
         state => state,
     };
-    readout(ctx, &data, &entry, state)
+    CaseReader::new(ctx, &data).readout(&entry, state)
 }
 
 /// Reads (and keeps) the text of evidence just added (`evidence add`), with a progress bar.
@@ -758,6 +832,7 @@ pub fn read_added(ctx: &Ctx<impl Backend>, added: &[Entry]) -> anyhow::Result<Ve
     };
     let store = ctx.open_store()?;
     let data = load(ctx, &store, first.case_id)?;
+    let reader = CaseReader::new(ctx, &data);
     let reporter = ctx.reporter();
     let images = added.iter().filter(|e| is_image(e)).count();
     reporter.start(images as u64, ctx.t("识别截图", "reading screenshots"));
@@ -766,7 +841,7 @@ pub fn read_added(ctx: &Ctx<impl Backend>, added: &[Entry]) -> anyhow::Result<Ve
         if is_image(entry) {
             reporter.advance(1);
         }
-        match read_and_keep(ctx, entry, false).and_then(|state| readout(ctx, &data, entry, state)) {
+        match read_and_keep(ctx, entry, false).and_then(|state| reader.readout(entry, state)) {
             Ok(r) => out.push(r),
             Err(e) => {
                 reporter.finish();
@@ -783,6 +858,7 @@ pub fn read_added(ctx: &Ctx<impl Backend>, added: &[Entry]) -> anyhow::Result<Ve
 pub fn read_case(ctx: &Ctx<impl Backend>, case: i64, again: bool) -> anyhow::Result<Vec<Readout>> {
     let store = ctx.open_store()?;
     let data = load(ctx, &store, case)?;
+    let reader = CaseReader::new(ctx, &data);
     let images: Vec<&Entry> = data.evidence.iter().filter(|e| is_image(e)).collect();
     let reporter = ctx.reporter();
     reporter.start(
@@ -803,7 +879,7 @@ pub fn read_case(ctx: &Ctx<impl Backend>, case: i64, again: bool) -> anyhow::Res
                 return Err(e);
             }
         };
-        out.push(readout(ctx, &data, entry, state)?);
+        out.push(reader.readout(entry, state)?);
     }
     reporter.finish();
     Ok(out)

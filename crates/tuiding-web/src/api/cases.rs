@@ -182,6 +182,50 @@ pub async fn add_evidence(
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
+/// A case's evidence with the text read from each screenshot (masked), what it proposes
+/// and what accepting does (as `tuiding evidence read CASE --json` shows, without reading:
+/// screenshots are read when stored; `ocr` is null with `ocr_missing` until then).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/evidence", tag = "cases", params(("id" = i64, Path)),
+    responses((status = 200, description = "Every piece of evidence with `ocr`, `proposals` and `offers`", body = Object), (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn list_evidence(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id(id): Id<i64>,
+) -> ApiResult<Json<Vec<tuiding_app::evidence::reading::Readout>>> {
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            Ok(tuiding_app::evidence::reading::case_readouts(ctx, id)?
+                .as_ref()
+                .clone())
+        })
+        .await?,
+    ))
+}
+
+/// Takes what a screenshot proposes (as `tuiding evidence accept SEQ`): the steps it
+/// confirms marked done, then its refund promise recorded as `case refund --promised`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/evidence/{seq}/accept", tag = "cases", params(("id" = i64, Path), ("seq" = u64, Path)),
+    responses((status = 200, description = "Each offer taken, or `refused` with why", body = Object), (status = 404, description = "No such case, or the case has no such evidence", body = crate::error::ErrorBody)))]
+pub async fn accept_evidence(
+    State(s): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Id((id, seq)): Id<(i64, u64)>,
+) -> ApiResult<Json<Vec<tuiding_app::evidence::reading::Accepted>>> {
+    use tuiding_app::evidence::reading;
+    Ok(Json(
+        s.run(lang, move |ctx| {
+            let readouts = reading::readouts(ctx, id, Some(&[seq]))?;
+            let Some(readout) = readouts.first() else {
+                return Err(tuiding_app::error::UserError::not_found(
+                    lang.pick("这个案件没有这份证据", "this case has no such evidence"),
+                ));
+            };
+            Ok(reading::accept(ctx, std::slice::from_ref(readout)))
+        })
+        .await?,
+    ))
+}
+
 /// `?mask=0` leaves numbers unmasked.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct MaskQuery {

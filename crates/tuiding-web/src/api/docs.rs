@@ -18,7 +18,7 @@ Cross-site requests are refused (Sec-Fetch-Site / Origin). When a password is se
         list_memberships, add_membership, get_membership, edit_membership, remove_membership, check, attach_policy,
         read_terms, get_summary, get_renewals, get_due, get_reminders,
         import_bills, get_streams, adopt_stream, dismiss_stream,
-        list_cases, open_case, get_case, mark_step, move_case, record_refund, add_evidence, dossier, verify_vault,
+        list_cases, open_case, get_case, mark_step, move_case, record_refund, add_evidence, list_evidence, accept_evidence, dossier, verify_vault,
         decision::policy_fields, decision::case_message,
         login,
     ),

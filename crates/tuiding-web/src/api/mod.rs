@@ -153,7 +153,11 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases/{id}/steps/{step}", post(mark_step))
         .route("/cases/{id}/move", post(move_case))
         .route("/cases/{id}/refund", post(record_refund))
-        .route("/cases/{id}/evidence", post(add_evidence))
+        .route(
+            "/cases/{id}/evidence",
+            post(add_evidence).get(list_evidence),
+        )
+        .route("/cases/{id}/evidence/{seq}/accept", post(accept_evidence))
         .route("/cases/{id}/dossier", get(dossier))
         .route("/vault/verify", get(verify_vault))
         .fallback(not_found)

@@ -12,12 +12,13 @@ use maud::html;
 use serde::Deserialize;
 use tuiding_app::case::{self, CaseView};
 use tuiding_app::evidence;
+use tuiding_app::evidence::reading;
 use tuiding_app::evidence::{Entry, VerifyReport};
 use tuiding_core::Lang;
 use tuiding_core::case::CaseState;
 use tuiding_core::playbook::EvidenceKind;
 
-use super::{Chrome, OrPage, PageResult, notice, page};
+use super::{Chrome, OrPage, PageResult, evidence_text, notice, page};
 use crate::error::WebError;
 use crate::security::{CsrfToken, check_form_token};
 use crate::state::{AppState, ReqLang};
@@ -38,6 +39,9 @@ pub struct Done {
     /// `all`: list every piece of evidence, not only the latest.
     #[serde(default)]
     evidence: Option<String>,
+    /// Words to find in the text of the case's screenshots.
+    #[serde(default)]
+    q: Option<String>,
 }
 
 /// Evidence rows listed unless all are asked for: a case with a thousand screenshots stays
@@ -73,13 +77,38 @@ pub async fn list(
 /// The case view, its ready-to-send messages and the vault's verification.
 type CasePage = std::sync::Arc<(CaseView, Vec<case::message::Message>)>;
 
+/// What the case page shows: the case (kept), the vault's check, what the screenshots
+/// say (kept), and the screenshots found by a search.
+struct Loaded {
+    case: CasePage,
+    vault: VerifyReport,
+    readouts: std::sync::Arc<Vec<reading::Readout>>,
+    hits: Option<Vec<reading::Hit>>,
+}
+
 fn load(
     ctx: &tuiding_app::context::Ctx,
     id: i64,
     full: bool,
-) -> anyhow::Result<(CasePage, VerifyReport)> {
+    q: Option<String>,
+) -> anyhow::Result<Loaded> {
     // The vault is verified on every view; the view itself is kept while nothing changed.
-    Ok((case::page(ctx, id)?, evidence::verify_recent(ctx, full)?))
+    let case = case::page(ctx, id)?;
+    let vault = evidence::verify_recent(ctx, full)?;
+    let readouts = reading::case_readouts(ctx, id)?;
+    let hits = match q {
+        Some(q) if !q.trim().is_empty() => {
+            let words: Vec<String> = q.split_whitespace().map(str::to_string).collect();
+            Some(reading::search(ctx, &words, Some(id))?)
+        }
+        _ => None,
+    };
+    Ok(Loaded {
+        case,
+        vault,
+        readouts,
+        hits,
+    })
 }
 
 /// `GET /cases/{id}`.
@@ -91,11 +120,20 @@ pub async fn show(
     Query(done): Query<Done>,
 ) -> PageResult {
     let full = done.verify.as_deref() == Some("full");
-    let (kept, vault) = state
-        .run(lang, move |ctx| load(ctx, id, full))
+    let q = done.q.clone().unwrap_or_default();
+    let asked = done.q.clone();
+    let loaded = state
+        .run(lang, move |ctx| load(ctx, id, full, asked))
         .await
         .or_page(lang)?;
-    let (v, messages) = (&kept.0, &kept.1);
+    let (v, messages) = (&loaded.case.0, &loaded.case.1);
+    let vault = &loaded.vault;
+    let read: std::collections::HashMap<u64, &reading::Readout> =
+        loaded.readouts.iter().map(|r| (r.entry.seq, r)).collect();
+    let unread = loaded
+        .readouts
+        .iter()
+        .any(|r| r.ocr.is_none() && !r.reading && r.entry.media_type.starts_with("image/"));
     let all_evidence = done.evidence.as_deref() == Some("all");
     let hidden = if all_evidence {
         0
@@ -110,7 +148,11 @@ pub async fn show(
         )),
         Some("step") => Some(c.t("已记录该步骤完成。", "Step recorded as done.")),
         Some("undone") => Some(c.t("已撤销该步骤。", "The step is no longer marked done.")),
-        Some("evidence") => Some(c.t("证据已存入证据库。", "Evidence stored in the vault.")),
+        Some("evidence") => Some(c.t(
+            "证据已存入证据库。截图的文字正在识别，完成后显示在下面。",
+            "Evidence stored in the vault. The screenshots' text is being read and shows below when done.",
+        )),
+        Some("accepted") => Some(c.t("已采纳截图的提议。", "The screenshot's proposals were taken.")),
         Some("moved") => Some(c.t("案件状态已更新。", "Case state updated.")),
         Some("refund") => Some(c.t("已记录退款进展。", "Refund progress recorded.")),
         _ => None,
@@ -190,10 +232,15 @@ pub async fn show(
                 }
             }
             @if !v.evidence.is_empty() {
+                (evidence_text::search(&c, v.id, &q, loaded.hits.as_deref()))
+                @if unread { (evidence_text::read_button(&c, v.id)) }
                 table.list {
                     thead { tr { th scope="col" { (c.t("文件", "File")) } th scope="col" { (c.t("类型", "Kind")) } th scope="col" { (c.t("步骤", "Step")) } th scope="col" { "SHA-256" } } }
                     tbody { @for e in v.evidence.iter().skip(hidden) { tr {
-                        td.title { "#" (e.seq) " " (e.name) br; small.muted { (e.size) " B · " span.date { (tuiding_app::clock::text_for_people(&e.captured_at)) } } }
+                        td.title {
+                            "#" (e.seq) " " (e.name) br; small.muted { (e.size) " B · " span.date { (tuiding_app::clock::text_for_people(&e.captured_at)) } }
+                            @if let Some(r) = read.get(&e.seq) { (evidence_text::block(&c, v.id, r)) }
+                        }
                         td data-label=(c.t("类型", "Kind")) { (EvidenceKind::parse(&e.kind).map_or(e.kind.as_str(), |k| k.label(lang))) }
                         td data-label=(c.t("步骤", "Step")) { (e.step.as_deref().unwrap_or("—")) }
                         td data-label="SHA-256" { code { (&e.sha256[..16]) "…" } }
@@ -453,7 +500,10 @@ pub async fn store_evidence(
         .run(lang, move |ctx| {
             // Each file is stored under the name the user gave it, made safe.
             let files = up.input_files(crate::security::safe_file_name);
-            evidence::add(ctx, id, &files, &kind, step, note)
+            let added = evidence::add(ctx, id, &files, &kind, step, note)?;
+            // Screenshots are read off the request path; the page says "reading…".
+            evidence_text::read_in_background(ctx, &added);
+            Ok(added)
         })
         .await
 }
@@ -513,4 +563,5 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases/{id}/refund", post(refund))
         .route("/cases/{id}/evidence", post(add_evidence))
         .route("/cases/{id}/dossier.zip", get(dossier))
+        .merge(evidence_text::router())
 }

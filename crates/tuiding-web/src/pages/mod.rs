@@ -7,6 +7,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod data;
 pub mod decision;
+pub mod evidence_text;
 pub mod household;
 pub mod login;
 pub mod memberships;
