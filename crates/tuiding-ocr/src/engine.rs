@@ -102,9 +102,11 @@ impl Engine {
         let mut child = Command::new(&self.program)
             .arg(&input)
             .arg(&output)
-            .args(["-l", self.languages, "--psm", "3", "--dpi", "300"])
-            // Sauvola: a threshold per neighbourhood, for white text on coloured buttons.
-            .args(["-c", "thresholding_method=2"])
+            // Page segmentation 4, "one column of text of variable sizes": a phone screen.
+            // The automatic layout (3) split label/value rows into two columns and dropped
+            // lines of dark pages; Otsu's global threshold (Tesseract's default) read
+            // labels that Sauvola's adaptive one garbled (measured on the fixtures).
+            .args(["-l", self.languages, "--psm", "4", "--dpi", "300"])
             .arg("tsv")
             // One thread: on a server several readings run at once, and OpenMP's threads
             // fighting over two cores made one reading slower, not faster.

@@ -5,11 +5,11 @@
 //!
 //! 1. [`prepare`] makes a phone screenshot easy to read: grayscale, a dark-mode screenshot
 //!    inverted (dark text on light), scaled so that body text is about the height the
-//!    recogniser was trained on, contrast stretched.
+//!    recogniser reads best and fastest.
 //! 2. [`Engine`] runs Tesseract (`tesseract`, with Debian's `chi_sim` and `eng` models) as
-//!    a subprocess with a timeout on the prepared image and returns its lines, each with a
-//!    confidence. Tesseract's own adaptive (Sauvola) thresholding binarises the image, which
-//!    keeps white text on coloured buttons that one global threshold would lose.
+//!    a subprocess with a timeout on the prepared image, reading it as one column of text
+//!    of varying sizes (a phone screen: label/value rows stay one line), and returns its
+//!    lines, each with a confidence.
 //!
 //! Tesseract is optional: [`Engine::find`] says what is missing and how to install it.
 //! What the text says (a refund promise, a cancellation confirmed) is read by

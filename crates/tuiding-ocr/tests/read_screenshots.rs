@@ -88,6 +88,8 @@ fn every_checked_in_fixture_reads_as_its_scene_says() {
         ("chat-promise-light-750.png", "24小时内原路退回"),
         ("order-charge-dark-1170.png", "4200002311202611230001"),
         ("renewed-light-1170.png", "续费成功"),
+        ("alipay-bill-light-1170.png", "2026112322001412341234567890"),
+        ("refund-detail-dark-1284.png", "2026-12-02"),
     ];
     for (file, expected) in expectations {
         let bytes = std::fs::read(fixtures().join(file)).unwrap();

@@ -36,6 +36,15 @@ pub enum RefundWindow {
         /// The hours promised.
         max: u32,
     },
+    /// `预计到账时间 2026-12-02`, `预计12月2日前到账`: a day named.
+    ByDay {
+        /// The year, when the page writes it.
+        year: Option<i16>,
+        /// The month (1–12).
+        month: i8,
+        /// The day of the month.
+        day: i8,
+    },
 }
 
 impl RefundWindow {
@@ -48,6 +57,14 @@ impl RefundWindow {
             RefundWindow::Hours { max } => from
                 .checked_add(jiff::Span::new().days(i64::from(max.div_ceil(24))))
                 .ok(),
+            RefundWindow::ByDay { year, month, day } => {
+                let on = Date::new(year.unwrap_or(from.year()), month, day).ok()?;
+                // A day without its year that is already past is next year's.
+                match year {
+                    None if on < from => Date::new(from.year() + 1, month, day).ok(),
+                    _ => Some(on),
+                }
+            }
         }
     }
 }
@@ -136,6 +153,33 @@ fn amount_in(line: &str, currency: Currency) -> Option<Money> {
     Money::parse(digits, currency).ok()
 }
 
+/// A line that is only an amount with its cents, as bill pages write the sum paid:
+/// `-25.00`, `¥25.00`.
+fn bare_amount(line: &str, currency: Currency) -> Option<Money> {
+    static BARE: OnceLock<Regex> = OnceLock::new();
+    let caps = re(&BARE, r"^[-−]?[¥￥]?(\d{1,7}\.\d{2})$").captures(line)?;
+    Money::parse(&caps[1], currency).ok()
+}
+
+/// A day a refund is due by, as a page writes it: `2026-12-02`, `2026年12月2日`, `12月2日`.
+fn day_in(line: &str) -> Option<RefundWindow> {
+    static DAY: OnceLock<Regex> = OnceLock::new();
+    let caps = re(
+        &DAY,
+        r"(?:(\d{4})[-/年.])?(\d{1,2})[-/月.](\d{1,2})(?:日|号|$|[^\d:：])",
+    )
+    .captures(line)?;
+    let year = caps.get(1).and_then(|m| m.as_str().parse().ok());
+    // Without a year only 月/日 is a day ("3-7" is a window, not March 7th).
+    if year.is_none() && !caps.get(0)?.as_str().contains('月') {
+        return None;
+    }
+    let month: i8 = caps.get(2)?.as_str().parse().ok()?;
+    let day: i8 = caps.get(3)?.as_str().parse().ok()?;
+    Date::new(year.unwrap_or(2000), month, day).ok()?;
+    Some(RefundWindow::ByDay { year, month, day })
+}
+
 fn window_in(line: &str) -> Option<RefundWindow> {
     static WINDOW: OnceLock<Regex> = OnceLock::new();
     let caps = re(
@@ -189,22 +233,31 @@ fn time_in(text: &str) -> Option<DateTime> {
     .ok()
 }
 
+/// Who was paid (商户名称, 收款方全称 …), else what was bought (商品说明 …).
 fn merchant_in(text: &str) -> Option<String> {
-    static MERCHANT: OnceLock<Regex> = OnceLock::new();
+    static PAYEE: OnceLock<Regex> = OnceLock::new();
+    static GOODS: OnceLock<Regex> = OnceLock::new();
     re(
-        &MERCHANT,
-        r"(?:商户名称|商户全称|收款方|商户|商品)\s*[:：]?\s*(\S[^\n]{0,40})",
+        &PAYEE,
+        r"(?:商户名称|商户全称|收款方全称|收款方|商户)\s*[:：]?\s*(\S[^\n]{0,40})",
     )
     .captures(text)
+    .or_else(|| {
+        re(
+            &GOODS,
+            r"(?:商品说明|商品名称|商品)\s*[:：]?\s*(\S[^\n]{0,40})",
+        )
+        .captures(text)
+    })
     .map(|c| c[1].trim().to_string())
 }
 
 /// Undoes what OCR gets wrong in the words this reader looks for, as seen reading drawn
-/// screenshots with Tesseract's chi_sim model: `¥` read as `Y` or `#` before an amount
+/// screenshots with Tesseract's chi_sim model: `¥` read as `Y`, `#` or `#Y` before an amount
 /// (after a Chinese character, a colon or at the start), and 退款 read as 授款.
 fn corrected(line: &str) -> String {
     static YUAN: OnceLock<Regex> = OnceLock::new();
-    let line = re(&YUAN, r"(^|[\p{Han}:：])[Y#](\d)").replace_all(line, "${1}¥${2}");
+    let line = re(&YUAN, r"(^|[\p{Han}:：])[Y#]{1,2}(\d)").replace_all(line, "${1}¥${2}");
     line.replace("授款", "退款")
 }
 
@@ -248,7 +301,8 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
         let arrives = line.contains("到账") || line.contains("退还");
         if refund || arrives {
             let amount = amount_in(line, currency);
-            let window = window_in(line);
+            // A day named first: in 12月2日前, "2日" is no window of two days.
+            let window = day_in(line).or_else(|| window_in(line));
             if amount.is_some() || window.is_some() {
                 let confidence = match (amount.is_some(), window.is_some(), refund) {
                     (true, true, _) => 90,
@@ -278,6 +332,29 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
             charge_line = Some(i);
         }
     }
+    // A bill's detail page writes the amount alone, large (`-25.00`), over 交易成功 and
+    // label/value rows: a charge, unless the page is about a refund.
+    let page_paid = squeezed.iter().any(|l| {
+        [
+            "交易成功",
+            "支付成功",
+            "付款成功",
+            "扣款成功",
+            "支付时间",
+            "付款时间",
+            "交易时间",
+            "付款方式",
+            "支付方式",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+    });
+    let refund_page = squeezed.iter().any(|l| l.contains("退款"));
+    if charge_line.is_none() && page_paid && !refund_page {
+        charge_line = squeezed
+            .iter()
+            .position(|l| bare_amount(l, currency).is_some());
+    }
     if let Some(i) = charge_line {
         let whole = squeezed.join("\n");
         let order = order_in(&whole);
@@ -288,7 +365,9 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
                 .iter()
                 .filter(|x| **x)
                 .count() as u8;
-        if let Some(amount) = amount_in(&squeezed[i], currency) {
+        if let Some(amount) =
+            amount_in(&squeezed[i], currency).or_else(|| bare_amount(&squeezed[i], currency))
+        {
             found.push(at(
                 i,
                 Proposal::Charge {
@@ -404,6 +483,73 @@ mod tests {
         assert_eq!(found[2].text, "预计3-7个工作日内授款至原支付账户");
         // A Y in a Latin word stays.
         assert!(read_screenshot_text("退款 RMBY5", Currency::CNY).is_empty());
+    }
+
+    #[test]
+    fn a_bill_detail_page_with_the_amount_alone_is_a_charge() {
+        // As Tesseract read tuiding-ocr's alipay-bill-light-1170.png (psm 4).
+        let text = "9:41\n账单详情\n爱奇艺\n-25.00\n交易成功\n支付时间 2026-11-23 10:00:01\n付款方式 余额宝\n商品说明 爱奇艺黄金 VIP 会员连续包月\n收款方全称 北京爱奇艺科技有限公司\n订单号 2026112322001412341234567890";
+        let found = read_screenshot_text(text, Currency::CNY);
+        assert_eq!(kinds(&found), ["charge"]);
+        assert_eq!(
+            found[0].proposal,
+            Proposal::Charge {
+                amount: Money::from_minor(2500, Currency::CNY),
+                at: Some(date(2026, 11, 23).at(10, 0, 1, 0)),
+                order: Some("2026112322001412341234567890".into()),
+                merchant: Some("北京爱奇艺科技有限公司".into()),
+            }
+        );
+        assert_eq!(found[0].line, 4);
+        // A refund page's amount alone is not a charge.
+        let refund =
+            "退款详情\n¥24.43\n退款处理中\n退款方式 原路退回\n交易时间 2026-11-23 10:00:01";
+        assert!(!kinds(&read_screenshot_text(refund, Currency::CNY)).contains(&"charge"));
+    }
+
+    #[test]
+    fn a_refund_due_on_a_named_day_is_a_promise_until_that_day() {
+        let text = "退款详情\n¥24.43\n退款处理中\n退款金额 Y24.43\n预计到账时间 2026-12-02\n退款方式 原路退回";
+        let found = read_screenshot_text(text, Currency::CNY);
+        assert_eq!(kinds(&found), ["refund_promise", "refund_promise"]);
+        let Proposal::RefundPromise {
+            window: Some(window),
+            ..
+        } = found[1].proposal
+        else {
+            panic!("{:?}", found[1]);
+        };
+        let calendar = WorkCalendar::embedded();
+        assert_eq!(
+            window.due(date(2026, 11, 29), &calendar),
+            Some(date(2026, 12, 2))
+        );
+        // A day without its year: this year's, or next year's once past.
+        let found = read_screenshot_text("预计12月2日前退款到账", Currency::CNY);
+        let Proposal::RefundPromise {
+            window: Some(window),
+            ..
+        } = found[0].proposal
+        else {
+            panic!("{found:?}");
+        };
+        assert_eq!(
+            window.due(date(2026, 11, 29), &calendar),
+            Some(date(2026, 12, 2))
+        );
+        assert_eq!(
+            window.due(date(2026, 12, 20), &calendar),
+            Some(date(2027, 12, 2))
+        );
+        // "3-7" stays a window of working days, not March 7th.
+        let found = read_screenshot_text("预计3-7个工作日内退款", Currency::CNY);
+        assert!(matches!(
+            found[0].proposal,
+            Proposal::RefundPromise {
+                window: Some(RefundWindow::WorkingDays { min: 3, max: 7 }),
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -101,7 +101,7 @@ fn a_refund_page_proposes_its_promise_and_accepting_records_what_case_refund_wou
     );
     let promise = &refund_page["proposals"][1];
     assert_eq!(promise["amount"], "24.43");
-    assert_eq!(promise["line"], 3);
+    assert_eq!(promise["line"], 4);
     assert!(promise["confidence"].as_u64().unwrap() > 0);
     let window = &refund_page["proposals"][2];
     assert_eq!(window["window"]["unit"], "working_days");
@@ -328,4 +328,42 @@ fn showing_the_text_of_a_screenshot_never_read_keeps_nothing() {
     let read = json(tuiding(&dir).args(["evidence", "read", "1"]));
     assert_eq!(read[0]["proposals"][0]["kind"], "cancellation_confirmed");
     assert!(dir.path().join("data/vault/text").is_dir());
+}
+
+#[test]
+fn a_bill_detail_and_a_dark_refund_detail_read_as_charge_and_promise_by_day() {
+    if !tesseract_here() {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    case(&dir);
+    let added = json(
+        tuiding(&dir)
+            .args(["evidence", "add", "1"])
+            .arg(shot("alipay-bill-light-1170.png"))
+            .arg(shot("refund-detail-dark-1284.png"))
+            .args(["--kind", "payment"]),
+    );
+    // Label/value rows are read as one line each: the order number beside its label.
+    let bill = &added[0];
+    assert_eq!(kinds(bill), ["charge"], "{bill}");
+    let charge = &bill["proposals"][0];
+    assert_eq!(charge["amount"], "25.00");
+    assert_eq!(charge["order"], "2026112322001412341234567890");
+    assert_eq!(charge["at"], "2026-11-23 10:00:01");
+    assert!(charge["summary"].as_str().unwrap().contains("25.00"));
+
+    let refund = &added[1];
+    assert!(refund["ocr"]["inverted"].as_bool().unwrap());
+    let by_day = refund["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["window"]["unit"] == "by_day")
+        .unwrap_or_else(|| panic!("{refund}"));
+    assert_eq!(by_day["due_on"], "2026-12-02");
+    assert_eq!(refund["offers"][0]["amount"], "24.43");
+    assert_eq!(refund["offers"][0]["by"], "2026-12-02");
+    let text = refund["ocr"]["text"].as_str().unwrap();
+    assert!(text.contains("139 **** 5678"), "{text}");
 }

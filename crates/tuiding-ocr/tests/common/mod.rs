@@ -9,12 +9,25 @@ use image::{Rgb, RgbImage};
 /// Where Debian's `fonts-noto-cjk` puts the font (index 2 of the collection is SC).
 const FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
-/// A line to draw: text, size in px, and whether it is on a coloured button.
+/// A line to draw: text, size in px, whether it is on a coloured button, and a value drawn
+/// right-aligned on the same row (the label/value rows of bill details).
 pub struct Text<'a> {
     pub text: &'a str,
     pub px: f32,
     pub button: bool,
     pub muted: bool,
+    pub value: Option<&'a str>,
+}
+
+/// A label on the left, its value right-aligned.
+pub fn row<'a>(label: &'a str, value: &'a str, px: f32) -> Text<'a> {
+    Text {
+        text: label,
+        px,
+        button: false,
+        muted: true,
+        value: Some(value),
+    }
 }
 
 pub fn t(text: &str, px: f32) -> Text<'_> {
@@ -23,6 +36,7 @@ pub fn t(text: &str, px: f32) -> Text<'_> {
         px,
         button: false,
         muted: false,
+        value: None,
     }
 }
 
@@ -32,6 +46,7 @@ pub fn muted(text: &str, px: f32) -> Text<'_> {
         px,
         button: false,
         muted: true,
+        value: None,
     }
 }
 
@@ -41,6 +56,7 @@ pub fn button(text: &str, px: f32) -> Text<'_> {
         px,
         button: true,
         muted: false,
+        value: None,
     }
 }
 
@@ -134,6 +150,11 @@ pub fn screenshot(
                 colour,
                 Some(card),
             );
+            if let Some(value) = line.value {
+                let w = width_of(font, value, px);
+                let x = width as f32 - 36.0 * unit - w;
+                draw(&mut img, font, value, x, y, px, ink, Some(card));
+            }
             y += px * 1.9;
         }
     }
@@ -194,6 +215,13 @@ fn draw(
             }
         });
     }
+}
+
+fn width_of(font: &FontVec, text: &str, px: f32) -> f32 {
+    let scaled = font.as_scaled(PxScale::from(px));
+    text.chars()
+        .map(|c| scaled.h_advance(scaled.glyph_id(c)))
+        .sum()
 }
 
 /// PNG bytes of an image.
@@ -261,6 +289,38 @@ pub fn scenes() -> Vec<(&'static str, u32, u32, bool, Vec<Text<'static>>)> {
                 t("交易单号 4200002311202611230001", 15.0),
                 t("支付时间 2026-11-23 10:00:01", 15.0),
                 t("付款卡 6222021234567890128", 15.0),
+            ],
+        ),
+        (
+            "alipay-bill-light-1170",
+            1170,
+            2532,
+            false,
+            vec![
+                t("账单详情", 18.0),
+                t("爱奇艺", 16.0),
+                t("-25.00", 34.0),
+                t("交易成功", 15.0),
+                row("支付时间", "2026-11-23 10:00:01", 14.0),
+                row("付款方式", "余额宝", 14.0),
+                row("商品说明", "爱奇艺黄金VIP会员连续包月", 14.0),
+                row("收款方全称", "北京爱奇艺科技有限公司", 14.0),
+                row("订单号", "2026112322001412341234567890", 14.0),
+            ],
+        ),
+        (
+            "refund-detail-dark-1284",
+            1284,
+            2778,
+            true,
+            vec![
+                t("退款详情", 18.0),
+                t("¥24.43", 34.0),
+                t("退款处理中", 16.0),
+                row("退款金额", "¥24.43", 14.0),
+                row("预计到账时间", "2026-12-02", 14.0),
+                row("退款方式", "原路退回", 14.0),
+                row("联系电话", "139 1234 5678", 14.0),
             ],
         ),
         (
