@@ -19,6 +19,30 @@ use tuiding_core::Lang;
 
 const WIDTHS: [(u32, u32); 2] = [(1280, 1000), (390, 844)];
 
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tuiding-ocr/tests/fixtures")
+        .join(name)
+}
+
+/// Whether Tesseract with its Chinese model is here; under `CI=true` it must be.
+fn tesseract_here() -> bool {
+    let found = std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "chi_sim")
+        });
+    if !found {
+        let message = "Tesseract with chi_sim is not installed (the screenshot's text is not checked): sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim";
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
+        eprintln!("{message}");
+    }
+    found
+}
+
 /// A demo ledger with bills imported, a case with evidence, a household member and a
 /// split: every page has something to show.
 fn full_ledger(root: &Path) -> std::path::PathBuf {
@@ -27,11 +51,13 @@ fn full_ledger(root: &Path) -> std::path::PathBuf {
     let csv = common::data("alipay-small.csv");
     tuiding_app::bills::import(&ctx, &[InputFile::path(&csv)], &[]).unwrap();
     tuiding_app::case::open(&ctx, 1).unwrap();
+    // A drawn refund page, its text read (when Tesseract is here) as an upload's is.
     let shot = InputFile::Bytes {
         name: "退订成功.png".into(),
-        bytes: b"\x89PNG\r\n\x1a\nshot".to_vec(),
+        bytes: std::fs::read(fixture("refund-promise-light-1170.png")).unwrap(),
     };
-    tuiding_app::evidence::add(&ctx, 1, &[shot], "operation", None, None).unwrap();
+    let added = tuiding_app::evidence::add(&ctx, 1, &[shot], "operation", None, None).unwrap();
+    tuiding_app::evidence::reading::read_added(&ctx, &added).unwrap();
     tuiding_app::household::add_member(&ctx, "小明").unwrap();
     tuiding_app::household::add_member(&ctx, "小红").unwrap();
     let change = tuiding_app::household::SplitChange {
@@ -270,8 +296,8 @@ async fn by_hand(c: &Client, base: &str, tmp: &Path, width: u32) {
     click(c, Locator::XPath("//button[contains(., '开始退订')]")).await;
     wait_path(c, "/cases/1?done=opened").await;
     assert_fits(c, &format!("case at {width} px")).await;
-    let shot = tmp.join("解约成功.png");
-    std::fs::write(&shot, b"\x89PNG\r\n\x1a\nclosed").unwrap();
+    let shot = tmp.join("退订成功.png");
+    std::fs::copy(fixture("refund-promise-light-1170.png"), &shot).unwrap();
     type_into(
         c,
         Locator::Css("#evidence-form input[type=file]"),
@@ -280,8 +306,24 @@ async fn by_hand(c: &Client, base: &str, tmp: &Path, width: u32) {
     .await;
     submit(c, "#evidence-form").await;
     wait_path(c, "/cases/1?done=evidence").await;
-    assert!(text_of(c, "#evidence table").await.contains("解约成功.png"));
+    assert!(text_of(c, "#evidence table").await.contains("退订成功.png"));
     assert_fits(c, &format!("case with evidence at {width} px")).await;
+    if tesseract_here() {
+        // The page says "reading…" and reloads itself until the text is there.
+        let mut said = String::new();
+        for _ in 0..300 {
+            said = text_of(c, "#evidence table").await;
+            if said.contains("退订成功") && !said.contains("正在识别") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(said.contains("承诺退款 ¥24.43"), "{said}");
+        assert_fits(c, &format!("case with the screenshot's text at {width} px")).await;
+        click(c, Locator::XPath("//button[contains(., '采纳')]")).await;
+        wait_path(c, "/cases/1?done=accepted").await;
+        assert_eq!(text_of(c, "#state").await, "平台已承诺退款");
+    }
 
     // A backup downloads from the data page.
     go(c, base, "/data", width).await;

@@ -698,3 +698,47 @@ fn json_failure(cmd: &mut Command) -> Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+#[test]
+fn a_case_opened_after_its_channels_were_closed_takes_a_refund_promise() {
+    let dir = TempDir::new().unwrap();
+    membership(&dir);
+    // Both channels closed on the membership before the case was opened.
+    tuiding(&dir, "2026-11-20")
+        .args(["edit", "1", "--close", "wechat_pay", "--close", "alipay"])
+        .assert()
+        .success();
+    json(tuiding(&dir, "2026-11-20").args(["case", "open", "1"]));
+    let case = json(tuiding(&dir, "2026-11-20").args(["case", "show", "1"]));
+    assert_eq!(case["state"], "opened");
+    // Before: refused as "too early". Now the case catches up with its channels first.
+    tuiding(&dir, "2026-11-21")
+        .args([
+            "case",
+            "refund",
+            "1",
+            "--promised",
+            "13.00",
+            "--by",
+            "2026-12-01",
+        ])
+        .assert()
+        .success();
+    let case = json(tuiding(&dir, "2026-11-21").args(["case", "show", "1"]));
+    assert_eq!(case["state"], "refund_promised");
+    let moves: Vec<&str> = case["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            "opened",
+            "channels_closed",
+            "refund_requested",
+            "refund_promised"
+        ]
+    );
+}

@@ -273,6 +273,43 @@ pub fn mark_step(
     Ok(())
 }
 
+/// A case opened after its membership's channels were closed elsewhere (the membership's
+/// form, `edit --close`) still says "opened" though nothing can charge any more: its
+/// refund would be refused as too early. When every channel step is done, the case first
+/// moves to "channels closed" (a legal move from where it stands), as marking the last
+/// step would have moved it. Returns the case as it now is.
+fn catch_up_with_channels(
+    ctx: &Ctx<impl Backend>,
+    store: &mut impl tuiding_store::Store,
+    id: i64,
+) -> anyhow::Result<tuiding_store::StoredCase> {
+    let case = store.case(id).localize(ctx.lang)?;
+    if case.state >= CaseState::ChannelsClosed
+        || case.state.check(CaseState::ChannelsClosed).is_err()
+    {
+        return Ok(case);
+    }
+    let data = load(ctx, store, id)?;
+    let mut channel_steps = data
+        .steps
+        .iter()
+        .filter(|s| tuiding_core::playbook::channel_of_step(&s.id).is_some())
+        .peekable();
+    let all_closed =
+        channel_steps.peek().is_some() && channel_steps.all(|s| step_done(&data, &s.id));
+    if !all_closed {
+        return Ok(case);
+    }
+    let change = CaseChange {
+        to: Some(CaseState::ChannelsClosed),
+        ..CaseChange::default()
+    };
+    store
+        .change_case(id, case.revision, &change, ctx.now())
+        .localize(ctx.lang)?;
+    store.case(id).localize(ctx.lang)
+}
+
 /// What `case refund` records: a request, a promise (amount and date) or a payment.
 #[derive(Debug, Default, Clone)]
 pub struct RefundFacts {
@@ -304,7 +341,7 @@ pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> a
         received.as_deref(),
         on.as_deref(),
     );
-    let case = store.case(id).localize(ctx.lang)?;
+    let case = catch_up_with_channels(ctx, &mut store, id)?;
     let currency = tuiding_core::Currency::from_code(&case.currency).localize(ctx.lang)?;
     let on = on
         .map(|d| input::parse_date("--on", d, ctx.lang))

@@ -30,7 +30,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// read at a time, so uploads in a row queue instead of fighting over two cores.
 #[derive(Default)]
 pub struct Readers {
-    engine: std::sync::Mutex<Option<(Result<tuiding_ocr::Engine, String>, std::time::Instant)>>,
+    engine: std::sync::Mutex<Option<(Result<tuiding_ocr::Engine, Unread>, std::time::Instant)>>,
     reading: std::sync::Mutex<HashSet<String>>,
     generation: std::sync::atomic::AtomicU64,
     turn: std::sync::Mutex<()>,
@@ -72,12 +72,30 @@ pub enum TextState {
     /// Being read now.
     Reading,
     /// Not read, and why (Tesseract missing, not read yet, a failure).
-    Unread {
-        /// Why, in the reader's language.
-        reason: String,
-    },
+    Unread(Unread),
     /// Not an image (a PDF, a recording): nothing to read.
     NotAnImage,
+}
+
+/// Why an image's text is not there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unread {
+    /// What kind of reason (pages word it their own way).
+    #[serde(skip)]
+    pub why: Why,
+    /// The reason, worded for the command line (with the command to run).
+    pub reason: String,
+}
+
+/// The kinds of [`Unread`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// Tesseract or its Chinese model is missing.
+    NotInstalled,
+    /// Never read (stored before Tesseract was there, or a reading cut short).
+    NotYet,
+    /// Reading failed (not a decodable image, a timeout, Tesseract failed).
+    Failed,
 }
 
 /// One proposal read from a screenshot, as JSON and pages show it.
@@ -172,6 +190,9 @@ pub struct Readout {
     /// Whether it is being read now (the server).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub reading: bool,
+    /// Why there is no text, for pages to word (with `ocr_missing`).
+    #[serde(skip)]
+    pub unread: Option<Why>,
     /// What the text proposes.
     pub proposals: Vec<ProposalView>,
     /// What accepting does.
@@ -209,7 +230,7 @@ fn is_image(entry: &Entry) -> bool {
 
 /// The engine, found once per application (a failure is looked for again next time: the
 /// user may install Tesseract while the server runs).
-fn engine(ctx: &Ctx<impl Backend>) -> Result<tuiding_ocr::Engine, String> {
+fn engine(ctx: &Ctx<impl Backend>) -> Result<tuiding_ocr::Engine, Unread> {
     let mut kept = ctx
         .caches()
         .readers
@@ -226,15 +247,18 @@ fn engine(ctx: &Ctx<impl Backend>) -> Result<tuiding_ocr::Engine, String> {
     found
 }
 
-fn reason(ctx: &Ctx<impl Backend>, error: &tuiding_ocr::OcrError) -> String {
+fn reason(ctx: &Ctx<impl Backend>, error: &tuiding_ocr::OcrError) -> Unread {
     match error {
-        tuiding_ocr::OcrError::NotInstalled { .. } => ctx
+        tuiding_ocr::OcrError::NotInstalled { .. } => Unread { why: Why::NotInstalled, reason: ctx
             .t(
                 "未安装 Tesseract 文字识别（或其简体中文模型），截图未识别。安装：sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim（macOS：brew install tesseract tesseract-lang），再运行 tuiding evidence read 案件编号",
                 "Tesseract (or its Simplified Chinese model) is not installed, so the screenshot was not read. Install it: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim (macOS: brew install tesseract tesseract-lang), then run tuiding evidence read CASE",
             )
-            .to_string(),
-        e => format!("{}: {e}", ctx.t("识别失败", "reading failed")),
+            .to_string() },
+        e => Unread {
+            why: Why::Failed,
+            reason: format!("{}: {e}", ctx.t("识别失败", "reading failed")),
+        },
     }
 }
 
@@ -253,17 +277,18 @@ pub fn state(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState
     Ok(if reading {
         TextState::Reading
     } else {
-        TextState::Unread {
-            reason: match engine(ctx) {
-                Ok(_) => ctx
+        TextState::Unread(match engine(ctx) {
+            Ok(_) => Unread {
+                why: Why::NotYet,
+                reason: ctx
                     .t(
                         "尚未识别：运行 tuiding evidence read 案件编号",
                         "not read yet: run tuiding evidence read CASE",
                     )
                     .to_string(),
-                Err(reason) => reason,
             },
-        }
+            Err(unread) => unread,
+        })
     })
 }
 
@@ -271,7 +296,7 @@ pub fn state(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState
 fn read_now(
     ctx: &Ctx<impl Backend>,
     entry: &Entry,
-) -> anyhow::Result<Result<EvidenceText, String>> {
+) -> anyhow::Result<Result<EvidenceText, Unread>> {
     let engine = match engine(ctx) {
         Ok(engine) => engine,
         Err(reason) => return Ok(Err(reason)),
@@ -321,7 +346,7 @@ pub fn read_and_keep(
             .keep_text(&entry.sha256, text)
             .localize_vault(ctx.lang)
             .map(|text| TextState::Read { text }),
-        Ok(Err(reason)) => Ok(TextState::Unread { reason }),
+        Ok(Err(unread)) => Ok(TextState::Unread(unread)),
         Err(e) => Err(e),
     };
     ctx.caches().readers.set_reading(&entry.sha256, false);
@@ -353,7 +378,7 @@ pub fn read_marked(ctx: &Ctx<impl Backend>, entries: &[Entry]) {
                     .localize_vault(ctx.lang)
                     .map(|_| ())
             }),
-            Ok(Err(reason)) => Err(anyhow::anyhow!(reason)),
+            Ok(Err(unread)) => Err(anyhow::anyhow!(unread.reason)),
             Err(e) => Err(e),
         };
         drop(turn);
@@ -545,6 +570,7 @@ fn readout<B: Backend>(
         ocr: None,
         ocr_missing: None,
         reading: false,
+        unread: None,
         proposals: Vec::new(),
         offers: Vec::new(),
         flag: None,
@@ -557,8 +583,9 @@ fn readout<B: Backend>(
             out.ocr_missing = Some(ctx.t("正在识别…", "reading…").into());
             return Ok(out);
         }
-        TextState::Unread { reason } => {
-            out.ocr_missing = Some(reason);
+        TextState::Unread(unread) => {
+            out.ocr_missing = Some(unread.reason);
+            out.unread = Some(unread.why);
             return Ok(out);
         }
         TextState::NotAnImage => {
@@ -816,9 +843,9 @@ pub fn show(ctx: &Ctx<impl Backend>, seq: u64) -> anyhow::Result<Readout> {
     let store = ctx.open_store()?;
     let data = load(ctx, &store, entry.case_id)?;
     let state = match state(ctx, &entry)? {
-        TextState::Unread { .. } => match read_now(ctx, &entry)? {
+        TextState::Unread(_) => match read_now(ctx, &entry)? {
             Ok(text) => TextState::Read { text },
-            Err(reason) => TextState::Unread { reason },
+            Err(unread) => TextState::Unread(unread),
         },
         state => state,
     };

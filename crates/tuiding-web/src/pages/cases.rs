@@ -133,7 +133,7 @@ pub async fn show(
     let unread = loaded
         .readouts
         .iter()
-        .any(|r| r.ocr.is_none() && !r.reading && r.entry.media_type.starts_with("image/"));
+        .any(|r| r.unread == Some(reading::Why::NotYet));
     let all_evidence = done.evidence.as_deref() == Some("all");
     let hidden = if all_evidence {
         0

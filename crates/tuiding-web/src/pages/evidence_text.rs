@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
-use tuiding_app::evidence::reading::{self, Offer, Readout};
+use tuiding_app::evidence::reading::{self, Offer, Readout, Why};
 
 use super::{Chrome, OrPage, PageResult};
 use crate::security::check_form_token;
@@ -45,11 +45,24 @@ pub fn block(c: &Chrome, case: i64, r: &Readout) -> Markup {
                 summary { (c.t("识别文字", "Text read")) " (" (ocr.lines.len()) (c.t(" 行)", " lines)")) }
                 ol.ocr { @for l in &ocr.lines { li { (l.text) } } }
             }
-        } @else if let Some(why) = &r.ocr_missing {
-            @if r.entry.media_type.starts_with("image/") {
-                p.small.muted { (why) }
-            }
+        } @else if let Some(why) = r.unread {
+            p.small.muted { (unread_text(c, why, r.ocr_missing.as_deref())) }
         }
+    }
+}
+
+/// Why a screenshot has no text, worded for the page (the CLI's wording names commands).
+fn unread_text(c: &Chrome, why: Why, reason: Option<&str>) -> String {
+    match why {
+        Why::NotInstalled => c
+            .t(
+                "未识别：服务器上没有安装 Tesseract 文字识别（Debian/Ubuntu 软件包 tesseract-ocr 与 tesseract-ocr-chi-sim）。",
+                "Not read: Tesseract is not installed on the server (Debian/Ubuntu packages tesseract-ocr and tesseract-ocr-chi-sim).",
+            )
+            .to_string(),
+        Why::NotYet => c.t("尚未识别文字。", "Its text is not read yet.").to_string(),
+        // "识别失败: not a readable PNG…": the reason says what went wrong.
+        Why::Failed => reason.unwrap_or_default().to_string(),
     }
 }
 
@@ -145,9 +158,7 @@ pub async fn read(
         .run(lang, move |ctx| {
             let unread: Vec<_> = reading::readouts(ctx, id, None)?
                 .into_iter()
-                .filter(|r| {
-                    r.ocr.is_none() && !r.reading && r.entry.media_type.starts_with("image/")
-                })
+                .filter(|r| r.unread == Some(Why::NotYet))
                 .map(|r| r.entry)
                 .collect();
             read_in_background(ctx, &unread);
