@@ -153,6 +153,17 @@ fn amount_in(line: &str, currency: Currency) -> Option<Money> {
     Money::parse(digits, currency).ok()
 }
 
+/// An amount on a line that is about money (退款, 实付 …) even when OCR dropped its `¥`:
+/// with a sign or 元, else a number with its cents standing alone (`退款 24.43`; never a
+/// date's `2026.12`).
+fn money_in(line: &str, currency: Currency) -> Option<Money> {
+    static CENTS: OnceLock<Regex> = OnceLock::new();
+    amount_in(line, currency).or_else(|| {
+        let caps = re(&CENTS, r"(?:^|[^\d.])(\d{1,7}\.\d{2})(?:[^\d.]|$)").captures(line)?;
+        Money::parse(&caps[1], currency).ok()
+    })
+}
+
 /// A line that is only an amount with its cents, as bill pages write the sum paid:
 /// `-25.00`, `¥25.00`.
 fn bare_amount(line: &str, currency: Currency) -> Option<Money> {
@@ -253,11 +264,11 @@ fn merchant_in(text: &str) -> Option<String> {
 }
 
 /// Undoes what OCR gets wrong in the words this reader looks for, as seen reading drawn
-/// screenshots with Tesseract's chi_sim model: `¥` read as `Y`, `#` or `#Y` before an amount
+/// screenshots with Tesseract's chi_sim model: `¥` read as `Y`, `y`, `#` or `#Y` before an amount
 /// (after a Chinese character, a colon or at the start), and 退款 read as 授款.
 fn corrected(line: &str) -> String {
     static YUAN: OnceLock<Regex> = OnceLock::new();
-    let line = re(&YUAN, r"(^|[\p{Han}:：])[Y#]{1,2}(\d)").replace_all(line, "${1}¥${2}");
+    let line = re(&YUAN, r"(^|[\p{Han}:：])[Yy#]{1,2}(\d)").replace_all(line, "${1}¥${2}");
     line.replace("授款", "退款")
 }
 
@@ -300,9 +311,16 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
         let refund = line.contains("退款") || line.contains("退回") || line.contains("原路返回");
         let arrives = line.contains("到账") || line.contains("退还");
         if refund || arrives {
-            let amount = amount_in(line, currency);
-            // A day named first: in 12月2日前, "2日" is no window of two days.
-            let window = day_in(line).or_else(|| window_in(line));
+            let amount = money_in(line, currency);
+            // A day named first: in 12月2日前, "2日" is no window of two days. A day is a
+            // due day only where the line speaks of the refund arriving (退款申请日 is not).
+            let expects = ["到账", "预计", "前", "内"]
+                .iter()
+                .any(|w| line.contains(w));
+            let window = expects
+                .then(|| day_in(line))
+                .flatten()
+                .or_else(|| window_in(line));
             if amount.is_some() || window.is_some() {
                 let confidence = match (amount.is_some(), window.is_some(), refund) {
                     (true, true, _) => 90,
@@ -328,7 +346,7 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
         ]
         .iter()
         .any(|w| line.contains(w));
-        if paid && charge_line.is_none() && amount_in(line, currency).is_some() {
+        if paid && charge_line.is_none() && money_in(line, currency).is_some() {
             charge_line = Some(i);
         }
     }
@@ -366,7 +384,7 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
                 .filter(|x| **x)
                 .count() as u8;
         if let Some(amount) =
-            amount_in(&squeezed[i], currency).or_else(|| bare_amount(&squeezed[i], currency))
+            money_in(&squeezed[i], currency).or_else(|| bare_amount(&squeezed[i], currency))
         {
             found.push(at(
                 i,
@@ -483,6 +501,16 @@ mod tests {
         assert_eq!(found[2].text, "预计3-7个工作日内授款至原支付账户");
         // A Y in a Latin word stays.
         assert!(read_screenshot_text("退款 RMBY5", Currency::CNY).is_empty());
+        // ¥ dropped, or read as y: the amount with its cents on a refund line still counts;
+        // a date does not.
+        for line in ["您的退款 24.43 将原路返回", "您的退款 y24.43 将原路返回"] {
+            let found = read_screenshot_text(line, Currency::CNY);
+            assert!(
+                matches!(found[0].proposal, Proposal::RefundPromise { amount: Some(a), .. } if a == Money::from_minor(2443, Currency::CNY)),
+                "{line}: {found:?}"
+            );
+        }
+        assert!(read_screenshot_text("退款申请日 2026.12.02", Currency::CNY).is_empty());
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct EvidenceText {
     pub millis: u64,
     /// The lines, top to bottom.
     pub lines: Vec<TextLine>,
+    /// Why nothing could be read, when the file is no decodable image (named .png but
+    /// something else): kept so that it is not tried again on every view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
 }
 
 impl EvidenceText {
@@ -102,6 +106,7 @@ mod tests {
             read_at: "2026-11-30T01:00:00Z".into(),
             inverted: false,
             millis: 600,
+            unreadable: None,
             lines: lines
                 .iter()
                 .map(|t| TextLine {

@@ -328,6 +328,28 @@ fn showing_the_text_of_a_screenshot_never_read_keeps_nothing() {
     let read = json(tuiding(&dir).args(["evidence", "read", "1"]));
     assert_eq!(read[0]["proposals"][0]["kind"], "cancellation_confirmed");
     assert!(dir.path().join("data/vault/text").is_dir());
+
+    // A file named .png that is no image: said so, remembered, never tried again.
+    let fake = dir.path().join("截图.png");
+    std::fs::write(&fake, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let added = json(
+        tuiding(&dir)
+            .args(["evidence", "add", "1"])
+            .arg(&fake)
+            .args(["--kind", "operation"]),
+    );
+    assert_eq!(added[0]["ocr"], Value::Null);
+    assert!(
+        added[0]["ocr_missing"].as_str().unwrap().contains("无法识别"),
+        "{}",
+        added[0]
+    );
+    let again = json(
+        tuiding(&dir)
+            .env("TUIDING_TESSERACT", "/nonexistent/tesseract")
+            .args(["evidence", "read", "1"]),
+    );
+    assert_eq!(again[1]["ocr_missing"], added[0]["ocr_missing"], "{again}");
 }
 
 #[test]

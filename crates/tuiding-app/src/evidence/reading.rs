@@ -94,8 +94,10 @@ pub enum Why {
     NotInstalled,
     /// Never read (stored before Tesseract was there, or a reading cut short).
     NotYet,
-    /// Reading failed (not a decodable image, a timeout, Tesseract failed).
+    /// Reading failed (a timeout, Tesseract failed): tried again when asked.
     Failed,
+    /// The file is no decodable image (named .png, but something else): it never will be.
+    Unreadable,
 }
 
 /// One proposal read from a screenshot, as JSON and pages show it.
@@ -255,6 +257,10 @@ fn reason(ctx: &Ctx<impl Backend>, error: &tuiding_ocr::OcrError) -> Unread {
                 "Tesseract (or its Simplified Chinese model) is not installed, so the screenshot was not read. Install it: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim (macOS: brew install tesseract tesseract-lang), then run tuiding evidence read CASE",
             )
             .to_string() },
+        tuiding_ocr::OcrError::NotAnImage(_) => Unread {
+            why: Why::Unreadable,
+            reason: format!("{}: {error}", ctx.t("无法识别", "cannot be read")),
+        },
         e => Unread {
             why: Why::Failed,
             reason: format!("{}: {e}", ctx.t("识别失败", "reading failed")),
@@ -271,7 +277,7 @@ pub fn state(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState
         .text_of(&entry.sha256)
         .localize_vault(ctx.lang)?
     {
-        return Ok(TextState::Read { text });
+        return Ok(kept_state(text));
     }
     let reading = ctx.caches().readers.is_reading(&entry.sha256);
     Ok(if reading {
@@ -309,6 +315,7 @@ fn read_now(
             read_at: ctx.now().to_string(),
             inverted: reading.inverted,
             millis: reading.millis,
+            unreadable: None,
             lines: reading
                 .lines
                 .into_iter()
@@ -335,22 +342,53 @@ pub fn read_and_keep(
     }
     let vault = vault(ctx)?;
     if !again && let Some(text) = vault.text_of(&entry.sha256).localize_vault(ctx.lang)? {
-        return Ok(TextState::Read { text });
+        return Ok(kept_state(text));
     }
     if !ctx.caches().readers.set_reading(&entry.sha256, true) {
         return Ok(TextState::Reading);
     }
-    let read = read_now(ctx, entry);
-    let kept = match read {
-        Ok(Ok(text)) => vault
-            .keep_text(&entry.sha256, text)
-            .localize_vault(ctx.lang)
-            .map(|text| TextState::Read { text }),
-        Ok(Err(unread)) => Ok(TextState::Unread(unread)),
-        Err(e) => Err(e),
-    };
+    let kept = read_keeping(ctx, entry);
     ctx.caches().readers.set_reading(&entry.sha256, false);
     kept
+}
+
+/// A kept text as a state: read, or known to be unreadable.
+fn kept_state(text: EvidenceText) -> TextState {
+    match text.unreadable.clone() {
+        Some(reason) => TextState::Unread(Unread {
+            why: Why::Unreadable,
+            reason,
+        }),
+        None => TextState::Read { text },
+    }
+}
+
+/// Reads an image now and keeps what came of it: its text, or that it is no image at all
+/// (so it is not tried again on every view). A transient failure keeps nothing.
+fn read_keeping(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState> {
+    let vault = vault(ctx)?;
+    match read_now(ctx, entry)? {
+        Ok(text) => Ok(kept_state(
+            vault
+                .keep_text(&entry.sha256, text)
+                .localize_vault(ctx.lang)?,
+        )),
+        Err(unread) if unread.why == Why::Unreadable => {
+            let marker = EvidenceText {
+                engine: String::new(),
+                read_at: ctx.now().to_string(),
+                inverted: false,
+                millis: 0,
+                lines: Vec::new(),
+                unreadable: Some(unread.reason.clone()),
+            };
+            vault
+                .keep_text(&entry.sha256, marker)
+                .localize_vault(ctx.lang)?;
+            Ok(TextState::Unread(unread))
+        }
+        Err(unread) => Ok(TextState::Unread(unread)),
+    }
 }
 
 /// Marks images as being read before a reader thread starts on them, so a page served
@@ -371,14 +409,11 @@ pub fn read_marked(ctx: &Ctx<impl Backend>, entries: &[Entry]) {
     let readers = &ctx.caches().readers;
     for entry in entries {
         let turn = readers.turn.lock().unwrap_or_else(PoisonError::into_inner);
-        let read = read_now(ctx, entry);
-        let kept = match read {
-            Ok(Ok(text)) => vault(ctx).and_then(|v| {
-                v.keep_text(&entry.sha256, text)
-                    .localize_vault(ctx.lang)
-                    .map(|_| ())
-            }),
-            Ok(Err(unread)) => Err(anyhow::anyhow!(unread.reason)),
+        let kept = match read_keeping(ctx, entry) {
+            Ok(TextState::Unread(unread)) if unread.why != Why::Unreadable => {
+                Err(anyhow::anyhow!(unread.reason))
+            }
+            Ok(_) => Ok(()),
             Err(e) => Err(e),
         };
         drop(turn);

@@ -62,8 +62,26 @@ pub fn button(text: &str, px: f32) -> Text<'_> {
 
 /// The font, or None with the way to get it (the caller skips, or fails under CI=true).
 pub fn font() -> Option<FontVec> {
-    let data = std::fs::read(FONT).ok()?;
+    font_file(FONT)
+}
+
+/// Noto Sans CJK SC in bold (apps draw titles and amounts bold).
+pub fn bold_font() -> Option<FontVec> {
+    font_file("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+}
+
+fn font_file(path: &str) -> Option<FontVec> {
+    let data = std::fs::read(path).ok()?;
     FontVec::try_from_vec_and_index(data, 2).ok()
+}
+
+/// JPEG bytes of an image at `quality` (a screenshot sent through a chat app).
+pub fn jpeg(img: &RgbImage, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .expect("JPEG encodes");
+    out
 }
 
 /// Draws a screenshot `width`×`height` with the lines from the top, a card behind the

@@ -61,8 +61,8 @@ fn unread_text(c: &Chrome, why: Why, reason: Option<&str>) -> String {
             )
             .to_string(),
         Why::NotYet => c.t("尚未识别文字。", "Its text is not read yet.").to_string(),
-        // "识别失败: not a readable PNG…": the reason says what went wrong.
-        Why::Failed => reason.unwrap_or_default().to_string(),
+        // "识别失败: …", "无法识别: not a readable PNG…": the reason says what went wrong.
+        Why::Failed | Why::Unreadable => reason.unwrap_or_default().to_string(),
     }
 }
 
