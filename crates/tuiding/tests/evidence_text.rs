@@ -340,7 +340,10 @@ fn showing_the_text_of_a_screenshot_never_read_keeps_nothing() {
     );
     assert_eq!(added[0]["ocr"], Value::Null);
     assert!(
-        added[0]["ocr_missing"].as_str().unwrap().contains("无法识别"),
+        added[0]["ocr_missing"]
+            .as_str()
+            .unwrap()
+            .contains("无法识别"),
         "{}",
         added[0]
     );

@@ -41,36 +41,54 @@ pub fn message(
         .ok_or_else(|| UserError::usage("--kind", kind.to_string()))
 }
 
-/// [`show_with_messages`], kept while the ledger, the evidence journal, the data files,
-/// today and the language are unchanged ([`crate::memo`]): the case page of a case with a
+/// The case page: the case in full, its ready-to-send messages and what its screenshots
+/// say ([`crate::evidence::reading::Readout`]).
+pub type CasePage = (
+    CaseView,
+    Vec<message::Message>,
+    Vec<crate::evidence::reading::Readout>,
+);
+
+/// [`show_with_messages`] with the readouts of the case's evidence, kept while the ledger,
+/// the evidence journal, the texts read, the screenshots being read, the data files, today
+/// and the language are unchanged ([`crate::memo`]): the case page of a case with a
 /// thousand pieces of evidence is read many times between two changes.
-pub fn page(
-    ctx: &Ctx<impl Backend>,
-    id: i64,
-) -> anyhow::Result<std::sync::Arc<(CaseView, Vec<message::Message>)>> {
+pub fn page(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<std::sync::Arc<CasePage>> {
     use std::hash::{Hash, Hasher};
-    let mut journal = std::hash::DefaultHasher::new();
-    crate::evidence::journal_stamp(ctx)?.hash(&mut journal);
+    let mut also = std::hash::DefaultHasher::new();
+    crate::evidence::journal_stamp(ctx)?.hash(&mut also);
     // A screenshot's text kept since (read off the request path) changes the page.
-    crate::evidence::reading::texts_stamp(ctx)?.hash(&mut journal);
-    ctx.remembered_given("case", &id.to_string(), journal.finish(), |ctx| {
-        show_with_messages(ctx, id)
+    crate::evidence::reading::texts_stamp(ctx)?.hash(&mut also);
+    crate::evidence::reading::generation(ctx).hash(&mut also);
+    ctx.remembered_given("case", &id.to_string(), also.finish(), |ctx| {
+        let store = ctx.open_store()?;
+        let data = load(ctx, &store, id)?;
+        let (view, messages) = view_with_messages(ctx, &data);
+        let readouts = crate::evidence::reading::readouts_of(ctx, &data)?;
+        Ok((view, messages, readouts))
     })
 }
 
-/// A case in full with every ready-to-send message it has (the case page).
+/// A case in full with every ready-to-send message it has.
 pub fn show_with_messages(
     ctx: &Ctx<impl Backend>,
     id: i64,
 ) -> anyhow::Result<(CaseView, Vec<message::Message>)> {
     let store = ctx.open_store()?;
     let data = load(ctx, &store, id)?;
-    let view = view(ctx, &data);
+    Ok(view_with_messages(ctx, &data))
+}
+
+fn view_with_messages(
+    ctx: &Ctx<impl Backend>,
+    data: &CaseData,
+) -> (CaseView, Vec<message::Message>) {
+    let view = view(ctx, data);
     let messages = message::KINDS
         .iter()
-        .filter_map(|kind| message::message(ctx, &data, view.refund_claim.as_ref(), kind, None))
+        .filter_map(|kind| message::message(ctx, data, view.refund_claim.as_ref(), kind, None))
         .collect();
-    Ok((view, messages))
+    (view, messages)
 }
 
 /// Opens a case for a membership; returns its id.

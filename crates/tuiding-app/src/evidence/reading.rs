@@ -425,24 +425,13 @@ pub fn read_marked(ctx: &Ctx<impl Backend>, entries: &[Entry]) {
     }
 }
 
-/// [`readouts`] of a whole case, kept while the journal, the kept texts and the images
-/// being read are unchanged (the case page shows them on every view).
-pub fn case_readouts(
-    ctx: &Ctx<impl Backend>,
-    case: i64,
-) -> anyhow::Result<std::sync::Arc<Vec<Readout>>> {
-    use std::hash::{Hash, Hasher};
-    let mut also = std::hash::DefaultHasher::new();
-    super::journal_stamp(ctx)?.hash(&mut also);
-    texts_stamp(ctx)?.hash(&mut also);
+/// A number that moves whenever an image starts or stops being read (part of what keeps
+/// the case page: [`crate::case::page`]).
+pub fn generation(ctx: &Ctx<impl Backend>) -> u64 {
     ctx.caches()
         .readers
         .generation
         .load(std::sync::atomic::Ordering::SeqCst)
-        .hash(&mut also);
-    ctx.remembered_given("case.readouts", &case.to_string(), also.finish(), |ctx| {
-        readouts(ctx, case, None)
-    })
 }
 
 /// The day a screenshot was taken, in China Standard Time (a promise counts from it).
@@ -836,8 +825,8 @@ fn offers<B: Backend>(reader: &CaseReader<'_, B>, proposals: &[ProposalView]) ->
     offers
 }
 
-/// The readouts of a case's evidence, as kept (nothing is read: the case page, `case
-/// show`). `only` limits them to these journal seqs.
+/// The readouts of a case's evidence, as kept (nothing is read: the case page, the API).
+/// `only` limits them to these journal seqs.
 pub fn readouts(
     ctx: &Ctx<impl Backend>,
     case: i64,
@@ -849,6 +838,15 @@ pub fn readouts(
     data.evidence
         .iter()
         .filter(|e| only.is_none_or(|o| o.contains(&e.seq)))
+        .map(|e| reader.readout(e, state(ctx, e)?))
+        .collect()
+}
+
+/// The readouts of every piece of evidence of a case already loaded.
+pub fn readouts_of(ctx: &Ctx<impl Backend>, data: &CaseData) -> anyhow::Result<Vec<Readout>> {
+    let reader = CaseReader::new(ctx, data);
+    data.evidence
+        .iter()
         .map(|e| reader.readout(e, state(ctx, e)?))
         .collect()
 }

@@ -194,9 +194,7 @@ pub async fn list_evidence(
 ) -> ApiResult<Json<Vec<tuiding_app::evidence::reading::Readout>>> {
     Ok(Json(
         s.run(lang, move |ctx| {
-            Ok(tuiding_app::evidence::reading::case_readouts(ctx, id)?
-                .as_ref()
-                .clone())
+            Ok(tuiding_app::case::page(ctx, id)?.2.clone())
         })
         .await?,
     ))

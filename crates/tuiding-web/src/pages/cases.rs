@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use tuiding_app::case::{self, CaseView};
+use tuiding_app::case;
 use tuiding_app::evidence;
 use tuiding_app::evidence::reading;
 use tuiding_app::evidence::{Entry, VerifyReport};
@@ -75,14 +75,13 @@ pub async fn list(
 }
 
 /// The case view, its ready-to-send messages and the vault's verification.
-type CasePage = std::sync::Arc<(CaseView, Vec<case::message::Message>)>;
+type CasePage = std::sync::Arc<case::CasePage>;
 
-/// What the case page shows: the case (kept), the vault's check, what the screenshots
-/// say (kept), and the screenshots found by a search.
+/// What the case page shows: the case with what its screenshots say (kept), the vault's
+/// check, and the screenshots found by a search.
 struct Loaded {
     case: CasePage,
     vault: VerifyReport,
-    readouts: std::sync::Arc<Vec<reading::Readout>>,
     hits: Option<Vec<reading::Hit>>,
 }
 
@@ -95,7 +94,6 @@ fn load(
     // The vault is verified on every view; the view itself is kept while nothing changed.
     let case = case::page(ctx, id)?;
     let vault = evidence::verify_recent(ctx, full)?;
-    let readouts = reading::case_readouts(ctx, id)?;
     let hits = match q {
         Some(q) if !q.trim().is_empty() => {
             let words: Vec<String> = q.split_whitespace().map(str::to_string).collect();
@@ -103,12 +101,7 @@ fn load(
         }
         _ => None,
     };
-    Ok(Loaded {
-        case,
-        vault,
-        readouts,
-        hits,
-    })
+    Ok(Loaded { case, vault, hits })
 }
 
 /// `GET /cases/{id}`.
@@ -128,10 +121,10 @@ pub async fn show(
         .or_page(lang)?;
     let (v, messages) = (&loaded.case.0, &loaded.case.1);
     let vault = &loaded.vault;
+    let readouts = &loaded.case.2;
     let read: std::collections::HashMap<u64, &reading::Readout> =
-        loaded.readouts.iter().map(|r| (r.entry.seq, r)).collect();
-    let unread = loaded
-        .readouts
+        readouts.iter().map(|r| (r.entry.seq, r)).collect();
+    let unread = readouts
         .iter()
         .any(|r| r.unread == Some(reading::Why::NotYet));
     let all_evidence = done.evidence.as_deref() == Some("all");
