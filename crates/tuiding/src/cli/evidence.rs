@@ -14,7 +14,7 @@ use tuiding_core::playbook::EvidenceKind;
 /// Evidence for a case.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "示例 / Examples:\n  tuiding evidence add 1 关闭前.png 关闭后.png --kind operation --step close:wechat_pay\n  tuiding evidence add 1 客服聊天.png --kind communication --note \"客服承诺3个工作日退款\"\n  tuiding evidence list 1 --json\n  tuiding vault verify"
+    after_help = "示例 / Examples:\n  tuiding evidence add 1 关闭前.png 关闭后.png --kind operation --step close:wechat_pay\n  tuiding evidence add 1 退订成功.png --kind operation --accept   # 识别并采纳 / read and take its proposals\n  tuiding evidence list 1 --json\n  tuiding evidence show 3 --text\n  tuiding evidence search 退款 工作日\n  tuiding vault verify\n\n截图识别需要 Tesseract / Reading screenshots needs Tesseract: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 )]
 pub struct EvidenceArgs {
     #[command(subcommand)]
@@ -70,11 +70,14 @@ pub enum EvidenceCommand {
         #[arg(long)]
         again: bool,
     },
-    /// 采纳一张截图的提议 / Take what one screenshot proposes
-    #[command(after_help = "示例 / Examples:\n  tuiding evidence accept 3")]
+    /// 采纳截图的提议 / Take what screenshots propose (steps first, then the refund promise)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding evidence accept 3\n  tuiding evidence accept 3 4 --json"
+    )]
     Accept {
-        /// 证据编号 / The evidence id
-        id: u64,
+        /// 证据编号 / The evidence ids
+        #[arg(required = true)]
+        ids: Vec<u64>,
     },
     /// 在截图文字中搜索 / Search the text of the screenshots
     #[command(
@@ -187,7 +190,7 @@ impl EvidenceArgs {
                     lines.push(format!(
                         "{}tuiding evidence accept {}",
                         ctx.t("采纳以上提议：", "To take these proposals: "),
-                        ids.join(" / ")
+                        ids.join(" ")
                     ));
                 }
                 output::line(lines.join("\n"))
@@ -231,22 +234,23 @@ impl EvidenceArgs {
                 }
                 output::line(lines.join("\n"))
             }
-            EvidenceCommand::Accept { id } => {
-                let r = reading::show(ctx, *id)?;
-                if r.ocr.is_none() {
-                    return Err(UserError::failure(format!(
-                        "#{id}: {}",
-                        r.ocr_missing.unwrap_or_default()
-                    )));
+            EvidenceCommand::Accept { ids } => {
+                let mut readouts = Vec::new();
+                for id in ids {
+                    let r = reading::show(ctx, *id)?;
+                    if r.ocr.is_none() {
+                        return Err(UserError::failure(format!(
+                            "#{id}: {}",
+                            r.ocr_missing.unwrap_or_default()
+                        )));
+                    }
+                    readouts.push(r);
                 }
-                let accepted = reading::accept(ctx, std::slice::from_ref(&r));
+                let accepted = reading::accept(ctx, &readouts);
                 if ctx.json {
                     output::print_json(&accepted)?;
                 } else if accepted.is_empty() {
-                    output::line(ctx.t(
-                        "这张截图没有可采纳的提议。",
-                        "This screenshot proposes nothing to take.",
-                    ))?;
+                    output::line(ctx.t("没有可采纳的提议。", "Nothing proposed to take."))?;
                 } else {
                     output::line(accepted_lines(ctx, &accepted).join("\n"))?;
                 }
