@@ -95,13 +95,11 @@ impl Engine {
     pub fn read(&self, image: &[u8], timeout: Duration) -> Result<Reading, OcrError> {
         let started = Instant::now();
         let prepared = prepare(image)?;
-        let scratch = tempfile::Builder::new().prefix("tuiding-ocr-").tempdir()?;
-        let input = scratch.path().join("in.pgm");
-        std::fs::write(&input, prepared.to_pgm())?;
-        let output = scratch.path().join("out");
+        // The image goes in on stdin and the text comes out on stdout: no copy of the
+        // screenshot and no unmasked text ever lands in a file, even if this process is
+        // killed mid-reading.
         let mut child = Command::new(&self.program)
-            .arg(&input)
-            .arg(&output)
+            .args(["stdin", "stdout"])
             // Page segmentation 4, "one column of text of variable sizes": a phone screen.
             // The automatic layout (3) split label/value rows into two columns and dropped
             // lines of dark pages; Otsu's global threshold (Tesseract's default) read
@@ -111,39 +109,70 @@ impl Engine {
             // One thread: on a server several readings run at once, and OpenMP's threads
             // fighting over two cores made one reading slower, not faster.
             .env("OMP_THREAD_LIMIT", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| OcrError::NotInstalled {
                 what: format!("Tesseract ({}) cannot be run: {e}", self.program.display()),
                 how: INSTALL_HINT,
             })?;
-        let status = loop {
-            if let Some(status) = child.try_wait()? {
-                break status;
-            }
-            if started.elapsed() > timeout {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(OcrError::Timeout(timeout.as_secs()));
-            }
-            std::thread::sleep(Duration::from_millis(10));
+        // Each pipe on a thread of its own, so that none fills up and blocks Tesseract.
+        let pgm = prepared.to_pgm();
+        let stdin = child.stdin.take().map(|mut pipe| {
+            std::thread::spawn(move || {
+                use std::io::Write;
+                // A Tesseract that stopped reading (killed, failed) closes the pipe: its
+                // exit status says what happened.
+                let _ = pipe.write_all(&pgm);
+            })
+        });
+        let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            pipe.map(|mut pipe| {
+                std::thread::spawn(move || {
+                    let mut out = Vec::new();
+                    let _ = pipe.read_to_end(&mut out);
+                    out
+                })
+            })
         };
-        if !status.success() {
-            let mut stderr = String::new();
-            if let Some(mut pipe) = child.stderr.take() {
-                use std::io::Read;
-                let _ = pipe.read_to_string(&mut stderr);
+        let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+        let finished = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) if started.elapsed() <= timeout => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Ok(None) => break Err(OcrError::Timeout(timeout.as_secs())),
+                Err(e) => break Err(OcrError::Io(e)),
             }
+        };
+        if finished.is_err() {
+            // Never left running: killed and reaped whatever went wrong.
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let joined = |handle: Option<std::thread::JoinHandle<Vec<u8>>>| {
+            handle.and_then(|h| h.join().ok()).unwrap_or_default()
+        };
+        if let Some(handle) = stdin {
+            let _ = handle.join();
+        }
+        let (out, err) = (joined(stdout), joined(stderr));
+        let status = finished?;
+        if !status.success() {
             return Err(OcrError::Failed {
                 status: status.to_string(),
-                stderr: stderr.trim().chars().take(400).collect(),
+                stderr: String::from_utf8_lossy(&err)
+                    .trim()
+                    .chars()
+                    .take(400)
+                    .collect(),
             });
         }
-        let tsv = std::fs::read_to_string(output.with_extension("tsv"))?;
         Ok(Reading {
-            lines: lines_of_tsv(&tsv),
+            lines: lines_of_tsv(&String::from_utf8_lossy(&out)),
             engine: self.describe(),
             inverted: prepared.inverted,
             millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),

@@ -7,7 +7,8 @@
 //!    inverted (dark text on light), scaled so that body text is about the height the
 //!    recogniser reads best and fastest.
 //! 2. [`Engine`] runs Tesseract (`tesseract`, with Debian's `chi_sim` and `eng` models) as
-//!    a subprocess with a timeout on the prepared image, reading it as one column of text
+//!    a subprocess with a timeout on the prepared image (on its stdin: no copy of the
+//!    screenshot and no text is written to a file), reading it as one column of text
 //!    of varying sizes (a phone screen: label/value rows stay one line), and returns its
 //!    lines, each with a confidence.
 //!
@@ -46,7 +47,11 @@ pub enum OcrError {
         /// What it said.
         stderr: String,
     },
-    /// Temporary files could not be written or read.
+    /// The image is larger than this reader decodes (a capture taller than 65,535 px, or
+    /// one that would take more than 1 GiB): cut it into screens.
+    #[error("the image is too large to read ({0}); cut it into shorter screenshots")]
+    TooLarge(String),
+    /// Waiting for Tesseract failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

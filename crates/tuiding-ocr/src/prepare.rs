@@ -54,13 +54,16 @@ pub fn prepare(bytes: &[u8]) -> Result<Prepared, OcrError> {
         .map_err(|e| OcrError::NotAnImage(e.to_string()))?;
     // A decompression bomb is refused rather than filling the memory.
     let mut limits = Limits::default();
+    // Long scrolling captures (长截图) of a chat run past 16,384 px; memory stays bounded.
     limits.max_image_width = Some(16_384);
-    limits.max_image_height = Some(16_384);
+    limits.max_image_height = Some(65_535);
     limits.max_alloc = Some(1 << 30);
     reader.limits(limits);
-    let decoded = reader
-        .decode()
-        .map_err(|e| OcrError::NotAnImage(e.to_string()))?;
+    let decoded = reader.decode().map_err(|e| match e {
+        // Too large is no verdict on the file: it is an image, only not readable here.
+        image::ImageError::Limits(_) => OcrError::TooLarge(e.to_string()),
+        e => OcrError::NotAnImage(e.to_string()),
+    })?;
     let original = (decoded.width(), decoded.height());
     let mut gray = decoded.to_luma8();
     drop(decoded);
@@ -164,6 +167,15 @@ mod tests {
         broken.truncate(60);
         assert!(matches!(prepare(&broken), Err(OcrError::NotAnImage(_))));
         assert!(!is_image(b""));
+    }
+
+    #[test]
+    fn a_capture_taller_than_the_limit_is_too_large_not_unreadable() {
+        let tall = RgbImage::from_pixel(1, 70_000, Rgb([255, 255, 255]));
+        assert!(matches!(prepare(&png(&tall)), Err(OcrError::TooLarge(_))));
+        // A long chat capture of 20,000 px is read.
+        let long = RgbImage::from_pixel(2, 20_000, Rgb([255, 255, 255]));
+        assert!(prepare(&png(&long)).is_ok());
     }
 
     #[test]

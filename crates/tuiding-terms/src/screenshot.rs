@@ -173,22 +173,50 @@ fn bare_amount(line: &str, currency: Currency) -> Option<Money> {
 }
 
 /// A day a refund is due by, as a page writes it: `2026-12-02`, `2026年12月2日`, `12月2日`.
+/// Every candidate is tried (an amount such as 24.43 is no day); a time after the day
+/// (`2026-12-02 23:59`) is allowed.
 fn day_in(line: &str) -> Option<RefundWindow> {
-    static DAY: OnceLock<Regex> = OnceLock::new();
-    let caps = re(
-        &DAY,
-        r"(?:(\d{4})[-/年.])?(\d{1,2})[-/月.](\d{1,2})(?:日|号|$|[^\d:：])",
-    )
-    .captures(line)?;
-    let year = caps.get(1).and_then(|m| m.as_str().parse().ok());
-    // Without a year only 月/日 is a day ("3-7" is a window, not March 7th).
-    if year.is_none() && !caps.get(0)?.as_str().contains('月') {
-        return None;
-    }
-    let month: i8 = caps.get(2)?.as_str().parse().ok()?;
-    let day: i8 = caps.get(3)?.as_str().parse().ok()?;
-    Date::new(year.unwrap_or(2000), month, day).ok()?;
-    Some(RefundWindow::ByDay { year, month, day })
+    static FULL: OnceLock<Regex> = OnceLock::new();
+    static MONTH_DAY: OnceLock<Regex> = OnceLock::new();
+    let full = re(
+        &FULL,
+        r"(?:^|[^\d.])(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})(?:日|号)?",
+    );
+    let month_day = re(&MONTH_DAY, r"(?:^|[^\d.])(\d{1,2})月(\d{1,2})(?:日|号)");
+    let day = |year: Option<i16>, month: &str, day: &str| -> Option<RefundWindow> {
+        let month: i8 = month.parse().ok()?;
+        let day: i8 = day.parse().ok()?;
+        Date::new(year.unwrap_or(2000), month, day).ok()?;
+        Some(RefundWindow::ByDay { year, month, day })
+    };
+    full.captures_iter(line)
+        .find_map(|c| day(c[1].parse().ok(), &c[2], &c[3]))
+        .or_else(|| {
+            month_day
+                .captures_iter(line)
+                .find_map(|c| day(None, &c[1], &c[2]))
+        })
+}
+
+/// The day the page says the refund or cancellation was asked for (申请时间, 退款时间,
+/// 退订时间 …): a promise in working days counts from it.
+pub fn page_day(text: &str) -> Option<Date> {
+    text.lines()
+        .filter(|l| {
+            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            [
+                "申请时间",
+                "申请日期",
+                "退款时间",
+                "退订时间",
+                "解约时间",
+                "取消时间",
+                "提交时间",
+            ]
+            .iter()
+            .any(|w| l.contains(w))
+        })
+        .find_map(|l| time_in(l).map(|t| t.date()))
 }
 
 fn window_in(line: &str) -> Option<RefundWindow> {
@@ -277,11 +305,13 @@ fn corrected(line: &str) -> String {
 pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
     let mut found = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
-    // OCR often splits words with spaces: 解 约 成 功.
-    let squeezed: Vec<String> = lines
+    // OCR often splits words with spaces: 解 约 成 功. `plain` keeps what was read (order
+    // numbers: 号#123 is no ¥); `squeezed` also corrects money lines.
+    let plain: Vec<String> = lines
         .iter()
-        .map(|l| corrected(&l.chars().filter(|c| !c.is_whitespace()).collect::<String>()))
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect())
         .collect();
+    let squeezed: Vec<String> = plain.iter().map(|l| corrected(l)).collect();
     let at = |i: usize, proposal: Proposal, confidence: u8| Found {
         proposal,
         line: i + 1,
@@ -318,7 +348,7 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
                 .iter()
                 .any(|w| line.contains(w));
             let window = expects
-                .then(|| day_in(line))
+                .then(|| day_in(lines[i]).or_else(|| day_in(line)))
                 .flatten()
                 .or_else(|| window_in(line));
             if amount.is_some() || window.is_some() {
@@ -374,8 +404,7 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
             .position(|l| bare_amount(l, currency).is_some());
     }
     if let Some(i) = charge_line {
-        let whole = squeezed.join("\n");
-        let order = order_in(&whole);
+        let order = order_in(&plain.join("\n"));
         let at_time = time_in(&lines.join("\n"));
         let merchant = merchant_in(&lines.join("\n"));
         let confidence = 60
@@ -578,6 +607,34 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_due_day_beside_the_amount_on_one_line_is_read() {
+        let calendar = WorkCalendar::embedded();
+        for (line, due) in [
+            ("您的退款¥24.43预计12月2日前到账", date(2026, 12, 2)),
+            ("退款24.43元，预计2026-12-02到账", date(2026, 12, 2)),
+            ("预计到账时间 2026-12-02 23:59", date(2026, 12, 2)),
+        ] {
+            let found = read_screenshot_text(line, Currency::CNY);
+            let Proposal::RefundPromise {
+                window: Some(window),
+                ..
+            } = found[0].proposal
+            else {
+                panic!("{line}: {found:?}");
+            };
+            assert_eq!(
+                window.due(date(2026, 11, 29), &calendar),
+                Some(due),
+                "{line}"
+            );
+        }
+        // The order number after 号# stays as read; the day the page says it was asked for.
+        let text = "退款详情\n退款申请时间 2026-11-28 09:12\n订单号#4200001234";
+        assert_eq!(page_day(text), Some(date(2026, 11, 28)));
+        assert_eq!(page_day("支付时间 2026-08-01 10:00"), None);
     }
 
     #[test]

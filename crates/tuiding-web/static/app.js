@@ -3,7 +3,7 @@
 // 2. Buttons with data-confirm ask before submitting.
 // 3. Buttons with data-copy="ID" copy the text of element ID to the clipboard.
 // 4. While the server reads a screenshot's text (an element with data-reading), the page
-//    reloads every two seconds until the text is there.
+//    reloads every two seconds until the text is there (not once the user types in a form).
 document.addEventListener("DOMContentLoaded", () => {
   for (const zone of document.querySelectorAll("form.dropzone")) {
     const input = zone.querySelector("input[type=file]");
@@ -38,7 +38,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
   if (document.querySelector("[data-reading]")) {
-    setTimeout(() => window.location.reload(), 2000);
+    // Not while the user is typing into a form: a reload would throw the text away.
+    let typing = false;
+    document.addEventListener("input", () => { typing = true; });
+    setTimeout(() => { if (!typing) window.location.reload(); }, 2000);
   }
   for (const button of document.querySelectorAll("button[data-confirm]")) {
     button.addEventListener("click", (e) => {

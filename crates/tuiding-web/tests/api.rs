@@ -1328,27 +1328,9 @@ async fn an_edit_with_an_unknown_key_is_refused() {
     assert_eq!(null.status, StatusCode::OK);
 }
 
-/// Whether Tesseract with its Chinese model is here; under `CI=true` it must be.
-fn tesseract_here() -> bool {
-    let found = std::process::Command::new("tesseract")
-        .arg("--list-langs")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "chi_sim")
-        });
-    if !found {
-        let message = "Tesseract with chi_sim is not installed: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-        eprintln!("skipped: {message}");
-    }
-    found
-}
-
 #[tokio::test]
 async fn a_screenshot_is_read_after_its_upload_answers_and_its_promise_can_be_taken() {
-    if !tesseract_here() {
+    if !common::tesseract_here() {
         return;
     }
     let api = Api::new(true);
@@ -1357,8 +1339,6 @@ async fn a_screenshot_is_read_after_its_upload_answers_and_its_promise_can_be_ta
         .await
         .json();
     let id = case["id"].as_i64().unwrap();
-    let fixtures =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tuiding-ocr/tests/fixtures");
     let started = std::time::Instant::now();
     let stored = api
         .multipart(
@@ -1368,12 +1348,12 @@ async fn a_screenshot_is_read_after_its_upload_answers_and_its_promise_can_be_ta
                 (
                     "files",
                     "退款.png",
-                    std::fs::read(fixtures.join("refund-promise-light-1170.png")).unwrap(),
+                    std::fs::read(common::screenshot("refund-promise-light-1170.png")).unwrap(),
                 ),
                 (
                     "files",
                     "解约.png",
-                    std::fs::read(fixtures.join("wechat-cancelled-dark-1080.png")).unwrap(),
+                    std::fs::read(common::screenshot("wechat-cancelled-dark-1080.png")).unwrap(),
                 ),
             ],
         )
@@ -1458,7 +1438,34 @@ async fn a_screenshot_is_read_after_its_upload_answers_and_its_promise_can_be_ta
     assert_eq!(case["refund"]["promised"], "24.43");
     assert_eq!(case["refund"]["promised_by"], listed[0]["offers"][0]["by"]);
 
-    // The case page shows the text and offers nothing more once taken.
+    // Taken: offered no more.
+    let listed = api
+        .get(&format!("/api/v1/cases/{id}/evidence"))
+        .await
+        .json();
+    assert_eq!(listed[0]["offers"], json!([]), "{listed}");
+    assert_eq!(listed[1]["offers"], json!([]), "{listed}");
+    // The same picture uploaded again is not read again: its text is there at once.
+    let again = api
+        .multipart(
+            &format!("/api/v1/cases/{id}/evidence"),
+            &[("kind", "operation")],
+            &[(
+                "files",
+                "退款-又一次.png",
+                std::fs::read(common::screenshot("refund-promise-light-1170.png")).unwrap(),
+            )],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    let listed = api
+        .get(&format!("/api/v1/cases/{id}/evidence"))
+        .await
+        .json();
+    assert!(listed[2].get("reading").is_none(), "{}", listed[2]);
+    assert!(listed[2]["ocr"]["text"].as_str().unwrap().contains("3-7"));
+
+    // The case page shows the text.
     let page = String::from_utf8(api.get(&format!("/cases/{id}")).await.bytes).unwrap();
     assert!(
         page.contains("识别文字") || page.contains("Text read"),

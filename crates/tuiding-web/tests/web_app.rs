@@ -19,30 +19,6 @@ use tuiding_core::Lang;
 
 const WIDTHS: [(u32, u32); 2] = [(1280, 1000), (390, 844)];
 
-fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tuiding-ocr/tests/fixtures")
-        .join(name)
-}
-
-/// Whether Tesseract with its Chinese model is here; under `CI=true` it must be.
-fn tesseract_here() -> bool {
-    let found = std::process::Command::new("tesseract")
-        .arg("--list-langs")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "chi_sim")
-        });
-    if !found {
-        let message = "Tesseract with chi_sim is not installed (the screenshot's text is not checked): sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-        eprintln!("{message}");
-    }
-    found
-}
-
 /// A demo ledger with bills imported, a case with evidence, a household member and a
 /// split: every page has something to show.
 fn full_ledger(root: &Path) -> std::path::PathBuf {
@@ -54,7 +30,7 @@ fn full_ledger(root: &Path) -> std::path::PathBuf {
     // A drawn refund page, its text read (when Tesseract is here) as an upload's is.
     let shot = InputFile::Bytes {
         name: "退订成功.png".into(),
-        bytes: std::fs::read(fixture("refund-promise-light-1170.png")).unwrap(),
+        bytes: std::fs::read(common::screenshot("refund-promise-light-1170.png")).unwrap(),
     };
     let added = tuiding_app::evidence::add(&ctx, 1, &[shot], "operation", None, None).unwrap();
     tuiding_app::evidence::reading::read_added(&ctx, &added).unwrap();
@@ -309,7 +285,7 @@ async fn by_hand(c: &Client, base: &str, tmp: &Path, width: u32) {
     wait_path(c, "/cases/1?done=opened").await;
     assert_fits(c, &format!("case at {width} px")).await;
     let shot = tmp.join("退订成功.png");
-    std::fs::copy(fixture("refund-promise-light-1170.png"), &shot).unwrap();
+    std::fs::copy(common::screenshot("refund-promise-light-1170.png"), &shot).unwrap();
     type_into(
         c,
         Locator::Css("#evidence-form input[type=file]"),
@@ -320,11 +296,21 @@ async fn by_hand(c: &Client, base: &str, tmp: &Path, width: u32) {
     wait_path(c, "/cases/1?done=evidence").await;
     assert!(text_of(c, "#evidence table").await.contains("退订成功.png"));
     assert_fits(c, &format!("case with evidence at {width} px")).await;
-    if tesseract_here() {
+    if common::tesseract_here() {
         // The page says "reading…" and reloads itself until the text is there.
         let mut said = String::new();
         for _ in 0..300 {
-            said = text_of(c, "#evidence table").await;
+            // Read in one script: the page reloads itself meanwhile, and an element found
+            // before a reload is stale after it.
+            said = c
+                .execute(
+                    "const t = document.querySelector('#evidence table'); return t ? t.innerText : '';",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             if said.contains("退订成功") && !said.contains("正在识别") {
                 break;
             }

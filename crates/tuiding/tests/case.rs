@@ -742,3 +742,34 @@ fn a_case_opened_after_its_channels_were_closed_takes_a_refund_promise() {
         ]
     );
 }
+
+#[test]
+fn a_refused_refund_command_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    membership(&dir);
+    tuiding(&dir, "2026-11-20")
+        .args(["edit", "1", "--close", "wechat_pay", "--close", "alipay"])
+        .assert()
+        .success();
+    json(tuiding(&dir, "2026-11-20").args(["case", "open", "1"]));
+    // No fact given, or a bad amount: refused before the case catches up with its channels.
+    tuiding(&dir, "2026-11-21")
+        .args(["case", "refund", "1"])
+        .assert()
+        .code(2);
+    tuiding(&dir, "2026-11-21")
+        .args([
+            "case",
+            "refund",
+            "1",
+            "--promised",
+            "abc",
+            "--by",
+            "2026-12-01",
+        ])
+        .assert()
+        .code(2);
+    let case = json(tuiding(&dir, "2026-11-21").args(["case", "show", "1"]));
+    assert_eq!(case["state"], "opened");
+    assert_eq!(case["transitions"].as_array().unwrap().len(), 1);
+}

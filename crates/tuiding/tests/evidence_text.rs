@@ -392,3 +392,107 @@ fn a_bill_detail_and_a_dark_refund_detail_read_as_charge_and_promise_by_day() {
     let text = refund["ocr"]["text"].as_str().unwrap();
     assert!(text.contains("139 **** 5678"), "{text}");
 }
+
+#[test]
+fn a_taken_promise_is_offered_no_more_and_a_damaged_kept_text_is_read_again() {
+    if !tesseract_here() {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    case(&dir);
+    let added = json(
+        tuiding(&dir)
+            .args(["evidence", "add", "1"])
+            .arg(shot("wechat-cancelled-dark-1080.png"))
+            .arg(shot("refund-promise-light-1170.png"))
+            .args(["--kind", "operation", "--accept"]),
+    );
+    // The promise counts from the day the page says the refund was asked for (申请时间
+    // 2026-11-29, a Sunday): seven working days end on Tuesday 2026-12-08.
+    assert_eq!(added[1]["offers"][0]["by"], "2026-12-08", "{}", added[1]);
+    // Taken: offered no more, so an old button cannot rewrite the record.
+    let shown = json(tuiding(&dir).args(["evidence", "show", "2"]));
+    assert_eq!(shown["offers"], serde_json::json!([]), "{shown}");
+    let again = json(tuiding(&dir).args(["evidence", "accept", "2"]));
+    assert_eq!(again, serde_json::json!([]));
+
+    // A kept text damaged on disk: the case still shows, and `evidence read` reads it again.
+    let sha = added[1]["sha256"].as_str().unwrap();
+    let kept = dir.path().join(format!("data/vault/text/{sha}.json"));
+    std::fs::write(&kept, b"{ not json").unwrap();
+    json(tuiding(&dir).args(["case", "show", "1"]));
+    let read = json(tuiding(&dir).args(["evidence", "read", "1"]));
+    assert!(
+        read[1]["ocr"]["text"].as_str().unwrap().contains("3-7"),
+        "{}",
+        read[1]
+    );
+}
+
+#[test]
+fn an_apps_refund_page_naming_wechat_proves_no_wechat_pay_contract_closed() {
+    if !tesseract_here() {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    case(&dir);
+    // 退订成功 on the app's page, the refund going back to WeChat: the 扣费服务 contract
+    // may still be live, so no close:wechat_pay is proposed.
+    let added = json(
+        tuiding(&dir)
+            .args(["evidence", "add", "1"])
+            .arg(shot("refund-promise-light-1170.png"))
+            .args(["--kind", "operation"]),
+    );
+    let confirmation = added[0]["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "cancellation_confirmed")
+        .unwrap();
+    assert!(confirmation.get("step").is_none(), "{confirmation}");
+}
+
+#[test]
+fn the_same_step_proposed_in_two_cases_is_taken_in_both() {
+    if !tesseract_here() {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    case(&dir);
+    tuiding(&dir)
+        .args(["add", "--platform", "芒果TV", "--plan", "会员连续包月"])
+        .args([
+            "--period",
+            "month",
+            "--price",
+            "22",
+            "--start",
+            "2026-02-23",
+        ])
+        .args(["--auto-renew", "wechat_pay"])
+        .assert()
+        .success();
+    json(tuiding(&dir).args(["case", "open", "2"]));
+    for case in ["1", "2"] {
+        json(
+            tuiding(&dir)
+                .env("TUIDING_TESSERACT", "/nonexistent/tesseract")
+                .args(["evidence", "add", case])
+                .arg(shot("wechat-cancelled-dark-1080.png"))
+                .args(["--kind", "operation"]),
+        );
+    }
+    let taken = json(tuiding(&dir).args(["evidence", "accept", "1", "2"]));
+    assert_eq!(taken.as_array().unwrap().len(), 2, "{taken}");
+    for case in ["1", "2"] {
+        let shown = json(tuiding(&dir).args(["case", "show", case]));
+        let step = shown["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "close:wechat_pay")
+            .unwrap();
+        assert!(step["done_at"].is_string(), "case {case}: {step}");
+    }
+}

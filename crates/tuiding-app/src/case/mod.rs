@@ -60,6 +60,8 @@ pub fn page(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<std::sync::Arc<C
     // A screenshot's text kept since (read off the request path) changes the page.
     crate::evidence::reading::texts_stamp(ctx)?.hash(&mut also);
     crate::evidence::reading::generation(ctx).hash(&mut also);
+    // Tesseract installed since: the page offers to read what was stored before.
+    crate::evidence::reading::engine_ready(ctx).hash(&mut also);
     ctx.remembered_given("case", &id.to_string(), also.finish(), |ctx| {
         let store = ctx.open_store()?;
         let data = load(ctx, &store, id)?;
@@ -359,29 +361,28 @@ pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> a
         received.as_deref(),
         on.as_deref(),
     );
-    let case = catch_up_with_channels(ctx, &mut store, id)?;
-    let currency = tuiding_core::Currency::from_code(&case.currency).localize(ctx.lang)?;
+    // Everything given is checked before anything is changed.
+    let currency = tuiding_core::Currency::from_code(&stored.currency).localize(ctx.lang)?;
     let on = on
         .map(|d| input::parse_date("--on", d, ctx.lang))
         .transpose()?
         .unwrap_or(ctx.today);
-    let mut track = case.refund;
-    let to = if requested {
-        track.requested_on = Some(on);
-        CaseState::RefundRequested
+    enum Fact {
+        Requested,
+        Promised(i64, Date),
+        Received(i64),
+    }
+    let fact = if requested {
+        Fact::Requested
     } else if let Some(amount) = promised {
-        track.promised_minor =
-            Some(input::parse_price("--promised", amount, None, currency, ctx.lang)?.minor_units());
-        track.promised_by = Some(input::parse_date("--by", by.unwrap_or_default(), ctx.lang)?);
-        // A promise implies a request: made on the day the membership was cancelled.
-        let asked = message::cancel_day_of(&case, ctx.today);
-        track.requested_on.get_or_insert(asked);
-        CaseState::RefundPromised
+        Fact::Promised(
+            input::parse_price("--promised", amount, None, currency, ctx.lang)?.minor_units(),
+            input::parse_date("--by", by.unwrap_or_default(), ctx.lang)?,
+        )
     } else if let Some(amount) = received {
-        track.received_minor =
-            Some(input::parse_price("--received", amount, None, currency, ctx.lang)?.minor_units());
-        track.received_on = Some(on);
-        CaseState::RefundReceived
+        Fact::Received(
+            input::parse_price("--received", amount, None, currency, ctx.lang)?.minor_units(),
+        )
     } else {
         return Err(UserError::usage(
             "",
@@ -390,6 +391,27 @@ pub fn record_refund(ctx: &Ctx<impl Backend>, id: i64, facts: &RefundFacts) -> a
                 "give --requested, --promised AMOUNT --by DATE, or --received AMOUNT --on DATE",
             ),
         ));
+    };
+    let case = catch_up_with_channels(ctx, &mut store, id)?;
+    let mut track = case.refund;
+    let to = match fact {
+        Fact::Requested => {
+            track.requested_on = Some(on);
+            CaseState::RefundRequested
+        }
+        Fact::Promised(minor, by) => {
+            track.promised_minor = Some(minor);
+            track.promised_by = Some(by);
+            // A promise implies a request: made on the day the membership was cancelled.
+            let asked = message::cancel_day_of(&case, ctx.today);
+            track.requested_on.get_or_insert(asked);
+            CaseState::RefundPromised
+        }
+        Fact::Received(minor) => {
+            track.received_minor = Some(minor);
+            track.received_on = Some(on);
+            CaseState::RefundReceived
+        }
     };
     // A promise or a payment implies a request: with every channel closed, the case passes
     // through "refund requested" first so the timeline shows both moves.

@@ -32,11 +32,47 @@ const READ_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Readers {
     engine: std::sync::Mutex<Option<(Result<tuiding_ocr::Engine, Unread>, std::time::Instant)>>,
     reading: std::sync::Mutex<HashSet<String>>,
+    /// The last failure of a reading off the request path, by image, until one succeeds:
+    /// the page says what went wrong instead of "not read yet".
+    failures: std::sync::Mutex<std::collections::HashMap<String, String>>,
     generation: std::sync::atomic::AtomicU64,
     turn: std::sync::Mutex<()>,
 }
 
+/// An image marked as being read, unmarked when dropped — also when the reading panicked,
+/// so that no page says "reading…" for ever.
+struct Marked<'a> {
+    readers: &'a Readers,
+    sha256: String,
+}
+
+impl Drop for Marked<'_> {
+    fn drop(&mut self) {
+        self.readers.set_reading(&self.sha256, false);
+    }
+}
+
 impl Readers {
+    fn failed(&self, sha256: &str, failure: Option<String>) {
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        let changed = match failure {
+            Some(reason) => failures.insert(sha256.to_string(), reason.clone()) != Some(reason),
+            None => failures.remove(sha256).is_some(),
+        };
+        if changed {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    fn failure(&self, sha256: &str) -> Option<String> {
+        self.failures
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(sha256)
+            .cloned()
+    }
+
     fn set_reading(&self, sha256: &str, on: bool) -> bool {
         let mut reading = self.reading.lock().unwrap_or_else(PoisonError::into_inner);
         let changed = if on {
@@ -273,14 +309,26 @@ pub fn state(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState
     if !is_image(entry) {
         return Ok(TextState::NotAnImage);
     }
-    if let Some(text) = vault(ctx)?
-        .text_of(&entry.sha256)
-        .localize_vault(ctx.lang)?
-    {
-        return Ok(kept_state(text));
+    match vault(ctx)?.text_of(&entry.sha256) {
+        Ok(Some(text)) => return Ok(kept_state(text)),
+        Ok(None) => {}
+        // A kept text that cannot be read (damaged, from another version) is read again
+        // when asked; it never takes the case page down.
+        Err(e) => {
+            return Ok(TextState::Unread(Unread {
+                why: Why::NotYet,
+                reason: e.to_string(),
+            }));
+        }
     }
-    let reading = ctx.caches().readers.is_reading(&entry.sha256);
-    Ok(if reading {
+    let readers = &ctx.caches().readers;
+    if let Some(reason) = readers.failure(&entry.sha256) {
+        return Ok(TextState::Unread(Unread {
+            why: Why::Failed,
+            reason,
+        }));
+    }
+    Ok(if readers.is_reading(&entry.sha256) {
         TextState::Reading
     } else {
         TextState::Unread(match engine(ctx) {
@@ -341,15 +389,18 @@ pub fn read_and_keep(
         return Ok(TextState::NotAnImage);
     }
     let vault = vault(ctx)?;
-    if !again && let Some(text) = vault.text_of(&entry.sha256).localize_vault(ctx.lang)? {
+    if !again && let Ok(Some(text)) = vault.text_of(&entry.sha256) {
         return Ok(kept_state(text));
     }
-    if !ctx.caches().readers.set_reading(&entry.sha256, true) {
+    let readers = &ctx.caches().readers;
+    if !readers.set_reading(&entry.sha256, true) {
         return Ok(TextState::Reading);
     }
-    let kept = read_keeping(ctx, entry);
-    ctx.caches().readers.set_reading(&entry.sha256, false);
-    kept
+    let _marked = Marked {
+        readers,
+        sha256: entry.sha256.clone(),
+    };
+    read_keeping(ctx, entry)
 }
 
 /// A kept text as a state: read, or known to be unreadable.
@@ -392,37 +443,58 @@ fn read_keeping(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextSt
 }
 
 /// Marks images as being read before a reader thread starts on them, so a page served
-/// in between says "reading…".
+/// in between says "reading…". Images whose text is kept already are not read again (the
+/// same picture uploaded twice is read once).
 pub fn mark_reading(ctx: &Ctx<impl Backend>, entries: &[Entry]) -> Vec<Entry> {
     let readers = &ctx.caches().readers;
+    let Ok(vault) = vault(ctx) else {
+        return Vec::new();
+    };
     entries
         .iter()
-        .filter(|e| is_image(e) && readers.set_reading(&e.sha256, true))
+        .filter(|e| is_image(e) && !matches!(vault.text_of(&e.sha256), Ok(Some(_))))
+        .filter(|e| readers.set_reading(&e.sha256, true))
         .cloned()
         .collect()
 }
 
+/// Gives back images marked by [`mark_reading`] that no thread will read (it could not be
+/// started).
+pub fn unmark_reading(ctx: &Ctx<impl Backend>, entries: &[Entry]) {
+    for entry in entries {
+        ctx.caches().readers.set_reading(&entry.sha256, false);
+    }
+}
+
 /// Reads images marked by [`mark_reading`] and keeps their text (the server's reader
 /// thread), one image at a time in the application; each is unmarked when done, whatever
-/// happened (a failure shows as "not read" with its reason).
+/// happened (a failure shows on the page with its reason until a reading succeeds).
 pub fn read_marked(ctx: &Ctx<impl Backend>, entries: &[Entry]) {
     let readers = &ctx.caches().readers;
     for entry in entries {
+        let _marked = Marked {
+            readers,
+            sha256: entry.sha256.clone(),
+        };
         let turn = readers.turn.lock().unwrap_or_else(PoisonError::into_inner);
-        let kept = match read_keeping(ctx, entry) {
-            Ok(TextState::Unread(unread)) if unread.why != Why::Unreadable => {
-                Err(anyhow::anyhow!(unread.reason))
-            }
-            Ok(_) => Ok(()),
-            Err(e) => Err(e),
+        let failure = match read_keeping(ctx, entry) {
+            Ok(TextState::Unread(unread)) if unread.why != Why::Unreadable => Some(unread.reason),
+            Ok(_) => None,
+            Err(e) => Some(format!("{e:#}")),
         };
         drop(turn);
-        if let Err(e) = kept {
+        if let Some(reason) = &failure {
             ctx.reporter()
-                .warn(&format!("evidence #{}: {e:#}", entry.seq));
+                .warn(&format!("evidence #{}: {reason}", entry.seq));
         }
-        readers.set_reading(&entry.sha256, false);
+        readers.failed(&entry.sha256, failure);
     }
+}
+
+/// Whether Tesseract is here, as last looked for (part of what keeps the case page: once
+/// it is installed, the page offers to read what was stored before).
+pub fn engine_ready(ctx: &Ctx<impl Backend>) -> bool {
+    engine(ctx).is_ok()
 }
 
 /// A number that moves whenever an image starts or stops being read (part of what keeps
@@ -435,11 +507,14 @@ pub fn generation(ctx: &Ctx<impl Backend>) -> u64 {
 }
 
 /// The day a screenshot was taken, in China Standard Time (a promise counts from it).
-fn taken_on(ctx: &Ctx<impl Backend>, entry: &Entry) -> Date {
-    entry
+/// The day a promise counts from: the day the page says the refund or cancellation was
+/// asked for (申请时间 …), else the day the screenshot was added — never later than that.
+fn taken_on(ctx: &Ctx<impl Backend>, entry: &Entry, text: &str) -> Date {
+    let added = entry
         .captured_at
         .parse::<jiff::Timestamp>()
-        .map_or(ctx.today, |at| crate::clock::zone().to_datetime(at).date())
+        .map_or(ctx.today, |at| crate::clock::zone().to_datetime(at).date());
+    tuiding_terms::screenshot::page_day(text).map_or(added, |asked| asked.min(added))
 }
 
 /// Where a cancellation confirmed on a payment channel's page belongs: the channel the
@@ -474,8 +549,8 @@ fn cancelling(step: &str) -> bool {
 }
 
 /// The step a screenshot's text confirms, if any: the cancelling step it is attached to,
-/// else the channel step its page names. A screenshot that also says the opposite proves
-/// nothing.
+/// else the channel step a payment channel's page names (解约成功 on 扣费服务). A
+/// screenshot that also says the opposite proves nothing.
 fn confirmed_step(
     entry: &Entry,
     text: &str,
@@ -491,8 +566,16 @@ fn confirmed_step(
     if !confirms || contradicts {
         return None;
     }
+    // Only a payment channel's own words (解约成功, 自动续费已关闭 …) prove its contract
+    // closed: an app's 退订成功 page that says the refund goes back to WeChat does not.
+    let contract_closed = found.iter().any(|f| {
+        matches!(&f.proposal, Proposal::CancellationConfirmed { phrase }
+            if !["退订成功", "已退订", "取消成功"].contains(&phrase.as_str()))
+    });
     entry.step.clone().filter(|s| cancelling(s)).or_else(|| {
-        channel_named(text)
+        contract_closed
+            .then(|| channel_named(text))
+            .flatten()
             .map(|c| format!("close:{c}"))
             .filter(|s| steps.iter().any(|st| &st.id == s))
     })
@@ -527,8 +610,6 @@ pub fn texts_stamp(ctx: &Ctx<impl Backend>) -> anyhow::Result<Option<std::time::
     Ok(std::fs::metadata(dir).and_then(|m| m.modified()).ok())
 }
 
-/// The readout of one entry: its text as kept (or read now with `read_now`, kept or not),
-/// the proposals, the offers and the flag.
 /// Reads the evidence of one case: what every readout shares (the case, the working-day
 /// calendar, the refund claimed, the bills) is got once, and only when needed.
 pub struct CaseReader<'a, B: Backend> {
@@ -583,6 +664,8 @@ impl<'a, B: Backend> CaseReader<'a, B> {
     }
 }
 
+/// The readout of one entry: its text as known (kept, or read now by `show`), the
+/// proposals, the offers and the flag.
 fn readout<B: Backend>(
     reader: &CaseReader<'_, B>,
     entry: &Entry,
@@ -627,7 +710,7 @@ fn readout<B: Backend>(
     let whole = text.text();
     let found_all = read_screenshot_text(&whole, currency);
     let found = found_all.clone();
-    let from = taken_on(ctx, entry);
+    let from = taken_on(ctx, entry, &whole);
     for f in found {
         let line_confidence = text.lines.get(f.line - 1).map_or(0, |l| l.confidence);
         let confidence =
@@ -805,7 +888,9 @@ fn offers<B: Backend>(reader: &CaseReader<'_, B>, proposals: &[ProposalView]) ->
             .filter_map(|p| p.due_on)
             .max()
             .or_else(|| reader.claim().and_then(|c| c.due));
-        if let (Some(amount), Some(by)) = (amount, by) {
+        if let (Some(amount), Some(by)) = (amount, by)
+            && !promise_recorded(reader.data, &amount, by)
+        {
             offers.push(Offer::RefundPromise { amount, by });
         }
     }
@@ -823,6 +908,23 @@ fn offers<B: Backend>(reader: &CaseReader<'_, B>, proposals: &[ProposalView]) ->
         }
     }
     offers
+}
+
+/// Whether the case has nothing to gain from this promise: it records it already, or the
+/// refund arrived, or the case is settled (taking it then would rewrite the record).
+fn promise_recorded(data: &CaseData, amount: &str, by: Date) -> bool {
+    use tuiding_core::case::CaseState;
+    let refund = &data.case.refund;
+    let same = refund.promised_by == Some(by)
+        && Currency::from_code(&data.case.currency)
+            .ok()
+            .and_then(|c| Money::parse(amount, c).ok())
+            .is_some_and(|m| refund.promised_minor == Some(m.minor_units()));
+    same || refund.received_on.is_some()
+        || matches!(
+            data.case.state,
+            CaseState::RefundReceived | CaseState::Resolved | CaseState::Closed
+        )
 }
 
 /// The readouts of a case's evidence, as kept (nothing is read: the case page, the API).
@@ -967,15 +1069,23 @@ pub fn accept(ctx: &Ctx<impl Backend>, readouts: &[Readout]) -> Vec<Accepted> {
         .iter()
         .flat_map(|r| r.offers.iter().map(move |o| (r, o)))
         .collect();
-    order.sort_by_key(|(_, o)| matches!(o, Offer::RefundPromise { .. }));
+    // Steps first; of several promises to one case, the one due last (one promise stands:
+    // recording each in turn would leave whichever came last).
+    order.sort_by_key(|(r, o)| match o {
+        Offer::MarkStep { .. } => (0, r.entry.case_id, None),
+        Offer::RefundPromise { by, .. } => (1, r.entry.case_id, Some(std::cmp::Reverse(*by))),
+    });
     let mut taken: Vec<Accepted> = Vec::new();
+    let mut promised: HashSet<i64> = HashSet::new();
+    let mut stepped: HashSet<(i64, &str)> = HashSet::new();
     for (r, offer) in order {
         let case = r.entry.case_id;
-        // The same step or promise from two screenshots is taken once.
-        if taken
-            .iter()
-            .any(|t| t.offer == *offer && t.refused.is_none())
-        {
+        // The same step, or a second promise, of one case is taken once.
+        let first = match offer {
+            Offer::MarkStep { step } => stepped.insert((case, step.as_str())),
+            Offer::RefundPromise { .. } => promised.insert(case),
+        };
+        if !first {
             continue;
         }
         let done = match offer {
@@ -1046,7 +1156,8 @@ pub fn search(
         if case.is_some_and(|c| c != entry.case_id) || !is_image(&entry) {
             continue;
         }
-        let Some(text) = vault.text_of(&entry.sha256).localize_vault(ctx.lang)? else {
+        // A damaged kept text is skipped, not the search's failure.
+        let Ok(Some(text)) = vault.text_of(&entry.sha256) else {
             continue;
         };
         let whole = squeeze(&text.text());

@@ -179,8 +179,15 @@ pub fn read_in_background(
     if marked.is_empty() {
         return;
     }
-    let ctx = ctx.clone();
-    std::thread::spawn(move || reading::read_marked(&ctx, &marked));
+    let reader_ctx = ctx.clone();
+    let to_read = marked.clone();
+    let started = std::thread::Builder::new()
+        .name("tuiding-ocr".into())
+        .spawn(move || reading::read_marked(&reader_ctx, &to_read));
+    if started.is_err() {
+        // No thread: nothing will read them, so no page may say "reading…".
+        reading::unmark_reading(ctx, &marked);
+    }
 }
 
 /// This part's routes.
