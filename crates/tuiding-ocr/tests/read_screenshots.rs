@@ -90,6 +90,7 @@ fn every_checked_in_fixture_reads_as_its_scene_says() {
         ("renewed-light-1170.png", "续费成功"),
         ("alipay-bill-light-1170.png", "2026112322001412341234567890"),
         ("refund-detail-dark-1284.png", "2026-12-02"),
+        ("refund-received-light-1170.png", "退款成功"),
     ];
     for (file, expected) in expectations {
         let bytes = std::fs::read(fixtures().join(file)).unwrap();

@@ -89,6 +89,14 @@ pub enum Proposal {
         /// The words that say so.
         phrase: String,
     },
+    /// The refund arrived (退款成功, 已退款, 退款已到账): its amount and when, when the page
+    /// shows them.
+    RefundReceived {
+        /// The amount refunded.
+        amount: Option<Money>,
+        /// When it arrived, as the page shows it (local time).
+        at: Option<DateTime>,
+    },
     /// A payment: its amount, and the time, order number and merchant the page shows.
     Charge {
         /// The amount paid.
@@ -126,6 +134,17 @@ const CONFIRMATIONS: [&str; 10] = [
     "退订成功",
     "已退订",
     "取消成功",
+];
+
+/// A refund that arrived (a payment to the user, not a promise).
+const RECEIVED: [&str; 7] = [
+    "退款成功",
+    "已退款",
+    "退款已到账",
+    "退款完成",
+    "已原路退回",
+    "已退回",
+    "退款到账成功",
 ];
 
 const OPPOSITES: [&str; 6] = [
@@ -319,6 +338,10 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
         confidence,
     };
     let mut charge_line = None;
+    // A page that says the refund arrived: its refund lines are the payment, not a promise.
+    let received_line = squeezed
+        .iter()
+        .position(|l| RECEIVED.iter().any(|p| l.contains(p)));
     for (i, line) in squeezed.iter().enumerate() {
         if let Some(phrase) = CONFIRMATIONS.iter().find(|p| line.contains(*p)) {
             found.push(at(
@@ -340,7 +363,7 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
         }
         let refund = line.contains("退款") || line.contains("退回") || line.contains("原路返回");
         let arrives = line.contains("到账") || line.contains("退还");
-        if refund || arrives {
+        if (refund || arrives) && received_line.is_none() {
             let amount = money_in(line, currency);
             // A day named first: in 12月2日前, "2日" is no window of two days. A day is a
             // due day only where the line speaks of the refund arriving (退款申请日 is not).
@@ -379,6 +402,36 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
         if paid && charge_line.is_none() && money_in(line, currency).is_some() {
             charge_line = Some(i);
         }
+    }
+    if let Some(i) = received_line {
+        // The amount: on the line that says so, else on a refund line (退款金额 ¥24.43),
+        // else written alone (¥24.43); the time on a line about its arrival.
+        let amount = money_in(&squeezed[i], currency)
+            .or_else(|| {
+                squeezed
+                    .iter()
+                    .filter(|l| l.contains("退款") || l.contains("退回") || l.contains("金额"))
+                    .find_map(|l| money_in(l, currency))
+            })
+            .or_else(|| squeezed.iter().find_map(|l| bare_amount(l, currency)));
+        let at_time = lines
+            .iter()
+            .zip(&plain)
+            .filter(|(_, p)| {
+                ["到账时间", "退款时间", "完成时间", "退回时间"]
+                    .iter()
+                    .any(|w| p.contains(w))
+            })
+            .find_map(|(l, _)| time_in(l));
+        let confidence = if amount.is_some() { 85 } else { 65 };
+        found.push(at(
+            i,
+            Proposal::RefundReceived {
+                amount,
+                at: at_time,
+            },
+            confidence,
+        ));
     }
     // A bill's detail page writes the amount alone, large (`-25.00`), over 交易成功 and
     // label/value rows: a charge, unless the page is about a refund.
@@ -443,6 +496,7 @@ mod tests {
                 Proposal::CancellationConfirmed { .. } => "cancellation_confirmed",
                 Proposal::Contradiction { .. } => "contradiction",
                 Proposal::Charge { .. } => "charge",
+                Proposal::RefundReceived { .. } => "refund_received",
             })
             .collect()
     }
@@ -635,6 +689,24 @@ mod tests {
         let text = "退款详情\n退款申请时间 2026-11-28 09:12\n订单号#4200001234";
         assert_eq!(page_day(text), Some(date(2026, 11, 28)));
         assert_eq!(page_day("支付时间 2026-08-01 10:00"), None);
+    }
+
+    #[test]
+    fn a_refund_that_arrived_is_no_promise() {
+        let text = "退款详情\n¥24.43\n退款成功\n退款金额 ¥24.43\n到账时间 2026-12-01 10:20:00\n退款方式 原路退回";
+        let found = read_screenshot_text(text, Currency::CNY);
+        assert_eq!(kinds(&found), ["refund_received"], "{found:?}");
+        assert_eq!(
+            found[0].proposal,
+            Proposal::RefundReceived {
+                amount: Some(Money::from_minor(2443, Currency::CNY)),
+                at: Some(date(2026, 12, 1).at(10, 20, 0, 0)),
+            }
+        );
+        assert_eq!(found[0].line, 3);
+        // Still on its way: a promise.
+        let pending = "退款处理中\n退款金额 ¥24.43\n预计到账时间 2026-12-02";
+        assert!(!kinds(&read_screenshot_text(pending, Currency::CNY)).contains(&"refund_received"));
     }
 
     #[test]

@@ -496,3 +496,41 @@ fn the_same_step_proposed_in_two_cases_is_taken_in_both() {
         assert!(step["done_at"].is_string(), "case {case}: {step}");
     }
 }
+
+#[test]
+fn a_refund_received_page_records_the_refund_as_case_refund_received_would() {
+    if !tesseract_here() {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    case(&dir);
+    json(
+        tuiding(&dir)
+            .args(["evidence", "add", "1"])
+            .arg(shot("wechat-cancelled-dark-1080.png"))
+            .arg(shot("refund-promise-light-1170.png"))
+            .args(["--kind", "operation", "--accept"]),
+    );
+    let added = json(
+        tuiding(&dir)
+            .args(["evidence", "add", "1"])
+            .arg(shot("refund-received-light-1170.png"))
+            .args(["--kind", "payment"]),
+    );
+    let received = &added[0];
+    assert_eq!(kinds(received), ["refund_received"], "{received}");
+    assert_eq!(received["proposals"][0]["amount"], "24.43");
+    assert_eq!(
+        received["offers"][0],
+        serde_json::json!({"offer": "refund_received", "amount": "24.43", "on": "2026-12-01"})
+    );
+    let taken = json(tuiding(&dir).args(["evidence", "accept", "3"]));
+    assert!(taken[0].get("refused").is_none(), "{taken}");
+    let shown = json(tuiding(&dir).args(["case", "show", "1"]));
+    assert_eq!(shown["state"], "refund_received");
+    assert_eq!(shown["refund"]["received"], "24.43");
+    assert_eq!(shown["refund"]["received_on"], "2026-12-01");
+    // Taken: offered no more.
+    let again = json(tuiding(&dir).args(["evidence", "show", "3"]));
+    assert_eq!(again["offers"], serde_json::json!([]));
+}

@@ -212,6 +212,13 @@ pub enum Offer {
         /// The step.
         step: String,
     },
+    /// Record the refund as received, as `case refund --received AMOUNT --on DAY` does.
+    RefundReceived {
+        /// The amount, `24.43`.
+        amount: String,
+        /// The day it arrived.
+        on: Date,
+    },
 }
 
 /// A piece of evidence with what was read from it.
@@ -781,6 +788,18 @@ fn readout<B: Backend>(
                 }
                 view.phrase = Some(phrase);
             }
+            Proposal::RefundReceived { amount, at } => {
+                view.kind = "refund_received";
+                view.amount = amount.map(Money::amount_string);
+                view.currency = amount.map(|a| a.currency().code());
+                view.at = at.map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string());
+                view.due_on = Some(at.map_or(from, |t| t.date()));
+                view.summary = match (amount, ctx.lang) {
+                    (Some(a), tuiding_core::Lang::Zh) => format!("退款 {a} 已到账"),
+                    (Some(a), tuiding_core::Lang::En) => format!("A refund of {a} arrived"),
+                    (None, _) => ctx.t("退款已到账", "The refund arrived").into(),
+                };
+            }
             Proposal::Charge {
                 amount,
                 at,
@@ -892,6 +911,20 @@ fn offers<B: Backend>(reader: &CaseReader<'_, B>, proposals: &[ProposalView]) ->
             && !promise_recorded(reader.data, &amount, by)
         {
             offers.push(Offer::RefundPromise { amount, by });
+        }
+    }
+    let refund = &reader.data.case.refund;
+    for p in proposals.iter().filter(|p| p.kind == "refund_received") {
+        let amount = p.amount.clone().or_else(|| {
+            refund
+                .promised_minor
+                .zip(Currency::from_code(&reader.data.case.currency).ok())
+                .map(|(minor, c)| Money::from_minor(minor, c).amount_string())
+        });
+        if let (Some(amount), Some(on)) = (amount, p.due_on)
+            && refund.received_on.is_none()
+        {
+            offers.push(Offer::RefundReceived { amount, on });
         }
     }
     for p in proposals
@@ -1074,9 +1107,11 @@ pub fn accept(ctx: &Ctx<impl Backend>, readouts: &[Readout]) -> Vec<Accepted> {
     order.sort_by_key(|(r, o)| match o {
         Offer::MarkStep { .. } => (0, r.entry.case_id, None),
         Offer::RefundPromise { by, .. } => (1, r.entry.case_id, Some(std::cmp::Reverse(*by))),
+        Offer::RefundReceived { on, .. } => (2, r.entry.case_id, Some(std::cmp::Reverse(*on))),
     });
     let mut taken: Vec<Accepted> = Vec::new();
     let mut promised: HashSet<i64> = HashSet::new();
+    let mut received: HashSet<i64> = HashSet::new();
     let mut stepped: HashSet<(i64, &str)> = HashSet::new();
     for (r, offer) in order {
         let case = r.entry.case_id;
@@ -1084,6 +1119,7 @@ pub fn accept(ctx: &Ctx<impl Backend>, readouts: &[Readout]) -> Vec<Accepted> {
         let first = match offer {
             Offer::MarkStep { step } => stepped.insert((case, step.as_str())),
             Offer::RefundPromise { .. } => promised.insert(case),
+            Offer::RefundReceived { .. } => received.insert(case),
         };
         if !first {
             continue;
@@ -1095,6 +1131,15 @@ pub fn accept(ctx: &Ctx<impl Backend>, readouts: &[Readout]) -> Vec<Accepted> {
                 &crate::case::RefundFacts {
                     promised: Some(amount.clone()),
                     by: Some(by.to_string()),
+                    ..Default::default()
+                },
+            ),
+            Offer::RefundReceived { amount, on } => crate::case::record_refund(
+                ctx,
+                case,
+                &crate::case::RefundFacts {
+                    received: Some(amount.clone()),
+                    on: Some(on.to_string()),
                     ..Default::default()
                 },
             ),
@@ -1191,7 +1236,7 @@ pub fn key_line(ctx: &Ctx<impl Backend>, data: &CaseData, entry: &Entry) -> Opti
     // more confident, then the earlier line, among equals.
     let rank = |f: &tuiding_terms::screenshot::Found| {
         let kind = match f.proposal {
-            Proposal::RefundPromise { .. } => 3,
+            Proposal::RefundPromise { .. } | Proposal::RefundReceived { .. } => 3,
             Proposal::Charge { .. } => 2,
             Proposal::CancellationConfirmed { .. } => 1,
             Proposal::Contradiction { .. } => 0,

@@ -74,6 +74,11 @@ fn offer_text(c: &Chrome, offer: &Offer) -> String {
             c.t("，最晚 ", " by ")
         ),
         Offer::MarkStep { step } => format!("{}{step}", c.t("步骤完成 ", "step done ")),
+        Offer::RefundReceived { amount, on } => format!(
+            "{}{amount}{}{on}",
+            c.t("退款到账 ", "refund received "),
+            c.t("，", " on ")
+        ),
     }
 }
 

@@ -415,6 +415,12 @@ fn accepted_line(ctx: &Term, offer: &reading::Offer) -> String {
         }
         (reading::Offer::MarkStep { step }, Lang::Zh) => format!("✓ 已标记步骤完成：{step}"),
         (reading::Offer::MarkStep { step }, Lang::En) => format!("✓ Marked step done: {step}"),
+        (reading::Offer::RefundReceived { amount, on }, Lang::Zh) => {
+            format!("✓ 已记录退款到账：{amount}，{on}")
+        }
+        (reading::Offer::RefundReceived { amount, on }, Lang::En) => {
+            format!("✓ Recorded the refund received: {amount} on {on}")
+        }
     }
 }
 
