@@ -28,6 +28,16 @@ fn shot(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `evidence add CASE` of drawn screenshots with `--kind KIND` and more arguments, as JSON.
+fn add(dir: &TempDir, case: &str, shots: &[&str], kind: &str, more: &[&str]) -> Value {
+    let mut cmd = tuiding(dir);
+    cmd.args(["evidence", "add", case]);
+    for name in shots {
+        cmd.arg(shot(name));
+    }
+    json(cmd.args(["--kind", kind]).args(more))
+}
+
 fn tesseract_here() -> bool {
     let found = std::process::Command::new("tesseract")
         .arg("--list-langs")
@@ -83,12 +93,15 @@ fn a_refund_page_proposes_its_promise_and_accepting_records_what_case_refund_wou
     }
     let read = TempDir::new().unwrap();
     case(&read);
-    let added = json(
-        tuiding(&read)
-            .args(["evidence", "add", "1"])
-            .arg(shot("refund-promise-light-1170.png"))
-            .arg(shot("wechat-cancelled-dark-1080.png"))
-            .args(["--kind", "operation"]),
+    let added = add(
+        &read,
+        "1",
+        &[
+            "refund-promise-light-1170.png",
+            "wechat-cancelled-dark-1080.png",
+        ],
+        "operation",
+        &[],
     );
     let refund_page = &added[0];
     assert!(
@@ -182,12 +195,12 @@ fn numbers_are_masked_in_everything_derived_and_the_original_stays_byte_for_byte
     }
     let dir = TempDir::new().unwrap();
     case(&dir);
-    let added = json(
-        tuiding(&dir)
-            .args(["evidence", "add", "1"])
-            .arg(shot("chat-promise-light-750.png"))
-            .arg(shot("order-charge-dark-1170.png"))
-            .args(["--kind", "communication"]),
+    let added = add(
+        &dir,
+        "1",
+        &["chat-promise-light-750.png", "order-charge-dark-1170.png"],
+        "communication",
+        &[],
     );
     let chat = added[0]["ocr"]["text"].as_str().unwrap().replace(' ', "");
     assert!(chat.contains("138****5678"), "{chat}");
@@ -362,12 +375,12 @@ fn a_bill_detail_and_a_dark_refund_detail_read_as_charge_and_promise_by_day() {
     }
     let dir = TempDir::new().unwrap();
     case(&dir);
-    let added = json(
-        tuiding(&dir)
-            .args(["evidence", "add", "1"])
-            .arg(shot("alipay-bill-light-1170.png"))
-            .arg(shot("refund-detail-dark-1284.png"))
-            .args(["--kind", "payment"]),
+    let added = add(
+        &dir,
+        "1",
+        &["alipay-bill-light-1170.png", "refund-detail-dark-1284.png"],
+        "payment",
+        &[],
     );
     // Label/value rows are read as one line each: the order number beside its label.
     let bill = &added[0];
@@ -400,12 +413,15 @@ fn a_taken_promise_is_offered_no_more_and_a_damaged_kept_text_is_read_again() {
     }
     let dir = TempDir::new().unwrap();
     case(&dir);
-    let added = json(
-        tuiding(&dir)
-            .args(["evidence", "add", "1"])
-            .arg(shot("wechat-cancelled-dark-1080.png"))
-            .arg(shot("refund-promise-light-1170.png"))
-            .args(["--kind", "operation", "--accept"]),
+    let added = add(
+        &dir,
+        "1",
+        &[
+            "wechat-cancelled-dark-1080.png",
+            "refund-promise-light-1170.png",
+        ],
+        "operation",
+        &["--accept"],
     );
     // The promise counts from the day the page says the refund was asked for (申请时间
     // 2026-11-29, a Sunday): seven working days end on Tuesday 2026-12-08.
@@ -438,11 +454,12 @@ fn an_apps_refund_page_naming_wechat_proves_no_wechat_pay_contract_closed() {
     case(&dir);
     // 退订成功 on the app's page, the refund going back to WeChat: the 扣费服务 contract
     // may still be live, so no close:wechat_pay is proposed.
-    let added = json(
-        tuiding(&dir)
-            .args(["evidence", "add", "1"])
-            .arg(shot("refund-promise-light-1170.png"))
-            .args(["--kind", "operation"]),
+    let added = add(
+        &dir,
+        "1",
+        &["refund-promise-light-1170.png"],
+        "operation",
+        &[],
     );
     let confirmation = added[0]["proposals"]
         .as_array()
@@ -504,18 +521,22 @@ fn a_refund_received_page_records_the_refund_as_case_refund_received_would() {
     }
     let dir = TempDir::new().unwrap();
     case(&dir);
-    json(
-        tuiding(&dir)
-            .args(["evidence", "add", "1"])
-            .arg(shot("wechat-cancelled-dark-1080.png"))
-            .arg(shot("refund-promise-light-1170.png"))
-            .args(["--kind", "operation", "--accept"]),
+    add(
+        &dir,
+        "1",
+        &[
+            "wechat-cancelled-dark-1080.png",
+            "refund-promise-light-1170.png",
+        ],
+        "operation",
+        &["--accept"],
     );
-    let added = json(
-        tuiding(&dir)
-            .args(["evidence", "add", "1"])
-            .arg(shot("refund-received-light-1170.png"))
-            .args(["--kind", "payment"]),
+    let added = add(
+        &dir,
+        "1",
+        &["refund-received-light-1170.png"],
+        "payment",
+        &[],
     );
     let received = &added[0];
     assert_eq!(kinds(received), ["refund_received"], "{received}");
