@@ -458,8 +458,9 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
     }
     if let Some(i) = charge_line {
         let order = order_in(&plain.join("\n"));
-        let at_time = time_in(&lines.join("\n"));
-        let merchant = merchant_in(&lines.join("\n"));
+        let page = lines.join("\n");
+        let at_time = time_in(&page);
+        let merchant = merchant_in(&page);
         let confidence = 60
             + 10 * [order.is_some(), at_time.is_some(), merchant.is_some()]
                 .iter()
@@ -487,6 +488,17 @@ pub fn read_screenshot_text(text: &str, currency: Currency) -> Vec<Found> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    /// The window of a refund promise found (a test fails on anything else).
+    fn window_of(found: &Found) -> RefundWindow {
+        match found.proposal {
+            Proposal::RefundPromise {
+                window: Some(window),
+                ..
+            } => window,
+            _ => panic!("no refund window: {found:?}"),
+        }
+    }
 
     fn kinds(found: &[Found]) -> Vec<&'static str> {
         found
@@ -517,13 +529,7 @@ mod tests {
             }
         );
         assert_eq!(found[2].line, 3);
-        let Proposal::RefundPromise {
-            window: Some(window),
-            ..
-        } = found[2].proposal
-        else {
-            panic!("{:?}", found[2]);
-        };
+        let window = window_of(&found[2]);
         assert_eq!(window, RefundWindow::WorkingDays { min: 3, max: 7 });
         // Seven working days from Monday 2026-11-23: the Wednesday of the next week.
         let calendar = WorkCalendar::embedded();
@@ -623,13 +629,7 @@ mod tests {
         let text = "退款详情\n¥24.43\n退款处理中\n退款金额 Y24.43\n预计到账时间 2026-12-02\n退款方式 原路退回";
         let found = read_screenshot_text(text, Currency::CNY);
         assert_eq!(kinds(&found), ["refund_promise", "refund_promise"]);
-        let Proposal::RefundPromise {
-            window: Some(window),
-            ..
-        } = found[1].proposal
-        else {
-            panic!("{:?}", found[1]);
-        };
+        let window = window_of(&found[1]);
         let calendar = WorkCalendar::embedded();
         assert_eq!(
             window.due(date(2026, 11, 29), &calendar),
@@ -637,13 +637,7 @@ mod tests {
         );
         // A day without its year: this year's, or next year's once past.
         let found = read_screenshot_text("预计12月2日前退款到账", Currency::CNY);
-        let Proposal::RefundPromise {
-            window: Some(window),
-            ..
-        } = found[0].proposal
-        else {
-            panic!("{found:?}");
-        };
+        let window = window_of(&found[0]);
         assert_eq!(
             window.due(date(2026, 11, 29), &calendar),
             Some(date(2026, 12, 2))
@@ -672,13 +666,7 @@ mod tests {
             ("预计到账时间 2026-12-02 23:59", date(2026, 12, 2)),
         ] {
             let found = read_screenshot_text(line, Currency::CNY);
-            let Proposal::RefundPromise {
-                window: Some(window),
-                ..
-            } = found[0].proposal
-            else {
-                panic!("{line}: {found:?}");
-            };
+            let window = window_of(&found[0]);
             assert_eq!(
                 window.due(date(2026, 11, 29), &calendar),
                 Some(due),

@@ -77,6 +77,16 @@ fn case(dir: &TempDir) {
     json(tuiding(dir).args(["case", "open", "1"]));
 }
 
+/// The element of a JSON array whose `field` is `value` (a test fails without one).
+fn named<'a>(array: &'a Value, field: &str, value: &str) -> &'a Value {
+    array
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item[field] == value)
+        .unwrap_or_else(|| panic!("no {field} {value} in {array}"))
+}
+
 fn kinds(readout: &Value) -> Vec<&str> {
     readout["proposals"]
         .as_array()
@@ -157,12 +167,7 @@ fn a_refund_page_proposes_its_promise_and_accepting_records_what_case_refund_wou
     };
     assert_eq!(moves(&a), moves(&b));
     // The screenshot proves the step it confirmed.
-    let step = a["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == "close:wechat_pay")
-        .unwrap();
+    let step = named(&a["steps"], "id", "close:wechat_pay");
     assert_eq!(step["evidence_count"], 1);
 
     // The dossier's evidence index quotes the line that says most: the promise.
@@ -219,12 +224,7 @@ fn numbers_are_masked_in_everything_derived_and_the_original_stays_byte_for_byte
     let order = &added[1];
     let text = order["ocr"]["text"].as_str().unwrap().replace(' ', "");
     assert!(text.contains("6222***********0128"), "{text}");
-    let charge = order["proposals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "charge")
-        .unwrap();
+    let charge = named(&order["proposals"], "kind", "charge");
     assert_eq!(charge["amount"], "25.00");
     assert_eq!(charge["order"], "4200002311202611230001");
     assert_eq!(charge["at"], "2026-11-23 10:00:01");
@@ -461,12 +461,7 @@ fn an_apps_refund_page_naming_wechat_proves_no_wechat_pay_contract_closed() {
         "operation",
         &[],
     );
-    let confirmation = added[0]["proposals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "cancellation_confirmed")
-        .unwrap();
+    let confirmation = named(&added[0]["proposals"], "kind", "cancellation_confirmed");
     assert!(confirmation.get("step").is_none(), "{confirmation}");
 }
 
@@ -504,12 +499,7 @@ fn the_same_step_proposed_in_two_cases_is_taken_in_both() {
     assert_eq!(taken.as_array().unwrap().len(), 2, "{taken}");
     for case in ["1", "2"] {
         let shown = json(tuiding(&dir).args(["case", "show", case]));
-        let step = shown["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == "close:wechat_pay")
-            .unwrap();
+        let step = named(&shown["steps"], "id", "close:wechat_pay");
         assert!(step["done_at"].is_string(), "case {case}: {step}");
     }
 }

@@ -66,7 +66,7 @@ pub fn page(ctx: &Ctx<impl Backend>, id: i64) -> anyhow::Result<std::sync::Arc<C
         let store = ctx.open_store()?;
         let data = load(ctx, &store, id)?;
         let (view, messages) = view_with_messages(ctx, &data);
-        let readouts = crate::evidence::reading::readouts_of(ctx, &data)?;
+        let readouts = crate::evidence::reading::readouts_of(ctx, &data, None)?;
         Ok((view, messages, readouts))
     })
 }

@@ -322,13 +322,13 @@ pub fn report_html(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> String {
                         th { "#" } th { (ctx.t("类别", "Kind")) } th { (ctx.t("文件（材料内路径）", "File (path in this dossier)")) }
                         th { (ctx.t("采集时间（北京时间）", "Captured (China Standard Time)")) } th { (ctx.t("大小（字节）", "Bytes")) } th { (ctx.t("摘要 SHA-256 / SM3", "Digests SHA-256 / SM3")) }
                     }
-                    @for (e, path) in f.data.evidence.iter().zip(&f.evidence_paths) {
+                    @for ((e, path), said) in f.data.evidence.iter().zip(&f.evidence_paths).zip(&f.key_lines) {
                         tr {
                             td { (e.seq) }
                             td { (kind_label(&e.kind, lang)) }
                             td {
                                 (e.name) br; code { (path) } @if let Some(n) = &e.note { br; (n) }
-                                @if let Some(said) = crate::evidence::reading::key_line(ctx, f.data, e) {
+                                @if let Some(said) = said {
                                     br; (ctx.t("截图文字：", "The screenshot says: ")) q { (said) }
                                 }
                             }
@@ -468,7 +468,13 @@ pub fn complaint_txt(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> String {
     if f.data.evidence.is_empty() {
         t.push(format!("  {}", ctx.t("（无）", "(none)")));
     }
-    for (i, (e, path)) in f.data.evidence.iter().zip(&f.evidence_paths).enumerate() {
+    let indexed = f
+        .data
+        .evidence
+        .iter()
+        .zip(&f.evidence_paths)
+        .zip(&f.key_lines);
+    for (i, ((e, path), said)) in indexed.enumerate() {
         t.push(format!(
             "  {}. {}{}",
             i + 1,
@@ -478,7 +484,7 @@ pub fn complaint_txt(ctx: &Ctx<impl Backend>, f: &DossierFacts<'_>) -> String {
                 &format!("{}{}{path}", kind_label(&e.kind, lang), ctx.t("，", ", "))
             )
         ));
-        if let Some(said) = crate::evidence::reading::key_line(ctx, f.data, e) {
+        if let Some(said) = said {
             t.push(format!(
                 "     {}“{said}”",
                 ctx.t("截图文字：", "The screenshot says: ")

@@ -26,6 +26,8 @@ pub struct DossierFacts<'a> {
     pub claim: Option<crate::case::message::RefundClaim>,
     /// Evidence entries with their path inside the zip.
     pub evidence_paths: Vec<String>,
+    /// What each piece of evidence says, quoted in the index (a screenshot's key line).
+    pub key_lines: Vec<Option<String>>,
 }
 
 /// A dossier written: what it holds.
@@ -109,10 +111,12 @@ pub fn write(
     let vault = Vault::at(&ctx.data_dir()?.join("vault"));
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut evidence_paths = Vec::new();
+    let mut key_lines = Vec::new();
     for e in &data.evidence {
         let path = format!("evidence/{:03}-{}", e.seq, safe_name(&e.name));
         files.push((path.clone(), vault.read_object(e).localize_vault(ctx.lang)?));
         evidence_paths.push(path);
+        key_lines.push(crate::evidence::reading::key_line(ctx, &data, e));
     }
     let doc = DossierFacts {
         data: &data,
@@ -120,6 +124,7 @@ pub fn write(
         grounds: &grounds,
         claim,
         evidence_paths,
+        key_lines,
     };
     let masked = |text: String| if mask { mask_sensitive(&text) } else { text };
     let mut docs = vec![

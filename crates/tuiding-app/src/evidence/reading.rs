@@ -14,7 +14,7 @@ use serde::Serialize;
 use tuiding_core::{Currency, Money};
 use tuiding_store::prelude::*;
 use tuiding_terms::screenshot::{Proposal, RefundWindow, read_screenshot_text};
-use tuiding_vault::{Entry, EvidenceText, TextLine, Vault};
+use tuiding_vault::{Entry, EvidenceText, TextLine};
 
 use crate::case::{CaseData, LocalizeVault, load, step_done};
 use crate::context::{Backend, Ctx};
@@ -265,10 +265,6 @@ pub struct OcrView {
     pub inverted: bool,
 }
 
-fn vault(ctx: &Ctx<impl Backend>) -> anyhow::Result<Vault> {
-    Ok(Vault::at(&ctx.data_dir()?.join("vault")))
-}
-
 fn is_image(entry: &Entry) -> bool {
     matches!(entry.media_type.as_str(), "image/png" | "image/jpeg")
 }
@@ -316,7 +312,7 @@ pub fn state(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState
     if !is_image(entry) {
         return Ok(TextState::NotAnImage);
     }
-    match vault(ctx)?.text_of(&entry.sha256) {
+    match super::vault_to_read(ctx)?.text_of(&entry.sha256) {
         Ok(Some(text)) => return Ok(kept_state(text)),
         Ok(None) => {}
         // A kept text that cannot be read (damaged, from another version) is read again
@@ -362,7 +358,7 @@ fn read_now(
         Ok(engine) => engine,
         Err(reason) => return Ok(Err(reason)),
     };
-    let path = vault(ctx)?.object_path(&entry.sha256);
+    let path = super::vault_to_read(ctx)?.object_path(&entry.sha256);
     let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(match engine.read(&bytes, READ_TIMEOUT) {
         Ok(reading) => Ok(EvidenceText {
@@ -395,7 +391,7 @@ pub fn read_and_keep(
     if !is_image(entry) {
         return Ok(TextState::NotAnImage);
     }
-    let vault = vault(ctx)?;
+    let vault = super::vault_to_read(ctx)?;
     if !again && let Ok(Some(text)) = vault.text_of(&entry.sha256) {
         return Ok(kept_state(text));
     }
@@ -424,7 +420,7 @@ fn kept_state(text: EvidenceText) -> TextState {
 /// Reads an image now and keeps what came of it: its text, or that it is no image at all
 /// (so it is not tried again on every view). A transient failure keeps nothing.
 fn read_keeping(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextState> {
-    let vault = vault(ctx)?;
+    let vault = super::vault_to_read(ctx)?;
     match read_now(ctx, entry)? {
         Ok(text) => Ok(kept_state(
             vault
@@ -454,7 +450,7 @@ fn read_keeping(ctx: &Ctx<impl Backend>, entry: &Entry) -> anyhow::Result<TextSt
 /// same picture uploaded twice is read once).
 pub fn mark_reading(ctx: &Ctx<impl Backend>, entries: &[Entry]) -> Vec<Entry> {
     let readers = &ctx.caches().readers;
-    let Ok(vault) = vault(ctx) else {
+    let Ok(vault) = super::vault_to_read(ctx) else {
         return Vec::new();
     };
     entries
@@ -524,11 +520,18 @@ fn taken_on(ctx: &Ctx<impl Backend>, entry: &Entry, text: &str) -> Date {
     tuiding_terms::screenshot::page_day(text).map_or(added, |asked| asked.min(added))
 }
 
+/// Text as compared: without the spaces the recogniser puts between characters, lower case.
+fn squeezed(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Where a cancellation confirmed on a payment channel's page belongs: the channel the
 /// page names.
 fn channel_named(text: &str) -> Option<&'static str> {
-    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let lower = squeezed.to_lowercase();
+    let lower = squeezed(text);
     [
         ("微信", "wechat_pay"),
         // WeChat Pay calls its contracts 扣费服务; Alipay 自动扣款 and 免密支付.
@@ -594,7 +597,7 @@ pub(crate) fn proofs(
     evidence: &[Entry],
     steps: &[tuiding_core::playbook::Step],
 ) -> anyhow::Result<Vec<(u64, String)>> {
-    let vault = vault(ctx)?;
+    let vault = super::vault_to_read(ctx)?;
     let mut proofs = Vec::new();
     for entry in evidence.iter().filter(|e| is_image(e)) {
         // Unreadable kept text proves nothing; it is not the case's failure.
@@ -968,8 +971,16 @@ pub fn readouts(
     only: Option<&[u64]>,
 ) -> anyhow::Result<Vec<Readout>> {
     let store = ctx.open_store()?;
-    let data = load(ctx, &store, case)?;
-    let reader = CaseReader::new(ctx, &data);
+    readouts_of(ctx, &load(ctx, &store, case)?, only)
+}
+
+/// The readouts of a case already loaded: every piece of its evidence, or those `only`.
+pub fn readouts_of(
+    ctx: &Ctx<impl Backend>,
+    data: &CaseData,
+    only: Option<&[u64]>,
+) -> anyhow::Result<Vec<Readout>> {
+    let reader = CaseReader::new(ctx, data);
     data.evidence
         .iter()
         .filter(|e| only.is_none_or(|o| o.contains(&e.seq)))
@@ -977,18 +988,9 @@ pub fn readouts(
         .collect()
 }
 
-/// The readouts of every piece of evidence of a case already loaded.
-pub fn readouts_of(ctx: &Ctx<impl Backend>, data: &CaseData) -> anyhow::Result<Vec<Readout>> {
-    let reader = CaseReader::new(ctx, data);
-    data.evidence
-        .iter()
-        .map(|e| reader.readout(e, state(ctx, e)?))
-        .collect()
-}
-
 /// The entry with journal seq `seq`.
 pub fn entry(ctx: &Ctx<impl Backend>, seq: u64) -> anyhow::Result<Entry> {
-    vault(ctx)?
+    super::vault_to_read(ctx)?
         .entries()
         .localize_vault(ctx.lang)?
         .into_iter()
@@ -1164,6 +1166,18 @@ pub fn accept(ctx: &Ctx<impl Backend>, readouts: &[Readout]) -> Vec<Accepted> {
     taken
 }
 
+/// Takes what piece `seq` of case `id`'s evidence proposes, as kept (the case page's button,
+/// the API): not found when the case has no such piece, whatever other case holds it.
+pub fn accept_in_case(ctx: &Ctx<impl Backend>, id: i64, seq: u64) -> anyhow::Result<Vec<Accepted>> {
+    let readouts = readouts(ctx, id, Some(&[seq]))?;
+    if readouts.is_empty() {
+        return Err(UserError::not_found(
+            ctx.t("这个案件没有这份证据", "this case has no such evidence"),
+        ));
+    }
+    Ok(accept(ctx, &readouts))
+}
+
 /// A piece of evidence whose text holds every word searched for, with the lines that do.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
@@ -1181,18 +1195,12 @@ pub fn search(
     words: &[String],
     case: Option<i64>,
 ) -> anyhow::Result<Vec<Hit>> {
-    let squeeze = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
     let words: Vec<String> = words
         .iter()
-        .map(|w| squeeze(w))
+        .map(|w| squeezed(w))
         .filter(|w| !w.is_empty())
         .collect();
-    let vault = vault(ctx)?;
+    let vault = super::vault_to_read(ctx)?;
     let mut hits = Vec::new();
     if words.is_empty() {
         return Ok(hits);
@@ -1205,13 +1213,13 @@ pub fn search(
         let Ok(Some(text)) = vault.text_of(&entry.sha256) else {
             continue;
         };
-        let whole = squeeze(&text.text());
+        let whole = squeezed(&text.text());
         if words.iter().all(|w| whole.contains(w.as_str())) {
             let lines = text
                 .lines
                 .iter()
                 .filter(|l| {
-                    let l = squeeze(&l.text);
+                    let l = squeezed(&l.text);
                     words.iter().any(|w| l.contains(w.as_str()))
                 })
                 .map(|l| l.text.clone())
@@ -1229,7 +1237,10 @@ pub fn key_line(ctx: &Ctx<impl Backend>, data: &CaseData, entry: &Entry) -> Opti
     if !is_image(entry) {
         return None;
     }
-    let text = vault(ctx).ok()?.text_of(&entry.sha256).ok()??;
+    let text = super::vault_to_read(ctx)
+        .ok()?
+        .text_of(&entry.sha256)
+        .ok()??;
     let currency = Currency::from_code(&data.case.currency).unwrap_or(Currency::CNY);
     let found = read_screenshot_text(&text.text(), currency);
     // A refund promise says most in a complaint, then a charge, then a confirmation; the

@@ -209,16 +209,9 @@ pub async fn accept_evidence(
     ReqLang(lang): ReqLang,
     Id((id, seq)): Id<(i64, u64)>,
 ) -> ApiResult<Json<Vec<tuiding_app::evidence::reading::Accepted>>> {
-    use tuiding_app::evidence::reading;
     Ok(Json(
         s.run(lang, move |ctx| {
-            let readouts = reading::readouts(ctx, id, Some(&[seq]))?;
-            let Some(readout) = readouts.first() else {
-                return Err(tuiding_app::error::UserError::not_found(
-                    lang.pick("这个案件没有这份证据", "this case has no such evidence"),
-                ));
-            };
-            Ok(reading::accept(ctx, std::slice::from_ref(readout)))
+            tuiding_app::evidence::reading::accept_in_case(ctx, id, seq)
         })
         .await?,
     ))

@@ -128,13 +128,7 @@ pub async fn accept(
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     state
         .run(lang, move |ctx| {
-            let readouts = reading::readouts(ctx, id, Some(&[seq]))?;
-            let Some(readout) = readouts.first() else {
-                return Err(tuiding_app::error::UserError::not_found(
-                    lang.pick("这个案件没有这份证据", "this case has no such evidence"),
-                ));
-            };
-            let refused: Vec<String> = reading::accept(ctx, std::slice::from_ref(readout))
+            let refused: Vec<String> = reading::accept_in_case(ctx, id, seq)?
                 .into_iter()
                 .filter_map(|a| a.refused)
                 .collect();
