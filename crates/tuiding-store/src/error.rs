@@ -85,6 +85,51 @@ pub enum StoreError {
     /// SQLite reported an error.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    /// PostgreSQL reported an error.
+    #[error("database error: {}", postgres_message(.0))]
+    Postgres(postgres::Error),
+    /// The PostgreSQL server cannot be reached (or refused the connection).
+    #[error(
+        "cannot connect to PostgreSQL: {0}; check --database-url (TUIDING_DATABASE_URL) and that the server runs"
+    )]
+    Unavailable(String),
+    /// An account with this name exists already.
+    #[error("an account named {0:?} exists already")]
+    AccountExists(String),
+    /// No account has this name (or id).
+    #[error(
+        "no account named {0:?}; `tuiding user list` shows them, `tuiding user add NAME` adds one"
+    )]
+    AccountNotFound(String),
+}
+
+/// PostgreSQL's own message with its SQLSTATE and detail, when the server sent one
+/// (`postgres::Error`'s `Display` says only "db error").
+fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({}): {detail}", db.message(), db.code().code()),
+            None => format!("{} ({})", db.message(), db.code().code()),
+        },
+        None => e.to_string(),
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        use postgres::error::SqlState;
+        match e.code() {
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::LOCK_NOT_AVAILABLE =>
+            {
+                StoreError::Busy
+            }
+            _ if e.is_closed() => StoreError::Unavailable(e.to_string()),
+            _ => StoreError::Postgres(e),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -117,6 +162,7 @@ impl Localized for StoreError {
             StoreError::NotFound { .. }
                 | StoreError::CaseNotFound { .. }
                 | StoreError::MemberNotFound(_)
+                | StoreError::AccountNotFound(_)
         )
     }
 
@@ -155,6 +201,14 @@ impl Localized for StoreError {
                 "数据库正被另一个 tuiding 进程占用（在导入大量账单？）；没有写入任何内容，请稍后再试".into()
             }
             (StoreError::Sqlite(e), Lang::Zh) => format!("数据库错误：{e}"),
+            (StoreError::Postgres(e), Lang::Zh) => format!("数据库错误：{}", postgres_message(e)),
+            (StoreError::Unavailable(e), Lang::Zh) => format!(
+                "无法连接 PostgreSQL：{e}；请检查 --database-url（TUIDING_DATABASE_URL）以及服务器是否在运行"
+            ),
+            (StoreError::AccountExists(n), Lang::Zh) => format!("账户 {n:?} 已存在"),
+            (StoreError::AccountNotFound(n), Lang::Zh) => format!(
+                "没有名为 {n:?} 的账户；`tuiding user list` 列出账户，`tuiding user add 名字` 添加"
+            ),
         }
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Persistence behind one trait. [`Store`] is what the rest of tuiding talks to;
 //! [`SqliteStore`] is the embedded default (bundled SQLite, WAL, foreign keys on,
-//! versioned migrations embedded in the binary). A PostgreSQL implementation for the
-//! server case will implement the same trait; callers never branch on SQL dialect.
+//! versioned migrations embedded in the binary). [`PgStore`] is one account's ledger in a
+//! shared PostgreSQL database ([`Postgres`]), for the server case, behind the same trait;
+//! callers never branch on SQL dialect. Both schemas move on from one list of migrations.
 //! [`MemoryStore`] is an in-memory backend for fast application tests, with the same
 //! behaviour as SQLite, checked by the shared suite (`tests/suite.rs`) that runs against
 //! every backend.
@@ -14,6 +15,9 @@
 
 mod error;
 mod memory;
+mod migrations;
+mod postgres;
+mod rows;
 mod sqlite;
 
 pub use error::StoreError;
@@ -26,6 +30,7 @@ pub mod prelude {
     };
 }
 pub use memory::MemoryStore;
+pub use postgres::{Account, PgStore, Postgres};
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;

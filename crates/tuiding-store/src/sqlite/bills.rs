@@ -3,28 +3,13 @@
 use crate::BillStore;
 use jiff::civil::{Date, DateTime};
 use rusqlite::{OptionalExtension, Row, params};
-use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
-use tuiding_core::{Currency, Membership, Money};
+use tuiding_core::Membership;
+use tuiding_core::transaction::Transaction;
+
+use crate::rows::{TxRow, direction_str, status_str};
 
 use crate::sqlite::{SqliteStore, insert_membership_tx};
 use crate::{BillImport, ImportCounts, StoreError, StreamDecision};
-
-fn direction_str(d: Direction) -> &'static str {
-    match d {
-        Direction::Out => "out",
-        Direction::In => "in",
-        Direction::Neutral => "neutral",
-    }
-}
-
-fn status_str(s: &TxStatus) -> &str {
-    match s {
-        TxStatus::Success => "success",
-        TxStatus::Closed => "closed",
-        TxStatus::Refund => "refund",
-        TxStatus::Other => "other",
-    }
-}
 
 impl BillStore for SqliteStore {
     fn import_bills(&mut self, import: &BillImport<'_>) -> Result<ImportCounts, StoreError> {
@@ -205,42 +190,22 @@ impl BillStore for SqliteStore {
 }
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Transaction, StoreError>> {
-    let id: i64 = r.get(0)?;
-    let corrupt = |field: &'static str, value: String| StoreError::Corrupt { id, field, value };
-    let source: String = r.get(1)?;
-    let time: String = r.get(3)?;
-    let direction: String = r.get(7)?;
-    let currency: String = r.get(9)?;
-    let status: String = r.get(11)?;
-    Ok((|| {
-        Ok(Transaction {
-            source: Source::parse(&source).ok_or_else(|| corrupt("source", source.clone()))?,
-            source_id: r.get(2)?,
-            time: time.parse().map_err(|_| corrupt("time", time.clone()))?,
-            counterparty: r.get(4)?,
-            description: r.get(5)?,
-            category: r.get(6)?,
-            direction: match direction.as_str() {
-                "out" => Direction::Out,
-                "in" => Direction::In,
-                "neutral" => Direction::Neutral,
-                _ => return Err(corrupt("direction", direction.clone())),
-            },
-            amount: Money::from_minor(
-                r.get(8)?,
-                Currency::from_code(&currency)
-                    .map_err(|_| corrupt("currency", currency.clone()))?,
-            ),
-            method: r.get(10)?,
-            status: match status.as_str() {
-                "success" => TxStatus::Success,
-                "closed" => TxStatus::Closed,
-                "refund" => TxStatus::Refund,
-                _ => TxStatus::Other,
-            },
-            status_text: r.get(12)?,
-            refund_of: r.get(13)?,
-            line: r.get::<_, u32>(14)?,
-        })
-    })())
+    Ok(TxRow {
+        id: r.get(0)?,
+        source: r.get(1)?,
+        source_id: r.get(2)?,
+        time: r.get(3)?,
+        counterparty: r.get(4)?,
+        description: r.get(5)?,
+        category: r.get(6)?,
+        direction: r.get(7)?,
+        amount_minor: r.get(8)?,
+        currency: r.get(9)?,
+        method: r.get(10)?,
+        status: r.get(11)?,
+        status_text: r.get(12)?,
+        refund_of: r.get(13)?,
+        line: r.get(14)?,
+    }
+    .into_transaction())
 }

@@ -12,12 +12,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-use tuiding_core::{
-    AutoRenewContract, Benefit, Billing, Channel, ContractStatus, Currency, Membership, Money,
-    Period,
-};
+use tuiding_core::{AutoRenewContract, Benefit, ContractStatus, Membership, Money};
+
+use crate::rows::MembershipRow;
 
 use crate::sqlite::migrate::migrate;
 use crate::{Ledger, PolicyInput, StoreError, StoredMembership, StoredPolicy, VaultHead};
@@ -231,7 +229,7 @@ impl MembershipStore for SqliteStore {
                 contracts.remove(&id).unwrap_or_default(),
                 benefits.remove(&id).unwrap_or_default(),
             );
-            ledger.file(id, platform, self.assemble_with(row, parts));
+            ledger.file(id, platform, crate::rows::assemble(row, parts));
         }
         Ok(ledger)
     }
@@ -312,25 +310,6 @@ const SELECT_MEMBERSHIP: &str = "SELECT id, revision, created_at, updated_at, pl
     trial_until
     FROM membership";
 
-/// A membership row as SQLite returns it, before it is checked into domain values.
-struct MembershipRow {
-    id: i64,
-    revision: i64,
-    created_at: String,
-    updated_at: String,
-    platform: String,
-    plan: String,
-    billing: String,
-    period: Option<String>,
-    price_minor: i64,
-    currency: String,
-    start_date: String,
-    paid_through: Option<String>,
-    trial_until: Option<String>,
-    category: Option<String>,
-    notes: Option<String>,
-}
-
 impl MembershipRow {
     fn read(row: &Row<'_>) -> rusqlite::Result<MembershipRow> {
         Ok(MembershipRow {
@@ -367,57 +346,7 @@ impl SqliteStore {
         let id = row.id;
         let contracts = self.contracts_of(Some(id))?.remove(&id).unwrap_or_default();
         let benefits = self.benefits_of(Some(id))?.remove(&id).unwrap_or_default();
-        self.assemble_with(row, (contracts, benefits))
-    }
-
-    fn assemble_with(
-        &self,
-        row: MembershipRow,
-        (auto_renew, benefits): (Vec<AutoRenewContract>, Vec<Benefit>),
-    ) -> Result<StoredMembership, StoreError> {
-        let id = row.id;
-        let corrupt = |field: &'static str, value: &str| StoreError::Corrupt {
-            id,
-            field,
-            value: value.to_string(),
-        };
-        let currency = currency(id, &row.currency)?;
-        let billing = match (row.billing.as_str(), row.period.as_deref()) {
-            ("periodic", Some(p)) => {
-                Billing::Periodic(p.parse::<Period>().map_err(|_| corrupt("period", p))?)
-            }
-            ("one_time", None) => Billing::OneTime,
-            ("gifted", None) => Billing::Gifted,
-            (other, _) => return Err(corrupt("billing", other)),
-        };
-        let membership = Membership {
-            platform: row.platform,
-            plan: row.plan,
-            billing,
-            price: Money::from_minor(row.price_minor, currency),
-            start: date(id, "start_date", &row.start_date)?,
-            paid_through: row
-                .paid_through
-                .as_deref()
-                .map(|d| date(id, "paid_through", d))
-                .transpose()?,
-            trial_until: row
-                .trial_until
-                .as_deref()
-                .map(|d| date(id, "trial_until", d))
-                .transpose()?,
-            auto_renew,
-            benefits,
-            category: row.category,
-            notes: row.notes,
-        };
-        Ok(StoredMembership {
-            id,
-            revision: row.revision,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            membership,
-        })
+        crate::rows::assemble(row, (contracts, benefits))
     }
 
     /// The contracts of one membership, or of all (`None`), by membership id.
@@ -440,27 +369,8 @@ impl SqliteStore {
         let mut by_membership: HashMap<i64, Vec<AutoRenewContract>> = HashMap::new();
         for row in rows {
             let (id, channel, status, closed_on) = row?;
-            let channel: Channel = channel.parse().map_err(|_| StoreError::Corrupt {
-                id,
-                field: "channel",
-                value: channel.clone(),
-            })?;
-            let status = match (status.as_str(), closed_on) {
-                ("active", None) => ContractStatus::Active,
-                ("unknown", None) => ContractStatus::Unknown,
-                ("closed", Some(on)) => ContractStatus::Closed(date(id, "closed_on", &on)?),
-                (other, _) => {
-                    return Err(StoreError::Corrupt {
-                        id,
-                        field: "status",
-                        value: other.to_string(),
-                    });
-                }
-            };
-            by_membership
-                .entry(id)
-                .or_default()
-                .push(AutoRenewContract { channel, status });
+            let contract = crate::rows::contract(id, &channel, &status, closed_on.as_deref())?;
+            by_membership.entry(id).or_default().push(contract);
         }
         Ok(by_membership)
     }
@@ -484,16 +394,8 @@ impl SqliteStore {
         let mut by_membership: HashMap<i64, Vec<Benefit>> = HashMap::new();
         for row in rows {
             let (id, name, minor, code, quantity, redeemed) = row?;
-            let unit_value = match (minor, code) {
-                (Some(minor), Some(code)) => Some(Money::from_minor(minor, currency(id, &code)?)),
-                _ => None,
-            };
-            by_membership.entry(id).or_default().push(Benefit {
-                name,
-                unit_value,
-                quantity,
-                redeemed,
-            });
+            let benefit = crate::rows::benefit(id, name, (minor, code), quantity, redeemed)?;
+            by_membership.entry(id).or_default().push(benefit);
         }
         Ok(by_membership)
     }
@@ -584,21 +486,7 @@ pub(crate) fn require_membership(tx: &Transaction<'_>, id: i64) -> Result<(), St
     exists.map(|_| ()).ok_or(StoreError::NotFound { id })
 }
 
-pub(crate) fn date(id: i64, field: &'static str, text: &str) -> Result<Date, StoreError> {
-    text.parse().map_err(|_| StoreError::Corrupt {
-        id,
-        field,
-        value: text.to_string(),
-    })
-}
-
-pub(crate) fn currency(id: i64, code: &str) -> Result<Currency, StoreError> {
-    Currency::from_code(code).map_err(|_| StoreError::Corrupt {
-        id,
-        field: "currency",
-        value: code.to_string(),
-    })
-}
+pub(crate) use crate::rows::{currency, date};
 
 pub(crate) fn read_vault_head(conn: &Connection) -> Result<Option<VaultHead>, StoreError> {
     Ok(conn
@@ -619,6 +507,7 @@ mod tests {
     #[allow(unused_imports)]
     use crate::prelude::*;
     use jiff::civil::date as d;
+    use tuiding_core::{Billing, Channel, Currency, Period};
 
     #[test]
     fn a_reminder_is_claimed_once_per_channel_and_can_be_given_back() {

@@ -1,0 +1,105 @@
+//! Accounts: who may sign in, with their language and time zone. Passwords arrive hashed
+//! (argon2id PHC strings, made by the application); the store never sees one in clear.
+
+use crate::StoreError;
+use crate::postgres::Postgres;
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The account's id (its rows carry it).
+    pub id: i64,
+    /// The sign-in name.
+    pub name: String,
+    /// The argon2id PHC string; `None`: no password set, cannot sign in.
+    pub password: Option<String>,
+    /// `zh` or `en`.
+    pub lang: String,
+    /// An IANA time zone (`Asia/Shanghai`).
+    pub time_zone: String,
+}
+
+const SELECT_ACCOUNT: &str = "SELECT id, name, password, lang, time_zone FROM account";
+
+fn account(r: &postgres::Row) -> Account {
+    Account {
+        id: r.get(0),
+        name: r.get(1),
+        password: r.get(2),
+        lang: r.get(3),
+        time_zone: r.get(4),
+    }
+}
+
+impl Postgres {
+    /// Adds an account ([`StoreError::AccountExists`] when the name is taken).
+    pub fn add_account(&self, name: &str, password: Option<&str>) -> Result<Account, StoreError> {
+        let name = name.trim();
+        let row = self.get()?.query_opt(
+            "INSERT INTO account (name, password) VALUES ($1, $2)
+             ON CONFLICT (name) DO NOTHING
+             RETURNING id, name, password, lang, time_zone",
+            &[&name, &password],
+        )?;
+        row.as_ref()
+            .map(account)
+            .ok_or_else(|| StoreError::AccountExists(name.to_string()))
+    }
+
+    /// The account with this name, if any.
+    pub fn account(&self, name: &str) -> Result<Option<Account>, StoreError> {
+        let row = self.get()?.query_opt(
+            &format!("{SELECT_ACCOUNT} WHERE name = $1"),
+            &[&name.trim()],
+        )?;
+        Ok(row.as_ref().map(account))
+    }
+
+    /// Every account, by id.
+    pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows = self
+            .get()?
+            .query(&format!("{SELECT_ACCOUNT} ORDER BY id"), &[])?;
+        Ok(rows.iter().map(account).collect())
+    }
+
+    /// Replaces an account's password hash.
+    pub fn set_password(&self, name: &str, password: &str) -> Result<(), StoreError> {
+        let changed = self.get()?.execute(
+            "UPDATE account SET password = $2 WHERE name = $1",
+            &[&name.trim(), &password],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::AccountNotFound(name.trim().to_string()));
+        }
+        Ok(())
+    }
+
+    /// Sets an account's language and time zone.
+    pub fn set_preferences(
+        &self,
+        name: &str,
+        lang: &str,
+        time_zone: &str,
+    ) -> Result<(), StoreError> {
+        let changed = self.get()?.execute(
+            "UPDATE account SET lang = $2, time_zone = $3 WHERE name = $1",
+            &[&name.trim(), &lang, &time_zone],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::AccountNotFound(name.trim().to_string()));
+        }
+        Ok(())
+    }
+
+    /// Removes an account and every row it owns, in one transaction.
+    pub fn remove_account(&self, name: &str) -> Result<(), StoreError> {
+        let removed = self
+            .get()?
+            .execute("DELETE FROM account WHERE name = $1", &[&name.trim()])?;
+        if removed == 0 {
+            return Err(StoreError::AccountNotFound(name.trim().to_string()));
+        }
+        Ok(())
+    }
+}
