@@ -17,10 +17,18 @@ pub fn today_in_china() -> Date {
     zone().to_datetime(jiff::Timestamp::now()).date()
 }
 
-/// The current instant, for timestamping case transitions and evidence.
+/// The current instant, for timestamping case transitions and evidence, to the
+/// microsecond: PostgreSQL keeps no finer, and a ledger reads the same on either backend
+/// (and after `migrate`).
 #[allow(clippy::disallowed_methods)]
 pub fn now() -> jiff::Timestamp {
-    jiff::Timestamp::now()
+    to_micros(jiff::Timestamp::now())
+}
+
+/// An instant cut to whole microseconds.
+pub fn to_micros(at: jiff::Timestamp) -> jiff::Timestamp {
+    let micros = at.as_microsecond();
+    jiff::Timestamp::from_microsecond(micros).unwrap_or(at)
 }
 
 /// An instant as people read it, in China Standard Time: `2026-11-30 06:24`.
@@ -60,5 +68,13 @@ mod tests {
             start_of(jiff::civil::date(2026, 11, 30)).to_string(),
             "2026-11-29T16:00:00Z"
         );
+    }
+
+    #[test]
+    fn instants_keep_microseconds_as_postgresql_does() {
+        let at: jiff::Timestamp = "2026-11-29T22:24:44.981204124Z".parse().unwrap();
+        assert_eq!(to_micros(at).to_string(), "2026-11-29T22:24:44.981204Z");
+        let read = now();
+        assert_eq!(read, to_micros(read));
     }
 }

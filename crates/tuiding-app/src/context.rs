@@ -12,7 +12,7 @@ use tuiding_core::catalogue::{Catalogue, Origin};
 use tuiding_core::policy::PolicyError;
 use tuiding_core::{Lang, Localized, WorkCalendar};
 use tuiding_store::prelude::*;
-use tuiding_store::{SqliteStore, StoredMembership};
+use tuiding_store::{AnyStore, SqliteStore, StoredMembership};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "tuiding.db";
@@ -96,6 +96,45 @@ impl Backend for Sqlite {
     }
 }
 
+/// Where the ledger is, chosen at run time: a SQLite file in the data directory (the
+/// default, no setup) or one account in a shared PostgreSQL database (`--database-url`).
+/// The same binary serves both; operations never branch on it.
+#[derive(Debug, Clone, Default)]
+pub enum Database {
+    /// `tuiding.db` in the data directory.
+    #[default]
+    Sqlite,
+    /// An account in a PostgreSQL database; its evidence and files live in its own data
+    /// directory ([`account_dir`]).
+    Postgres {
+        /// The database (a pool).
+        db: tuiding_store::Postgres,
+        /// The account's id.
+        account: i64,
+    },
+}
+
+impl Backend for Database {
+    type Store = AnyStore;
+
+    fn open(&self, dir: &Path, lang: Lang) -> anyhow::Result<AnyStore> {
+        match self {
+            Database::Sqlite => Sqlite.open(dir, lang).map(AnyStore::Sqlite),
+            Database::Postgres { db, account } => {
+                create_private_dir(dir).with_context(|| dir.display().to_string())?;
+                Ok(AnyStore::Postgres(db.store(*account).localize(lang)?))
+            }
+        }
+    }
+}
+
+/// An account's own data directory under the server's: its evidence vault, dossiers and
+/// data files, named by id (names may hold any character), so one account's files are
+/// never addressed through another's.
+pub fn account_dir(base: &Path, account: i64) -> PathBuf {
+    base.join("accounts").join(account.to_string())
+}
+
 /// The in-memory backend (fast application tests): every open is a handle on the same
 /// ledger, which lives as long as the `MemoryStore` it was made from.
 impl Backend for tuiding_store::MemoryStore {
@@ -124,7 +163,7 @@ pub struct Caches {
 /// Shared state of one operation run: the language, today, the data directory, the
 /// backend the ledger is opened through, and where warnings and progress go.
 #[derive(Clone)]
-pub struct Ctx<B: Backend = Sqlite> {
+pub struct Ctx<B: Backend = Database> {
     pub lang: Lang,
     pub today: Date,
     data_dir: Option<PathBuf>,
@@ -138,7 +177,25 @@ impl Ctx {
     /// A context in `data_dir` (the platform's default when `None`) on the SQLite
     /// backend, reporting nowhere.
     pub fn new(lang: Lang, today: Date, data_dir: Option<PathBuf>) -> Ctx {
-        Ctx::with_backend(Sqlite, lang, today, data_dir)
+        Ctx::with_backend(Database::Sqlite, lang, today, data_dir)
+    }
+
+    /// A context for one account of a PostgreSQL database; `base` is the server's data
+    /// directory, the account's files go in [`account_dir`].
+    pub fn for_account(
+        db: tuiding_store::Postgres,
+        account: i64,
+        lang: Lang,
+        today: Date,
+        base: &Path,
+    ) -> Ctx {
+        let dir = account_dir(base, account);
+        Ctx::with_backend(Database::Postgres { db, account }, lang, today, Some(dir))
+    }
+
+    /// The database this context's ledger is in.
+    pub fn database(&self) -> &Database {
+        &self.backend
     }
 
     /// A context for a service (the web app) on a fixed data directory.

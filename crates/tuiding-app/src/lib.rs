@@ -12,6 +12,7 @@
 
 #![allow(missing_docs)] // internal to the workspace; modules and non-obvious items carry docs
 
+pub mod accounts;
 pub mod backup;
 pub mod bills;
 pub mod case;

@@ -93,6 +93,9 @@ pub enum StoreError {
         "cannot connect to PostgreSQL: {0}; check --database-url (TUIDING_DATABASE_URL) and that the server runs"
     )]
     Unavailable(String),
+    /// A ledger cannot be copied (the target holds data, or a row is refused).
+    #[error("cannot copy the ledger: {0}")]
+    NotCopied(String),
     /// An account with this name exists already.
     #[error("an account named {0:?} exists already")]
     AccountExists(String),
@@ -205,6 +208,7 @@ impl Localized for StoreError {
             (StoreError::Unavailable(e), Lang::Zh) => format!(
                 "无法连接 PostgreSQL：{e}；请检查 --database-url（TUIDING_DATABASE_URL）以及服务器是否在运行"
             ),
+            (StoreError::NotCopied(e), Lang::Zh) => format!("无法复制账本：{e}"),
             (StoreError::AccountExists(n), Lang::Zh) => format!("账户 {n:?} 已存在"),
             (StoreError::AccountNotFound(n), Lang::Zh) => format!(
                 "没有名为 {n:?} 的账户；`tuiding user list` 列出账户，`tuiding user add 名字` 添加"

@@ -13,6 +13,8 @@
 //! The store never decides anything about memberships: it validates with
 //! [`Membership::validate`] and stores; all derived figures live in `tuiding-core`.
 
+mod any;
+mod copy;
 mod error;
 mod memory;
 mod migrations;
@@ -29,6 +31,8 @@ pub mod prelude {
         BillStore, CaseStore, HouseholdStore, MembershipStore, PriceStore, ReminderStore, Store,
     };
 }
+pub use any::AnyStore;
+pub use copy::CopyCounts;
 pub use memory::MemoryStore;
 pub use postgres::{Account, PgStore, Postgres};
 pub use sqlite::SqliteStore;

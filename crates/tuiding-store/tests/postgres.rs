@@ -18,7 +18,8 @@ use tuiding_core::{
 };
 use tuiding_store::prelude::*;
 use tuiding_store::{
-    BillImport, CaseChange, PgStore, PolicyInput, Postgres, ReminderKey, StoreError, VaultHead,
+    BillImport, CaseChange, PgStore, PolicyInput, Postgres, ReminderKey, SqliteStore, StoreError,
+    VaultHead,
 };
 
 fn plain(platform: &str) -> Membership {
@@ -53,6 +54,14 @@ const POLICY: PolicyInput<'static> = PolicyInput {
 /// An account holding one of everything, and its case id.
 fn filled(db: &Postgres) -> (PgStore, i64) {
     let mut a = account(db);
+    let case = fill(&mut a);
+    (a, case)
+}
+
+/// One of everything in a ledger (a removed membership among them); returns the case id.
+fn fill<S: Store>(a: &mut S) -> i64 {
+    let gone = a.add_membership(&plain("已删除")).unwrap();
+    a.remove_membership(gone).unwrap();
     let id = a
         .add_membership_with_policy(&plain("腾讯视频"), Some(POLICY))
         .unwrap();
@@ -67,17 +76,40 @@ fn filled(db: &Postgres) -> (PgStore, i64) {
         source: PriceSource::Notice,
     };
     a.record_price_changes(id, &[change]).unwrap();
+    let rows = [
+        charge("T1", date(2026, 2, 28).at(10, 0, 0, 0)),
+        charge("T2", date(2026, 3, 28).at(9, 5, 7, 250_000_000)),
+    ];
+    a.import_bills(&BillImport {
+        file: "alipay.csv",
+        format: "alipay",
+        transactions: &rows,
+        period_start: Some(date(2026, 2, 1)),
+        period_end: Some(date(2026, 4, 30)),
+        progress: None,
+    })
+    .unwrap();
     a.link_stream("wechat_pay|腾讯视频|2200", id).unwrap();
     a.dismiss_stream("alipay|某店|100").unwrap();
     let case = a
-        .open_case(id, date(2026, 3, 1), Timestamp::UNIX_EPOCH)
+        .open_case(
+            id,
+            date(2026, 3, 1),
+            "2026-03-01T02:03:04.5Z".parse().unwrap(),
+        )
         .unwrap();
     let step = CaseChange {
         step: Some("close:wechat_pay".into()),
+        note: Some("已解约".into()),
         ..CaseChange::default()
     };
-    a.change_case(case, 1, &step, Timestamp::UNIX_EPOCH)
-        .unwrap();
+    a.change_case(
+        case,
+        1,
+        &step,
+        "2026-03-01T02:05:00.123456Z".parse().unwrap(),
+    )
+    .unwrap();
     a.append_to_vault(|_| -> Result<_, StoreError> {
         Ok((
             VaultHead {
@@ -88,16 +120,58 @@ fn filled(db: &Postgres) -> (PgStore, i64) {
         ))
     })
     .unwrap();
-    let key = ReminderKey {
-        membership_id: id,
-        key_day: date(2026, 3, 27),
-        lead_days: 7,
-    };
+    let key = reminder(id);
     assert!(
         a.claim_reminder(&key, "ntfy", Timestamp::UNIX_EPOCH)
             .unwrap()
     );
-    (a, case)
+    case
+}
+
+fn reminder(membership_id: i64) -> ReminderKey {
+    ReminderKey {
+        membership_id,
+        key_day: date(2026, 3, 27),
+        lead_days: 7,
+    }
+}
+
+fn charge(id: &str, time: jiff::civil::DateTime) -> tuiding_core::transaction::Transaction {
+    use tuiding_core::transaction::{Direction, Source, Transaction, TxStatus};
+    Transaction {
+        source: Source::Alipay,
+        source_id: id.into(),
+        time,
+        counterparty: "腾讯视频".into(),
+        description: "VIP 连续包月".into(),
+        category: "文化休闲".into(),
+        direction: Direction::Out,
+        amount: Money::from_minor(2200, Currency::CNY),
+        method: "余额宝".into(),
+        status: TxStatus::Success,
+        status_text: "交易成功".into(),
+        line: 3,
+        refund_of: None,
+    }
+}
+
+/// Everything a ledger answers, to compare before and after (but the data version).
+fn ledger_text<S: Store>(s: &S) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        s.memberships().unwrap(),
+        s.policy(2).ok(),
+        s.cases().unwrap(),
+        s.bill_transactions().unwrap(),
+        s.bills_period_end().unwrap(),
+        s.stream_decisions().unwrap(),
+        s.members().unwrap(),
+        s.splits().unwrap(),
+        s.reminder_days().unwrap(),
+        s.price_changes().unwrap(),
+        s.vault_head().unwrap(),
+        s.bills_fingerprint().unwrap().0,
+    )
 }
 
 /// Everything an account's ledger answers, to compare before and after.
@@ -152,7 +226,7 @@ fn another_accounts_rows_are_never_found_read_or_changed() {
         b.membership(1),
         Err(StoreError::NotFound { id: 1 })
     ));
-    assert!(matches!(b.policy(1), Err(StoreError::NotFound { id: 1 })));
+    assert!(matches!(b.policy(2), Err(StoreError::NotFound { id: 2 })));
     assert!(matches!(b.case(case), Err(StoreError::CaseNotFound { .. })));
     assert!(b.cases().unwrap().is_empty());
     assert!(b.bill_transactions().unwrap().is_empty());
@@ -177,14 +251,14 @@ fn another_accounts_rows_are_never_found_read_or_changed() {
             "{e:?}"
         );
     };
-    not_found(b.update_membership(1, 1, &plain("改")).map(drop));
-    not_found(b.remove_membership(1));
-    not_found(b.set_policy(1, POLICY));
-    not_found(b.remove_policy(1).map(drop));
-    not_found(b.record_price_changes(1, &[]));
-    not_found(b.link_stream("wechat_pay|腾讯视频|2200", 1));
+    not_found(b.update_membership(2, 1, &plain("改")).map(drop));
+    not_found(b.remove_membership(2));
+    not_found(b.set_policy(2, POLICY));
+    not_found(b.remove_policy(2).map(drop));
+    not_found(b.record_price_changes(2, &[]));
+    not_found(b.link_stream("wechat_pay|腾讯视频|2200", 2));
     not_found(
-        b.open_case(1, date(2026, 3, 1), Timestamp::UNIX_EPOCH)
+        b.open_case(2, date(2026, 3, 1), Timestamp::UNIX_EPOCH)
             .map(drop),
     );
     let settle = CaseChange {
@@ -193,8 +267,8 @@ fn another_accounts_rows_are_never_found_read_or_changed() {
         ..CaseChange::default()
     };
     not_found(b.change_case(case, 2, &settle, Timestamp::UNIX_EPOCH));
-    not_found(b.set_split(1, &[]));
-    not_found(b.set_reminder_days(1, None));
+    not_found(b.set_split(2, &[]));
+    not_found(b.set_reminder_days(2, None));
     not_found(b.remove_member("我"));
     assert!(matches!(
         b.undo_step(case, 2, "close:wechat_pay"),
@@ -214,11 +288,11 @@ fn another_accounts_rows_are_never_found_read_or_changed() {
             .unwrap()
     );
     b.release_reminder(&key, "ntfy").unwrap();
-    // B's own membership 1 is B's: changing and removing it touches nothing of A's.
-    let own = b.add_membership(&plain("B 的会员")).unwrap();
-    assert_eq!(own, 1);
-    b.update_membership(1, 1, &plain("B 改")).unwrap();
-    b.remove_membership(1).unwrap();
+    // B's own membership 2 is B's: changing and removing it touches nothing of A's 2.
+    assert_eq!(b.add_membership(&plain("B 的会员")).unwrap(), 1);
+    assert_eq!(b.add_membership(&plain("B 的第二个")).unwrap(), 2);
+    b.update_membership(2, 1, &plain("B 改")).unwrap();
+    b.remove_membership(2).unwrap();
     assert_eq!(snapshot(&a), before, "A's ledger changed");
 }
 
@@ -412,4 +486,62 @@ fn a_new_database_is_migrated_once_by_processes_starting_together() {
     admin
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .unwrap();
+}
+
+#[test]
+fn a_sqlite_ledger_copies_into_an_account_and_back_unchanged() {
+    let Some(db) = common::database() else { return };
+    let mut sqlite = SqliteStore::open_in_memory().unwrap();
+    fill(&mut sqlite);
+    let original = ledger_text(&sqlite);
+    let mut pg = account(db);
+    let counts = pg.copy_from_sqlite(&sqlite).unwrap();
+    assert_eq!(
+        (
+            counts.of("membership"),
+            counts.of("bill_transaction"),
+            counts.of("reminder_sent")
+        ),
+        (1, 2, 1)
+    );
+    assert_eq!(ledger_text(&pg), original);
+    // What was sent stays sent; a removed id is not handed out again.
+    assert!(
+        !pg.claim_reminder(&reminder(2), "ntfy", Timestamp::UNIX_EPOCH)
+            .unwrap()
+    );
+    assert!(matches!(
+        pg.copy_from_sqlite(&sqlite),
+        Err(StoreError::NotCopied(_))
+    ));
+    // And back into a new SQLite file (an account's backup).
+    let mut back = SqliteStore::open_in_memory().unwrap();
+    pg.copy_into_sqlite(&mut back).unwrap();
+    assert_eq!(ledger_text(&back), original);
+    assert!(matches!(
+        pg.copy_into_sqlite(&mut back),
+        Err(StoreError::NotCopied(_))
+    ));
+    assert_eq!(pg.add_membership(&plain("新")).unwrap(), 3);
+    assert_eq!(back.add_membership(&plain("新")).unwrap(), 3);
+    assert_eq!(sqlite.add_membership(&plain("新")).unwrap(), 3);
+}
+
+#[test]
+fn a_row_postgres_refuses_stops_the_copy_and_nothing_is_written() {
+    let Some(db) = common::database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tuiding.db");
+    fill(&mut SqliteStore::open(&path).unwrap());
+    // A day that does not exist, edited in by hand.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE case_file SET opened_on = '2026-02-30'", [])
+        .unwrap();
+    let sqlite = SqliteStore::open(&path).unwrap();
+    let mut pg = account(db);
+    let error = pg.copy_from_sqlite(&sqlite).unwrap_err();
+    assert!(error.to_string().contains("case_file"), "{error}");
+    assert!(pg.memberships().unwrap().is_empty());
+    assert_eq!(pg.data_version().unwrap(), 0);
 }

@@ -22,8 +22,8 @@ use tuiding_core::{
 };
 use tuiding_store::prelude::*;
 use tuiding_store::{
-    BillImport, CaseChange, ImportCounts, MemoryStore, PolicyInput, ReminderKey, SqliteStore,
-    StoreError, StreamDecision, VaultHead,
+    AnyStore, BillImport, CaseChange, ImportCounts, MemoryStore, PolicyInput, ReminderKey,
+    SqliteStore, StoreError, StreamDecision, VaultHead,
 };
 
 /// Generates the whole suite for one backend: `$open` makes a fresh, empty store.
@@ -88,6 +88,10 @@ macro_rules! suite_tests {
 store_suite!(sqlite, || Some(SqliteStore::open_in_memory().unwrap()));
 store_suite!(memory, || Some(MemoryStore::new()));
 store_suite!(postgres, common::postgres_store);
+// The run-time choice forwards every method unchanged.
+store_suite!(any, || Some(AnyStore::Sqlite(
+    SqliteStore::open_in_memory().unwrap()
+)));
 
 mod common;
 

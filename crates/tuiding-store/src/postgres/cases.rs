@@ -334,7 +334,7 @@ fn update_contracts(
     write_contracts(s, id, &m.auto_renew)
 }
 
-fn read_vault_head(s: &mut Session<'_, '_>) -> Result<Option<VaultHead>, StoreError> {
+pub(crate) fn read_vault_head(s: &mut Session<'_, '_>) -> Result<Option<VaultHead>, StoreError> {
     Ok(s.opt(
         "SELECT seq, hash FROM vault_head WHERE account_id = $1",
         &[&{ s.account }],

@@ -13,7 +13,7 @@
 
 mod accounts;
 mod bills;
-mod cases;
+pub(crate) mod cases;
 mod household;
 mod memberships;
 
@@ -131,10 +131,10 @@ impl Postgres {
         }
         Ok(PgStore {
             account,
-            conn: Mutex::new(Conn {
+            conn: Mutex::new(Box::new(Conn {
                 client,
                 statements: HashMap::new(),
-            }),
+            })),
         })
     }
 }
@@ -143,12 +143,13 @@ impl Postgres {
 /// with the statements it prepared.
 pub struct PgStore {
     account: i64,
-    conn: Mutex<Conn>,
+    // Boxed: a pooled client is large, and stores are moved around in enums.
+    conn: Mutex<Box<Conn>>,
 }
 
 struct Conn {
     client: Pooled,
-    statements: HashMap<&'static str, Statement>,
+    statements: HashMap<String, Statement>,
 }
 
 impl PgStore {
@@ -157,7 +158,7 @@ impl PgStore {
         self.account
     }
 
-    fn lock(&self) -> MutexGuard<'_, Conn> {
+    fn lock(&self) -> MutexGuard<'_, Box<Conn>> {
         // A panic while holding it left no transaction open (the transaction rolled back
         // when it was dropped): the connection is still usable.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
@@ -169,7 +170,7 @@ impl PgStore {
         f: impl FnOnce(&mut Session<'_, '_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut guard = self.lock();
-        let Conn { client, statements } = &mut *guard;
+        let Conn { client, statements } = &mut **guard;
         f(&mut Session {
             client: On::Client(client),
             statements,
@@ -178,12 +179,12 @@ impl PgStore {
     }
 
     /// Runs `f` in one read-only snapshot: several statements see the same ledger.
-    fn read<T>(
+    pub(crate) fn read<T>(
         &self,
         f: impl FnOnce(&mut Session<'_, '_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut guard = self.lock();
-        let Conn { client, statements } = &mut *guard;
+        let Conn { client, statements } = &mut **guard;
         let mut tx = client
             .build_transaction()
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
@@ -202,12 +203,12 @@ impl PgStore {
     /// data version on, so an account's writes are serial (as in SQLite) and ids and
     /// revisions are checked without races; when `f` reports that it changed nothing
     /// ([`Wrote::Nothing`]), everything is rolled back and the version stays.
-    fn write<T>(
+    pub(crate) fn write<T>(
         &self,
         f: impl FnOnce(&mut Session<'_, '_>) -> Result<Wrote<T>, StoreError>,
     ) -> Result<T, StoreError> {
         let mut guard = self.lock();
-        let Conn { client, statements } = &mut *guard;
+        let Conn { client, statements } = &mut **guard;
         let mut tx = client.transaction()?;
         let mut session = Session {
             client: On::Transaction(&mut tx),
@@ -235,7 +236,7 @@ impl PgStore {
 }
 
 /// What a write did.
-enum Wrote<T> {
+pub(crate) enum Wrote<T> {
     /// Something changed: commit.
     Changed(T),
     /// Nothing changed: roll back (the data version stays).
@@ -244,10 +245,10 @@ enum Wrote<T> {
 
 /// A connection (or a transaction on it) scoped to one account, preparing each statement
 /// once per store.
-struct Session<'a, 't> {
+pub(crate) struct Session<'a, 't> {
     client: On<'a, 't>,
-    statements: &'a mut HashMap<&'static str, Statement>,
-    account: i64,
+    statements: &'a mut HashMap<String, Statement>,
+    pub(crate) account: i64,
 }
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
@@ -269,31 +270,53 @@ macro_rules! on {
 }
 
 impl Session<'_, '_> {
-    fn statement(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, StoreError> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
         let s = on!(&mut self.client, prepare(sql))?;
-        self.statements.insert(sql, s.clone());
+        self.statements.insert(sql.to_string(), s.clone());
         Ok(s)
     }
 
-    fn query(&mut self, sql: &'static str, params: Params<'_>) -> Result<Vec<Row>, StoreError> {
+    /// As [`Session::query`], for a statement put together at run time (the copy's).
+    pub(crate) fn query_dynamic(
+        &mut self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, StoreError> {
         let s = self.statement(sql)?;
         Ok(on!(&mut self.client, query(&s, params))?)
     }
 
-    fn opt(&mut self, sql: &'static str, params: Params<'_>) -> Result<Option<Row>, StoreError> {
+    pub(crate) fn query(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let s = self.statement(sql)?;
+        Ok(on!(&mut self.client, query(&s, params))?)
+    }
+
+    pub(crate) fn opt(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, StoreError> {
         let s = self.statement(sql)?;
         Ok(on!(&mut self.client, query_opt(&s, params))?)
     }
 
-    fn one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row, StoreError> {
+    pub(crate) fn one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row, StoreError> {
         let s = self.statement(sql)?;
         Ok(on!(&mut self.client, query_one(&s, params))?)
     }
 
-    fn exec(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64, StoreError> {
+    pub(crate) fn exec(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<u64, StoreError> {
         let s = self.statement(sql)?;
         Ok(on!(&mut self.client, execute(&s, params))?)
     }

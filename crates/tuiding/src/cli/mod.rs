@@ -2,6 +2,7 @@
 //! to. One file per command holds its flags and its text renderer; the work is done by
 //! `tuiding-app`.
 
+pub mod accounts;
 pub mod add;
 pub mod backup;
 pub mod case;
@@ -54,7 +55,10 @@ const EXAMPLES: &str = "\
   tuiding due                                    # 今日待办 / what needs action today
   tuiding --today 2026-11-23 show 1              # 固定日期，结果可复现 / reproducible figures
 
-环境变量 / Environment: TUIDING_DATA_DIR, TUIDING_TODAY, TUIDING_LANG, LANG, NO_COLOR";
+  tuiding --database-url postgres://… --user 小王 list   # 共享服务器上的账户 / an account on a server
+
+环境变量 / Environment: TUIDING_DATA_DIR, TUIDING_TODAY, TUIDING_LANG, LANG, NO_COLOR,
+  TUIDING_DATABASE_URL, TUIDING_USER";
 
 /// tuiding (退订): 会员退订助手 — find every paid membership, know when it renews, leave
 /// without losing money.
@@ -86,6 +90,22 @@ pub struct GlobalArgs {
     /// 界面语言 / Language of the text: zh or en [default: from LANG, else zh]
     #[arg(long, global = true, env = "TUIDING_LANG", value_name = "zh|en")]
     pub lang: Option<String>,
+
+    /// 共享的 PostgreSQL 数据库（多账户）/ A shared PostgreSQL database with accounts,
+    /// instead of the SQLite file in the data dir (postgres://user@host/db, or
+    /// postgresql://user@%2Frun%2Fpostgresql/db for a Unix socket)
+    #[arg(
+        long,
+        global = true,
+        env = "TUIDING_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// 使用哪个账户（配合 --database-url）/ Which account's ledger (with --database-url)
+    #[arg(long, global = true, env = "TUIDING_USER", value_name = "NAME")]
+    pub user: Option<String>,
 }
 
 /// The subcommands.
@@ -149,8 +169,10 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// 发送提醒 / Send the reminders due today (cron-friendly; each is sent once per channel)
     Remind(remind::RemindArgs),
-    /// 网页登录 / The web app's login: set-password (needed to listen beyond this machine)
+    /// 网页登录与账户 / The web app's login (set-password) and, on PostgreSQL, accounts
     User(serve::UserArgs),
+    /// 迁移到 PostgreSQL / Copy this SQLite data dir into an account of a PostgreSQL database
+    Migrate(accounts::MigrateArgs),
     /// 工作日计算 / Working days in mainland China (holidays and adjusted workdays)
     Workdays(workdays::WorkdaysArgs),
     /// 生成 shell 补全脚本 / Print shell completions
@@ -163,7 +185,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         // Needs no date, data dir or language.
         return args.run();
     }
-    let term = Term::from_args(&cli.global)?;
+    // Account management and migration name their database themselves; every other
+    // command works on one ledger: with --database-url, the --user account's.
+    let on_ledger = !matches!(cli.command, Command::User(_) | Command::Migrate(_));
+    let term = Term::from_args(&cli.global, on_ledger)?;
     let ctx = &term;
     match &cli.command {
         Command::Add(args) => args.run(ctx),
@@ -195,7 +220,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(args) => args.run(ctx),
         Command::Serve(args) => args.run(ctx, cli.global.today.is_some()),
         Command::Remind(args) => args.run(ctx),
-        Command::User(args) => args.run(ctx),
+        Command::User(args) => args.run(ctx, cli.global.database_url.as_deref()),
+        Command::Migrate(args) => args.run(ctx),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

@@ -135,12 +135,17 @@ mod tests {
     use crate::cli::GlobalArgs;
 
     fn ctx() -> Term {
-        Term::from_args(&GlobalArgs {
-            data_dir: None,
-            today: Some("2026-11-23".into()),
-            json: false,
-            lang: Some("zh".into()),
-        })
+        Term::from_args(
+            &GlobalArgs {
+                data_dir: None,
+                today: Some("2026-11-23".into()),
+                json: false,
+                lang: Some("zh".into()),
+                database_url: None,
+                user: None,
+            },
+            true,
+        )
         .unwrap()
     }
 

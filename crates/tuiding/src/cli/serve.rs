@@ -35,7 +35,14 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "示例 / Examples:
   tuiding user set-password                       # 在终端输入两次 / typed twice at a terminal
-  printf '%s\\n' \"$PASSWORD\" | tuiding user set-password --password-stdin")]
+  printf '%s\\n' \"$PASSWORD\" | tuiding user set-password --password-stdin
+
+多账户（PostgreSQL）/ Accounts on a shared PostgreSQL server:
+  export TUIDING_DATABASE_URL=postgres://tuiding@localhost/tuiding
+  tuiding user add 小王                            # 设置密码 / asks for a password
+  tuiding user list --json
+  tuiding user passwd 小王
+  tuiding user rm 小王 --yes")]
 pub struct UserArgs {
     #[command(subcommand)]
     pub command: UserCommand,
@@ -56,6 +63,43 @@ pub enum UserCommand {
     /// 删除密码（此后只能在本机访问）/ Remove the password (the app then serves loopback only)
     #[command(after_help = "示例 / Examples:\n  tuiding user clear-password")]
     ClearPassword,
+    /// 添加账户（PostgreSQL）/ Add an account to the PostgreSQL database (--database-url)
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding --database-url postgres://… user add 小王\n  printf '%s\\n' \"$PASSWORD\" | tuiding user add 小王 --password-stdin\n  tuiding user add 小王 --no-password             # 稍后再设 / set one later"
+    )]
+    Add {
+        /// 账户名 / Account name (1–64 characters)
+        name: String,
+        /// 从标准输入读取密码 / Read the password from the first line of stdin
+        #[arg(long, conflicts_with = "no_password")]
+        password_stdin: bool,
+        /// 暂不设置密码（不能登录网页）/ No password yet (cannot sign in to the web app)
+        #[arg(long)]
+        no_password: bool,
+    },
+    /// 修改账户密码（PostgreSQL）/ Change an account's password
+    #[command(
+        after_help = "示例 / Examples:\n  tuiding user passwd 小王\n  printf '%s\\n' \"$PASSWORD\" | tuiding user passwd 小王 --password-stdin"
+    )]
+    Passwd {
+        /// 账户名 / Account name
+        name: String,
+        /// 从标准输入读取密码 / Read the password from the first line of stdin
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// 删除账户及其全部数据（PostgreSQL）/ Remove an account with everything it owns
+    #[command(after_help = "示例 / Examples:\n  tuiding user rm 小王 --yes")]
+    Rm {
+        /// 账户名 / Account name
+        name: String,
+        /// 确认删除（账本、证据、材料都会删除）/ Confirm: its ledger, evidence and dossiers go
+        #[arg(long)]
+        yes: bool,
+    },
+    /// 列出账户（PostgreSQL）/ List the accounts
+    #[command(after_help = "示例 / Examples:\n  tuiding user list --json")]
+    List,
 }
 
 impl ServeArgs {
@@ -75,8 +119,13 @@ impl ServeArgs {
 
 /// `tuiding user set-password | clear-password`.
 impl UserArgs {
-    pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
+    pub fn run(&self, ctx: &Term, database_url: Option<&str>) -> anyhow::Result<()> {
         let args = self;
+        let password_stdin = match args.command {
+            UserCommand::SetPassword { password_stdin } => password_stdin,
+            UserCommand::ClearPassword => false,
+            _ => return super::accounts::run_user(ctx, &args.command, database_url),
+        };
         let data_dir = ctx.data_dir()?;
         tuiding_app::context::create_private_dir(&data_dir)?;
         let file = tuiding_web::security::password_file(&data_dir);
@@ -93,14 +142,8 @@ impl UserArgs {
                 ))?;
                 Ok(())
             }
-            UserCommand::SetPassword { password_stdin } => {
-                let password = read_new_password(ctx, password_stdin)?;
-                if password.chars().count() < 8 {
-                    return Err(UserError::usage(
-                        "PASSWORD",
-                        ctx.t("至少 8 个字符", "use at least 8 characters"),
-                    ));
-                }
+            _ => {
+                let password = new_password(ctx, password_stdin)?;
                 let hash = tuiding_web::security::hash_password(&password)?;
                 tuiding_app::text::write_atomic(&file, format!("{hash}\n").as_bytes())
                     .map_err(|e| UserError::failure(format!("{}: {e}", file.display())))?;
@@ -121,6 +164,18 @@ impl UserArgs {
             }
         }
     }
+}
+
+/// A new password, typed twice at a terminal or read from stdin, at least 8 characters.
+pub(crate) fn new_password(ctx: &Term, from_stdin: bool) -> anyhow::Result<String> {
+    let password = read_new_password(ctx, from_stdin)?;
+    if password.chars().count() < 8 {
+        return Err(UserError::usage(
+            "PASSWORD",
+            ctx.t("至少 8 个字符", "use at least 8 characters"),
+        ));
+    }
+    Ok(password)
 }
 
 fn read_new_password(ctx: &Term, from_stdin: bool) -> anyhow::Result<String> {

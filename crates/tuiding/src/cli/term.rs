@@ -35,7 +35,7 @@ impl Deref for Term {
 
 impl Term {
     /// Validates the global flags.
-    pub fn from_args(global: &GlobalArgs) -> anyhow::Result<Term> {
+    pub fn from_args(global: &GlobalArgs, on_ledger: bool) -> anyhow::Result<Term> {
         let lang = resolve_lang(global.lang.as_deref());
         if let Some(l) = global.lang.as_deref()
             && Lang::from_locale(l).is_none()
@@ -56,8 +56,12 @@ impl Term {
             bar: Mutex::new(None),
             quiet: global.json,
         });
+        let ctx = match (&global.database_url, on_ledger) {
+            (Some(url), true) => account_ctx(global, url, lang, today)?,
+            _ => Ctx::new(lang, today, global.data_dir.clone()),
+        };
         Ok(Term {
-            ctx: Ctx::new(lang, today, global.data_dir.clone()).reporting_to(reporter),
+            ctx: ctx.reporting_to(reporter),
             json: global.json,
             color: color_wanted(),
         })
@@ -67,6 +71,29 @@ impl Term {
     pub fn interactive(&self) -> bool {
         std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
+}
+
+/// The ledger of the `--user` account of the database `url`; its files live under the
+/// data dir, in `accounts/ID`.
+fn account_ctx(
+    global: &GlobalArgs,
+    url: &str,
+    lang: Lang,
+    today: jiff::civil::Date,
+) -> anyhow::Result<Ctx> {
+    let name = global.user.as_deref().ok_or_else(|| {
+        UserError::usage(
+            "--user",
+            lang.pick(
+                "用 --user 名字（或 TUIDING_USER）指定账户；`tuiding user list` 列出账户",
+                "name the account with --user NAME (or TUIDING_USER); `tuiding user list` shows them",
+            ),
+        )
+    })?;
+    let db = tuiding_app::accounts::connect(url, lang)?;
+    let account = tuiding_app::accounts::find(&db, name, lang)?;
+    let base = Ctx::new(lang, today, global.data_dir.clone()).data_dir()?;
+    Ok(Ctx::for_account(db, account.id, lang, today, &base))
 }
 
 /// Warnings to stderr; progress as a bar on stderr, unless JSON is asked for.
