@@ -7,6 +7,8 @@ use std::path::Path;
 use serde::Serialize;
 use tuiding_core::Lang;
 pub use tuiding_store::Postgres;
+#[doc(hidden)]
+pub use tuiding_store::testing;
 use tuiding_store::{Account, SqliteStore};
 
 use crate::context::{Ctx, DB_FILE, account_dir, create_private_dir};

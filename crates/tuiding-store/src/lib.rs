@@ -21,6 +21,8 @@ mod migrations;
 mod postgres;
 mod rows;
 mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 
 pub use error::StoreError;
 

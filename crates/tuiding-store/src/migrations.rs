@@ -42,6 +42,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations!(
     "20261130020000_data_version",
     "20261130030000_data_version_bills",
     "20261201000000_row_security",
+    "20261201010000_sessions",
 );
 
 /// The migrations not applied yet, given the versions a database has; an error when it

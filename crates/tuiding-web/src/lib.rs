@@ -16,6 +16,7 @@
 pub mod api;
 pub mod error;
 pub mod pages;
+pub mod routes;
 pub mod security;
 pub mod state;
 pub mod upload;
@@ -28,17 +29,15 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use tower_http::csrf::CsrfLayer;
 use tuiding_app::context::Ctx;
 use tuiding_app::error::UserError;
 
 use crate::state::{AppState, ReqLang};
 
-/// The routes: pages, the API, the calendar feed and the static files, with the
-/// security layers around them.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every route: pages, the API, the calendar feed, `/healthz` and the static files.
+pub fn routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(pages::dashboard::router())
         .merge(pages::memberships::router())
         .merge(pages::policy::router())
@@ -48,13 +47,20 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::login::router())
         .merge(pages::household::router())
         .merge(pages::data::router())
-        .route("/calendar.ics", get(calendar))
-        .route("/static/app.css", get(css))
-        .route("/static/app.js", get(js))
-        .route("/manifest.webmanifest", get(manifest))
-        .route("/static/icon-192.png", get(icon_192))
-        .route("/static/icon-512.png", get(icon_512))
+        .get("/calendar.ics", calendar)
+        .get("/healthz", healthz)
+        .get("/static/app.css", css)
+        .get("/static/app.js", js)
+        .get("/manifest.webmanifest", manifest)
+        .get("/static/icon-192.png", icon_192)
+        .get("/static/icon-512.png", icon_512)
         .nest("/api/v1", api::router())
+}
+
+/// The routes with the security layers around them.
+pub fn router(state: AppState) -> Router {
+    routes()
+        .into_router()
         .layer(middleware::from_fn(security::csrf_cookie))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -71,6 +77,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::secure_cookies,
         ))
+        .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
 
@@ -194,6 +201,9 @@ pub struct ServeOptions {
     pub behind_https: bool,
     /// A fixed "today" (`--today`), for reproducible figures.
     pub fixed_today: Option<jiff::civil::Date>,
+    /// A server of accounts on this PostgreSQL database (`--database-url`); `None`: the
+    /// data dir's own ledger.
+    pub database: Option<tuiding_app::accounts::Postgres>,
 }
 
 /// Serves the web app: refuses to listen beyond loopback without a password, then serves
@@ -202,21 +212,28 @@ pub fn serve(ctx: &Ctx, args: &ServeOptions) -> anyhow::Result<()> {
     let fixed_today = args.fixed_today;
     let data_dir = ctx.data_dir()?;
     tuiding_app::context::create_private_dir(&data_dir)?;
-    // Opening the ledger first applies migrations and fails early on a bad data dir.
-    ctx.prepare()?;
-    ctx.config()?;
-    let password = security::read_password(&data_dir)?;
-    if !args.listen.ip().is_loopback() && password.is_none() {
-        return Err(UserError::usage(
-            "--listen",
-            ctx.t(
-                "监听本机以外的地址需要登录密码：先运行 `tuiding user set-password`",
-                "listening beyond this machine needs a password: run `tuiding user set-password` first",
-            ),
-        ));
+    init_log();
+    let state = match &args.database {
+        // Everyone signs in to their account: any address may be listened on.
+        Some(db) => AppState::for_accounts(data_dir, fixed_today, ctx.lang, db.clone()),
+        None => {
+            // Opening the ledger first applies migrations and fails early on a bad data dir.
+            ctx.prepare()?;
+            ctx.config()?;
+            let password = security::read_password(&data_dir)?;
+            if !args.listen.ip().is_loopback() && password.is_none() {
+                return Err(UserError::usage(
+                    "--listen",
+                    ctx.t(
+                        "监听本机以外的地址需要登录密码：先运行 `tuiding user set-password`",
+                        "listening beyond this machine needs a password: run `tuiding user set-password` first",
+                    ),
+                ));
+            }
+            AppState::new(data_dir, fixed_today, ctx.lang, password)
+        }
     }
-    let state =
-        AppState::new(data_dir, fixed_today, ctx.lang, password).behind_https(args.behind_https);
+    .behind_https(args.behind_https);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -237,40 +254,163 @@ pub fn serve(ctx: &Ctx, args: &ServeOptions) -> anyhow::Result<()> {
             ));
         }
         axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .with_graceful_shutdown(shutdown_signal())
             .await?;
         Ok(())
     })
 }
 
-/// Sends the reminders due, now and then every `every`; never prints (no channel: nothing
-/// is sent, `tuiding remind` prints them instead).
+/// Sends the reminders due, now and then every `every` — on a server of accounts, each
+/// account's through its own channels (its `config.toml`); never prints (no channel:
+/// nothing is sent, `tuiding remind` prints them instead).
 async fn reminder_schedule(state: AppState, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
         let lang = state.0.default_lang;
-        match state
-            .run(lang, |ctx| tuiding_notify::run_once(ctx, false, false))
-            .await
-        {
-            Ok(report) => {
-                for s in &report.sent {
-                    eprintln!(
-                        "tuiding serve: reminder #{} ({} {}) → {}",
-                        s.membership_id, s.key_day, s.lead_days, s.channel
-                    );
-                }
-                for f in &report.failed {
-                    eprintln!(
-                        "tuiding serve: reminder #{} → {} failed: {}",
-                        f.membership_id, f.channel, f.error
-                    );
-                }
+        let Some(db) = state.0.accounts.clone() else {
+            let report = state
+                .run(lang, |ctx| tuiding_notify::run_once(ctx, false, false))
+                .await;
+            log_reminders(None, report);
+            continue;
+        };
+        let accounts = match tokio::task::spawn_blocking(move || db.accounts()).await {
+            Ok(Ok(accounts)) => accounts,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "reminders: cannot list the accounts");
+                continue;
             }
-            Err(e) => eprintln!("tuiding serve: reminders: {}", e.message),
+            Err(_) => continue,
+        };
+        for account in accounts {
+            let report = state
+                .run_as(account.id, lang, |ctx| {
+                    tuiding_notify::run_once(ctx, false, false)
+                })
+                .await;
+            log_reminders(Some(account.id), report);
         }
     }
+}
+
+fn log_reminders(
+    account: Option<i64>,
+    report: Result<tuiding_notify::RunReport, crate::error::WebError>,
+) {
+    match report {
+        Ok(report) => {
+            for s in &report.sent {
+                tracing::info!(
+                    account,
+                    membership = s.membership_id,
+                    key_day = %s.key_day,
+                    lead_days = s.lead_days,
+                    channel = %s.channel,
+                    "reminder sent"
+                );
+            }
+            for f in &report.failed {
+                tracing::warn!(
+                    account,
+                    membership = f.membership_id,
+                    channel = %f.channel,
+                    error = %f.error,
+                    "reminder failed"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(account, error = %e.message, "reminders"),
+    }
+}
+
+/// `GET /healthz`: 200 `ok` when the database answers, else 503. Needs no session.
+async fn healthz(State(state): State<AppState>) -> Response {
+    let ok = match state.0.accounts.clone() {
+        Some(db) => tokio::task::spawn_blocking(move || db.ping())
+            .await
+            .is_ok_and(|r| r.is_ok()),
+        None => state
+            .run(tuiding_core::Lang::En, |ctx| ctx.prepare())
+            .await
+            .is_ok(),
+    };
+    let status = if ok {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        if ok { "ok\n" } else { "database unavailable\n" },
+    )
+        .into_response()
+}
+
+/// One log line per request: a request id (also sent back as `X-Request-Id`), the
+/// method, the route as registered (`/cases/{id}`: never the ids, a query, a body, a
+/// cookie or a file name), the status and the latency.
+async fn log_request(request: axum::extract::Request, next: middleware::Next) -> Response {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let started = std::time::Instant::now();
+    let id = format!(
+        "{:x}-{:x}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(no route)".to_string(), |p| p.as_str().to_string());
+    let mut response = next.run(request).await;
+    tracing::info!(
+        request_id = %id,
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// Sets up the server's log (stderr, one line per event; `NO_COLOR` respected). A second
+/// call (tests start several servers) keeps the first.
+pub fn init_log() {
+    let ansi = std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(ansi)
+        .try_init();
+}
+
+/// Ctrl-C or SIGTERM (what systemd sends to stop a service): stop accepting, finish the
+/// requests in flight, then return.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
 }

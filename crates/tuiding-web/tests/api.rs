@@ -547,7 +547,7 @@ async fn bills_are_imported_once_and_streams_adopted_or_dismissed() {
     let n = iqiyi["number"].as_u64().unwrap();
     api.json(Method::POST, "/api/v1/streams/99/adopt", json!({}))
         .await
-        .assert_error(StatusCode::BAD_REQUEST, None);
+        .assert_error(StatusCode::NOT_FOUND, None);
     api.send(
         Method::POST,
         &format!("/api/v1/streams/{n}/adopt"),

@@ -189,7 +189,7 @@ fn import_is_idempotent_and_streams_can_be_adopted_dismissed_and_alerted() {
     tuiding(&dir)
         .args(["streams", "adopt", "99"])
         .assert()
-        .code(2);
+        .code(1);
 }
 
 #[test]

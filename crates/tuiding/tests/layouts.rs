@@ -131,9 +131,9 @@ fn streams_are_adopted_by_id_and_linked_instead_of_duplicated() {
         2,
         "no duplicate membership"
     );
-    // An id that names nothing is a usage error listing the ids.
+    // An id that names nothing is not found (as a membership id would be), listing the ids.
     let unknown = t().args(["streams", "adopt", "ffffffff"]).output().unwrap();
-    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains(&meituan));
 }
 

@@ -502,21 +502,20 @@ fn pick<'a>(
             StreamRef::Number(n) => n.to_string(),
             StreamRef::Id(id) => id.clone(),
         };
-        return Err(UserError::usage(
-            "STREAM",
-            match ctx.lang {
-                Lang::Zh => format!(
-                    "没有 {shown:?} 这个周期扣费（id 至少写 4 位）；`tuiding streams` 列出了 {} 个：{}",
-                    analysis.streams.len(),
-                    ids.join("；")
-                ),
-                Lang::En => format!(
-                    "there is no stream {shown:?} (give 4 or more characters of an id); `tuiding streams` lists {}: {}",
-                    analysis.streams.len(),
-                    ids.join("; ")
-                ),
-            },
-        ));
+        // A stream the ledger does not have is a record that does not exist (exit 1,
+        // HTTP 404), as a membership or a case would be.
+        return Err(UserError::not_found(match ctx.lang {
+            Lang::Zh => format!(
+                "没有 {shown:?} 这个周期扣费（id 至少写 4 位）；`tuiding streams` 列出了 {} 个：{}",
+                analysis.streams.len(),
+                ids.join("；")
+            ),
+            Lang::En => format!(
+                "there is no stream {shown:?} (give 4 or more characters of an id); `tuiding streams` lists {}: {}",
+                analysis.streams.len(),
+                ids.join("; ")
+            ),
+        }));
     };
     match expected_key {
         Some(key) if key != entry.stream.key => Err(UserError::failure(ctx.t(

@@ -63,15 +63,76 @@ impl Postgres {
         Ok(rows.iter().map(account).collect())
     }
 
-    /// Replaces an account's password hash.
+    /// Replaces an account's password hash and ends all its sessions, in one transaction
+    /// (whoever knew the old password is signed out).
     pub fn set_password(&self, name: &str, password: &str) -> Result<(), StoreError> {
-        let changed = self.get()?.execute(
-            "UPDATE account SET password = $2 WHERE name = $1",
+        let mut client = self.get()?;
+        let mut tx = client.transaction()?;
+        let row = tx.query_opt(
+            "UPDATE account SET password = $2 WHERE name = $1 RETURNING id",
             &[&name.trim(), &password],
         )?;
-        if changed == 0 {
+        let Some(row) = row else {
             return Err(StoreError::AccountNotFound(name.trim().to_string()));
-        }
+        };
+        let id: i64 = row.get(0);
+        tx.execute("DELETE FROM session WHERE account_id = $1", &[&id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a web session of an account until `expires` (RFC 3339); the token's
+    /// SHA-256 (hex) is all that is kept.
+    pub fn start_session(
+        &self,
+        account: i64,
+        token_sha256: &str,
+        expires: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut client = self.get()?;
+        let mut tx = client.transaction()?;
+        // Expired sessions go now and then: here, with each new one.
+        tx.execute("DELETE FROM session WHERE expires_at < now()", &[])?;
+        tx.execute(
+            "INSERT INTO session (token_sha256, account_id, expires_at)
+             VALUES ($1, $2, $3::text::timestamptz)",
+            &[&token_sha256, &account, &expires.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The account a live session belongs to.
+    pub fn session_account(&self, token_sha256: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .get()?
+            .query_opt(
+                "SELECT account_id FROM session WHERE token_sha256 = $1 AND expires_at > now()",
+                &[&token_sha256],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    /// Ends a session.
+    pub fn end_session(&self, token_sha256: &str) -> Result<(), StoreError> {
+        self.get()?.execute(
+            "DELETE FROM session WHERE token_sha256 = $1",
+            &[&token_sha256],
+        )?;
+        Ok(())
+    }
+
+    /// The account with this id, if any.
+    pub fn account_by_id(&self, id: i64) -> Result<Option<Account>, StoreError> {
+        let row = self
+            .get()?
+            .query_opt(&format!("{SELECT_ACCOUNT} WHERE id = $1"), &[&id])?;
+        Ok(row.as_ref().map(account))
+    }
+
+    /// Whether the database answers (`/healthz`).
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.get()?.batch_execute("SELECT 1")?;
         Ok(())
     }
 

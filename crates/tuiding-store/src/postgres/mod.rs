@@ -37,7 +37,20 @@ type Pooled = r2d2::PooledConnection<Manager>;
 /// Cloning is cheap (the pool is shared).
 #[derive(Clone)]
 pub struct Postgres {
-    pool: r2d2::Pool<Manager>,
+    pool: std::sync::Arc<Pool>,
+}
+
+/// The pool, closed on a thread of its own: closing a synchronous connection blocks on
+/// the driver's own runtime, which panics on a thread that drives async tasks — and the
+/// last handle may well be dropped there (a server shutting down, a test ending).
+struct Pool(Option<r2d2::Pool<Manager>>);
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
 }
 
 impl std::fmt::Debug for Postgres {
@@ -73,14 +86,20 @@ impl Postgres {
             .connection_customizer(Box::new(SessionSettings))
             .build(PostgresConnectionManager::new(config, NoTls))
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let db = Postgres { pool };
+        let db = Postgres {
+            pool: std::sync::Arc::new(Pool(Some(pool))),
+        };
         db.migrate()?;
         Ok(db)
     }
 
     fn get(&self) -> Result<Pooled, StoreError> {
-        self.pool
-            .get()
+        let pool = self
+            .pool
+            .0
+            .as_ref()
+            .ok_or_else(|| StoreError::Unavailable("the connection pool is closed".into()))?;
+        pool.get()
             .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 

@@ -84,6 +84,9 @@ fn body_shape(message: String) -> ApiError {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginInput {
+    /// The account (a server of accounts; absent on a single-user app).
+    #[serde(default)]
+    pub name: String,
     /// The password.
     pub password: String,
 }
@@ -96,11 +99,8 @@ pub async fn login(
     ReqLang(lang): ReqLang,
     Body(input): Body<LoginInput>,
 ) -> ApiResult<Response> {
-    match crate::pages::login::start_session(&s, input.password).await {
-        Ok(token) => Ok(crate::pages::login::with_session(
-            StatusCode::NO_CONTENT.into_response(),
-            &token,
-        )),
+    match crate::pages::login::start_session(&s, &input.name, input.password).await {
+        Ok(signed) => Ok(signed.on(StatusCode::NO_CONTENT.into_response())),
         Err(refused) => {
             let (status, text) = crate::pages::login::refusal(refused, lang);
             Err(WebError::new(status, text).into())
@@ -121,44 +121,38 @@ pub async fn not_found(ReqLang(lang): ReqLang) -> Response {
 }
 
 /// The JSON API's routes (nested under `/api/v1`).
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/openapi.json", get(docs::openapi))
-        .route("/login", post(login))
-        .route("/memberships", get(list_memberships).post(add_membership))
-        .route(
-            "/memberships/{id}",
-            get(get_membership)
-                .patch(edit_membership)
-                .delete(remove_membership),
-        )
-        .route("/memberships/{id}/check", get(check))
-        .route(
-            "/memberships/{id}/policy",
-            axum::routing::put(attach_policy).patch(decision::policy_fields),
-        )
-        .route("/cases/{id}/messages/{kind}", get(decision::case_message))
-        .route("/terms/read", post(read_terms))
-        .route("/summary", get(get_summary))
-        .route("/renewals", get(get_renewals))
-        .route("/due", get(get_due))
-        .route("/reminders", get(get_reminders))
-        .route("/imports", post(import_bills))
-        .route("/streams", get(get_streams))
-        .route("/streams/{stream}/adopt", post(adopt_stream))
-        .route("/streams/{stream}/dismiss", post(dismiss_stream))
-        .route("/cases", get(list_cases).post(open_case))
-        .route("/cases/{id}", get(get_case))
-        .route("/cases/{id}/steps/{step}", post(mark_step))
-        .route("/cases/{id}/move", post(move_case))
-        .route("/cases/{id}/refund", post(record_refund))
-        .route(
-            "/cases/{id}/evidence",
-            post(add_evidence).get(list_evidence),
-        )
-        .route("/cases/{id}/evidence/{seq}/accept", post(accept_evidence))
-        .route("/cases/{id}/dossier", get(dossier))
-        .route("/vault/verify", get(verify_vault))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/openapi.json", docs::openapi)
+        .post("/login", login)
+        .get("/memberships", list_memberships)
+        .post("/memberships", add_membership)
+        .get("/memberships/{id}", get_membership)
+        .patch("/memberships/{id}", edit_membership)
+        .delete("/memberships/{id}", remove_membership)
+        .get("/memberships/{id}/check", check)
+        .put("/memberships/{id}/policy", attach_policy)
+        .patch("/memberships/{id}/policy", decision::policy_fields)
+        .get("/cases/{id}/messages/{kind}", decision::case_message)
+        .post("/terms/read", read_terms)
+        .get("/summary", get_summary)
+        .get("/renewals", get_renewals)
+        .get("/due", get_due)
+        .get("/reminders", get_reminders)
+        .post("/imports", import_bills)
+        .get("/streams", get_streams)
+        .post("/streams/{stream}/adopt", adopt_stream)
+        .post("/streams/{stream}/dismiss", dismiss_stream)
+        .get("/cases", list_cases)
+        .post("/cases", open_case)
+        .get("/cases/{id}", get_case)
+        .post("/cases/{id}/steps/{step}", mark_step)
+        .post("/cases/{id}/move", move_case)
+        .post("/cases/{id}/refund", record_refund)
+        .post("/cases/{id}/evidence", add_evidence)
+        .get("/cases/{id}/evidence", list_evidence)
+        .post("/cases/{id}/evidence/{seq}/accept", accept_evidence)
+        .get("/cases/{id}/dossier", dossier)
+        .get("/vault/verify", verify_vault)
         .fallback(not_found)
 }

@@ -326,11 +326,11 @@ pub async fn dismiss(
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/import", get(show).post(upload))
-        .route("/import/wallos", post(wallos))
-        .route("/streams/{stream}/adopt", post(adopt))
-        .route("/streams/{stream}/dismiss", post(dismiss))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/import", show)
+        .post("/import", upload)
+        .post("/import/wallos", wallos)
+        .post("/streams/{stream}/adopt", adopt)
+        .post("/streams/{stream}/dismiss", dismiss)
 }

@@ -545,16 +545,15 @@ pub async fn dossier_response(
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/cases", get(list))
-        .route("/cases/{id}", get(show))
-        .route("/cases/{id}/steps/{step}", post(step))
-        .route("/cases/{id}/steps/{step}/undo", post(undo))
-        .route("/cases/{id}/move", post(move_to))
-        .route("/cases/{id}/refund", post(refund))
-        .route("/cases/{id}/evidence", post(add_evidence))
-        .route("/cases/{id}/dossier.zip", get(dossier))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/cases", list)
+        .get("/cases/{id}", show)
+        .post("/cases/{id}/steps/{step}", step)
+        .post("/cases/{id}/steps/{step}/undo", undo)
+        .post("/cases/{id}/move", move_to)
+        .post("/cases/{id}/refund", refund)
+        .post("/cases/{id}/evidence", add_evidence)
+        .get("/cases/{id}/dossier.zip", dossier)
         .merge(evidence_text::router())
 }

@@ -243,7 +243,6 @@ fn kind(lang: Lang, kind: &str) -> &'static str {
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::get;
-    axum::Router::new().route("/", get(show))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new().get("/", show)
 }

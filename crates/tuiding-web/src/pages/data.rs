@@ -118,10 +118,9 @@ pub async fn export(
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/data", get(show))
-        .route("/data/backup", post(backup))
-        .route("/data/export", post(export))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/data", show)
+        .post("/data/backup", backup)
+        .post("/data/export", export)
 }

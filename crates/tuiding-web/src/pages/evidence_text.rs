@@ -190,9 +190,8 @@ pub fn read_in_background(
 }
 
 /// This part's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::post;
-    axum::Router::new()
-        .route("/cases/{id}/evidence/{seq}/accept", post(accept))
-        .route("/cases/{id}/evidence/read", post(read))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .post("/cases/{id}/evidence/{seq}/accept", accept)
+        .post("/cases/{id}/evidence/read", read)
 }

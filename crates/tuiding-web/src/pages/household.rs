@@ -143,9 +143,9 @@ async fn change(
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/household", get(show).post(add))
-        .route("/household/remove", post(remove))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/household", show)
+        .post("/household", add)
+        .post("/household/remove", remove)
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tuiding_core::Lang;
 
 use super::{Chrome, OrPage, PageResult, page};
+use crate::security::sessions::SESSION_DAYS;
 use crate::security::{
     CsrfToken, LoginRefused, SESSION_COOKIE, check_form_token, cookie, set_cookie,
 };
@@ -36,10 +37,14 @@ fn login_page(
         nav: "",
         login: false,
     };
-    let _ = state;
+    let accounts = state.0.accounts.is_some();
     let body = html! {
         form.stack.narrow method="post" action="/login" {
             (c.csrf_field())
+            @if accounts {
+                label for="name" { (c.t("账户名", "Account")) }
+                input #name type="text" name="name" autocomplete="username" required autofocus;
+            }
             label for="password" { (c.t("密码", "Password")) }
             input #password type="password" name="password" autocomplete="current-password" autofocus;
             @if let Some(p) = problem { span.problem role="alert" { (p) } }
@@ -55,6 +60,8 @@ fn login_page(
 pub struct LoginForm {
     /// The form's CSRF token.
     pub csrf: String,
+    /// The account (a server of accounts).
+    pub name: String,
     /// The password.
     pub password: String,
 }
@@ -68,8 +75,8 @@ pub async fn login(
     Form(f): Form<LoginForm>,
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
-    match start_session(&state, f.password).await {
-        Ok(token) => Ok(with_session(Redirect::to("/").into_response(), &token)),
+    match start_session(&state, &f.name, f.password).await {
+        Ok(signed) => Ok(signed.on(Redirect::to("/").into_response())),
         Err(refused) => {
             let (status, text) = refusal(refused, lang);
             let body = login_page(&state, lang, csrf, Some(text));
@@ -102,22 +109,90 @@ pub fn refusal(refused: LoginRefused, lang: Lang) -> (StatusCode, &'static str) 
     }
 }
 
-/// Checks a password (slowed down against guessing); a session token when it is right.
-pub async fn start_session(state: &AppState, password: String) -> Result<String, LoginRefused> {
-    state
-        .0
-        .login_guard
-        .check(state.0.password.clone(), password)
-        .await?;
-    Ok(state.0.sessions.start())
+/// A session just started: its token, and the account's language (a server of accounts).
+pub struct SignedIn {
+    token: String,
+    lang: Option<Lang>,
 }
 
-/// Adds the session cookie to a response.
-pub fn with_session(mut response: Response, token: &str) -> Response {
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, 30));
-    response
+impl SignedIn {
+    /// Adds the session cookie (and the account's language) to a response.
+    pub fn on(self, mut response: Response) -> Response {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, &self.token, SESSION_DAYS),
+        );
+        if let Some(lang) = self.lang {
+            let code = match lang {
+                Lang::Zh => "zh",
+                Lang::En => "en",
+            };
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie("lang", code, 365));
+        }
+        response
+    }
+}
+
+/// A real argon2id hash of a random password nobody knows, checked for a name that has no
+/// account, so an unknown name takes as long to refuse as a wrong password (nobody learns
+/// which names exist).
+fn no_account() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        crate::security::hash_password(&crate::security::random_token()).unwrap_or_default()
+    })
+    .clone()
+}
+
+/// Checks a password (slowed down against guessing) — on a server of accounts, the
+/// password of account `name` — and starts a session when it is right.
+pub async fn start_session(
+    state: &AppState,
+    name: &str,
+    password: String,
+) -> Result<SignedIn, LoginRefused> {
+    let Some(db) = state.0.accounts.clone() else {
+        state
+            .0
+            .login_guard
+            .check(state.0.password.clone(), password)
+            .await?;
+        let token = state
+            .0
+            .sessions
+            .start(None)
+            .await
+            .map_err(|_| LoginRefused::Wrong)?;
+        return Ok(SignedIn { token, lang: None });
+    };
+    let name = name.trim().to_string();
+    let found = tokio::task::spawn_blocking(move || db.account(&name))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
+    let own = found.as_ref().and_then(|a| a.password.clone());
+    let hash = match own {
+        Some(hash) => hash,
+        None => tokio::task::spawn_blocking(no_account)
+            .await
+            .map_err(|_| LoginRefused::Wrong)?,
+    };
+    state.0.login_guard.check(Some(hash), password).await?;
+    // The guard passed: the hash was the account's own (no password matches the other).
+    let account = found.ok_or(LoginRefused::Wrong)?;
+    let token = state
+        .0
+        .sessions
+        .start(Some(account.id))
+        .await
+        .map_err(|_| LoginRefused::Wrong)?;
+    Ok(SignedIn {
+        token,
+        lang: Lang::from_locale(&account.lang),
+    })
 }
 
 /// `POST /logout`.
@@ -129,7 +204,7 @@ pub async fn logout(
 ) -> PageResult {
     check_form_token(&headers, &f.csrf).or_page(lang)?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        state.0.sessions.end(&token);
+        state.0.sessions.end(&token).await;
     }
     let mut response = Redirect::to("/login").into_response();
     response
@@ -170,10 +245,10 @@ pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/login", get(show).post(login))
-        .route("/logout", post(logout))
-        .route("/lang/{code}", get(switch))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/login", show)
+        .post("/login", login)
+        .post("/logout", logout)
+        .get("/lang/{code}", switch)
 }

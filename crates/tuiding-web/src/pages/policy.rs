@@ -161,9 +161,9 @@ pub async fn remove(
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/memberships/{id}/policy", get(show).post(save))
-        .route("/memberships/{id}/policy/remove", post(remove))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/memberships/{id}/policy", show)
+        .post("/memberships/{id}/policy", save)
+        .post("/memberships/{id}/policy/remove", remove)
 }

@@ -279,9 +279,9 @@ pub async fn attach(
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/terms", get(show).post(read))
-        .route("/terms/attach", post(attach))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/terms", show)
+        .post("/terms", read)
+        .post("/terms/attach", attach)
 }

@@ -119,25 +119,37 @@ impl LoginGuard {
     }
 }
 
-/// When a password is set, every page and API call but the login needs a session.
+/// When a password is set, or on a server of accounts, every page and API call but the
+/// login (and `/healthz`) needs a session. On a server of accounts the whole request then
+/// runs as the session's account ([`crate::state::signed_in_as`]): its operations can only
+/// reach that account's ledger.
 pub async fn require_login(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    if state.0.password.is_none() {
+    if !state.login_required() {
         return next.run(request).await;
     }
     let path = request.uri().path();
     // The manifest is fetched without cookies: installing must work before signing in.
     let open = path == "/login"
         || path == "/api/v1/login"
+        || path == "/healthz"
         || path == "/manifest.webmanifest"
+        || path.starts_with("/lang/")
         || path.starts_with("/static/");
-    let logged_in =
-        cookie(request.headers(), SESSION_COOKIE).is_some_and(|t| state.0.sessions.is_valid(&t));
-    if open || logged_in {
-        return next.run(request).await;
+    let signed = match cookie(request.headers(), SESSION_COOKIE) {
+        Some(token) => state.0.sessions.who(&token).await,
+        None => None,
+    };
+    match signed {
+        Some(super::Signed::As(account)) => {
+            return crate::state::signed_in_as(account, next.run(request)).await;
+        }
+        Some(super::Signed::In) => return next.run(request).await,
+        None if open => return next.run(request).await,
+        None => {}
     }
     if path.starts_with("/api/") || path == "/calendar.ics" {
         return WebError::new(

@@ -19,7 +19,7 @@ pub use authentication::{
     require_login, verify_password,
 };
 pub use csrf::{CSRF_COOKIE, CsrfToken, check_form_token, csrf_cookie};
-pub use sessions::{SESSION_COOKIE, Sessions};
+pub use sessions::{SESSION_COOKIE, Sessions, Signed};
 
 use crate::error::WebError;
 use crate::state::AppState;
@@ -110,7 +110,7 @@ pub async fn local_host_only(
     request: Request,
     next: Next,
 ) -> Response {
-    if state.0.password.is_some() {
+    if state.login_required() {
         return next.run(request).await;
     }
     let host = request
@@ -297,13 +297,13 @@ mod tests {
         assert!(!same_secret("", "a"));
     }
 
-    #[test]
-    fn sessions_start_and_end() {
+    #[tokio::test]
+    async fn sessions_start_and_end() {
         let s = Sessions::default();
-        let t = s.start();
-        assert!(s.is_valid(&t));
-        assert!(!s.is_valid("nope"));
-        s.end(&t);
-        assert!(!s.is_valid(&t));
+        let t = s.start(None).await.unwrap();
+        assert_eq!(s.who(&t).await, Some(sessions::Signed::In));
+        assert_eq!(s.who("nope").await, None);
+        s.end(&t).await;
+        assert_eq!(s.who(&t).await, None);
     }
 }

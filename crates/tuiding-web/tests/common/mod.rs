@@ -32,6 +32,9 @@ pub fn data_dir(root: &Path, demo: bool) -> PathBuf {
     dir
 }
 
+#[allow(unused_imports)] // each test binary uses its own subset
+pub use tuiding_app::accounts::testing::{database_url as postgres_url, unique as unique_name};
+
 /// The app's state on a data directory, with an optional password.
 pub fn state(dir: &Path, password: Option<&str>) -> AppState {
     let hash = password.map(|p| tuiding_web::security::hash_password(p).unwrap());

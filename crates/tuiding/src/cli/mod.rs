@@ -185,9 +185,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         // Needs no date, data dir or language.
         return args.run();
     }
-    // Account management and migration name their database themselves; every other
-    // command works on one ledger: with --database-url, the --user account's.
-    let on_ledger = !matches!(cli.command, Command::User(_) | Command::Migrate(_));
+    // Account management, migration and the server of accounts name their database
+    // themselves; every other command works on one ledger: with --database-url, the
+    // --user account's.
+    let on_ledger = !matches!(
+        cli.command,
+        Command::User(_) | Command::Migrate(_) | Command::Serve(_)
+    );
     let term = Term::from_args(&cli.global, on_ledger)?;
     let ctx = &term;
     match &cli.command {
@@ -218,7 +222,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Split(args) => args.run(ctx),
         Command::ImportFrom(args) => args.run(ctx),
         Command::Restore(args) => args.run(ctx),
-        Command::Serve(args) => args.run(ctx, cli.global.today.is_some()),
+        Command::Serve(args) => args.run(
+            ctx,
+            cli.global.today.is_some(),
+            cli.global.database_url.as_deref(),
+        ),
         Command::Remind(args) => args.run(ctx),
         Command::User(args) => args.run(ctx, cli.global.database_url.as_deref()),
         Command::Migrate(args) => args.run(ctx),

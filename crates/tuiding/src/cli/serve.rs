@@ -15,6 +15,8 @@ use super::{Term, output};
   tuiding serve                                  # http://127.0.0.1:7878
   tuiding serve --listen 127.0.0.1:8080
   tuiding user set-password && tuiding serve --listen 0.0.0.0:7878   # 局域网访问需要密码 / a password first
+  tuiding --database-url postgres://tuiding@localhost/tuiding serve --listen 127.0.0.1:7878
+                                                 # 多账户服务器（docs/server.md）/ a server of accounts
 
 只在本机监听时无需登录；监听其他地址前须先设置密码。/ On loopback no login is needed;
 any other address requires a password (tuiding user set-password).")]
@@ -103,8 +105,17 @@ pub enum UserCommand {
 }
 
 impl ServeArgs {
-    /// Serves until Ctrl-C; `fixed_today` when `--today` was given.
-    pub fn run(&self, ctx: &Term, fixed_today: bool) -> anyhow::Result<()> {
+    /// Serves until Ctrl-C or SIGTERM; `fixed_today` when `--today` was given; a server of
+    /// accounts with `--database-url`.
+    pub fn run(
+        &self,
+        ctx: &Term,
+        fixed_today: bool,
+        database_url: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let database = database_url
+            .map(|url| tuiding_app::accounts::connect(url, ctx.lang))
+            .transpose()?;
         tuiding_web::serve(
             ctx,
             &tuiding_web::ServeOptions {
@@ -112,6 +123,7 @@ impl ServeArgs {
                 remind_every: self.remind_every,
                 behind_https: self.behind_https,
                 fixed_today: fixed_today.then_some(ctx.today),
+                database,
             },
         )
     }

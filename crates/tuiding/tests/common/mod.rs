@@ -44,35 +44,8 @@ pub fn process_at(data: &Path, today: &str) -> std::process::Command {
     cmd
 }
 
-/// The PostgreSQL database `TUIDING_TEST_DATABASE_URL` names, or `None` after saying how
-/// to get one (`bash scripts/pg-cluster.sh start DIR`); under `CI=true` a missing one
-/// fails, unless `TUIDING_SKIP_POSTGRES=1` skips knowingly.
-pub fn postgres_url() -> Option<String> {
-    match std::env::var("TUIDING_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            let message = "PostgreSQL tests skipped: set TUIDING_TEST_DATABASE_URL, e.g. \
-                 TUIDING_TEST_DATABASE_URL=$(bash scripts/pg-cluster.sh start /tmp/tuiding-pg) \
-                 (Debian: sudo apt-get install postgresql); TUIDING_SKIP_POSTGRES=1 skips them knowingly";
-            let knowingly = std::env::var("TUIDING_SKIP_POSTGRES").as_deref() == Ok("1");
-            assert!(
-                knowingly || std::env::var("CI").as_deref() != Ok("true"),
-                "{message}"
-            );
-            eprintln!("{message}");
-            None
-        }
-    }
-}
-
-/// An account name no other test (in this or another run) uses.
-pub fn unique_name(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{prefix}-{}-{nanos}", std::process::id())
-}
+#[allow(unused_imports)] // each test binary uses its own subset
+pub use tuiding_app::accounts::testing::{database_url as postgres_url, unique as unique_name};
 
 /// Runs the command with `--json`, asserts success and parses the output.
 pub fn json(cmd: &mut Command) -> Value {

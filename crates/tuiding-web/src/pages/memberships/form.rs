@@ -634,7 +634,12 @@ pub async fn update(
     let saved = state
         .run(lang, move |ctx| match args.save(ctx) {
             Ok(_) => Ok(Ok(())),
-            Err(e) if e.downcast_ref::<tuiding_app::error::UserError>().is_some() => {
+            // A membership that is not there (removed, or never this account's) is a
+            // 404 page, not a form to correct.
+            Err(e)
+                if e.downcast_ref::<tuiding_app::error::UserError>()
+                    .is_some_and(|u| !u.is_not_found()) =>
+            {
                 Ok(Err(field_and_reason(&e)))
             }
             Err(e) => Err(e),

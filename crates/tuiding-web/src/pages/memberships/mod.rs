@@ -272,17 +272,18 @@ pub async fn open_case(
 }
 
 /// This page's routes.
-pub fn router() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/memberships", get(list).post(form::create))
-        .route("/memberships/new", get(form::new))
-        .route("/memberships/{id}", get(show::show))
-        .route("/memberships/{id}/redeem", post(show::redeem))
-        .route("/memberships/{id}/split", post(show::split))
-        .route("/memberships/{id}/reminders", post(show::reminders))
-        .route("/memberships/{id}/edit", get(form::edit).post(form::update))
-        .route("/memberships/{id}/close", post(close))
-        .route("/memberships/{id}/delete", post(delete))
-        .route("/memberships/{id}/case", post(open_case))
+pub fn router() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .get("/memberships", list)
+        .post("/memberships", form::create)
+        .get("/memberships/new", form::new)
+        .get("/memberships/{id}", show::show)
+        .post("/memberships/{id}/redeem", show::redeem)
+        .post("/memberships/{id}/split", show::split)
+        .post("/memberships/{id}/reminders", show::reminders)
+        .get("/memberships/{id}/edit", form::edit)
+        .post("/memberships/{id}/edit", form::update)
+        .post("/memberships/{id}/close", close)
+        .post("/memberships/{id}/delete", delete)
+        .post("/memberships/{id}/case", open_case)
 }
