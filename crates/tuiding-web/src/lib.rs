@@ -370,7 +370,7 @@ async fn log_request(request: axum::extract::Request, next: middleware::Next) ->
         method = %method,
         route = %route,
         status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        latency_ms = %format!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
         "request"
     );
     if let Ok(value) = HeaderValue::from_str(&id) {
