@@ -24,16 +24,7 @@ data=target/bench/web-data-$memberships-$rows
 if [ ! -f "$data/tuiding.db" ]; then
   rm -rf "$data"
   wallos=target/bench/wallos-$memberships.json
-  awk -v n="$memberships" 'BEGIN {
-    split("Monthly Yearly Weekly Quarterly", cycles, " ");
-    split("视频 音乐 网盘 阅读 工具 游戏 生活", cats, " ");
-    printf "[";
-    for (i = 1; i <= n; i++) {
-      day = (i % 28) + 1; month = (i % 12) + 1;
-      printf "%s{\"Name\":\"平台%04d\",\"Payment Cycle\":\"%s\",\"Next Payment\":\"2027-%02d-%02d\",\"Renewal\":\"Automatic\",\"Category\":\"%s\",\"Payment Method\":\"AliPay\",\"Price\":\"¥%d.%02d\",\"Active\":\"Yes\"}", (i > 1 ? "," : ""), i, cycles[(i % 4) + 1], month, day, cats[(i % 7) + 1], 5 + i % 60, i % 100;
-    }
-    print "]";
-  }' > "$wallos"
+  bash scripts/wallos-export.sh "$memberships" > "$wallos"
   ./target/release/tuiding --data-dir "$data" --today $today import-from wallos "$wallos" >/dev/null
   bills=target/bench/alipay-$rows.csv
   [ -f "$bills" ] || ./target/release/examples/gen_alipay "$rows" "$bills"

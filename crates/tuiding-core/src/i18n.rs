@@ -31,6 +31,16 @@ impl Lang {
         }
     }
 
+    /// The language's code, as `--lang` and the `lang` cookie take it: `zh` or `en`.
+    ///
+    /// ```
+    /// use tuiding_core::Lang;
+    /// assert_eq!(Lang::from_locale(Lang::En.code()), Some(Lang::En));
+    /// ```
+    pub fn code(self) -> &'static str {
+        self.pick("zh", "en")
+    }
+
     /// Reads a locale string such as `en_US.UTF-8`, `zh_CN` or `en`; `None` when it names
     /// neither language (e.g. `C`, `POSIX`).
     ///

@@ -222,6 +222,33 @@ impl CaseChange {
         self.close_channel.is_some() || self.end_service.is_some()
     }
 
+    /// Checks the change against the case as read — `revision` must be the case's, the
+    /// move legal — and, when it edits the membership, reads it (`read`) and applies the
+    /// change, validated: the membership's id, the revision read and the membership as the
+    /// change leaves it. Every backend runs this before it writes anything.
+    pub(crate) fn check_against(
+        &self,
+        current: &StoredCase,
+        revision: i64,
+        read: impl FnOnce(i64) -> Result<StoredMembership, StoreError>,
+    ) -> Result<Option<(i64, i64, Membership)>, StoreError> {
+        if current.revision != revision {
+            return Err(StoreError::Conflict { id: current.id });
+        }
+        if let Some(to) = self.to {
+            current.state.check(to)?;
+        }
+        match current.membership_id {
+            Some(mid) if self.touches_membership() => {
+                let stored = read(mid)?;
+                let mut m = stored.membership;
+                self.apply_to_membership(&mut m)?;
+                Ok(Some((mid, stored.revision, m)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// The membership as this change leaves it, validated: the channel closed (one closed
     /// already keeps the day it was closed: later charges are judged by it), and when the
     /// service ended, every contract that could charge closed and paid through that day.

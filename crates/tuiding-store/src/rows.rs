@@ -218,3 +218,34 @@ pub(crate) fn status_str(s: &TxStatus) -> &'static str {
         TxStatus::Other => "other",
     }
 }
+
+/// Adds a split row (membership, member, shares or a fixed amount) to the splits read so
+/// far, which come ordered by membership: a row with both or neither is corrupt.
+pub(crate) fn push_split(
+    out: &mut Vec<(i64, crate::Split)>,
+    (mid, name, shares, fixed): (i64, String, Option<i64>, Option<i64>),
+) -> Result<(), StoreError> {
+    use tuiding_core::split::SplitRule;
+    let rule = match (shares, fixed) {
+        (Some(s), None) => {
+            SplitRule::Shares(u32::try_from(s).map_err(|_| StoreError::Corrupt {
+                id: mid,
+                field: "shares",
+                value: s.to_string(),
+            })?)
+        }
+        (None, Some(f)) => SplitRule::Fixed(f),
+        _ => {
+            return Err(StoreError::Corrupt {
+                id: mid,
+                field: "split",
+                value: name,
+            });
+        }
+    };
+    match out.last_mut() {
+        Some((id, split)) if *id == mid => split.push((name, rule)),
+        _ => out.push((mid, vec![(name, rule)])),
+    }
+    Ok(())
+}

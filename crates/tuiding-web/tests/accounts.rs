@@ -7,10 +7,9 @@
 mod common;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
+use common::Answer;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 use tuiding_core::Lang;
 use tuiding_web::state::AppState;
 
@@ -22,23 +21,6 @@ struct Server {
     app: Router,
     db: tuiding_app::accounts::Postgres,
     base: tempfile::TempDir,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.bytes)))
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).to_string()
-    }
 }
 
 /// Runs synchronous database work (the driver blocks) off the async threads.
@@ -73,6 +55,7 @@ async fn account(s: &Server, prefix: &str) -> String {
     name
 }
 
+/// One request as a browser reaching the server by its public name.
 async fn send(
     app: &Router,
     cookie: Option<&str>,
@@ -81,33 +64,16 @@ async fn send(
     content_type: Option<&str>,
     body: Vec<u8>,
 ) -> Answer {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::HOST, "tuiding.example.org")
-        .header(header::ACCEPT_LANGUAGE, "en");
-    if let Some(ct) = content_type {
-        request = request.header(header::CONTENT_TYPE, ct);
-    }
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
-    Answer {
-        status,
-        headers,
-        bytes,
-    }
+    common::send(
+        app,
+        "tuiding.example.org",
+        cookie,
+        method,
+        uri,
+        content_type,
+        body,
+    )
+    .await
 }
 
 /// Signs in through the API; the cookie header to send afterwards (with a CSRF cookie

@@ -1,6 +1,11 @@
 //! The JSON API: every endpoint, good and bad input. Bad input answers 4xx with a JSON
 //! error naming the field, and writes nothing (the ledger, the bills and the vault are
 //! compared before and after).
+//!
+//! The tests of the ledger's operations run twice: on a SQLite data dir (`sqlite::…`) and
+//! as a signed-in account of a PostgreSQL server of accounts (`postgres::…`, with
+//! `TUIDING_TEST_DATABASE_URL`; the demo data migrated into the account). The tests of the
+//! single-user login (loopback, the password, its brake) run on SQLite only.
 
 mod common;
 
@@ -10,46 +15,58 @@ use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+tokio::task_local! {
+    /// Set by the `postgres::…` tests: `Api::new` makes a server of accounts.
+    static ON_POSTGRES: bool;
+}
+
+/// Runs each named test on SQLite and as an account on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    if super::common::postgres_url().is_some() {
+                        super::ON_POSTGRES.scope(true, super::$test()).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    memberships_are_listed_added_changed_and_removed,
+    bad_membership_input_is_refused_field_by_field_and_writes_nothing,
+    overview_endpoints_answer_as_the_cli_does,
+    terms_are_read_and_attached_as_a_policy,
+    bills_are_imported_once_and_streams_adopted_or_dismissed,
+    cases_move_through_steps_evidence_and_the_dossier,
+    the_openapi_document_describes_every_route,
+    out_of_range_values_are_refused_and_nothing_is_stored,
+    stale_edits_and_stale_stream_numbers_are_refused,
+    a_refund_is_requested_promised_and_received,
+    a_policy_without_toml_the_decision_and_the_messages,
+    an_edit_with_an_unknown_key_is_refused,
+    a_screenshot_is_read_after_its_upload_answers_and_its_promise_can_be_taken,
+);
+
+use common::Answer;
+
 struct Api {
     app: Router,
     dir: std::path::PathBuf,
     _tmp: tempfile::TempDir,
     cookie: Option<String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.bytes)))
-    }
-
-    /// A 4xx with the JSON error shape.
-    fn assert_error(&self, status: StatusCode, field: Option<&str>) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "{}",
-            String::from_utf8_lossy(&self.bytes)
-        );
-        let v = self.json();
-        assert_eq!(v["error"]["status"], status.as_u16());
-        assert!(
-            v["error"]["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty()),
-            "{v}"
-        );
-        if let Some(field) = field {
-            assert_eq!(v["error"]["field"], field, "{v}");
-        }
-        v
-    }
 }
 
 impl Api {
@@ -60,12 +77,53 @@ impl Api {
     fn with_password(demo: bool, password: Option<&str>) -> Api {
         let tmp = tempfile::tempdir().unwrap();
         let dir = common::data_dir(tmp.path(), demo);
+        if password.is_none() && ON_POSTGRES.try_with(|on| *on).unwrap_or(false) {
+            return Api::on_account(tmp, dir, demo);
+        }
         let app = tuiding_web::router(common::state(&dir, password));
         Api {
             app,
             dir,
             _tmp: tmp,
             cookie: None,
+        }
+    }
+
+    /// The same ledger as an account of a server of accounts: the data dir migrated into a
+    /// new account (the demo's, or an empty one), and a session of it.
+    fn on_account(tmp: tempfile::TempDir, source: std::path::PathBuf, demo: bool) -> Api {
+        let url = common::postgres_url().expect("run only with a test database");
+        let base = tmp.path().join("server");
+        let server = base.clone();
+        // The database driver blocks: on a thread of its own, outside the test's runtime.
+        let (db, account, token) = std::thread::spawn(move || {
+            let lang = tuiding_core::Lang::Zh;
+            let db = tuiding_app::accounts::connect(&url, lang).unwrap();
+            let name = common::unique_name("api");
+            let account = tuiding_app::accounts::add(&db, &name, None, lang).unwrap();
+            if demo {
+                let ctx = tuiding_app::context::Ctx::for_service(lang, common::TODAY, source);
+                tuiding_app::accounts::migrate(&ctx, &db, &name, &server).unwrap();
+            }
+            let token = tuiding_web::security::random_token();
+            let digest = tuiding_web::security::sessions::digest(&token);
+            let expires = tuiding_app::clock::now() + jiff::SignedDuration::from_hours(1);
+            db.start_session(account.id, &digest, expires).unwrap();
+            (db, account.id, token)
+        })
+        .join()
+        .unwrap();
+        let state = tuiding_web::state::AppState::for_accounts(
+            base.clone(),
+            Some(common::TODAY),
+            tuiding_core::Lang::Zh,
+            db,
+        );
+        Api {
+            app: tuiding_web::router(state),
+            dir: tuiding_app::context::account_dir(&base, account),
+            _tmp: tmp,
+            cookie: Some(format!("tuiding_session={token}")),
         }
     }
 
@@ -76,34 +134,16 @@ impl Api {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Answer {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::HOST, "127.0.0.1:7878")
-            .header(header::ACCEPT_LANGUAGE, "en");
-        if let Some(ct) = content_type {
-            request = request.header(header::CONTENT_TYPE, ct);
-        }
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        let response = self
-            .app
-            .clone()
-            .oneshot(request.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Answer {
-            status,
-            headers,
-            bytes,
-        }
+        common::send(
+            &self.app,
+            "127.0.0.1:7878",
+            self.cookie.as_deref(),
+            method,
+            uri,
+            content_type,
+            body,
+        )
+        .await
     }
 
     async fn get(&self, uri: &str) -> Answer {
@@ -158,7 +198,6 @@ impl Api {
     }
 }
 
-#[tokio::test]
 async fn memberships_are_listed_added_changed_and_removed() {
     let api = Api::new(true);
     let list = api.get("/api/v1/memberships").await;
@@ -240,7 +279,6 @@ async fn memberships_are_listed_added_changed_and_removed() {
     );
 }
 
-#[tokio::test]
 async fn bad_membership_input_is_refused_field_by_field_and_writes_nothing() {
     let api = Api::new(true);
     let before = api.stored().await;
@@ -357,7 +395,6 @@ async fn bad_membership_input_is_refused_field_by_field_and_writes_nothing() {
     );
 }
 
-#[tokio::test]
 async fn overview_endpoints_answer_as_the_cli_does() {
     let api = Api::new(true);
     let s = api.get("/api/v1/summary").await.json();
@@ -409,7 +446,6 @@ async fn overview_endpoints_answer_as_the_cli_does() {
     assert!(text.contains("UID:last-safe-1-20261130@tuiding"), "{text}");
 }
 
-#[tokio::test]
 async fn terms_are_read_and_attached_as_a_policy() {
     let api = Api::new(true);
     let text = "本服务为连续包月，每月25元，到期前24小时自动扣费。我们将在续费前5日通过短信提醒您。会员服务一经开通，不支持退款。";
@@ -469,7 +505,6 @@ async fn terms_are_read_and_attached_as_a_policy() {
     assert!(a["policy_toml"].as_str().unwrap().contains("[refund]"));
 }
 
-#[tokio::test]
 async fn bills_are_imported_once_and_streams_adopted_or_dismissed() {
     let api = Api::new(false);
     let csv = std::fs::read(common::data("alipay-small.csv")).unwrap();
@@ -602,7 +637,6 @@ async fn bills_are_imported_once_and_streams_adopted_or_dismissed() {
     );
 }
 
-#[tokio::test]
 async fn cases_move_through_steps_evidence_and_the_dossier() {
     let api = Api::new(true);
     let before = api.stored().await;
@@ -768,7 +802,6 @@ async fn cases_move_through_steps_evidence_and_the_dossier() {
     assert_eq!(moved.json()["state"], "closed");
 }
 
-#[tokio::test]
 async fn the_openapi_document_describes_every_route() {
     let api = Api::new(false);
     let doc = api.get("/api/v1/openapi.json").await.json();
@@ -1025,7 +1058,6 @@ async fn session_cookies_are_secure_behind_https() {
 
 /// An out-of-range price or date is refused with the field named, and nothing is stored
 /// (the API's 422 for such a price used to store the row, and every listing then failed).
-#[tokio::test]
 async fn out_of_range_values_are_refused_and_nothing_is_stored() {
     let api = Api::new(true);
     let before = api.stored().await;
@@ -1047,7 +1079,6 @@ async fn out_of_range_values_are_refused_and_nothing_is_stored() {
     assert_eq!(api.get("/api/v1/summary").await.status, StatusCode::OK);
 }
 
-#[tokio::test]
 async fn stale_edits_and_stale_stream_numbers_are_refused() {
     let api = Api::new(true);
     let m = api.get("/api/v1/memberships/1").await.json();
@@ -1115,7 +1146,6 @@ async fn stale_edits_and_stale_stream_numbers_are_refused() {
     assert_eq!(ok.status, StatusCode::OK);
 }
 
-#[tokio::test]
 async fn a_refund_is_requested_promised_and_received() {
     let api = Api::new(true);
     let id = api
@@ -1211,7 +1241,6 @@ async fn a_refund_is_requested_promised_and_received() {
 
 /// Issue 13 over the API: a policy filled in field by field (every problem named, nothing
 /// written on a refusal), the check for someone leaving, and a case's written messages.
-#[tokio::test]
 async fn a_policy_without_toml_the_decision_and_the_messages() {
     let api = Api::new(false);
     let added = api
@@ -1289,7 +1318,6 @@ async fn a_policy_without_toml_the_decision_and_the_messages() {
 
 /// An edit names only what changes; a key the edit does not know (a typo) is refused with
 /// the key named, and nothing is written — not silently ignored as an empty change.
-#[tokio::test]
 async fn an_edit_with_an_unknown_key_is_refused() {
     let api = Api::new(true);
     let before = api.stored().await;
@@ -1328,7 +1356,6 @@ async fn an_edit_with_an_unknown_key_is_refused() {
     assert_eq!(null.status, StatusCode::OK);
 }
 
-#[tokio::test]
 async fn a_screenshot_is_read_after_its_upload_answers_and_its_promise_can_be_taken() {
     if !common::tesseract_here() {
         return;

@@ -61,21 +61,10 @@ impl Data {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         let current = self.case(id)?;
-        if current.revision != revision {
-            return Err(StoreError::Conflict { id });
-        }
-        if let Some(to) = change.to {
-            current.state.check(to)?;
-        }
         // Closing a channel or ending the service edits the membership: validated first.
-        let closed_membership = match current.membership_id {
-            Some(mid) if change.touches_membership() => {
-                let mut m = self.stored(mid)?.membership;
-                change.apply_to_membership(&mut m)?;
-                Some((mid, m))
-            }
-            _ => None,
-        };
+        let closed_membership = change
+            .check_against(&current, revision, |mid| self.stored(mid))?
+            .map(|(mid, _, m)| (mid, m));
         let case = self.cases.get_mut(&id).expect("read above");
         case.revision += 1;
         if let Some(to) = change.to {

@@ -99,28 +99,7 @@ impl HouseholdStore for PgStore {
             )?;
             let mut out: Vec<(i64, Split)> = Vec::new();
             for r in rows {
-                let (mid, name): (i64, String) = (r.get(0), r.get(1));
-                let rule = match (r.get::<_, Option<i64>>(2), r.get::<_, Option<i64>>(3)) {
-                    (Some(n), None) => {
-                        SplitRule::Shares(u32::try_from(n).map_err(|_| StoreError::Corrupt {
-                            id: mid,
-                            field: "shares",
-                            value: n.to_string(),
-                        })?)
-                    }
-                    (None, Some(f)) => SplitRule::Fixed(f),
-                    _ => {
-                        return Err(StoreError::Corrupt {
-                            id: mid,
-                            field: "split",
-                            value: name,
-                        });
-                    }
-                };
-                match out.last_mut() {
-                    Some((id, split)) if *id == mid => split.push((name, rule)),
-                    _ => out.push((mid, vec![(name, rule)])),
-                }
+                crate::rows::push_split(&mut out, (r.get(0), r.get(1), r.get(2), r.get(3)))?;
             }
             Ok(out)
         })

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use postgres::Row;
+use postgres::types::ToSql;
 use tuiding_core::policy::Policy as PolicyTerms;
 use tuiding_core::price::{PriceChange, PriceSource};
 use tuiding_core::{AutoRenewContract, Benefit, ContractStatus, Membership, Money};
@@ -146,21 +147,7 @@ impl MembershipStore for PgStore {
                      paid_through = $10::text::date, category = $11, notes = $12,
                      trial_until = $13::text::date, revision = revision + 1, updated_at = now()
                  WHERE account_id = $1 AND id = $2",
-                &[
-                    &{ s.account },
-                    &id,
-                    &m.platform.trim(),
-                    &m.plan.trim(),
-                    &m.billing.kind(),
-                    &m.billing.period().map(|p| p.to_string()),
-                    &m.price.minor_units(),
-                    &m.price.currency().code(),
-                    &day(m.start),
-                    &m.paid_through.map(day),
-                    &m.category,
-                    &m.notes,
-                    &m.trial_until.map(day),
-                ],
+                &Columns::of(m).params(&{ s.account }, &id),
             )?;
             s.exec(
                 "DELETE FROM auto_renew_contract WHERE account_id = $1 AND membership_id = $2",
@@ -284,6 +271,58 @@ impl PriceStore for PgStore {
     }
 }
 
+/// A membership's columns, in the order of parameters `$3`… of the insert and the update
+/// (`$1` the account, `$2` the id).
+struct Columns<'m> {
+    platform: &'m str,
+    plan: &'m str,
+    billing: &'static str,
+    period: Option<String>,
+    price: i64,
+    currency: &'static str,
+    start: String,
+    paid_through: Option<String>,
+    category: &'m Option<String>,
+    notes: &'m Option<String>,
+    trial_until: Option<String>,
+}
+
+impl<'m> Columns<'m> {
+    fn of(m: &'m Membership) -> Columns<'m> {
+        Columns {
+            platform: m.platform.trim(),
+            plan: m.plan.trim(),
+            billing: m.billing.kind(),
+            period: m.billing.period().map(|p| p.to_string()),
+            price: m.price.minor_units(),
+            currency: m.price.currency().code(),
+            start: day(m.start),
+            paid_through: m.paid_through.map(day),
+            category: &m.category,
+            notes: &m.notes,
+            trial_until: m.trial_until.map(day),
+        }
+    }
+
+    fn params<'a>(&'a self, account: &'a i64, id: &'a i64) -> [&'a (dyn ToSql + Sync); 13] {
+        [
+            account,
+            id,
+            &self.platform,
+            &self.plan,
+            &self.billing,
+            &self.period,
+            &self.price,
+            &self.currency,
+            &self.start,
+            &self.paid_through,
+            self.category,
+            self.notes,
+            &self.trial_until,
+        ]
+    }
+}
+
 /// Inserts a membership with its contracts and benefits under the account's next id.
 pub(crate) fn insert_membership(
     s: &mut Session<'_, '_>,
@@ -301,21 +340,7 @@ pub(crate) fn insert_membership(
              currency, start_date, paid_through, category, notes, trial_until)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::date, $10::text::date, $11, $12,
              $13::text::date)",
-        &[
-            &{ s.account },
-            &id,
-            &m.platform.trim(),
-            &m.plan.trim(),
-            &m.billing.kind(),
-            &m.billing.period().map(|p| p.to_string()),
-            &m.price.minor_units(),
-            &m.price.currency().code(),
-            &day(m.start),
-            &m.paid_through.map(day),
-            &m.category,
-            &m.notes,
-            &m.trial_until.map(day),
-        ],
+        &Columns::of(m).params(&{ s.account }, &id),
     )?;
     write_children(s, id, m)?;
     Ok(id)

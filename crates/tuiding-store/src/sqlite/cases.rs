@@ -202,22 +202,9 @@ impl CaseStore for SqliteStore {
         at: Timestamp,
     ) -> Result<(), StoreError> {
         let current = self.case(id)?;
-        if current.revision != revision {
-            return Err(StoreError::Conflict { id });
-        }
-        if let Some(to) = change.to {
-            current.state.check(to)?;
-        }
         // Closing a channel or ending the service edits the membership: validated first.
-        let closed_membership = match current.membership_id {
-            Some(mid) if change.touches_membership() => {
-                let stored = self.membership(mid)?;
-                let mut m = stored.membership.clone();
-                change.apply_to_membership(&mut m)?;
-                Some((mid, stored.revision, m))
-            }
-            _ => None,
-        };
+        let closed_membership =
+            change.check_against(&current, revision, |mid| self.membership(mid))?;
         let tx = self.conn.transaction()?;
         // The revision is checked again inside the transaction: a writer that slipped in
         // since the read above makes this a conflict, never a lost update.

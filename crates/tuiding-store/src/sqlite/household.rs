@@ -99,28 +99,7 @@ impl HouseholdStore for SqliteStore {
         })?;
         let mut out: Vec<(i64, Split)> = Vec::new();
         for row in rows {
-            let (mid, name, shares, fixed) = row?;
-            let rule = match (shares, fixed) {
-                (Some(s), None) => {
-                    SplitRule::Shares(u32::try_from(s).map_err(|_| StoreError::Corrupt {
-                        id: mid,
-                        field: "shares",
-                        value: s.to_string(),
-                    })?)
-                }
-                (None, Some(f)) => SplitRule::Fixed(f),
-                _ => {
-                    return Err(StoreError::Corrupt {
-                        id: mid,
-                        field: "split",
-                        value: name,
-                    });
-                }
-            };
-            match out.last_mut() {
-                Some((id, split)) if *id == mid => split.push((name, rule)),
-                _ => out.push((mid, vec![(name, rule)])),
-            }
+            crate::rows::push_split(&mut out, row?)?;
         }
         Ok(out)
     }

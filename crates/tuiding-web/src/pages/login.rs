@@ -123,13 +123,9 @@ impl SignedIn {
             set_cookie(SESSION_COOKIE, &self.token, SESSION_DAYS),
         );
         if let Some(lang) = self.lang {
-            let code = match lang {
-                Lang::Zh => "zh",
-                Lang::En => "en",
-            };
             response
                 .headers_mut()
-                .append(header::SET_COOKIE, set_cookie("lang", code, 365));
+                .append(header::SET_COOKIE, set_cookie("lang", lang.code(), 365));
         }
         response
     }
@@ -234,13 +230,9 @@ pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
         })
         .unwrap_or_else(|| "/".into());
     let mut response = Redirect::to(&back).into_response();
-    let code = match lang {
-        Lang::Zh => "zh",
-        Lang::En => "en",
-    };
     response
         .headers_mut()
-        .append(header::SET_COOKIE, set_cookie("lang", code, 365));
+        .append(header::SET_COOKIE, set_cookie("lang", lang.code(), 365));
     response
 }
 

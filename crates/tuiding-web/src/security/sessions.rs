@@ -45,7 +45,7 @@ fn expiry() -> Timestamp {
 }
 
 /// A token's SHA-256, hex: what the database keeps.
-fn digest(token: &str) -> String {
+pub fn digest(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

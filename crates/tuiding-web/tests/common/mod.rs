@@ -10,6 +10,88 @@ use tuiding_app::context::Ctx;
 use tuiding_core::Lang;
 use tuiding_web::state::AppState;
 
+/// An answer of the router, read whole.
+pub struct Answer {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Answer {
+    /// The body as JSON (a panic naming the body when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.bytes)))
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).to_string()
+    }
+
+    /// A 4xx with the JSON error shape.
+    pub fn assert_error(
+        &self,
+        status: axum::http::StatusCode,
+        field: Option<&str>,
+    ) -> serde_json::Value {
+        assert_eq!(self.status, status, "{}", self.text());
+        let v = self.json();
+        assert_eq!(v["error"]["status"], status.as_u16());
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{v}"
+        );
+        if let Some(field) = field {
+            assert_eq!(v["error"]["field"], field, "{v}");
+        }
+        v
+    }
+}
+
+/// Sends one request to the router as a browser at `host` would (English preferred).
+pub async fn send(
+    app: &axum::Router,
+    host: &str,
+    cookie: Option<&str>,
+    method: axum::http::Method,
+    uri: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Answer {
+    use axum::http::header;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, host)
+        .header(header::ACCEPT_LANGUAGE, "en");
+    if let Some(ct) = content_type {
+        request = request.header(header::CONTENT_TYPE, ct);
+    }
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        bytes,
+    }
+}
+
 /// The fixed "today" of every web test.
 pub const TODAY: Date = date(2026, 11, 26);
 
