@@ -137,6 +137,20 @@ pub struct PolicyInput<'a> {
     pub origin: &'a str,
 }
 
+/// Checks memberships and their policies before anything of a batch is written: every
+/// backend refuses the whole batch for one bad item.
+pub(crate) fn check_batch(
+    items: &[(Membership, Option<PolicyInput<'_>>)],
+) -> Result<(), StoreError> {
+    for (membership, policy) in items {
+        membership.validate()?;
+        if let Some(p) = policy {
+            tuiding_core::policy::Policy::from_toml(p.text)?;
+        }
+    }
+    Ok(())
+}
+
 /// One export to import.
 pub struct BillImport<'a> {
     /// The file name, for the record.

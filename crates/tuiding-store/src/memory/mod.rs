@@ -183,12 +183,7 @@ impl MembershipStore for MemoryStore {
         &mut self,
         items: &[(Membership, Option<PolicyInput<'_>>)],
     ) -> Result<Vec<i64>, StoreError> {
-        for (membership, policy) in items {
-            membership.validate()?;
-            if let Some(p) = policy {
-                PolicyTerms::from_toml(p.text)?;
-            }
-        }
+        crate::check_batch(items)?;
         self.write(|data| {
             let mut ids = Vec::with_capacity(items.len());
             for (membership, policy) in items {
