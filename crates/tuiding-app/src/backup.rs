@@ -172,6 +172,16 @@ pub fn restore(ctx: &Ctx, file: &Path) -> anyhow::Result<RestoreView> {
             Lang::En => format!("{}: not a tuiding backup (no {ROOT}{DB})", file.display()),
         }));
     }
+    // A backup restores as a personal SQLite data dir: never over an account of a
+    // database, nor over a server's data dir (its accounts' files would be moved aside).
+    if matches!(ctx.database(), crate::context::Database::Postgres { .. })
+        || ctx.data_dir()?.join("accounts").is_dir()
+    {
+        return Err(UserError::refused(match lang {
+            Lang::Zh => "备份恢复为个人的 SQLite 数据目录：请用 --data-dir 指定一个新目录（不要用服务器的数据目录）；要放回服务器上的账户，恢复后再用 `tuiding migrate --to` 迁移".to_string(),
+            Lang::En => "a backup restores as a personal SQLite data dir: name a new directory with --data-dir (not a server's); to put it back into an account, restore it and then `tuiding migrate --to`".to_string(),
+        }));
+    }
     // The real directory (a link followed, "." named): the swap renames it.
     let data_dir = ctx.data_dir()?;
     let data_dir = std::fs::canonicalize(&data_dir).unwrap_or(data_dir);

@@ -289,14 +289,17 @@ fn refused(what: String) -> StoreError {
 }
 
 /// Rows of one SQLite table, in rowid order.
-fn sqlite_rows(source: &SqliteStore, table: &Table) -> Result<Vec<Vec<Value>>, StoreError> {
+fn sqlite_rows(
+    source: &rusqlite::Connection,
+    table: &Table,
+) -> Result<Vec<Vec<Value>>, StoreError> {
     let columns: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
     let sql = format!(
         "SELECT {} FROM {} ORDER BY rowid",
         columns.join(", "),
         table.name
     );
-    let mut stmt = source.conn.prepare(&sql)?;
+    let mut stmt = source.prepare(&sql)?;
     let rows = stmt.query_map([], |r| {
         (0..columns.len())
             .map(|i| r.get::<_, SqlValue>(i))
@@ -358,22 +361,25 @@ impl PgStore {
     /// day that does not exist, edited in by hand) stops the copy with its table and value;
     /// nothing is written then.
     pub fn copy_from_sqlite(&mut self, source: &SqliteStore) -> Result<CopyCounts, StoreError> {
+        // Every read of the source in one SQLite read transaction: one moment's ledger,
+        // whoever writes to the data dir meanwhile.
+        let snapshot = source.conn.unchecked_transaction()?;
         let tables: Vec<(&Table, Vec<Vec<Value>>)> = TABLES
             .iter()
-            .map(|t| Ok((t, sqlite_rows(source, t)?)))
+            .map(|t| Ok((t, sqlite_rows(&snapshot, t)?)))
             .collect::<Result<_, StoreError>>()?;
-        let head = crate::sqlite::read_vault_head(&source.conn)?;
-        let sequence = |name: &str| -> Result<i64, StoreError> {
-            Ok(source
-                .conn
+        let head = crate::sqlite::read_vault_head(&snapshot)?;
+        let sequence = |name: &str| -> i64 {
+            snapshot
                 .query_row(
                     "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)",
                     [name],
                     |r| r.get(0),
                 )
-                .unwrap_or(0))
+                .unwrap_or(0)
         };
-        let (last_membership, last_case) = (sequence("membership")?, sequence("case_file")?);
+        let (last_membership, last_case) = (sequence("membership"), sequence("case_file"));
+        snapshot.finish()?;
         self.write(|s| {
             let version: i64 = s
                 .one(

@@ -2,6 +2,11 @@
 //! PostgreSQL text, so the two schemas move on together and a database of either kind
 //! records the same versions. A version this binary does not know was written by a newer
 //! tuiding, and such a database is refused rather than misread.
+//!
+//! A PostgreSQL migration runs as the tables' owner with row-level security forced and no
+//! account named, so it sees no row of an account's tables: one that changes rows must
+//! lift the policy for its own transaction first (`ALTER TABLE … NO FORCE ROW LEVEL
+//! SECURITY`, then `FORCE` again before it ends).
 
 use crate::StoreError;
 

@@ -16,6 +16,9 @@ use tuiding_core::Lang;
 use crate::error::WebError;
 use crate::security::{LoginGuard, Sessions, cookie};
 
+/// Accounts whose caches a process keeps at most (a server of accounts).
+pub const MAX_CACHED_ACCOUNTS: usize = 256;
+
 /// The server's shared state.
 #[derive(Clone)]
 pub struct AppState(pub Arc<Inner>);
@@ -42,7 +45,7 @@ pub struct Inner {
     pub accounts: Option<Postgres>,
     /// On a server of accounts, what is kept per account: one account's figures are
     /// never answered from another's.
-    account_caches: Mutex<HashMap<i64, Arc<Caches>>>,
+    account_caches: Mutex<HashMap<i64, (Arc<Caches>, std::time::Instant)>>,
     /// Where operations' warnings go: the server's log.
     log: Arc<dyn Reporter>,
 }
@@ -136,19 +139,37 @@ impl AppState {
         }
     }
 
-    /// The context of an account's ledger (a server of accounts).
+    /// The context of an account's ledger (a server of accounts), sharing what is kept for
+    /// the account between requests.
     fn ctx_of(&self, db: &Postgres, account: i64, lang: Lang) -> Ctx {
-        let caches = self
-            .0
-            .account_caches
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(account)
-            .or_default()
-            .clone();
+        let caches = self.caches_of(account);
         Ctx::for_account(db.clone(), account, lang, self.today(), &self.0.data_dir)
             .sharing(caches)
             .reporting_to(self.0.log.clone())
+    }
+
+    /// What is kept for an account between requests. At most [`MAX_CACHED_ACCOUNTS`]
+    /// accounts are kept; past that, the one used longest ago is forgotten (it is computed
+    /// again on its next request).
+    fn caches_of(&self, account: i64) -> Arc<Caches> {
+        let mut kept = self
+            .0
+            .account_caches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        if !kept.contains_key(&account) && kept.len() >= MAX_CACHED_ACCOUNTS {
+            let oldest = kept
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(id, _)| *id);
+            if let Some(oldest) = oldest {
+                kept.remove(&oldest);
+            }
+        }
+        let entry = kept.entry(account).or_insert_with(|| (Arc::default(), now));
+        entry.1 = now;
+        entry.0.clone()
     }
 
     /// Runs a blocking operation (SQLite, PostgreSQL, files) off the async threads.

@@ -16,7 +16,12 @@ const TODAY: &str = "2026-11-30";
 
 /// `tuiding --data-dir BASE --database-url URL --user NAME …`.
 fn on(base: &Path, url: &str, user: &str) -> Command {
-    let mut cmd = tuiding_at(base, TODAY);
+    on_day(base, url, user, TODAY)
+}
+
+/// The same on another day.
+fn on_day(base: &Path, url: &str, user: &str, today: &str) -> Command {
+    let mut cmd = tuiding_at(base, today);
     cmd.args(["--database-url", url, "--user", user]);
     cmd
 }
@@ -37,6 +42,10 @@ fn add_user(base: &Path, url: &str, name: &str) {
 }
 
 fn add_membership(cmd: &mut Command, platform: &str) {
+    add_membership_starting(cmd, platform, "2026-10-31");
+}
+
+fn add_membership_starting(cmd: &mut Command, platform: &str, start: &str) {
     cmd.args([
         "add",
         "--platform",
@@ -48,7 +57,7 @@ fn add_membership(cmd: &mut Command, platform: &str) {
         "--price",
         "25",
         "--start",
-        "2026-10-31",
+        start,
         "--auto-renew",
         "wechat_pay",
     ])
@@ -176,17 +185,18 @@ fn a_sqlite_data_dir_migrates_into_an_account_with_its_evidence() {
         .assert()
         .success();
     let name = unique_name("migrate");
+    // The database from --database-url (or TUIDING_DATABASE_URL): no password in argv.
     let view = json(
         tuiding_at(&src, TODAY)
             .args([
-                "migrate",
-                "--to",
+                "--database-url",
                 &url,
+                "migrate",
                 "--account",
                 &name,
                 "--create",
-                "--files-dir",
             ])
+            .arg("--files-dir")
             .arg(&server),
     );
     assert_eq!(view["evidence_objects"], 1);
@@ -244,9 +254,17 @@ fn an_accounts_backup_restores_into_a_sqlite_data_dir() {
         .arg(&zip)
         .assert()
         .success();
+    // Never over the server's data dir (its accounts' files would be moved aside), even
+    // when the database is named: a backup restores as a personal data dir.
+    tuiding_at(&server, TODAY)
+        .args(["--database-url", &url, "restore"])
+        .arg(&zip)
+        .assert()
+        .code(1);
+    assert!(server.join("accounts").is_dir());
     let restored = dir.path().join("restored");
     tuiding_at(&restored, TODAY)
-        .arg("restore")
+        .args(["--database-url", &url, "restore"])
         .arg(&zip)
         .assert()
         .success();
@@ -257,5 +275,55 @@ fn an_accounts_backup_restores_into_a_sqlite_data_dir() {
     assert_eq!(
         json(tuiding_at(&restored, TODAY).args(["case", "show", "1"])),
         json(on(&server, &url, &name).args(["case", "show", "1"]))
+    );
+}
+
+#[test]
+fn reminders_go_to_each_accounts_own_channels() {
+    let Some(url) = postgres_url() else { return };
+    let base = tempfile::tempdir().unwrap();
+    let (a, b) = (unique_name("remind-a"), unique_name("remind-b"));
+    add_user(base.path(), &url, &a);
+    add_user(base.path(), &url, &b);
+    // Both renew on 2026-12-01 (last safe day 2026-11-30); only A has a channel.
+    for (user, platform) in [(&a, "爱奇艺"), (&b, "优酷")] {
+        let mut cmd = on_day(base.path(), &url, user, "2026-11-20");
+        add_membership_starting(&mut cmd, platform, "2026-11-01");
+    }
+    let (hook, received) = common::http_server();
+    let a_id = json(users(base.path(), &url).arg("list"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == a.as_str())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let a_dir = base.path().join("accounts").join(a_id.to_string());
+    std::fs::create_dir_all(&a_dir).unwrap();
+    std::fs::write(
+        a_dir.join("config.toml"),
+        format!("[[notify]]\nkind = \"webhook\"\nurl = \"{hook}/hook\"\n"),
+    )
+    .unwrap();
+    let remind = |user: &str| json(on_day(base.path(), &url, user, "2026-11-23").arg("remind"));
+    let sent_a = remind(&a);
+    assert_eq!(sent_a["sent"].as_array().unwrap().len(), 1, "{sent_a}");
+    let sent_b = remind(&b);
+    // B has no channel of its own: its reminder is printed (`stdout`), not sent to A's.
+    let b_channels: Vec<&str> = sent_b["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(b_channels, ["stdout"], "{sent_b}");
+    assert_eq!(sent_b["due"][0]["key_day"], "2026-11-30", "{sent_b}");
+    let got = received.lock().unwrap();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].1.to_string().contains("爱奇艺"), "{got:?}");
+    assert!(
+        !got[0].1.to_string().contains("优酷"),
+        "B's reminder reached A's channel"
     );
 }

@@ -4,58 +4,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::{json, tuiding_at};
-use serde_json::Value;
-
-/// One HTTP request received: its path (with query) and its JSON body.
-type Received = Arc<Mutex<Vec<(String, Value)>>>;
-
-/// A local HTTP server answering every POST like the robots do (`errcode` 0, `code` 0,
-/// Bark's `code` 200).
-fn http_server() -> (String, Received) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let received: Received = Arc::default();
-    let log = received.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-            let mut length = 0;
-            loop {
-                let mut header = String::new();
-                reader.read_line(&mut header).unwrap();
-                if header.trim().is_empty() {
-                    break;
-                }
-                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let answer = if path.starts_with("/push") {
-                r#"{"code":200}"#
-            } else {
-                r#"{"errcode":0,"code":0}"#
-            };
-            log.lock()
-                .unwrap()
-                .push((path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
-            let mut stream = stream;
-            write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len()).unwrap();
-        }
-    });
-    (base, received)
-}
+use common::{http_server, json, tuiding_at};
 
 /// A local SMTP server (no TLS) keeping each message's text.
 fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {

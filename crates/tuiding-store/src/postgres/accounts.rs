@@ -4,8 +4,8 @@
 use crate::StoreError;
 use crate::postgres::Postgres;
 
-/// An account as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An account as stored. Its `Debug` leaves the password hash out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Account {
     /// The account's id (its rows carry it).
     pub id: i64,
@@ -17,6 +17,18 @@ pub struct Account {
     pub lang: String,
     /// An IANA time zone (`Asia/Shanghai`).
     pub time_zone: String,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("lang", &self.lang)
+            .field("time_zone", &self.time_zone)
+            .finish()
+    }
 }
 
 const SELECT_ACCOUNT: &str = "SELECT id, name, password, lang, time_zone FROM account";

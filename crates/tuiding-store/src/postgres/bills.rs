@@ -81,8 +81,8 @@ impl BillStore for PgStore {
                 }
             }
             s.exec(
-                "UPDATE bill_import SET rows_added = $2 WHERE id = $1",
-                &[&import_id, &(added as i64)],
+                "UPDATE bill_import SET rows_added = $3 WHERE account_id = $1 AND id = $2",
+                &[&{ s.account }, &import_id, &(added as i64)],
             )?;
             Ok(Wrote::Changed(ImportCounts {
                 read: import.transactions.len(),

@@ -138,14 +138,17 @@ impl Postgres {
     /// The ledger of account `id` ([`StoreError::AccountNotFound`] when there is none).
     pub fn store(&self, account: i64) -> Result<PgStore, StoreError> {
         let mut client = self.get()?;
-        // The second wall: from here on this connection sees this account's rows only.
-        let found = client
-            .query_opt(
-                "SELECT set_config('tuiding.account', id::text, false) FROM account WHERE id = $1",
+        // The second wall: from here on this connection sees this account's rows only —
+        // and none at all when there is no such account (a pooled connection keeps its
+        // setting: it is always overwritten here).
+        let set: String = client
+            .query_one(
+                "SELECT set_config('tuiding.account',
+                     coalesce((SELECT id::text FROM account WHERE id = $1), ''), false)",
                 &[&account],
             )?
-            .is_some();
-        if !found {
+            .get(0);
+        if set.is_empty() {
             return Err(StoreError::AccountNotFound(format!("#{account}")));
         }
         Ok(PgStore {

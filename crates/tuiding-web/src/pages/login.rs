@@ -163,7 +163,8 @@ pub async fn start_session(
             .map_err(|_| LoginRefused::Wrong)?;
         return Ok(SignedIn { token, lang: None });
     };
-    let name = name.trim().to_string();
+    let name_typed = name.trim().to_string();
+    let name = name_typed.clone();
     let found = tokio::task::spawn_blocking(move || db.account(&name))
         .await
         .ok()
@@ -176,7 +177,11 @@ pub async fn start_session(
             .await
             .map_err(|_| LoginRefused::Wrong)?,
     };
-    state.0.login_guard.check(Some(hash), password).await?;
+    state
+        .0
+        .login_guard
+        .check_as(&name_typed, Some(hash), password)
+        .await?;
     // The guard passed: the hash was the account's own (no password matches the other).
     let account = found.ok_or(LoginRefused::Wrong)?;
     let token = state

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -25,9 +26,13 @@ pub const PASSWORD_FILE: &str = "web-password";
 /// The attempt is counted before the password is checked, under one lock, so a burst of
 /// concurrent guesses cannot all pass the count before any of them is recorded; and a
 /// right password is granted only if the brake did not trip while it was being checked.
+///
+/// On a server of accounts the brake counts per account name: guessing one account's
+/// password pauses that account's sign-in, not everyone's. The two argon2 checks at a time
+/// are shared by all.
 pub struct LoginGuard {
     permits: tokio::sync::Semaphore,
-    brake: Mutex<Brake>,
+    brakes: Mutex<HashMap<String, Brake>>,
 }
 
 /// Attempts of the last minute (failed or in flight) and when logins open again.
@@ -42,7 +47,7 @@ impl Default for LoginGuard {
     fn default() -> LoginGuard {
         LoginGuard {
             permits: tokio::sync::Semaphore::new(2),
-            brake: Mutex::new(Brake::default()),
+            brakes: Mutex::default(),
         }
     }
 }
@@ -61,45 +66,79 @@ pub enum LoginRefused {
 /// Attempts (failed or being checked) allowed per minute before logins pause.
 const MAX_FAILURES_PER_MINUTE: usize = 10;
 
+/// Names whose brakes are kept at most; past this, brakes with nothing in their last
+/// minute are forgotten (so made-up names cannot grow the map without end).
+const MAX_BRAKES: usize = 10_000;
+
 impl LoginGuard {
-    fn brake(&self) -> std::sync::MutexGuard<'_, Brake> {
-        self.brake.lock().unwrap_or_else(|p| p.into_inner())
+    /// Runs `f` on the brake of `who` ("" on a single-user app).
+    fn with_brake<T>(&self, who: &str, f: impl FnOnce(&mut Brake) -> T) -> T {
+        let mut brakes = self.brakes.lock().unwrap_or_else(|p| p.into_inner());
+        if brakes.len() >= MAX_BRAKES && !brakes.contains_key(who) {
+            let now = tuiding_app::clock::now();
+            let cutoff = now - SignedDuration::from_secs(60);
+            brakes.retain(|_, b| {
+                b.closed_until.is_some_and(|until| until > now)
+                    || b.attempts.iter().any(|(_, t)| *t > cutoff)
+            });
+        }
+        f(brakes.entry(who.to_string()).or_default())
     }
 
     /// Counts an attempt before its password is checked; refused when the brake is on.
-    fn begin(&self) -> Result<u64, LoginRefused> {
-        let now = tuiding_app::clock::now();
-        let mut brake = self.brake();
-        if brake.closed_until.is_some_and(|until| until > now) {
-            return Err(LoginRefused::TooMany);
-        }
-        let cutoff = now - SignedDuration::from_secs(60);
-        brake.attempts.retain(|(_, t)| *t > cutoff);
-        if brake.attempts.len() >= MAX_FAILURES_PER_MINUTE {
-            brake.closed_until = Some(now + SignedDuration::from_secs(60));
-            return Err(LoginRefused::TooMany);
-        }
-        brake.next_id += 1;
-        let id = brake.next_id;
-        brake.attempts.push((id, now));
-        Ok(id)
+    fn begin(&self, who: &str) -> Result<u64, LoginRefused> {
+        self.with_brake(who, Brake::begin)
     }
 
     /// A right password: the attempt is no failure, and it stands only if the brake did
     /// not trip meanwhile.
-    fn succeeded(&self, id: u64) -> Result<(), LoginRefused> {
-        let mut brake = self.brake();
-        brake.attempts.retain(|(a, _)| *a != id);
-        match brake.closed_until {
+    fn succeeded(&self, who: &str, id: u64) -> Result<(), LoginRefused> {
+        self.with_brake(who, |brake| brake.succeeded(id))
+    }
+}
+
+impl Brake {
+    fn begin(&mut self) -> Result<u64, LoginRefused> {
+        let now = tuiding_app::clock::now();
+        if self.closed_until.is_some_and(|until| until > now) {
+            return Err(LoginRefused::TooMany);
+        }
+        let cutoff = now - SignedDuration::from_secs(60);
+        self.attempts.retain(|(_, t)| *t > cutoff);
+        if self.attempts.len() >= MAX_FAILURES_PER_MINUTE {
+            self.closed_until = Some(now + SignedDuration::from_secs(60));
+            return Err(LoginRefused::TooMany);
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        self.attempts.push((id, now));
+        Ok(id)
+    }
+
+    fn succeeded(&mut self, id: u64) -> Result<(), LoginRefused> {
+        self.attempts.retain(|(a, _)| *a != id);
+        match self.closed_until {
             Some(until) if until > tuiding_app::clock::now() => Err(LoginRefused::TooMany),
             _ => Ok(()),
         }
     }
+}
 
+impl LoginGuard {
     /// Checks a password against the stored hash (off the async threads).
     pub async fn check(&self, hash: Option<String>, password: String) -> Result<(), LoginRefused> {
+        self.check_as("", hash, password).await
+    }
+
+    /// Checks the password of account `who` (a server of accounts) against its hash.
+    pub async fn check_as(
+        &self,
+        who: &str,
+        hash: Option<String>,
+        password: String,
+    ) -> Result<(), LoginRefused> {
         let hash = hash.ok_or(LoginRefused::NoPassword)?;
-        let attempt = self.begin()?;
+        let attempt = self.begin(who)?;
         let ok = {
             let _permit = self
                 .permits
@@ -111,7 +150,7 @@ impl LoginGuard {
                 .unwrap_or(false)
         };
         if ok {
-            return self.succeeded(attempt);
+            return self.succeeded(who, attempt);
         }
         // The attempt stays counted as a failure for a minute.
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -201,16 +240,45 @@ mod tests {
     #[test]
     fn a_right_password_is_refused_when_the_brake_trips_during_its_check() {
         let guard = LoginGuard::default();
-        let right = guard.begin().unwrap();
+        let right = guard.begin("").unwrap();
         for _ in 0..MAX_FAILURES_PER_MINUTE {
-            let _ = guard.begin();
+            let _ = guard.begin("");
         }
-        assert_eq!(guard.begin(), Err(LoginRefused::TooMany), "the brake is on");
-        assert_eq!(guard.succeeded(right), Err(LoginRefused::TooMany));
+        assert_eq!(
+            guard.begin(""),
+            Err(LoginRefused::TooMany),
+            "the brake is on"
+        );
+        assert_eq!(guard.succeeded("", right), Err(LoginRefused::TooMany));
         // Without the burst, a right password stands and is no failure.
         let calm = LoginGuard::default();
-        let right = calm.begin().unwrap();
-        assert_eq!(calm.succeeded(right), Ok(()));
-        assert!(calm.brake().attempts.is_empty());
+        let right = calm.begin("").unwrap();
+        assert_eq!(calm.succeeded("", right), Ok(()));
+        assert!(calm.with_brake("", |b| b.attempts.is_empty()));
+    }
+
+    /// On a server of accounts, guessing one account's password pauses that account only:
+    /// nobody can lock everyone out by guessing.
+    #[test]
+    fn the_brake_counts_per_account_name() {
+        let guard = LoginGuard::default();
+        for _ in 0..=MAX_FAILURES_PER_MINUTE {
+            let _ = guard.begin("小王");
+        }
+        assert_eq!(guard.begin("小王"), Err(LoginRefused::TooMany));
+        let other = guard.begin("小李").unwrap();
+        assert_eq!(guard.succeeded("小李", other), Ok(()));
+    }
+
+    /// Made-up names cannot grow the brakes without end: past the limit, the quiet ones go.
+    #[test]
+    fn brakes_of_made_up_names_are_forgotten() {
+        let guard = LoginGuard::default();
+        for n in 0..MAX_BRAKES {
+            guard.with_brake(&format!("n{n}"), |_| ());
+        }
+        guard.with_brake("one more", |_| ());
+        let kept = guard.brakes.lock().unwrap().len();
+        assert!(kept <= 1, "{kept} brakes kept");
     }
 }

@@ -114,7 +114,8 @@ pub fn run_user(ctx: &Term, command: &UserCommand, url: Option<&str>) -> anyhow:
 /// Copy this SQLite data dir into an account of a PostgreSQL database.
 #[derive(Debug, Args)]
 #[command(after_help = "示例 / Examples:
-  tuiding --data-dir ~/.local/share/tuiding migrate --to postgres://tuiding@localhost/tuiding --user 小王 --create
+  tuiding --data-dir ~/.local/share/tuiding migrate --to postgres://tuiding@localhost/tuiding --account 小王 --create
+  TUIDING_DATABASE_URL=postgres://… tuiding --data-dir ~/.local/share/tuiding migrate --account 小王   # 密码不进命令行 / no password in argv
   tuiding --database-url postgres://tuiding@localhost/tuiding --user 小王 list --json
 
 账本、账单、案件、证据库和数据文件都会复制；证据库在复制前后各校验一次。原数据目录不变。
@@ -122,9 +123,10 @@ The ledger, bills, cases, evidence vault and data files are copied; the vault is
 before and after. The SQLite data dir is left as it was. The account's files go under
 --files-dir (default: the data dir of the server, i.e. the same --data-dir the server runs with).")]
 pub struct MigrateArgs {
-    /// 目标数据库 / The PostgreSQL database to copy into
+    /// 目标数据库 [默认：--database-url / TUIDING_DATABASE_URL] / The PostgreSQL database to
+    /// copy into [default: --database-url, TUIDING_DATABASE_URL: keeps a password out of argv]
     #[arg(long, value_name = "URL")]
-    pub to: String,
+    pub to: Option<String>,
     /// 目标账户（须为空）/ The account to copy into (it must hold nothing yet)
     #[arg(long = "account", value_name = "NAME")]
     pub account: String,
@@ -139,9 +141,18 @@ pub struct MigrateArgs {
 }
 
 impl MigrateArgs {
-    pub fn run(&self, ctx: &Term) -> anyhow::Result<()> {
+    pub fn run(&self, ctx: &Term, database_url: Option<&str>) -> anyhow::Result<()> {
         let lang = ctx.lang;
-        let db = accounts::connect(&self.to, lang)?;
+        let url = self.to.as_deref().or(database_url).ok_or_else(|| {
+            UserError::usage(
+                "--to",
+                ctx.t(
+                    "用 --to（或 TUIDING_DATABASE_URL）指定目标 PostgreSQL 数据库",
+                    "name the PostgreSQL database with --to (or TUIDING_DATABASE_URL)",
+                ),
+            )
+        })?;
+        let db = accounts::connect(url, lang)?;
         if self.create && accounts::find(&db, &self.account, lang).is_err() {
             accounts::add(&db, &self.account, None, lang)?;
         }

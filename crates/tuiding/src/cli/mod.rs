@@ -186,11 +186,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         return args.run();
     }
     // Account management, migration and the server of accounts name their database
-    // themselves; every other command works on one ledger: with --database-url, the
-    // --user account's.
+    // themselves; every other command but two works on one ledger: with --database-url,
+    // the --user account's.
+    // The demo and restore make a personal SQLite data dir whatever the database.
     let on_ledger = !matches!(
         cli.command,
-        Command::User(_) | Command::Migrate(_) | Command::Serve(_)
+        Command::User(_)
+            | Command::Migrate(_)
+            | Command::Serve(_)
+            | Command::Demo(_)
+            | Command::Restore(_)
     );
     let term = Term::from_args(&cli.global, on_ledger)?;
     let ctx = &term;
@@ -229,7 +234,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         ),
         Command::Remind(args) => args.run(ctx),
         Command::User(args) => args.run(ctx, cli.global.database_url.as_deref()),
-        Command::Migrate(args) => args.run(ctx),
+        Command::Migrate(args) => args.run(ctx, cli.global.database_url.as_deref()),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

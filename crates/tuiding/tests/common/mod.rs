@@ -139,3 +139,52 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// One HTTP request received: its path (with query) and its JSON body.
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>;
+
+/// A local HTTP server answering every POST like the robots do (`errcode` 0, `code` 0,
+/// Bark's `code` 200).
+pub fn http_server() -> (String, Received) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let received: Received = std::sync::Arc::default();
+    let log = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                std::io::BufRead::read_line(&mut reader, &mut header).unwrap();
+                if header.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+            let answer = if path.starts_with("/push") {
+                r#"{"code":200}"#
+            } else {
+                r#"{"errcode":0,"code":0}"#
+            };
+            log.lock()
+                .unwrap()
+                .push((path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
+            let mut stream = stream;
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            std::io::Write::write_all(&mut stream, reply.as_bytes()).unwrap();
+        }
+    });
+    (base, received)
+}
