@@ -397,10 +397,19 @@ impl PgStore {
             let mut generated: std::collections::HashMap<&str, std::collections::HashMap<i64, i64>> =
                 std::collections::HashMap::new();
             for (table, rows) in &tables {
-                for row in rows {
-                    let new_id = insert_pg(s, table, row, &generated)?;
-                    if let (Some(new_id), Some(old)) = (new_id, row[0].int()) {
-                        generated.entry(table.name).or_default().insert(old, new_id);
+                // A table whose new ids others refer to goes row by row (each id is read
+                // back); the others in batches.
+                let referred = TABLES.iter().any(|t| t.refers.map(|r| r.1) == Some(table.name));
+                if referred {
+                    for row in rows {
+                        let new_id = insert_pg(s, table, row, &generated)?;
+                        if let (Some(new_id), Some(old)) = (new_id, row[0].int()) {
+                            generated.entry(table.name).or_default().insert(old, new_id);
+                        }
+                    }
+                } else {
+                    for chunk in rows.chunks(BATCH) {
+                        insert_batch(s, table, chunk, &generated)?;
                     }
                 }
                 counts.rows.push((table.name, rows.len()));
@@ -541,6 +550,99 @@ fn pg_rows(s: &mut Session<'_, '_>, table: &Table) -> Result<Vec<Vec<Value>>, St
         .collect()
 }
 
+/// Rows copied in one statement.
+const BATCH: usize = 1000;
+
+/// A row's value of a column, with a reference to a generated id translated.
+fn translated(
+    table: &Table,
+    column: &'static str,
+    value: &Value,
+    generated: &std::collections::HashMap<&str, std::collections::HashMap<i64, i64>>,
+) -> Result<Value, StoreError> {
+    let Some((refers, parent)) = table.refers.filter(|(c, _)| *c == column) else {
+        return Ok(value.clone());
+    };
+    let Some(old) = value.int() else {
+        return Ok(value.clone());
+    };
+    let new = generated
+        .get(parent)
+        .and_then(|m| m.get(&old))
+        .ok_or_else(|| StoreError::Corrupt {
+            id: old,
+            field: refers,
+            value: format!("{parent} {old} is missing"),
+        })?;
+    Ok(Value::Int(*new))
+}
+
+/// Inserts rows of a table no other refers to in one statement: one array per column,
+/// cast to the column's type.
+fn insert_batch(
+    s: &mut Session<'_, '_>,
+    table: &Table,
+    rows: &[Vec<Value>],
+    generated: &std::collections::HashMap<&str, std::collections::HashMap<i64, i64>>,
+) -> Result<(), StoreError> {
+    let account = s.account;
+    let mut params: Vec<Box<dyn ToSql + Sync>> = vec![Box::new(account)];
+    let (mut names, mut arrays, mut selects) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (column, kind)) in table.columns.iter().enumerate() {
+        if table.generated_id && i == 0 {
+            continue;
+        }
+        let values = rows
+            .iter()
+            .map(|row| translated(table, column, &row[i], generated))
+            .collect::<Result<Vec<_>, _>>()?;
+        let n = params.len() + 1;
+        let alias = format!("c{n}");
+        if *kind == Int {
+            let ints = values
+                .iter()
+                .map(|v| match v {
+                    Value::Int(n) => Ok(Some(*n)),
+                    Value::Null => Ok(None),
+                    Value::Text(t) => Err(StoreError::Corrupt {
+                        id: 0,
+                        field: column,
+                        value: t.clone(),
+                    }),
+                })
+                .collect::<Result<Vec<Option<i64>>, _>>()?;
+            params.push(Box::new(ints));
+            arrays.push(format!("${n}::bigint[]"));
+            selects.push(alias);
+        } else {
+            params.push(Box::new(values.iter().map(Value::text).collect::<Vec<_>>()));
+            arrays.push(format!("${n}::text[]"));
+            selects.push(format!("{alias}::{}", pg_cast(*kind)));
+        }
+        names.push(*column);
+    }
+    let aliases: Vec<String> = (2..=params.len()).map(|n| format!("c{n}")).collect();
+    let sql = format!(
+        "INSERT INTO {} (account_id, {}) SELECT $1, {} FROM unnest({}) AS u({})",
+        table.name,
+        names.join(", "),
+        selects.join(", "),
+        arrays.join(", "),
+        aliases.join(", ")
+    );
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
+    s.query_dynamic(&sql, &refs).map_err(|e| match e {
+        StoreError::Postgres(pg) => StoreError::NotCopied(format!(
+            "{}: {}",
+            table.name,
+            pg.as_db_error()
+                .map_or_else(|| pg.to_string(), |d| d.message().to_string())
+        )),
+        other => other,
+    })?;
+    Ok(())
+}
+
 /// Inserts one row into this account; returns the generated id, for tables that have one.
 fn insert_pg(
     s: &mut Session<'_, '_>,
@@ -556,21 +658,7 @@ fn insert_pg(
         if table.generated_id && i == 0 {
             continue;
         }
-        let mut value = row[i].clone();
-        if let Some((refers, parent)) = table.refers
-            && refers == *column
-            && let Some(old) = value.int()
-        {
-            let new = generated
-                .get(parent)
-                .and_then(|m| m.get(&old))
-                .ok_or_else(|| StoreError::Corrupt {
-                    id: old,
-                    field: column,
-                    value: format!("{parent} {old} is missing"),
-                })?;
-            value = Value::Int(*new);
-        }
+        let value = translated(table, column, &row[i], generated)?;
         columns.push((*column).to_string());
         params.push(match kind {
             Int => Box::new(match &value {
