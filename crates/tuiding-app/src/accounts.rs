@@ -94,6 +94,23 @@ pub fn set_password(db: &Postgres, name: &str, password: &str, lang: Lang) -> an
     db.set_password(name, password).localize(lang)
 }
 
+/// Sets an account's language (the web app's page language from its sign-in on); its time
+/// zone is kept as it is.
+pub fn set_lang(
+    db: &Postgres,
+    name: &str,
+    chosen: Lang,
+    lang: Lang,
+) -> anyhow::Result<AccountView> {
+    let account = find(db, name, lang)?;
+    db.set_preferences(&account.name, chosen.code(), &account.time_zone)
+        .localize(lang)?;
+    Ok(AccountView {
+        lang: chosen.code().to_string(),
+        ..AccountView::from(&account)
+    })
+}
+
 /// Removes an account with everything it owns: its rows (one transaction) and then its
 /// files (evidence, dossiers).
 pub fn remove(db: &Postgres, name: &str, base: &Path, lang: Lang) -> anyhow::Result<AccountView> {

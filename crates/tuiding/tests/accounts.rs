@@ -80,6 +80,23 @@ fn accounts_are_added_listed_given_a_password_and_removed() {
         .unwrap()
         .clone();
     assert_eq!(me["password_set"], true);
+    assert_eq!(me["lang"], "zh");
+    users(base.path(), &url)
+        .args(["set", &name, "--lang", "en"])
+        .assert()
+        .success();
+    users(base.path(), &url)
+        .args(["set", &name, "--lang", "fr"])
+        .assert()
+        .code(2);
+    let me = json(users(base.path(), &url).arg("list"));
+    let me = me
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == name.as_str())
+        .unwrap();
+    assert_eq!(me["lang"], "en");
     assert!(me.get("password").is_none(), "never the hash: {me}");
     // Taken names, short passwords and removal without --yes are refused.
     users(base.path(), &url)

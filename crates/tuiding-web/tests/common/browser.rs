@@ -68,6 +68,22 @@ pub async fn browser_with(downloads: &Path, dark: bool) -> Option<(Driver, Clien
         eprintln!("{HOW}: the browser test is skipped");
         return None;
     };
+    // A port picked free can be taken by another test before chromedriver binds it (the
+    // browser tests run side by side): then the session is refused, and the launch is
+    // tried again on another port.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match launch(&driver, downloads, dark).await {
+            Ok(session) => return Some(session),
+            Err(e) if attempts < 3 => eprintln!("chromedriver session refused ({e}); trying again"),
+            Err(e) => panic!("a Chromium session: {e}"),
+        }
+    }
+}
+
+/// Starts chromedriver on a free port and opens a Chromium session through it.
+async fn launch(driver: &Path, downloads: &Path, dark: bool) -> Result<(Driver, Client), String> {
     let port = free_port();
     let child = Command::new(driver)
         .arg(format!("--port={port}"))
@@ -110,8 +126,8 @@ pub async fn browser_with(downloads: &Path, dark: bool) -> Option<(Driver, Clien
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
-        .expect("a Chromium session");
-    Some((driver, client))
+        .map_err(|e| e.to_string())?;
+    Ok((driver, client))
 }
 
 pub struct Shots {

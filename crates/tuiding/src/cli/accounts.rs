@@ -81,6 +81,16 @@ pub fn run_user(ctx: &Term, command: &UserCommand, url: Option<&str>) -> anyhow:
             let removed = accounts::remove(&db, name, &ctx.data_dir()?, lang)?;
             show(ctx, ("已删除账户", "Account removed:"), &removed)
         }
+        UserCommand::Set { name, lang: code } => {
+            let Some(chosen) = tuiding_core::Lang::from_locale(code) else {
+                return Err(UserError::usage(
+                    "--lang",
+                    ctx.t("语言应为 zh 或 en", "the language is zh or en"),
+                ));
+            };
+            let view = accounts::set_lang(&db, name, chosen, lang)?;
+            show(ctx, ("已设置账户语言：", "Account language set:"), &view)
+        }
         UserCommand::List => {
             let all = accounts::list(&db, lang)?;
             if ctx.json {

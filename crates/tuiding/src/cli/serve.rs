@@ -44,6 +44,7 @@ pub struct ServeArgs {
   tuiding user add 小王                            # 设置密码 / asks for a password
   tuiding user list --json
   tuiding user passwd 小王
+  tuiding user set 小王 --lang en
   tuiding user rm 小王 --yes")]
 pub struct UserArgs {
     #[command(subcommand)]
@@ -98,6 +99,15 @@ pub enum UserCommand {
         /// 确认删除（账本、证据、材料都会删除）/ Confirm: its ledger, evidence and dossiers go
         #[arg(long)]
         yes: bool,
+    },
+    /// 设置账户语言（PostgreSQL）/ Set an account's language (the web app's at sign-in)
+    #[command(after_help = "示例 / Examples:\n  tuiding user set 小王 --lang en")]
+    Set {
+        /// 账户名 / Account name
+        name: String,
+        /// 语言 / Language: zh or en
+        #[arg(long, value_name = "zh|en")]
+        lang: String,
     },
     /// 列出账户（PostgreSQL）/ List the accounts
     #[command(after_help = "示例 / Examples:\n  tuiding user list --json")]
