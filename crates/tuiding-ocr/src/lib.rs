@@ -18,6 +18,8 @@
 
 mod engine;
 mod prepare;
+#[doc(hidden)]
+pub mod testing;
 
 pub use engine::{Engine, Line, Reading};
 pub use prepare::{Prepared, is_image, prepare};

@@ -38,22 +38,7 @@ fn add(dir: &TempDir, case: &str, shots: &[&str], kind: &str, more: &[&str]) -> 
     json(cmd.args(["--kind", kind]).args(more))
 }
 
-fn tesseract_here() -> bool {
-    let found = std::process::Command::new("tesseract")
-        .arg("--list-langs")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "chi_sim")
-        });
-    if !found {
-        let message = "Tesseract with chi_sim is not installed: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-        eprintln!("skipped: {message}");
-    }
-    found
-}
+use tuiding_app::evidence::testing::tesseract_here;
 
 /// A monthly membership paid through WeChat Pay with the video template, and its case.
 fn case(dir: &TempDir) {

@@ -3,6 +3,9 @@
 
 pub mod reading;
 
+#[doc(hidden)]
+pub use tuiding_ocr::testing;
+
 use crate::case::{LocalizeVault, load};
 use tuiding_core::playbook::EvidenceKind;
 use tuiding_store::prelude::*;
