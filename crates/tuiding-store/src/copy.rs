@@ -631,16 +631,23 @@ fn insert_batch(
         aliases.join(", ")
     );
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-    s.query_dynamic(&sql, &refs).map_err(|e| match e {
+    s.query_dynamic(&sql, &refs)
+        .map_err(|e| refused_row(e, table, String::new()))?;
+    Ok(())
+}
+
+/// What PostgreSQL refused while copying into `table` (and the row, when one alone was
+/// sent), as the copy's own error.
+fn refused_row(e: StoreError, table: &Table, row: String) -> StoreError {
+    match e {
         StoreError::Postgres(pg) => StoreError::NotCopied(format!(
-            "{}: {}",
+            "{}: {}{row}",
             table.name,
             pg.as_db_error()
                 .map_or_else(|| pg.to_string(), |d| d.message().to_string())
         )),
         other => other,
-    })?;
-    Ok(())
+    }
 }
 
 /// Inserts one row into this account; returns the generated id, for tables that have one.
@@ -693,16 +700,9 @@ fn insert_pg(
         values.join(", ")
     );
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-    let rows = s.query_dynamic(&sql, &refs).map_err(|e| match e {
-        StoreError::Postgres(pg) => StoreError::NotCopied(format!(
-            "{}: {} (row {:?})",
-            table.name,
-            pg.as_db_error()
-                .map_or_else(|| pg.to_string(), |d| d.message().to_string()),
-            row
-        )),
-        other => other,
-    })?;
+    let rows = s
+        .query_dynamic(&sql, &refs)
+        .map_err(|e| refused_row(e, table, format!(" (row {row:?})")))?;
     Ok(rows
         .first()
         .filter(|_| table.generated_id)
